@@ -1,0 +1,149 @@
+/**
+ * The contract between the wire server (src/wire) and the SQL layer: what a connection asks of the
+ * database, independent of the protocol's bytes. The wire layer knows messages; the SQL layer knows
+ * statements, types and value formats. Values cross this boundary already formatted: a string is a
+ * value in text format (the wire writes it as UTF-8), a Uint8Array is raw bytes (binary format,
+ * or text already encoded), null is SQL NULL.
+ */
+
+/** A column of a result, as RowDescription carries it. */
+export interface FieldDescription {
+  readonly name: string;
+  /** OID of the table the column comes from, or 0. */
+  readonly tableOid: number;
+  /** Attribute number of the column in that table, or 0. */
+  readonly columnAttr: number;
+  readonly typeOid: number;
+  /** pg_type.typlen: fixed size in bytes, or -1 (varlena) / -2 (cstring). */
+  readonly typeSize: number;
+  /** atttypmod, e.g. varchar(10) → 14; -1 when none. */
+  readonly typeModifier: number;
+}
+
+/** 0 = text, 1 = binary (the protocol's format codes). */
+export type FormatCode = 0 | 1;
+
+/** A formatted result row: one entry per field. */
+export type WireRow = Array<string | Uint8Array | null>;
+
+/** Transaction status as ReadyForQuery reports it: idle, in a block, in a failed block. */
+export type TxStatus = 'I' | 'T' | 'E';
+
+/** An error or notice for the client; fields as ErrorResponse / NoticeResponse carry them. */
+export interface SqlDiagnostic {
+  readonly severity: 'ERROR' | 'FATAL' | 'PANIC' | 'WARNING' | 'NOTICE' | 'DEBUG' | 'INFO' | 'LOG';
+  readonly code: string;
+  readonly message: string;
+  readonly detail?: string;
+  readonly hint?: string;
+  /** 1-based character position in the statement text. */
+  readonly position?: number;
+}
+
+/** A statement that was parsed (and, where possible, analyzed) for the extended protocol. */
+export interface PreparedStatement {
+  /** Parameter type OIDs: those the client sent, the rest inferred. */
+  readonly paramTypeOids: readonly number[];
+  /** Result columns, or undefined when the statement returns no rows (→ NoData). */
+  readonly fields: readonly FieldDescription[] | undefined;
+  /** True for an empty query string (→ EmptyQueryResponse). */
+  readonly isEmpty: boolean;
+}
+
+/** COPY FROM STDIN: the wire feeds CopyData into the sink, then CopyDone or CopyFail. */
+export interface CopyInSink {
+  readonly overallFormat: FormatCode;
+  readonly columnFormats: readonly FormatCode[];
+  write(data: Uint8Array): void;
+  /** After CopyDone: completes the COPY; resolves with the command tag ("COPY 3"). */
+  finish(): Promise<string>;
+  /** After CopyFail (or a dropped connection): abandons the COPY. */
+  abort(message: string): void;
+}
+
+/** COPY TO STDOUT: the wire sends each chunk as CopyData, then CopyDone and CommandComplete. */
+export interface CopyOutSource {
+  readonly overallFormat: FormatCode;
+  readonly columnFormats: readonly FormatCode[];
+  /** The next chunk of data (one or more lines), or undefined at the end. */
+  next(): Promise<Uint8Array | undefined>;
+  /** Valid after next() returned undefined: "COPY n". */
+  readonly tag: string;
+}
+
+/** What one Execute (or one statement of a simple query) produced. */
+export type ExecuteResult =
+  | { readonly kind: 'rows'; readonly rows: WireRow[]; readonly suspended: boolean; readonly tag: string }
+  | { readonly kind: 'command'; readonly tag: string }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'copyIn'; readonly sink: CopyInSink }
+  | { readonly kind: 'copyOut'; readonly source: CopyOutSource };
+
+/** A bound statement, ready to execute (the protocol's portal). */
+export interface Portal {
+  /** Result columns with the formats requested in Bind, or undefined (→ NoData). */
+  readonly fields: readonly FieldDescription[] | undefined;
+  /**
+   * Runs (or continues) the statement. maxRows = 0 means all rows. For a 'rows' result,
+   * suspended = true means more rows remain (→ PortalSuspended; tag is then unused).
+   */
+  execute(maxRows: number): Promise<ExecuteResult>;
+  close(): void;
+}
+
+/** One client connection's session: transaction state, settings, prepared statements' owner. */
+export interface SqlSession {
+  txStatus(): TxStatus;
+  /** Splits a simple-query string into statements, parsed and ready. Throws SqlError (42601...). */
+  prepareBatch(sql: string): PreparedStatement[];
+  /** Parse message: exactly one statement (or empty). paramTypeOids: 0 = unspecified. */
+  prepare(sql: string, paramTypeOids: readonly number[]): PreparedStatement;
+  /** Bind message. params in the given formats (0 text / 1 binary); result formats per Bind rules. */
+  bind(
+    statement: PreparedStatement,
+    params: ReadonlyArray<Uint8Array | null>,
+    paramFormats: readonly FormatCode[],
+    resultFormats: readonly FormatCode[],
+  ): Portal;
+  /**
+   * Simple-query errors inside a transaction block move it to 'E' (and statements other than
+   * ROLLBACK get 25P02); the SQL layer keeps that state, the wire only reports txStatus().
+   * Called by the wire when a statement failed so the session can record the failure.
+   */
+  noteError(): void;
+  /** Diagnostics (NOTICE, WARNING) raised since the last call. */
+  takeNotices(): SqlDiagnostic[];
+  /** Settings that changed since the last call and that clients track (ParameterStatus). */
+  takeParameterChanges(): Array<[name: string, value: string]>;
+  /** Cancels the statement running now, if any (it fails with 57014). */
+  cancel(): void;
+  /** Rolls back any open transaction and releases the session. */
+  close(): Promise<void>;
+}
+
+/** How a role logs in, for the wire server's authentication. */
+export interface RoleAuth {
+  readonly name: string;
+  readonly canLogin: boolean;
+  readonly superuser: boolean;
+  /** Stored verifier: 'SCRAM-SHA-256$…' or 'md5…' (as PostgreSQL stores them), or undefined. */
+  readonly password: string | undefined;
+}
+
+export interface SessionOptions {
+  readonly user: string;
+  readonly database: string;
+  readonly applicationName: string;
+  readonly backendPid: number;
+  /** Settings from the StartupMessage (e.g. options=-c search_path=…, DateStyle). */
+  readonly settings: ReadonlyMap<string, string>;
+}
+
+/** The database as the wire server sees it. */
+export interface SqlDatabase {
+  role(name: string): RoleAuth | undefined;
+  hasDatabase(name: string): boolean;
+  /** Initial ParameterStatus values for a new session. */
+  startupParameters(options: SessionOptions): Array<[name: string, value: string]>;
+  openSession(options: SessionOptions): SqlSession;
+}
