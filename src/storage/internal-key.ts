@@ -22,6 +22,14 @@ export const KIND_POINTER = 2;
 export const KIND_MAX = 2;
 
 export const TS_MAX = Number.MAX_SAFE_INTEGER;
+
+/** One version of a user key as returned by point lookups (memtable, table). */
+export interface KeyVersion {
+  readonly kind: number;
+  /** The stored value (inline value, encoded pointer, or empty for a tombstone). */
+  readonly value: Uint8Array;
+  readonly ts: number;
+}
 export const TRAILER_BYTES = 8;
 
 const TWO_POW_32 = 0x1_0000_0000;

@@ -1,0 +1,102 @@
+/**
+ * Wire benchmark: `SELECT 1` round trips per second, simple and extended query protocol, with 1
+ * and 8 connections, against stratadb's wire server (fake database, own process) and PostgreSQL 15
+ * (temporary cluster, trust auth, loopback) in the same run. Clients are node-postgres.
+ * Run: `npx tsx bench/wire/run.ts [secondsPerCell]`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const SECONDS = Number(process.argv[2] ?? 3);
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+type Mode = 'simple' | 'extended' | 'prepared';
+
+function asPostgres(command: string): void {
+  const result = spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}${result.stdout}`);
+}
+
+function startPostgres(): { port: number; stop(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'stratadb-bench-pg-'));
+  chownSync(dir, 101, 104);
+  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
+  chownSync(dir, Number(uid), Number(gid));
+  const port = 20_000 + Math.floor(Math.random() * 10_000);
+  asPostgres(`${PG_BIN}/initdb -D ${dir}/data -A trust -U postgres >/dev/null`);
+  asPostgres(`${PG_BIN}/pg_ctl -D ${dir}/data -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off" -l ${dir}/log -w start >/dev/null`);
+  return {
+    port,
+    stop(): void {
+      asPostgres(`${PG_BIN}/pg_ctl -D ${dir}/data -m fast -w stop >/dev/null`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startStrata(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn('npx', ['tsx', 'bench/wire/server-main.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /port=(\d+)/.exec(text);
+      if (match !== null) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+async function roundTrips(port: number, connections: number, mode: Mode): Promise<number> {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      return client;
+    }),
+  );
+  const query: string | pg.QueryConfig =
+    mode === 'simple' ? 'SELECT 1' : mode === 'extended' ? { text: 'SELECT 1', values: [] } : { name: 'one', text: 'SELECT 1', values: [] };
+  for (const client of clients) for (let i = 0; i < 200; i++) await client.query(query); // warm up
+  let count = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < deadline) {
+        await client.query(query);
+        count++;
+      }
+    }),
+  );
+  await Promise.all(clients.map((client) => client.end()));
+  return count / SECONDS;
+}
+
+async function main(): Promise<void> {
+  const postgres = startPostgres();
+  const strata = await startStrata();
+  const rows: string[] = [];
+  try {
+    console.log(`SELECT 1 round trips/s, ${SECONDS} s per cell, node-postgres clients in one process`);
+    console.log('mode      conns   stratadb(fake db)   postgres 15   ratio');
+    for (const mode of ['simple', 'extended', 'prepared'] as const) {
+      for (const connections of [1, 8]) {
+        const ours = await roundTrips(strata.port, connections, mode);
+        const theirs = await roundTrips(postgres.port, connections, mode);
+        const line = `${mode.padEnd(9)} ${String(connections).padStart(5)}   ${Math.round(ours).toLocaleString('en-US').padStart(17)}   ${Math.round(theirs).toLocaleString('en-US').padStart(11)}   ${(ours / theirs).toFixed(2)}`;
+        rows.push(line);
+        console.log(line);
+      }
+    }
+  } finally {
+    strata.child.stdin?.end();
+    postgres.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,172 @@
+/**
+ * TableCodec: the keys and values of one table's rows and index entries (DESIGN.md, Catalog).
+ *
+ *   row:             id(table) 0x01 ‖ key(pk columns | hidden row id int8)  → row value (row-encoding)
+ *   secondary index: id(table) indexNo ‖ key(index columns) ‖ key(pk …)     → empty
+ *
+ * - The row key suffix after the prefix is the same bytes in both, so an index entry names its
+ *   row without a value: rowKey = rowPrefix ‖ entry key after the index columns.
+ * - Decoded rows have one slot per TableDesc column (dropped ones null) plus a trailing slot with
+ *   the row key, which UPDATE and DELETE use to address the row.
+ * - Codecs are cached per descriptor object (descriptors are immutable).
+ */
+import type { IndexDesc, TableDesc } from './descriptors.js';
+import { indexPrefix } from './catalog-keys.js';
+import { decodeKey, encodeKey, type KeyColumn } from './encoding/key-encoding.js';
+import { RowCodec } from './encoding/row-encoding.js';
+import type { SqlType, Value } from './types/sql-type.js';
+import { typeByOid } from './types/type-registry.js';
+import { INT8 } from './types/int-types.js';
+import type { KvRange } from '../mvcc/versioned-kv.js';
+import { assert, prefixUpperBound } from '../util/index.js';
+
+const HIDDEN_ROW_ID_COLUMN: KeyColumn = { type: INT8 };
+
+export interface KeyBound {
+  readonly value: Value;
+  readonly inclusive: boolean;
+}
+
+export function columnType(oid: number): SqlType {
+  const type = typeByOid(oid);
+  assert(type !== undefined, `unknown type oid ${oid}`);
+  return type;
+}
+
+export class TableCodec {
+  private static readonly cache = new WeakMap<TableDesc, TableCodec>();
+
+  readonly rowPrefix: Uint8Array;
+  readonly types: readonly SqlType[];
+  private readonly rows: RowCodec;
+  private readonly pkColumns: readonly KeyColumn[];
+  private readonly pkSlots: readonly number[];
+  private readonly indexColumns = new Map<number, { columns: KeyColumn[]; slots: number[]; prefix: Uint8Array }>();
+
+  static of(table: TableDesc): TableCodec {
+    let codec = TableCodec.cache.get(table);
+    if (codec === undefined) {
+      codec = new TableCodec(table);
+      TableCodec.cache.set(table, codec);
+    }
+    return codec;
+  }
+
+  private constructor(readonly table: TableDesc) {
+    this.rowPrefix = indexPrefix(table.oid, 1);
+    this.types = table.columns.map((c) => columnType(c.typeOid));
+    this.rows = new RowCodec(this.types);
+    if (table.hiddenRowId) {
+      this.pkColumns = [HIDDEN_ROW_ID_COLUMN];
+      this.pkSlots = [];
+    } else {
+      const d = this.describe(table.primary);
+      this.pkColumns = d.columns;
+      this.pkSlots = d.slots;
+    }
+    for (const index of table.indexes) this.indexColumns.set(index.indexNo, this.describe(index));
+  }
+
+  private describe(index: IndexDesc): { columns: KeyColumn[]; slots: number[]; prefix: Uint8Array } {
+    const columns: KeyColumn[] = [];
+    const slots: number[] = [];
+    for (const c of index.columns) {
+      const slot = this.table.columns.findIndex((col) => col.attnum === c.attnum);
+      assert(slot >= 0, `index ${index.name} names missing attnum ${c.attnum}`);
+      slots.push(slot);
+      columns.push({ type: this.types[slot] as SqlType, descending: c.descending, nullsFirst: c.nullsFirst });
+    }
+    return { columns, slots, prefix: indexPrefix(this.table.oid, index.indexNo) };
+  }
+
+  /** The key range of every row. */
+  rowRange(): KvRange {
+    return { gte: this.rowPrefix, lt: prefixUpperBound(this.rowPrefix) as Uint8Array };
+  }
+
+  /** The row key of a row (values in slot order); `rowId` for tables with a hidden row id. */
+  rowKey(row: readonly Value[], rowId?: bigint): Uint8Array {
+    if (this.table.hiddenRowId) {
+      assert(rowId !== undefined, 'hidden row id required');
+      return encodeKey(this.pkColumns, [rowId], this.rowPrefix);
+    }
+    return encodeKey(this.pkColumns, this.pkSlots.map((s) => row[s] ?? null), this.rowPrefix);
+  }
+
+  encodeRow(row: readonly Value[]): Uint8Array {
+    return this.rows.encode(row.length === this.types.length ? row : row.slice(0, this.types.length));
+  }
+
+  /** A fresh row: the column values, then the row key in the trailing slot. */
+  decodeRow(key: Uint8Array, value: Uint8Array): Value[] {
+    const row = this.rows.decode(value);
+    row.push(key);
+    return row;
+  }
+
+  /** The key of `index`'s entry for a row with row key `rowKey`. */
+  indexEntryKey(index: IndexDesc, row: readonly Value[], rowKey: Uint8Array): Uint8Array {
+    const d = this.indexColumns.get(index.indexNo);
+    assert(d !== undefined, `index ${index.name} not in codec`);
+    const head = encodeKey(d.columns, d.slots.map((s) => row[s] ?? null), d.prefix);
+    const suffix = rowKey.subarray(this.rowPrefix.length);
+    const out = new Uint8Array(head.length + suffix.length);
+    out.set(head, 0);
+    out.set(suffix, head.length);
+    return out;
+  }
+
+  /** The range of `index`'s entries whose columns equal `values` (a prefix of its columns). */
+  indexValuesRange(index: IndexDesc, values: readonly Value[]): KvRange {
+    return this.indexRange(index, values, undefined, undefined);
+  }
+
+  /**
+   * The key range of entries of `index` (primary or secondary) whose leading columns equal
+   * `equal`, and whose next column lies between `lower` and `upper` (either may be absent).
+   */
+  indexRange(index: IndexDesc, equal: readonly Value[], lower: KeyBound | undefined, upper: KeyBound | undefined): KvRange {
+    const d = index.primary ? { columns: this.pkColumns, prefix: this.rowPrefix } : this.indexColumns.get(index.indexNo);
+    assert(d !== undefined, `index ${index.name} not in codec`);
+    const head = encodeKey(d.columns.slice(0, equal.length), equal, d.prefix);
+    const next = d.columns[equal.length];
+    if (next === undefined || (lower === undefined && upper === undefined)) {
+      return { gte: head, lt: prefixUpperBound(head) as Uint8Array };
+    }
+    // A descending column stores inverted bytes: a lower value bound is an upper key bound.
+    const lo = next.descending === true ? upper : lower;
+    const hi = next.descending === true ? lower : upper;
+    const range: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array } = {};
+    if (lo === undefined) range.gte = head;
+    else {
+      const k = encodeKey([next], [lo.value], head);
+      // Exclusive: skip every key that starts with k (the bound value, then any suffix).
+      range.gte = lo.inclusive ? k : (prefixUpperBound(k) as Uint8Array);
+    }
+    if (hi === undefined) range.lt = prefixUpperBound(head) as Uint8Array;
+    else {
+      const k = encodeKey([next], [hi.value], head);
+      range.lt = hi.inclusive ? (prefixUpperBound(k) as Uint8Array) : k;
+    }
+    return range;
+  }
+
+  /** The row key named by a secondary index entry. */
+  rowKeyOfIndexEntry(key: Uint8Array, _value: Uint8Array): Uint8Array {
+    const indexNo = key[this.rowPrefix.length - 1] as number;
+    const d = this.indexColumns.get(indexNo);
+    assert(d !== undefined, `index entry of unknown index ${indexNo}`);
+    const { offset } = decodeKey(d.columns, key, d.prefix.length);
+    const suffix = key.subarray(offset);
+    const out = new Uint8Array(this.rowPrefix.length + suffix.length);
+    out.set(this.rowPrefix, 0);
+    out.set(suffix, this.rowPrefix.length);
+    return out;
+  }
+
+  /** Slots of an index's columns in the row. */
+  indexSlots(index: IndexDesc): readonly number[] {
+    if (index.primary) return this.pkSlots;
+    return this.indexColumns.get(index.indexNo)?.slots ?? [];
+  }
+}

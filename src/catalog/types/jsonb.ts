@@ -1,0 +1,224 @@
+/**
+ * The jsonb value: a normalized JSON tree with exact numbers.
+ * - JsonNode is null (JSON null) | boolean | Numeric | string | JsonNode[] | JsonObject.
+ * - JsonObject keys are unique (last duplicate wins) and sorted as PostgreSQL stores them:
+ *   shorter keys first, then bytewise.
+ * - Order (jsonb btree): Object > Array > Boolean > Number > String > Null; more pairs/elements
+ *   sort greater; then entries in storage order.
+ * - A Jsonb wraps the root so that SQL NULL (null) and JSON null (Jsonb{root: null}) differ.
+ */
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import { Numeric } from './numeric.js';
+import { compareText } from './text-compare.js';
+
+export type JsonNode = null | boolean | Numeric | string | JsonNode[] | JsonObject;
+
+/** Nesting depth limit for JSON input (PostgreSQL checks stack depth; we bound it). */
+export const JSON_DEPTH_MAX = 1000;
+
+export class JsonObject {
+  /** Keys in storage order, values parallel to them. */
+  constructor(
+    readonly keys: string[],
+    readonly values: JsonNode[],
+  ) {}
+
+  get(key: string): JsonNode | undefined {
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  /** Builds an object from entries in any order; later duplicates win. */
+  static from(entries: Array<[string, JsonNode]>): JsonObject {
+    const map = new Map<string, JsonNode>();
+    for (const [k, v] of entries) map.set(k, v);
+    const keys = [...map.keys()].sort(compareKeys);
+    return new JsonObject(keys, keys.map((k) => map.get(k) as JsonNode));
+  }
+}
+
+export class Jsonb {
+  constructor(readonly root: JsonNode) {}
+  toString(): string {
+    return jsonNodeToText(this.root);
+  }
+}
+
+function compareKeys(a: string, b: string): number {
+  const la = Buffer.byteLength(a);
+  const lb = Buffer.byteLength(b);
+  return la !== lb ? la - lb : compareText(a, b);
+}
+
+function rank(n: JsonNode): number {
+  if (n === null) return 0;
+  if (typeof n === 'string') return 1;
+  if (n instanceof Numeric) return 2;
+  if (typeof n === 'boolean') return 3;
+  if (Array.isArray(n)) return 4;
+  return 5;
+}
+
+export function compareJsonNodes(a: JsonNode, b: JsonNode): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 0:
+      return 0;
+    case 1:
+      return compareText(a as string, b as string);
+    case 2:
+      return (a as Numeric).compare(b as Numeric);
+    case 3:
+      return a === b ? 0 : a ? 1 : -1;
+    case 4: {
+      const x = a as JsonNode[];
+      const y = b as JsonNode[];
+      if (x.length !== y.length) return x.length - y.length;
+      for (let i = 0; i < x.length; i++) {
+        const c = compareJsonNodes(x[i] as JsonNode, y[i] as JsonNode);
+        if (c !== 0) return c;
+      }
+      return 0;
+    }
+    default: {
+      const x = a as JsonObject;
+      const y = b as JsonObject;
+      if (x.keys.length !== y.keys.length) return x.keys.length - y.keys.length;
+      for (let i = 0; i < x.keys.length; i++) {
+        const k = compareKeys(x.keys[i] as string, y.keys[i] as string);
+        if (k !== 0) return k;
+        const c = compareJsonNodes(x.values[i] as JsonNode, y.values[i] as JsonNode);
+        if (c !== 0) return c;
+      }
+      return 0;
+    }
+  }
+}
+
+/** JSON string literal as PostgreSQL's escape_json writes it. */
+export function quoteJsonString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c >= 0x20) out += s[i];
+    else if (c === 0x08) out += '\\b';
+    else if (c === 0x0c) out += '\\f';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x09) out += '\\t';
+    else out += '\\u' + c.toString(16).padStart(4, '0');
+  }
+  return out + '"';
+}
+
+/** jsonb_out: `{"a": 1, "b": [1, 2]}`. */
+export function jsonNodeToText(n: JsonNode): string {
+  if (n === null) return 'null';
+  if (typeof n === 'boolean') return n ? 'true' : 'false';
+  if (typeof n === 'string') return quoteJsonString(n);
+  if (n instanceof Numeric) return n.toString();
+  if (Array.isArray(n)) return '[' + n.map(jsonNodeToText).join(', ') + ']';
+  const parts: string[] = [];
+  for (let i = 0; i < n.keys.length; i++) {
+    parts.push(quoteJsonString(n.keys[i] as string) + ': ' + jsonNodeToText(n.values[i] as JsonNode));
+  }
+  return '{' + parts.join(', ') + '}';
+}
+
+function jsonError(text: string, detail: string): SqlError {
+  return new SqlError(SQLSTATE.invalidTextRepresentation, 'invalid input syntax for type json', { detail });
+}
+
+const NUMBER_PATTERN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const STRING_PATTERN = /"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"/y;
+
+/** Parses strict JSON (RFC 8259, as PostgreSQL's json parser) into a JsonNode. */
+export function parseJson(text: string): JsonNode {
+  let pos = 0;
+  const ws = (): void => {
+    while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++;
+  };
+  const value = (depth: number): JsonNode => {
+    if (depth > JSON_DEPTH_MAX) throw new SqlError(SQLSTATE.statementTooComplex, 'stack depth limit exceeded');
+    ws();
+    const c = text[pos];
+    if (c === '{') return object(depth);
+    if (c === '[') return array(depth);
+    if (c === '"') return string();
+    NUMBER_PATTERN.lastIndex = pos;
+    const num = NUMBER_PATTERN.exec(text);
+    if (num !== null) {
+      pos += num[0].length;
+      return Numeric.parse(num[0]);
+    }
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (text.startsWith(word, pos)) {
+        pos += word.length;
+        return v;
+      }
+    }
+    if (pos >= text.length) throw jsonError(text, 'The input string ended unexpectedly.');
+    throw jsonError(text, `Token "${text.slice(pos).split(/[\s,\]}]/)[0] ?? ''}" is invalid.`);
+  };
+  const string = (): string => {
+    STRING_PATTERN.lastIndex = pos;
+    const m = STRING_PATTERN.exec(text);
+    if (m === null) throw jsonError(text, 'Token is invalid.');
+    pos += m[0].length;
+    return JSON.parse(m[0]) as string;
+  };
+  const array = (depth: number): JsonNode[] => {
+    pos++;
+    const out: JsonNode[] = [];
+    ws();
+    if (text[pos] === ']') {
+      pos++;
+      return out;
+    }
+    for (;;) {
+      out.push(value(depth + 1));
+      ws();
+      const c = text[pos++];
+      if (c === ']') return out;
+      if (c !== ',') throw jsonError(text, 'Expected "," or "]".');
+    }
+  };
+  const object = (depth: number): JsonObject => {
+    pos++;
+    const entries: Array<[string, JsonNode]> = [];
+    ws();
+    if (text[pos] === '}') {
+      pos++;
+      return JsonObject.from(entries);
+    }
+    for (;;) {
+      ws();
+      if (text[pos] !== '"') throw jsonError(text, 'Expected string.');
+      const key = string();
+      ws();
+      if (text[pos++] !== ':') throw jsonError(text, 'Expected ":".');
+      entries.push([key, value(depth + 1)]);
+      ws();
+      const c = text[pos++];
+      if (c === '}') return JsonObject.from(entries);
+      if (c !== ',') throw jsonError(text, 'Expected "," or "}".');
+    }
+  };
+  const root = value(0);
+  ws();
+  if (pos < text.length) throw jsonError(text, `Expected end of input.`);
+  return root;
+}
+
+/** Converts a plain JS value (e.g. from JSON.parse) to a JsonNode. */
+export function jsonNodeFromJs(v: unknown): JsonNode {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'number') return Numeric.parse(String(v));
+  if (Array.isArray(v)) return v.map(jsonNodeFromJs);
+  return JsonObject.from(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, jsonNodeFromJs(x)]));
+}

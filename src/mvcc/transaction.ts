@@ -1,0 +1,257 @@
+/**
+ * Transaction: one MVCC transaction over a TxnCoordinator — snapshot reads, buffered writes,
+ * savepoints, and a commit that runs the conflict checks and hands one atomic batch to the kv.
+ *
+ * Invariants:
+ * - Reads see the snapshot at readTs() merged with the transaction's own writes.
+ * - READ COMMITTED moves readTs() forward at each newStatement(); REPEATABLE READ and
+ *   SERIALIZABLE keep the snapshot taken at begin.
+ * - Every buffered write remembers `sinceTs`, the snapshot of the statement that first wrote
+ *   its key. Pins (see TxnCoordinator): the current snapshot; from the first write on, the
+ *   snapshot of that write (<= every sinceTs); and each open scan's snapshot — so the tracker
+ *   and the kv keep what the transaction's checks and reads need. All are unpinned at its end.
+ * - First committer wins: a write to a key that another transaction committed after its
+ *   sinceTs fails with SerializationFailure — at put() when already known, else at commit().
+ * - SERIALIZABLE with writes also fails at commit if a key it read (point or scanned range)
+ *   was committed by another transaction after readTs(). Read-only transactions never fail:
+ *   they serialize at their snapshot.
+ * - The check, the commitTs allocation and the kv.commit() call run in one synchronous step.
+ */
+import type { KvIterator, KvRange, Ts } from './versioned-kv.js';
+import type { TxnCoordinator } from './txn-coordinator.js';
+import type { ScanOwner } from './txn-scan-iterator.js';
+import type { ConflictFaults } from './txn-kv-options.js';
+import { TxnScanIterator } from './txn-scan-iterator.js';
+import { WriteBuffer } from './write-buffer.js';
+import { ReadSet } from './read-set.js';
+import { toStringRange } from './key-range.js';
+import { toKeyString } from './key-string.js';
+import { ReadOnlyTransactionError, SerializationFailure, WriteSetTooLargeError } from './errors.js';
+import { assert } from '../util/index.js';
+
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+export type TransactionState = 'active' | 'committed' | 'aborted';
+
+export interface Transaction {
+  readonly isolation: IsolationLevel;
+  readonly readOnly: boolean;
+  readonly state: TransactionState;
+  /** The current read snapshot. */
+  readTs(): Ts;
+  /** The value at the snapshot, or the transaction's own write. The result must not be mutated. */
+  get(key: Uint8Array): Uint8Array | undefined;
+  /** Snapshot scan merged with own writes; forward and reverse; `limit` counts merged entries. */
+  scan(range: KvRange): KvIterator;
+  /** Buffers a write (key and value are copied). */
+  put(key: Uint8Array, value: Uint8Array): void;
+  delete(key: Uint8Array): void;
+  /** Statement boundary: READ COMMITTED takes a fresh snapshot; the others do nothing. */
+  newStatement(): void;
+  /** SQL SAVEPOINT: a handle to the current state of the write buffer. */
+  savepoint(): number;
+  /** SQL ROLLBACK TO SAVEPOINT: undoes later writes; the savepoint stays. */
+  rollbackTo(savepoint: number): void;
+  /** SQL RELEASE SAVEPOINT: forgets it (and later ones); the writes stay. */
+  release(savepoint: number): void;
+  /** Commits; throws SerializationFailure (code '40001') on a conflict. */
+  commit(): Promise<void>;
+  /** Abandons the transaction; a no-op once it is over. */
+  rollback(): void;
+}
+
+/** Limits a transaction enforces (validated once by TxnKv), and test-only faults. */
+export interface TransactionSettings {
+  readonly writeSetBytesMax: number;
+  readonly readSetKeysMax: number;
+  readonly readSetRangesMax: number;
+  readonly faults: ConflictFaults;
+}
+
+export class TransactionImpl implements Transaction, ScanOwner {
+  private stateValue: TransactionState = 'active';
+  private committing = false;
+  private snapshotTs: Ts;
+  private writePinTs: Ts | undefined = undefined;
+  private readonly buffer = new WriteBuffer();
+  private readonly readSet: ReadSet | undefined;
+  private readonly scans = new Set<TxnScanIterator>();
+
+  constructor(
+    private readonly coordinator: TxnCoordinator,
+    readonly isolation: IsolationLevel,
+    readonly readOnly: boolean,
+    private readonly settings: TransactionSettings,
+  ) {
+    this.snapshotTs = coordinator.pinSnapshot();
+    this.readSet = isolation === 'serializable' && !readOnly ? new ReadSet(settings.readSetKeysMax, settings.readSetRangesMax) : undefined;
+  }
+
+  get state(): TransactionState {
+    return this.stateValue;
+  }
+
+  readTs(): Ts {
+    return this.snapshotTs;
+  }
+
+  /** Bytes buffered for commit (keys plus values). */
+  writeSetBytes(): number {
+    return this.buffer.bytes();
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.assertActive();
+    if (this.buffer.size() > 0 || this.readSet !== undefined) {
+      const keyString = toKeyString(key);
+      const own = this.buffer.get(keyString);
+      if (own !== undefined) return own.value;
+      this.readSet?.addPoint(keyString);
+    }
+    return this.coordinator.kv.get(key, this.snapshotTs);
+  }
+
+  scan(range: KvRange): KvIterator {
+    this.assertActive();
+    const bounds = toStringRange(range);
+    const [ownStart, ownEnd] = this.buffer.size() > 0 ? this.buffer.indexesIn(bounds) : [0, 0];
+    const limit = range.limit ?? Infinity;
+    assert(limit >= 0, 'scan limit must be >= 0');
+    const innerLimit = limit === Infinity ? undefined : limit + (ownEnd - ownStart);
+    const inner = this.coordinator.kv.scan(innerLimit === undefined ? range : { ...range, limit: innerLimit }, this.snapshotTs);
+    const readRange = this.readSet?.addRange(bounds);
+    const ownKeys = this.buffer.size() > 0 ? this.buffer.sortedKeys() : [];
+    const reverse = range.reverse === true;
+    const scan = new TxnScanIterator(this, this.snapshotTs, inner, this.buffer, ownKeys, ownStart, ownEnd, reverse, limit, readRange);
+    this.coordinator.pin(this.snapshotTs); // the scan keeps its snapshot even past newStatement()
+    this.scans.add(scan);
+    return scan;
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.write(key, Uint8Array.from(value), 'PUT');
+  }
+
+  delete(key: Uint8Array): void {
+    this.write(key, undefined, 'DELETE');
+  }
+
+  newStatement(): void {
+    this.assertActive();
+    if (this.isolation !== 'read committed') return;
+    const next = this.coordinator.pinSnapshot();
+    this.coordinator.unpin(this.snapshotTs);
+    this.snapshotTs = next;
+  }
+
+  savepoint(): number {
+    this.assertActive();
+    return this.buffer.savepoint();
+  }
+
+  rollbackTo(savepoint: number): void {
+    this.assertActive();
+    this.buffer.rollbackTo(savepoint);
+  }
+
+  release(savepoint: number): void {
+    this.assertActive();
+    this.buffer.release(savepoint);
+  }
+
+  async commit(): Promise<void> {
+    this.assertActive();
+    if (this.buffer.size() === 0) {
+      this.finish('committed');
+      return;
+    }
+    const failure = this.findConflict();
+    if (failure !== undefined) {
+      this.finish('aborted');
+      throw failure;
+    }
+    const { writes, keyStrings } = this.buffer.toBatch();
+    this.committing = true;
+    let done: Promise<void>;
+    try {
+      done = this.coordinator.commit(writes, keyStrings);
+    } finally {
+      this.endScans();
+      this.unpinAll();
+    }
+    try {
+      await done;
+      this.stateValue = 'committed';
+    } catch (error) {
+      this.stateValue = 'aborted';
+      throw error;
+    }
+  }
+
+  rollback(): void {
+    if (this.stateValue !== 'active' || this.committing) return;
+    this.finish('aborted');
+  }
+
+  assertActive(): void {
+    assert(this.stateValue === 'active' && !this.committing, `transaction is ${this.committing ? 'committing' : this.stateValue}`);
+  }
+
+  scanEnded(scan: TxnScanIterator): void {
+    if (this.scans.delete(scan)) this.coordinator.unpin(scan.readTs);
+  }
+
+  private write(key: Uint8Array, value: Uint8Array | undefined, operation: string): void {
+    this.assertActive();
+    if (this.readOnly) throw new ReadOnlyTransactionError(operation);
+    const keyString = toKeyString(key);
+    const previous = this.buffer.get(keyString);
+    const sinceTs = previous?.sinceTs ?? this.snapshotTs;
+    if (this.coordinator.tracker.writtenSince(keyString, sinceTs) && this.settings.faults.skipWriteWriteCheck !== true) {
+      throw new SerializationFailure('write-write');
+    }
+    const bytes = this.buffer.bytesAfter(keyString, key, value);
+    if (bytes > this.settings.writeSetBytesMax) throw new WriteSetTooLargeError(bytes, this.settings.writeSetBytesMax);
+    this.buffer.set(keyString, { key: Uint8Array.from(key), value, sinceTs });
+    if (this.writePinTs === undefined) {
+      this.writePinTs = this.snapshotTs;
+      this.coordinator.pin(this.writePinTs);
+    }
+  }
+
+  private findConflict(): SerializationFailure | undefined {
+    const tracker = this.coordinator.tracker;
+    const faults = this.settings.faults;
+    for (const [keyString, entry] of this.buffer.entriesIterator()) {
+      if (tracker.writtenSince(keyString, entry.sinceTs) && faults.skipWriteWriteCheck !== true) {
+        return new SerializationFailure('write-write');
+      }
+    }
+    const readSet = this.readSet;
+    if (readSet === undefined || readSet.isEmpty() || faults.skipReadWriteCheck === true) return undefined;
+    for (const keyString of readSet.pointKeys()) {
+      if (tracker.writtenSince(keyString, this.snapshotTs)) return new SerializationFailure('read-write');
+    }
+    if (readSet.rangeCount() === 0) return undefined;
+    const hit = tracker.someKeyWrittenSince(this.snapshotTs, (keyString) => readSet.contains(keyString));
+    return hit ? new SerializationFailure('read-write') : undefined;
+  }
+
+  private finish(state: TransactionState): void {
+    this.endScans();
+    this.unpinAll();
+    this.stateValue = state;
+  }
+
+  private endScans(): void {
+    for (const scan of this.scans) {
+      scan.abandon();
+      this.coordinator.unpin(scan.readTs);
+    }
+    this.scans.clear();
+  }
+
+  private unpinAll(): void {
+    if (this.writePinTs !== undefined) this.coordinator.unpin(this.writePinTs);
+    this.coordinator.unpin(this.snapshotTs);
+  }
+}

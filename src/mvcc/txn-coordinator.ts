@@ -1,0 +1,99 @@
+/**
+ * TxnCoordinator: the oracle and the shared state of all transactions over one VersionedKv —
+ * timestamps, the conflict tracker, the live snapshots and the safe point.
+ *
+ * Invariants:
+ * - commitTs values strictly increase and exceed kv.lastTs() at open (the oracle starts there).
+ * - allocate → record in the tracker → kv.commit() happen in one synchronous step, so the
+ *   tracker knows every commit with a smaller commitTs before any later conflict check, and the
+ *   kv receives commits in commitTs order.
+ * - Snapshot timestamps come from kv.visibleTs(), so every commit at or below them is applied.
+ * - safePoint() = min(oldest pinned ts, kv.visibleTs()); it only advances; every advance is
+ *   passed to kv.setSafePoint() and releases tracker entries at or below it. No live transaction
+ *   checks or reads below its pinned ts, and a future one starts at >= kv.visibleTs().
+ */
+import type { KvWrite, Ts, VersionedKv } from './versioned-kv.js';
+import { ConflictTracker } from './conflict-tracker.js';
+import { LiveSnapshots } from './live-snapshots.js';
+
+export class TxnCoordinator {
+  readonly tracker: ConflictTracker;
+  private readonly live = new LiveSnapshots();
+  private last: Ts;
+  private safe: Ts;
+  private readonly inFlight = new Set<Promise<void>>();
+  private commitCount = 0;
+
+  constructor(
+    readonly kv: VersionedKv,
+    conflictKeysMax: number,
+  ) {
+    this.tracker = new ConflictTracker(conflictKeysMax);
+    this.last = kv.lastTs();
+    this.safe = kv.visibleTs();
+  }
+
+  /** A new read snapshot, pinned until unpin(). */
+  pinSnapshot(): Ts {
+    const ts = this.kv.visibleTs();
+    this.live.pin(ts);
+    return ts;
+  }
+
+  pin(ts: Ts): void {
+    this.live.pin(ts);
+  }
+
+  unpin(ts: Ts): void {
+    this.live.unpin(ts);
+    this.refreshSafePoint();
+  }
+
+  /** Allocates a commitTs, records the keys and hands the batch to the kv — synchronously. */
+  commit(writes: readonly KvWrite[], keyStrings: readonly string[]): Promise<void> {
+    const commitTs = Math.max(this.last, this.kv.lastTs()) + 1;
+    this.last = commitTs;
+    this.tracker.record(commitTs, keyStrings);
+    this.commitCount++;
+    const done = this.kv.commit(writes, commitTs);
+    this.inFlight.add(done);
+    const settle = (): void => {
+      this.inFlight.delete(done);
+      this.refreshSafePoint();
+    };
+    done.then(settle, settle);
+    return done;
+  }
+
+  safePoint(): Ts {
+    return this.safe;
+  }
+
+  lastTs(): Ts {
+    return this.last;
+  }
+
+  /** Number of pinned snapshots (live transactions, open scans of RC statements, snapshots). */
+  liveCount(): number {
+    return this.live.size();
+  }
+
+  commits(): number {
+    return this.commitCount;
+  }
+
+  /** Resolves once every commit handed to the kv so far has settled. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  refreshSafePoint(): void {
+    const visible = this.kv.visibleTs();
+    const oldest = this.live.oldest();
+    const next = oldest === undefined ? visible : Math.min(oldest, visible);
+    if (next <= this.safe) return;
+    this.safe = next;
+    this.tracker.release(next);
+    this.kv.setSafePoint(next);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * AggCollector: gathers the aggregate calls of a grouped query while its select list, HAVING and
+ * ORDER BY are bound, replacing each by an AggRefExpr (its index among the query's aggregates).
+ * Identical calls (same function, arguments, DISTINCT, FILTER) share one aggregate.
+ */
+import type { FuncCall, Node } from '../parse.js';
+import { SQLSTATE } from '../../util/index.js';
+import type { AggRefExpr, BoundExpr } from './bound-expr.js';
+import { exprKey } from './bound-expr.js';
+import type { AggregateCall } from '../plan/logical-plan.js';
+import { withPosition } from './bind-errors.js';
+import { bindExpr, type ExprEnv } from './bind-expr.js';
+import { resolveAggregate, coerceToBool } from './resolve.js';
+
+export class AggCollector {
+  readonly calls: AggregateCall[] = [];
+  private readonly keys: string[] = [];
+
+  add(f: FuncCall, name: string, env: ExprEnv): AggRefExpr {
+    if (f.agg_order !== undefined) throw withPosition('ORDER BY inside an aggregate is not supported', SQLSTATE.featureNotSupported, f.location);
+    const inner: ExprEnv = { ...env, aggs: undefined, clause: 'aggregate function calls' };
+    const args = f.agg_star === true ? [] : (f.args ?? []).map((a: Node) => bindNested(a, inner, f.location));
+    const filter = f.agg_filter === undefined ? undefined : coerceToBool(env.ctx, bindExpr(f.agg_filter, inner), 'FILTER');
+    const spec = resolveAggregate(env.ctx, name, args, f.agg_star === true, f.location);
+    const distinct = f.agg_distinct === true;
+    const key = `${name}|${distinct}|${spec.args.map(exprKey).join(',')}|${filter === undefined ? '' : exprKey(filter)}`;
+    let index = this.keys.indexOf(key);
+    if (index < 0) {
+      index = this.calls.length;
+      this.keys.push(key);
+      this.calls.push({ name, args: spec.args, distinct, filter, impl: spec.impl, strict: spec.strict, type: spec.type, typmod: -1 });
+    }
+    return { kind: 'aggref', index, type: spec.type, typmod: -1 };
+  }
+}
+
+function bindNested(node: Node, env: ExprEnv, location: number | undefined): BoundExpr {
+  try {
+    return bindExpr(node, env);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === SQLSTATE.groupingError) {
+      throw withPosition('aggregate function calls cannot be nested', SQLSTATE.groupingError, location);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * BindContext: what name resolution and type resolution read while binding one statement —
+ * the catalog snapshot, the current database and search_path, the parameter types (inferred
+ * ones are filled in as the binder meets them) and the session's type settings.
+ */
+import type { Catalog } from '../../catalog/catalog.js';
+import type { SqlType, TypeContext } from '../../catalog/types/sql-type.js';
+
+export interface BindContext {
+  readonly catalog: Catalog;
+  readonly databaseOid: number;
+  readonly databaseName: string;
+  /** Schema names in search order ('$user' already replaced), pg_catalog implied first. */
+  readonly searchPath: readonly string[];
+  readonly user: string;
+  readonly typeContext: TypeContext;
+  /** Parameter types by index (0-based); undefined = not yet known. Filled during binding. */
+  readonly paramTypes: Array<SqlType | undefined>;
+  /** Source text, for error positions. */
+  readonly sql: string;
+}

@@ -1,0 +1,304 @@
+/**
+ * Binds a SELECT (or VALUES, or a set operation) into a logical plan and its output columns:
+ * FROM → WHERE → GROUP BY / aggregates → HAVING → select list → DISTINCT → ORDER BY → LIMIT.
+ *
+ * - The select list is computed by one Project node; ORDER BY expressions that are not output
+ *   columns ride along as hidden trailing slots and are cut off by a final Project.
+ * - In a grouped query every column reference outside an aggregate must be a GROUP BY expression
+ *   (42803), as in PostgreSQL.
+ */
+import type { Node, SelectStmt, ResTarget, SortBy } from '../parse.js';
+import { nodeTag } from '../parse.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import type { BoundExpr } from './bound-expr.js';
+import { exprKey, mapChildren } from './bound-expr.js';
+import type { BindContext } from './bind-context.js';
+import type { Scope } from './scope.js';
+import { toColumnExpr } from './scope.js';
+import { notSupported, withPosition } from './bind-errors.js';
+import { bindExpr, locationOf, type ExprEnv } from './bind-expr.js';
+import { AggCollector } from './agg-collector.js';
+import { bindFromClause } from './bind-from.js';
+import { coerce, coerceToBool, commonType, INT8, typeOfOid } from './resolve.js';
+import type { LogicalPlan, OutputColumn, SortKey } from '../plan/logical-plan.js';
+import { figureColumnName } from './column-name.js';
+import { intOf, stringList } from './ast-util.js';
+import { bindSetOperation } from './bind-setop.js';
+
+const INVALID_COLUMN_REFERENCE = '42P10';
+
+export interface BoundQuery {
+  readonly plan: LogicalPlan;
+  readonly columns: readonly OutputColumn[];
+}
+
+export function bindQuery(ctx: BindContext, node: Node): BoundQuery {
+  if (!('SelectStmt' in node)) throw notSupported(`${nodeTag(node)} as a query`);
+  return bindSelect(ctx, node.SelectStmt);
+}
+
+export function bindSelect(ctx: BindContext, s: SelectStmt): BoundQuery {
+  if (s.withClause !== undefined) throw notSupported('WITH');
+  if (s.intoClause !== undefined) throw notSupported('SELECT INTO');
+  if (s.lockingClause !== undefined) throw notSupported('FOR UPDATE/SHARE');
+  if (s.windowClause !== undefined) throw notSupported('WINDOW clause');
+  if (s.op !== undefined && s.op !== 'SETOP_NONE') return bindSetOperation(ctx, s);
+  if (s.valuesLists !== undefined) return finishQuery(ctx, s, bindValues(ctx, s.valuesLists));
+  return bindPlainSelect(ctx, s);
+}
+
+/** ORDER BY / LIMIT applied on top of a VALUES list or a set operation (output columns only). */
+export function finishQuery(ctx: BindContext, s: SelectStmt, inner: BoundQuery): BoundQuery {
+  let plan = inner.plan;
+  if (s.sortClause !== undefined) {
+    const keys = s.sortClause.map((n) => outputSortKey(ctx, n, inner.columns));
+    plan = { kind: 'sort', input: plan, keys, width: plan.width };
+  }
+  plan = applyLimit(ctx, s, plan);
+  return { plan, columns: inner.columns };
+}
+
+function outputSortKey(ctx: BindContext, n: Node, columns: readonly OutputColumn[]): SortKey {
+  const by = (n as { SortBy: SortBy }).SortBy;
+  const slot = outputSlot(by.node as Node, columns);
+  if (slot === undefined) throw notSupported('ORDER BY expression on a set operation or VALUES', by.location);
+  const col = columns[slot] as OutputColumn;
+  return sortKey(by, { kind: 'column', slot, type: col.type, typmod: col.typmod, name: col.name, tableOid: 0, attnum: 0 });
+}
+
+function bindValues(ctx: BindContext, lists: Node[]): BoundQuery {
+  const env: ExprEnv = { ctx, scope: emptyScopeFor(), aggs: undefined, clause: 'VALUES' };
+  const rows = lists.map((l) => ((l as { List: { items?: Node[] } }).List.items ?? []).map((n) => bindExpr(n, env)));
+  const width = rows[0]?.length ?? 0;
+  if (rows.some((r) => r.length !== width)) throw new SqlError(SQLSTATE.syntaxError, 'VALUES lists must all be the same length');
+  const columns: OutputColumn[] = [];
+  const typed = rows.map((r) => [...r]);
+  for (let c = 0; c < width; c++) {
+    const { type, typmod } = commonType(ctx, rows.map((r) => r[c] as BoundExpr), 'VALUES');
+    for (const r of typed) r[c] = coerce(ctx, r[c] as BoundExpr, type, typmod, 'implicit');
+    columns.push({ name: `column${c + 1}`, type, typmod, tableOid: 0, attnum: 0 });
+  }
+  return { plan: { kind: 'values', rows: typed, width }, columns };
+}
+
+let emptyScope: Scope | undefined;
+function emptyScopeFor(): Scope {
+  emptyScope ??= bindFromClause({} as BindContext, []).scope;
+  return emptyScope;
+}
+
+interface Target {
+  readonly expr: BoundExpr;
+  readonly name: string;
+}
+
+function bindPlainSelect(ctx: BindContext, s: SelectStmt): BoundQuery {
+  const from = bindFromClause(ctx, s.fromClause);
+  let plan = from.plan;
+  if (s.whereClause !== undefined) {
+    const env: ExprEnv = { ctx, scope: from.scope, aggs: undefined, clause: 'WHERE' };
+    plan = { kind: 'filter', input: plan, predicate: coerceToBool(ctx, bindExpr(s.whereClause, env), 'WHERE'), width: plan.width };
+  }
+  const aggs = new AggCollector();
+  const env: ExprEnv = { ctx, scope: from.scope, aggs, clause: 'select list' };
+  let targets = bindTargets(s.targetList ?? [], env);
+  const groupExprs = (s.groupClause ?? []).map((g) => bindGroupKey(g, env, targets));
+  const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, { ...env, clause: 'HAVING' }), 'HAVING');
+  const sort = bindSortClause(s.sortClause ?? [], env, targets);
+  const grouped = groupExprs.length > 0 || aggs.calls.length > 0 || having !== undefined;
+  let sortExprs = sort.map((k) => k.expr);
+  let havingExpr = having;
+  if (grouped) {
+    const keys = groupExprs.map(exprKey);
+    const rewrite = (e: BoundExpr): BoundExpr => regroup(e, keys, groupExprs);
+    targets = targets.map((t) => ({ name: t.name, expr: rewrite(t.expr) }));
+    sortExprs = sortExprs.map(rewrite);
+    havingExpr = having === undefined ? undefined : rewrite(having);
+    const width = groupExprs.length + aggs.calls.length;
+    plan = { kind: 'aggregate', input: plan, groupKeys: groupExprs, aggregates: aggs.calls, width };
+    if (havingExpr !== undefined) plan = { kind: 'filter', input: plan, predicate: havingExpr, width };
+  }
+  return projectSortLimit(ctx, s, plan, targets, sort, sortExprs);
+}
+
+function projectSortLimit(
+  ctx: BindContext,
+  s: SelectStmt,
+  input: LogicalPlan,
+  targets: readonly Target[],
+  sort: readonly SortKey[],
+  sortExprs: readonly BoundExpr[],
+): BoundQuery {
+  const distinct = s.distinctClause !== undefined;
+  if (distinct && s.distinctClause?.some((n) => Object.keys(n).length > 0)) throw notSupported('DISTINCT ON');
+  const exprs = targets.map((t) => t.expr);
+  const targetKeys = exprs.map(exprKey);
+  const sortSlots: number[] = [];
+  for (const e of sortExprs) {
+    const at = targetKeys.indexOf(exprKey(e));
+    if (at >= 0) sortSlots.push(at);
+    else {
+      if (distinct) {
+        throw withPosition('for SELECT DISTINCT, ORDER BY expressions must appear in select list', INVALID_COLUMN_REFERENCE);
+      }
+      sortSlots.push(exprs.length);
+      exprs.push(e);
+    }
+  }
+  let plan: LogicalPlan = { kind: 'project', input, exprs, width: exprs.length };
+  if (distinct) plan = { kind: 'distinct', input: plan, width: plan.width };
+  if (sort.length > 0) {
+    const keys = sort.map((k, i) => {
+      const slot = sortSlots[i] as number;
+      const e = exprs[slot] as BoundExpr;
+      return { ...k, expr: { kind: 'column', slot, type: e.type, typmod: -1, name: '', tableOid: 0, attnum: 0 } as BoundExpr };
+    });
+    plan = { kind: 'sort', input: plan, keys, width: plan.width };
+  }
+  plan = applyLimit(ctx, s, plan);
+  if (exprs.length > targets.length) {
+    const visible = targets.map((t, slot) => ({ kind: 'column', slot, type: t.expr.type, typmod: -1, name: t.name, tableOid: 0, attnum: 0 }) as BoundExpr);
+    plan = { kind: 'project', input: plan, exprs: visible, width: visible.length };
+  }
+  return { plan, columns: targets.map(outputColumn) };
+}
+
+function outputColumn(t: Target): OutputColumn {
+  const e = t.expr;
+  const typmod = 'typmod' in e ? e.typmod : -1;
+  const source = e.kind === 'column' ? { tableOid: e.tableOid, attnum: e.attnum } : { tableOid: 0, attnum: 0 };
+  return { name: t.name, type: e.type, typmod, ...source };
+}
+
+function applyLimit(ctx: BindContext, s: SelectStmt, plan: LogicalPlan): LogicalPlan {
+  if (s.limitCount === undefined && s.limitOffset === undefined) return plan;
+  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw notSupported('FETCH … WITH TIES');
+  const env: ExprEnv = { ctx, scope: emptyScopeFor(), aggs: undefined, clause: 'LIMIT' };
+  const bindCount = (n: Node | undefined): BoundExpr | undefined => {
+    if (n === undefined) return undefined;
+    if ('A_Const' in n && n.A_Const.isnull === true) return undefined;
+    return coerce(ctx, bindExpr(n, env), INT8(), -1, 'implicit', locationOf(n));
+  };
+  return { kind: 'limit', input: plan, limit: bindCount(s.limitCount), offset: bindCount(s.limitOffset), width: plan.width };
+}
+
+function bindTargets(list: readonly Node[], env: ExprEnv): Target[] {
+  const out: Target[] = [];
+  for (const item of list) {
+    const rt = (item as { ResTarget: ResTarget }).ResTarget;
+    const val = rt.val as Node;
+    if ('ColumnRef' in val && val.ColumnRef.fields?.some((f) => 'A_Star' in f)) {
+      out.push(...expandStar(val.ColumnRef.fields ?? [], env, val.ColumnRef.location));
+      continue;
+    }
+    if (rt.indirection !== undefined) throw notSupported('indirection in select list', rt.location);
+    out.push({ expr: bindExpr(val, env), name: rt.name ?? figureColumnName(val) });
+  }
+  return out;
+}
+
+function expandStar(fields: readonly Node[], env: ExprEnv, location: number | undefined): Target[] {
+  const parts = stringList(fields);
+  if (parts.length === 1) {
+    const cols = env.scope.star();
+    if (cols.length === 0 && env.scope.entries.length === 0) {
+      throw withPosition('SELECT * with no tables specified is not valid', SQLSTATE.syntaxError, location);
+    }
+    return cols.map((c) => ({ expr: toColumnExpr(c), name: c.name }));
+  }
+  const alias = parts[parts.length - 2] as string;
+  const entry = env.scope.entry(alias);
+  if (entry === undefined) {
+    throw withPosition(`missing FROM-clause entry for table "${alias}"`, SQLSTATE.undefinedTable, location);
+  }
+  return entry.columns.map((c) => ({ expr: toColumnExpr({ ...c, hiddenUnqualified: false }), name: c.name }));
+}
+
+/** GROUP BY item: an output ordinal, an output alias, or an expression over the FROM scope. */
+function bindGroupKey(node: Node, env: ExprEnv, targets: readonly Target[]): BoundExpr {
+  const ordinal = ordinalOf(node);
+  if (ordinal !== undefined) {
+    const t = targets[ordinal - 1];
+    if (t === undefined) throw withPosition(`GROUP BY position ${ordinal} is not in select list`, INVALID_COLUMN_REFERENCE, locationOf(node));
+    return t.expr;
+  }
+  const alias = singleName(node);
+  if (alias !== undefined && !scopeHas(env.scope, alias)) {
+    const t = targets.find((x) => x.name === alias);
+    if (t !== undefined) return t.expr;
+  }
+  return bindExpr(node, { ...env, aggs: undefined, clause: 'GROUP BY' });
+}
+
+function bindSortClause(list: readonly Node[], env: ExprEnv, targets: readonly Target[]): SortKey[] {
+  return list.map((n) => {
+    const by = (n as { SortBy: SortBy }).SortBy;
+    if (by.useOp !== undefined) throw notSupported('ORDER BY … USING', by.location);
+    const node = by.node as Node;
+    const ordinal = ordinalOf(node);
+    if (ordinal !== undefined) {
+      const t = targets[ordinal - 1];
+      if (t === undefined) throw withPosition(`ORDER BY position ${ordinal} is not in select list`, INVALID_COLUMN_REFERENCE, locationOf(node));
+      return sortKey(by, t.expr);
+    }
+    const alias = singleName(node);
+    if (alias !== undefined) {
+      const matches = targets.filter((x) => x.name === alias);
+      if (matches.length === 1) return sortKey(by, (matches[0] as Target).expr);
+    }
+    return sortKey(by, bindExpr(node, { ...env, clause: 'ORDER BY' }));
+  });
+}
+
+export function sortKey(by: SortBy, expr: BoundExpr): SortKey {
+  const descending = by.sortby_dir === 'SORTBY_DESC';
+  const nulls = by.sortby_nulls;
+  const nullsFirst = nulls === 'SORTBY_NULLS_FIRST' ? true : nulls === 'SORTBY_NULLS_LAST' ? false : descending;
+  return { expr, descending, nullsFirst };
+}
+
+function ordinalOf(node: Node): number | undefined {
+  if ('A_Const' in node && node.A_Const.ival !== undefined) return intOf(node);
+  return undefined;
+}
+
+function singleName(node: Node): string | undefined {
+  if (!('ColumnRef' in node)) return undefined;
+  const f = node.ColumnRef.fields ?? [];
+  return f.length === 1 && 'String' in (f[0] as Node) ? ((f[0] as { String: { sval?: string } }).String.sval ?? '') : undefined;
+}
+
+function scopeHas(scope: Scope, name: string): boolean {
+  return scope.star().some((c) => c.name === name) || scope.entries.some((e) => e.columns.some((c) => c.name === name));
+}
+
+function outputSlot(node: Node, columns: readonly OutputColumn[]): number | undefined {
+  const ordinal = ordinalOf(node);
+  if (ordinal !== undefined) {
+    if (ordinal < 1 || ordinal > columns.length) {
+      throw withPosition(`ORDER BY position ${ordinal} is not in select list`, INVALID_COLUMN_REFERENCE, locationOf(node));
+    }
+    return ordinal - 1;
+  }
+  const name = singleName(node);
+  const at = name === undefined ? -1 : columns.findIndex((c) => c.name === name);
+  return at < 0 ? undefined : at;
+}
+
+/** Rewrites an expression over the FROM row into one over the aggregate's output row. */
+function regroup(e: BoundExpr, keys: readonly string[], groupExprs: readonly BoundExpr[]): BoundExpr {
+  const at = keys.indexOf(exprKey(e));
+  if (at >= 0) {
+    const g = groupExprs[at] as BoundExpr;
+    const name = g.kind === 'column' ? g.name : '';
+    const source = g.kind === 'column' ? { tableOid: g.tableOid, attnum: g.attnum } : { tableOid: 0, attnum: 0 };
+    return { kind: 'column', slot: at, type: g.type, typmod: 'typmod' in g ? g.typmod : -1, name, ...source };
+  }
+  if (e.kind === 'aggref') return { kind: 'column', slot: keys.length + e.index, type: e.type, typmod: e.typmod, name: '', tableOid: 0, attnum: 0 };
+  if (e.kind === 'column') {
+    throw new SqlError(SQLSTATE.groupingError, `column "${e.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+  }
+  return mapChildren(e, (c) => regroup(c, keys, groupExprs));
+}
+
+export { typeOfOid };

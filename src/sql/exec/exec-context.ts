@@ -1,0 +1,29 @@
+/**
+ * ExecContext: what a running statement reads besides its rows — the transaction, the bound
+ * parameters, the session's type settings, the catalog snapshot, sequences and cancellation.
+ * One per statement execution; plans (immutable, cached) never hold one.
+ */
+import type { Catalog } from '../../catalog/catalog.js';
+import type { KvTxn } from '../../catalog/kv-txn.js';
+import type { TypeContext, Value } from '../../catalog/types/sql-type.js';
+
+/** Sequence operations (non-transactional, sequence-store.ts). */
+export interface SequenceAccess {
+  nextval(oid: number): bigint;
+  currval(oid: number): bigint;
+  setval(oid: number, value: bigint, isCalled: boolean): bigint;
+}
+
+export interface ExecContext {
+  readonly txn: KvTxn;
+  readonly params: readonly Value[];
+  readonly typeContext: TypeContext;
+  readonly catalog: Catalog;
+  readonly sequences: SequenceAccess;
+  /** Statement start, microseconds since the Unix epoch (now(), current_timestamp). */
+  readonly statementStartUs: bigint;
+  readonly user: string;
+  readonly database: string;
+  /** Throws 57014 when the statement was cancelled or timed out; called between rows. */
+  checkCancel(): void;
+}

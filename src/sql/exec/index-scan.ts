@@ -1,0 +1,139 @@
+/**
+ * IndexScan: rows of a table found through one of its indexes (the primary index included),
+ * for key ranges computed at open time from equality / IN / range predicates on the index's
+ * leading columns (the values may be parameters).
+ *
+ * - Each alternative is one tuple of equality values for the leading columns (several for IN
+ *   lists), optionally followed by a range on the next column.
+ * - The planner keeps the full predicate as a filter above this node, so the ranges only have to
+ *   cover every matching row, not exclude every other one (NULLs, type edge cases).
+ * - A lookup of the whole primary key is a point get (EXPLAIN shows it as an Index Scan).
+ */
+import type { IndexDesc, TableDesc } from '../../catalog/descriptors.js';
+import { TableCodec } from '../../catalog/table-codec.js';
+import type { Value } from '../../catalog/types/sql-type.js';
+import type { KvEntry, KvRange } from '../../mvcc/versioned-kv.js';
+import type { BoundExpr } from '../bind/bound-expr.js';
+import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
+import type { ExecContext } from './exec-context.js';
+import type { ExplainNode, PhysicalPlan, RowCursor } from './operator.js';
+import { formatExpr } from '../plan/format-expr.js';
+
+export interface RangeBound {
+  readonly expr: BoundExpr;
+  readonly inclusive: boolean;
+}
+
+export interface IndexPredicate {
+  /** Per leading column, its candidate values (one for '=', several for IN). */
+  readonly equal: ReadonlyArray<readonly BoundExpr[]>;
+  /** Range on the column after the equal ones. */
+  readonly lower: RangeBound | undefined;
+  readonly upper: RangeBound | undefined;
+  /** For EXPLAIN: the conditions the ranges come from. */
+  readonly conditions: readonly BoundExpr[];
+}
+
+export class IndexScanPlan implements PhysicalPlan {
+  readonly width: number;
+  private readonly equalEvals: ReadonlyArray<readonly Evaluator[]>;
+  private readonly lowerEval: Evaluator | undefined;
+  private readonly upperEval: Evaluator | undefined;
+
+  constructor(
+    readonly table: TableDesc,
+    readonly alias: string,
+    readonly index: IndexDesc,
+    readonly predicate: IndexPredicate,
+  ) {
+    this.width = table.columns.length + 1;
+    this.equalEvals = predicate.equal.map((alts) => alts.map(compileExpr));
+    this.lowerEval = predicate.lower === undefined ? undefined : compileExpr(predicate.lower.expr);
+    this.upperEval = predicate.upper === undefined ? undefined : compileExpr(predicate.upper.expr);
+  }
+
+  explain(): ExplainNode {
+    const alias = this.alias === this.table.name ? '' : ` ${this.alias}`;
+    const cond = this.predicate.conditions.map(formatExpr).join(' AND ');
+    return { label: `Index Scan using ${this.index.name} on ${this.table.name}${alias}`, details: [`Index Cond: ${cond}`], children: [] };
+  }
+
+  open(ctx: ExecContext): RowCursor {
+    const codec = TableCodec.of(this.table);
+    const none: Row = [];
+    const tuples = cartesian(this.equalEvals.map((alts) => alts.map((e) => e(none, ctx))));
+    const lower = this.lowerEval === undefined ? undefined : this.lowerEval(none, ctx);
+    const upper = this.upperEval === undefined ? undefined : this.upperEval(none, ctx);
+    const ranges: KvRange[] = [];
+    for (const tuple of tuples) {
+      if (tuple.some((v) => v === null) || lower === null || upper === null) continue;
+      ranges.push(
+        codec.indexRange(this.index, tuple, bound(lower, this.predicate.lower), bound(upper, this.predicate.upper)),
+      );
+    }
+    return new IndexCursor(ctx, codec, this.index, ranges);
+  }
+}
+
+function bound(value: Value | undefined, b: RangeBound | undefined): { value: Value; inclusive: boolean } | undefined {
+  return value === undefined || b === undefined ? undefined : { value, inclusive: b.inclusive };
+}
+
+function cartesian(lists: ReadonlyArray<readonly Value[]>): Value[][] {
+  let out: Value[][] = [[]];
+  for (const alts of lists) {
+    const next: Value[][] = [];
+    const seen = new Set<Value>();
+    for (const prefix of out) {
+      for (const v of alts) {
+        if (lists.length === 1 && seen.has(v)) continue;
+        seen.add(v);
+        next.push([...prefix, v]);
+      }
+    }
+    out = next;
+  }
+  return out;
+}
+
+class IndexCursor implements RowCursor {
+  private at = 0;
+  private iterator: IterableIterator<KvEntry> | undefined;
+
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly codec: TableCodec,
+    private readonly index: IndexDesc,
+    private readonly ranges: readonly KvRange[],
+  ) {}
+
+  next(): Row | undefined {
+    for (;;) {
+      if (this.iterator === undefined) {
+        const range = this.ranges[this.at++];
+        if (range === undefined) return undefined;
+        this.iterator = this.ctx.txn.scan(range);
+      }
+      const r = this.iterator.next();
+      if (r.done === true) {
+        this.iterator = undefined;
+        continue;
+      }
+      const row = this.fetch(r.value);
+      if (row !== undefined) return row;
+    }
+  }
+
+  private fetch(entry: KvEntry): Row | undefined {
+    if (this.index.primary) return this.codec.decodeRow(entry.key, entry.value);
+    const rowKey = this.codec.rowKeyOfIndexEntry(entry.key, entry.value);
+    const value = this.ctx.txn.get(rowKey);
+    return value === undefined ? undefined : this.codec.decodeRow(rowKey, value);
+  }
+
+  close(): void {
+    this.iterator?.return?.();
+    this.iterator = undefined;
+    this.at = this.ranges.length;
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * A read-only block (format in block-builder.ts and docs/format.md, "SSTable › Block") and its
+ * iterator.
+ *
+ * Invariants:
+ * - Block bytes are untrusted: the constructor validates the restart array (count fits, offsets
+ *   start at 0, strictly increase and lie inside the entry area) and the iterator validates every
+ *   entry it decodes (varints, lengths inside the entry area, shared prefix not longer than the
+ *   previous key, shared = 0 at restart points, keys at least TRAILER_BYTES long). Any failure is a
+ *   CorruptionError naming the file and the absolute offset, never an out-of-bounds read.
+ * - A Block is immutable and may be shared (block cache) by any number of iterators.
+ */
+import { CorruptionError } from './errors.js';
+import type { InternalIterator } from './internal-iterator.js';
+import { compareInternalKeyAt, TRAILER_BYTES } from './internal-key.js';
+import { assert } from '../util/assert.js';
+import { readVarint } from '../util/varint.js';
+
+export class Block {
+  /** Offset where the restart array starts (= end of the entry area). */
+  readonly restartsOffset: number;
+  readonly restartCount: number;
+
+  /**
+   * @param data the block bytes (without the table's block trailer)
+   * @param path file the block was read from (for errors)
+   * @param fileOffset absolute offset of data[0] in that file (for errors)
+   */
+  constructor(
+    readonly data: Uint8Array,
+    readonly path: string,
+    readonly fileOffset: number,
+  ) {
+    if (data.length < 8) this.corrupt(0, 'block shorter than its restart count');
+    const count = readUint32LE(data, data.length - 4);
+    const maxCount = Math.floor((data.length - 4) / 4);
+    if (count < 1 || count > maxCount) this.corrupt(data.length - 4, `bad restart count ${count}`);
+    this.restartCount = count;
+    this.restartsOffset = data.length - 4 - count * 4;
+    let previous = -1;
+    for (let i = 0; i < count; i++) {
+      const restart = readUint32LE(data, this.restartsOffset + i * 4);
+      const ok = i === 0 ? restart === 0 : restart > previous && restart < this.restartsOffset;
+      if (!ok) this.corrupt(this.restartsOffset + i * 4, `bad restart offset ${restart}`);
+      previous = restart;
+    }
+  }
+
+  /** Byte size this block charges to a cache. */
+  get charge(): number {
+    return this.data.length;
+  }
+
+  restartAt(index: number): number {
+    return readUint32LE(this.data, this.restartsOffset + index * 4);
+  }
+
+  iterator(): BlockIterator {
+    return new BlockIterator(this);
+  }
+
+  corrupt(offsetInBlock: number, detail: string): never {
+    throw new CorruptionError(this.path, this.fileOffset + offsetInBlock, detail);
+  }
+}
+
+function readUint32LE(data: Uint8Array, offset: number): number {
+  return (
+    ((data[offset] as number) |
+      ((data[offset + 1] as number) << 8) |
+      ((data[offset + 2] as number) << 16) |
+      ((data[offset + 3] as number) << 24)) >>>
+    0
+  );
+}
+
+/** Cursor over a Block. key() and value() are views valid until the next move. */
+export class BlockIterator implements InternalIterator {
+  private block: Block;
+  private data: Uint8Array;
+  private end: number;
+  /** Offset of the current entry; `end` when invalid. */
+  private current: number;
+  private nextOffset = 0;
+  private restartIndex = 0;
+  private keyBuf: Buffer = Buffer.allocUnsafe(64);
+  private keyLength = 0;
+  private valueStart = 0;
+  private valueLength = 0;
+  private keyView: Uint8Array | undefined;
+  private readonly varint: number[] = [0];
+
+  constructor(block: Block) {
+    this.block = block;
+    this.data = block.data;
+    this.end = block.restartsOffset;
+    this.current = this.end;
+  }
+
+  /** Repositions this iterator on another block (to reuse it); it becomes invalid. */
+  reset(block: Block): void {
+    this.block = block;
+    this.data = block.data;
+    this.end = block.restartsOffset;
+    this.current = this.end;
+    this.keyView = undefined;
+  }
+
+  valid(): boolean {
+    return this.current < this.end;
+  }
+
+  seekToFirst(): void {
+    this.seekToRestart(0);
+    this.parseNext();
+  }
+
+  seekToLast(): void {
+    this.seekToRestart(this.block.restartCount - 1);
+    while (this.parseNext() && this.nextOffset < this.end) {
+      // keep going until the last entry
+    }
+  }
+
+  seek(target: Uint8Array): void {
+    let left = 0;
+    let right = this.block.restartCount - 1;
+    while (left < right) {
+      const mid = (left + right + 1) >>> 1;
+      if (this.compareRestartKey(mid, target) < 0) left = mid;
+      else right = mid - 1;
+    }
+    this.seekToRestart(left);
+    while (this.parseNext()) {
+      if (compareInternalKeyAt(this.keyBuf, 0, this.keyLength, target) >= 0) return;
+    }
+  }
+
+  seekForPrev(target: Uint8Array): void {
+    this.seek(target);
+    if (!this.valid()) this.seekToLast();
+    else if (compareInternalKeyAt(this.keyBuf, 0, this.keyLength, target) > 0) this.prev();
+  }
+
+  next(): void {
+    assert(this.valid(), 'next() on an invalid iterator');
+    this.parseNext();
+  }
+
+  prev(): void {
+    assert(this.valid(), 'prev() on an invalid iterator');
+    const original = this.current;
+    while (this.block.restartAt(this.restartIndex) >= original) {
+      if (this.restartIndex === 0) {
+        this.current = this.end;
+        this.keyView = undefined;
+        return;
+      }
+      this.restartIndex--;
+    }
+    this.seekToRestart(this.restartIndex);
+    while (this.parseNext() && this.nextOffset < original) {
+      // advance to the entry just before the original one
+    }
+  }
+
+  key(): Uint8Array {
+    assert(this.valid(), 'key() on an invalid iterator');
+    if (this.keyView === undefined) this.keyView = this.keyBuf.subarray(0, this.keyLength);
+    return this.keyView;
+  }
+
+  value(): Uint8Array {
+    assert(this.valid(), 'value() on an invalid iterator');
+    return this.data.subarray(this.valueStart, this.valueStart + this.valueLength);
+  }
+
+  close(): void {
+    this.current = this.end;
+    this.keyView = undefined;
+  }
+
+  /** Compares the key stored at restart point `index` (stored whole) with `target`. */
+  private compareRestartKey(index: number, target: Uint8Array): number {
+    const offset = this.block.restartAt(index);
+    const v = this.varint;
+    let p = readVarint(this.data, offset, this.end, v);
+    if (p < 0 || v[0] !== 0) this.block.corrupt(offset, 'restart entry with a shared prefix');
+    p = readVarint(this.data, p, this.end, v);
+    const unshared = v[0] as number;
+    if (p < 0) this.block.corrupt(offset, 'truncated entry header');
+    p = readVarint(this.data, p, this.end, v);
+    if (p < 0 || unshared < TRAILER_BYTES || p + unshared > this.end) this.block.corrupt(offset, 'bad entry key length');
+    return compareInternalKeyAt(this.data, p, p + unshared, target);
+  }
+
+  private seekToRestart(index: number): void {
+    this.restartIndex = index;
+    this.keyLength = 0;
+    this.keyView = undefined;
+    this.nextOffset = this.block.restartAt(index);
+  }
+
+  /** Decodes the entry at nextOffset; false (and invalid) at the end of the entries. */
+  private parseNext(): boolean {
+    this.keyView = undefined;
+    const offset = this.nextOffset;
+    this.current = offset;
+    if (offset >= this.end) {
+      this.current = this.end;
+      return false;
+    }
+    const block = this.block;
+    while (this.restartIndex + 1 < block.restartCount && block.restartAt(this.restartIndex + 1) <= offset) {
+      this.restartIndex++;
+    }
+    const data = this.data;
+    let shared: number;
+    let unshared: number;
+    let p = offset;
+    if (p + 3 <= this.end && ((data[p] as number) | (data[p + 1] as number) | (data[p + 2] as number)) < 128) {
+      shared = data[p] as number;
+      unshared = data[p + 1] as number;
+      this.valueLength = data[p + 2] as number;
+      p += 3;
+    } else {
+      const v = this.varint;
+      p = readVarint(data, p, this.end, v);
+      shared = v[0] as number;
+      if (p >= 0) p = readVarint(data, p, this.end, v);
+      unshared = v[0] as number;
+      if (p >= 0) p = readVarint(data, p, this.end, v);
+      this.valueLength = v[0] as number;
+      if (p < 0) block.corrupt(offset, 'truncated entry header');
+    }
+    this.checkEntry(offset, p, shared, unshared);
+    if (shared + unshared > this.keyBuf.length) this.growKey(shared + unshared);
+    const keyBuf = this.keyBuf;
+    if (unshared <= 32) {
+      for (let i = 0; i < unshared; i++) keyBuf[shared + i] = data[p + i] as number;
+    } else {
+      keyBuf.set(data.subarray(p, p + unshared), shared);
+    }
+    this.keyLength = shared + unshared;
+    this.valueStart = p + unshared;
+    this.nextOffset = this.valueStart + this.valueLength;
+    return true;
+  }
+
+  private checkEntry(offset: number, p: number, shared: number, unshared: number): void {
+    const block = this.block;
+    if (shared > this.keyLength) block.corrupt(offset, `shared prefix ${shared} longer than the previous key`);
+    if (shared !== 0 && block.restartAt(this.restartIndex) === offset) block.corrupt(offset, 'restart entry with a shared prefix');
+    if (shared + unshared < TRAILER_BYTES) block.corrupt(offset, 'key shorter than its trailer');
+    if (unshared + this.valueLength > this.end - p) block.corrupt(offset, 'entry runs past the entry area');
+  }
+
+  private growKey(bytes: number): void {
+    const grown = Buffer.allocUnsafe(Math.max(bytes, this.keyBuf.length * 2));
+    this.keyBuf.copy(grown, 0, 0, this.keyLength);
+    this.keyBuf = grown;
+  }
+}

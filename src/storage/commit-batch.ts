@@ -1,0 +1,75 @@
+/**
+ * Validation and encoding of one commit's writes (the work done per commit before and inside its
+ * group), kept apart from the engine so the hot path stays small and testable.
+ *
+ * Invariants:
+ * - validateWrites() rejects keys and values past their maxima with LimitError before anything is
+ *   queued, so a failed commit never consumes a ts.
+ * - dedupeWrites() keeps the last write of each key: one version per (key, commitTs).
+ * - toCommitEntries() sends values of at least valueThreshold bytes to the value log, in write
+ *   order, and returns the entries the commit record and the memtable receive.
+ */
+import type { CommitEntry } from './commit-record.js';
+import { LimitError } from './errors.js';
+import { KIND_POINTER, KIND_TOMBSTONE, KIND_VALUE } from './internal-key.js';
+import type { ResolvedOptions } from './options.js';
+import type { ValueLog } from './value-log.js';
+import { encodeValuePointer } from './value-pointer.js';
+
+/** One write: `value === undefined` deletes the key. */
+export interface Write {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | undefined;
+}
+
+/** Per-write overhead counted toward group sizes (record framing, kinds, lengths). */
+const WRITE_OVERHEAD_BYTES = 16;
+
+/** Checks limits; returns the approximate encoded bytes of the commit. */
+export function validateWrites(writes: readonly Write[], options: ResolvedOptions): number {
+  if (writes.length > options.batchOpsMax) {
+    throw new LimitError(`batch of ${writes.length} writes exceeds batchOpsMax ${options.batchOpsMax}`);
+  }
+  let bytes = WRITE_OVERHEAD_BYTES;
+  for (const write of writes) {
+    if (!(write.key instanceof Uint8Array)) throw new LimitError('key must be a Uint8Array');
+    if (write.key.length > options.keyBytesMax) {
+      throw new LimitError(`key of ${write.key.length} bytes exceeds keyBytesMax ${options.keyBytesMax}`);
+    }
+    const value = write.value;
+    if (value !== undefined) {
+      if (!(value instanceof Uint8Array)) throw new LimitError('value must be a Uint8Array');
+      if (value.length > options.valueBytesMax) {
+        throw new LimitError(`value of ${value.length} bytes exceeds valueBytesMax ${options.valueBytesMax}`);
+      }
+      bytes += value.length;
+    }
+    bytes += write.key.length + WRITE_OVERHEAD_BYTES;
+  }
+  return bytes;
+}
+
+/** The writes with only the last write of each key kept (order of last occurrence). */
+export function dedupeWrites(writes: readonly Write[]): readonly Write[] {
+  if (writes.length < 2) return writes;
+  const last = new Map<string, number>();
+  for (let i = 0; i < writes.length; i++) last.set(Buffer.from((writes[i] as Write).key).toString('latin1'), i);
+  if (last.size === writes.length) return writes;
+  const kept = [...last.values()].sort((a, b) => a - b);
+  return kept.map((i) => writes[i] as Write);
+}
+
+/** Turns writes into commit entries, appending large values to `vlog`. */
+export function toCommitEntries(writes: readonly Write[], valueThreshold: number, vlog: ValueLog): CommitEntry[] {
+  const entries: CommitEntry[] = new Array<CommitEntry>(writes.length);
+  for (let i = 0; i < writes.length; i++) {
+    const { key, value } = writes[i] as Write;
+    if (value === undefined) entries[i] = { key, kind: KIND_TOMBSTONE, value: EMPTY };
+    else if (value.length >= valueThreshold) {
+      entries[i] = { key, kind: KIND_POINTER, value: encodeValuePointer(vlog.append(key, value)) };
+    } else entries[i] = { key, kind: KIND_VALUE, value };
+  }
+  return entries;
+}
+
+const EMPTY = new Uint8Array(0);

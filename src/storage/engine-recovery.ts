@@ -1,0 +1,104 @@
+/**
+ * Recovery on open (DESIGN.md, Storage engine): superblock → manifest → replay the commit log from
+ * the checkpoint → drop a torn tail → remove files no manifest references.
+ *
+ * Invariants:
+ * - Replay applies whole commit records only, in log order, so a batch is all-or-nothing.
+ * - A torn tail of the last commit-log segment is truncated away (durably) so that, once newer
+ *   segments exist, it is never mistaken for corruption.
+ * - Files removed here are unreachable: commit-log segments below the checkpoint, SSTables and
+ *   manifests the current manifest does not name.
+ * - A table the manifest names but the directory lacks is a CorruptionError.
+ */
+import { decodeCommitRecord } from './commit-record.js';
+import { commitLogName } from './commit-log.js';
+import { CorruptionError } from './errors.js';
+import { readLogRecords } from './log-record.js';
+import { Manifest, manifestName } from './manifest.js';
+import { Memtable } from './memtable.js';
+import { joinPath, type Vfs } from './vfs.js';
+
+export interface Recovered {
+  readonly manifest: Manifest;
+  readonly memtable: Memtable;
+  readonly lastTs: number;
+  /** Commit-log segments still needed (at or above the checkpoint), ascending. */
+  readonly logSegments: number[];
+  readonly vlogSegments: number[];
+}
+
+interface DirListing {
+  readonly logs: number[];
+  readonly tables: number[];
+  readonly vlogs: number[];
+  readonly manifests: number[];
+  readonly maxNumber: number;
+}
+
+const NAME_PATTERN = /^(?:(\d{6,})\.(log|sst|vlog)|MANIFEST-(\d{6,}))$/;
+
+export function tableName(fileNumber: number): string {
+  return `${String(fileNumber).padStart(6, '0')}.sst`;
+}
+
+function listDir(vfs: Vfs, dir: string): DirListing {
+  const listing: DirListing = { logs: [], tables: [], vlogs: [], manifests: [], maxNumber: 0 };
+  let maxNumber = 0;
+  for (const name of vfs.list(dir)) {
+    const match = NAME_PATTERN.exec(name);
+    if (match === null) continue;
+    const number = Number(match[1] ?? match[3]);
+    maxNumber = Math.max(maxNumber, number);
+    const kind = match[2];
+    if (kind === 'log') listing.logs.push(number);
+    else if (kind === 'sst') listing.tables.push(number);
+    else if (kind === 'vlog') listing.vlogs.push(number);
+    else listing.manifests.push(number);
+  }
+  for (const list of [listing.logs, listing.tables, listing.vlogs]) list.sort((a, b) => a - b);
+  return { ...listing, maxNumber };
+}
+
+async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], memtable: Memtable): Promise<number> {
+  let lastTs = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const path = joinPath(dir, commitLogName(segments[i] as number));
+    const file = vfs.openRead(path);
+    const data = file.read(0, file.size());
+    file.close();
+    const result = readLogRecords(data, path, i === segments.length - 1, (payload, offset) => {
+      const record = decodeCommitRecord(payload, path, offset);
+      if (record.commitTs <= lastTs) throw new CorruptionError(path, offset, 'commit ts does not increase');
+      lastTs = record.commitTs;
+      for (const entry of record.entries) memtable.add(entry.key, record.commitTs, entry.kind, entry.value);
+    });
+    if (result.torn) await vfs.truncate(path, result.validEnd);
+  }
+  return lastTs;
+}
+
+/** Recovers the state of `dir` (created when absent). The caller holds the directory lock. */
+export async function recover(vfs: Vfs, dir: string): Promise<Recovered> {
+  const manifest = Manifest.load(vfs, dir);
+  const state = manifest.state;
+  const listing = listDir(vfs, dir);
+  const present = new Set(listing.tables);
+  for (const number of state.tables.keys()) {
+    if (!present.has(number)) {
+      throw new CorruptionError(joinPath(dir, manifestName(manifest.currentFileNumber)), 0, `names missing table ${tableName(number)}`);
+    }
+  }
+  for (const number of listing.tables) if (!state.tables.has(number)) vfs.remove(joinPath(dir, tableName(number)));
+  for (const number of listing.manifests) {
+    if (number !== manifest.currentFileNumber) vfs.remove(joinPath(dir, manifestName(number)));
+  }
+  const stale = listing.logs.filter((segment) => segment < state.logCheckpoint);
+  for (const segment of stale) vfs.remove(joinPath(dir, commitLogName(segment)));
+  const logSegments = listing.logs.filter((segment) => segment >= state.logCheckpoint);
+  const memtable = new Memtable();
+  const replayedTs = await replayLog(vfs, dir, logSegments, memtable);
+  state.nextFileNumber = Math.max(state.nextFileNumber, listing.maxNumber + 1);
+  state.lastTs = Math.max(state.lastTs, replayedTs);
+  await manifest.rotate();
+  return { manifest, memtable, lastTs: state.lastTs, logSegments, vlogSegments: listing.vlogs };
+}

@@ -1,0 +1,77 @@
+/**
+ * Flush payloads: a frozen memtable's entries serialized for the flush worker, and the pure
+ * function that turns them into an SSTable image (runs in the worker, or inline).
+ *
+ *   payload = (ikeyLength varint ‖ valueLength varint ‖ ikey ‖ value)*   in internal-key order
+ *
+ * Invariants:
+ * - serializeEntries() copies every entry, so the payload can be transferred to another thread.
+ * - buildTable() adds entries in payload order (the iterator's order), which TableBuilder asserts.
+ */
+import { readVarint, varintLength, writeVarint } from '../util/varint.js';
+import type { InternalIterator } from './internal-iterator.js';
+import { TableBuilder, type TableBuilderOptions } from './table-builder.js';
+
+export interface BuiltTable {
+  readonly image: Uint8Array;
+  readonly smallest: Uint8Array;
+  readonly largest: Uint8Array;
+  readonly minTs: number;
+  readonly maxTs: number;
+  readonly entries: number;
+}
+
+/** Serializes every entry of `iterator` (which it closes). */
+export function serializeEntries(iterator: InternalIterator, approximateBytes: number): Uint8Array {
+  let out = Buffer.allocUnsafe(Math.max(1024, approximateBytes + 1024));
+  let at = 0;
+  for (iterator.seekToFirst(); iterator.valid(); iterator.next()) {
+    const key = iterator.key();
+    const value = iterator.value();
+    const need = at + 16 + key.length + value.length;
+    if (need > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, out.length * 2));
+      out.copy(grown, 0, 0, at);
+      out = grown;
+    }
+    at = writeVarint(out, at, key.length);
+    at = writeVarint(out, at, value.length);
+    out.set(key, at);
+    at += key.length;
+    out.set(value, at);
+    at += value.length;
+  }
+  iterator.close();
+  return out.subarray(0, at);
+}
+
+/** Builds an SSTable image from a serialized payload. */
+export function buildTable(payload: Uint8Array, options: TableBuilderOptions): BuiltTable {
+  const builder = new TableBuilder(options);
+  const scratch = [0];
+  let at = 0;
+  while (at < payload.length) {
+    at = readVarint(payload, at, payload.length, scratch);
+    const keyLength = scratch[0] as number;
+    at = readVarint(payload, at, payload.length, scratch);
+    const valueLength = scratch[0] as number;
+    const key = payload.subarray(at, at + keyLength);
+    at += keyLength;
+    builder.add(key, payload.subarray(at, at + valueLength));
+    at += valueLength;
+  }
+  const image = builder.finish();
+  return {
+    image,
+    smallest: builder.smallest,
+    largest: builder.largest,
+    minTs: builder.minTs,
+    maxTs: builder.maxTs,
+    entries: builder.entries,
+  };
+}
+
+/** Bytes a payload entry of these sizes takes (for sizing). */
+export function payloadEntryBytes(keyLength: number, valueLength: number): number {
+  return varintLength(keyLength) + varintLength(valueLength) + keyLength + valueLength;
+}

@@ -1,0 +1,30 @@
+/**
+ * The flush worker thread: receives serialized memtable entries, builds the SSTable image with
+ * TableBuilder and transfers it back. It does no I/O: the main thread writes the file through the
+ * Vfs (so crash and fault tests cover it).
+ *
+ * Invariants:
+ * - One reply per request, with the request's id; a failure replies with `error` instead.
+ */
+import { parentPort } from 'node:worker_threads';
+import { buildTable } from './flush-build.js';
+import type { TableBuilderOptions } from './table-builder.js';
+
+export interface FlushRequest {
+  readonly id: number;
+  readonly payload: Uint8Array;
+  readonly options: TableBuilderOptions;
+}
+
+const port = parentPort;
+if (port !== null) {
+  port.on('message', (request: FlushRequest) => {
+    try {
+      const built = buildTable(request.payload, request.options);
+      const image = Uint8Array.from(built.image);
+      port.postMessage({ id: request.id, built: { ...built, image } }, [image.buffer]);
+    } catch (error) {
+      port.postMessage({ id: request.id, error: String((error as Error).stack ?? error) });
+    }
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * Flush: frozen memtables (still readable) become L0 SSTables. The entries are serialized and the
+ * table image is built in the flush worker thread; the main thread writes it through the Vfs,
+ * fsyncs it, installs it with one manifest edit (which also advances the commit-log checkpoint)
+ * and then deletes the commit-log segments below the checkpoint.
+ *
+ * Invariants:
+ * - Frozen memtables flush one at a time, oldest first; the frozen list and the current Version
+ *   change in the same synchronous step, so a reader sees each entry in exactly one of them.
+ * - A table file is durable (file and directory synced) before the manifest edit names it; the
+ *   edit is durable before the commit-log segments it makes obsolete are deleted.
+ * - The Flusher owns the current Version; it unpins the previous one when it installs a new one.
+ * - A failure stops flushing and is reported once through onFail (the engine turns it sticky).
+ */
+import type { BlockCache } from './block-cache.js';
+import type { CommitLog } from './commit-log.js';
+import { tableName } from './engine-recovery.js';
+import { buildTable, serializeEntries, type BuiltTable } from './flush-build.js';
+import { buildTableInWorker } from './flush-worker-client.js';
+import type { Manifest } from './manifest.js';
+import type { ManifestEdit, ManifestTable } from './manifest-edit.js';
+import type { Memtable } from './memtable.js';
+import type { ResolvedOptions } from './options.js';
+import { TableReader } from './table-reader.js';
+import { TableHandle, Version } from './version.js';
+import { joinPath } from './vfs.js';
+
+export interface FrozenMemtable {
+  readonly memtable: Memtable;
+  /** First commit-log segment holding no record of this memtable. */
+  readonly checkpoint: number;
+}
+
+/** Manifest files above this size are rewritten as one snapshot edit. */
+const MANIFEST_BYTES_MAX = 4 * 1024 * 1024;
+
+export class Flusher {
+  readonly frozen: FrozenMemtable[] = [];
+  version: Version = new Version([]);
+  flushes = 0;
+  stalls = 0;
+  tableBytesWritten = 0;
+  private logSegments: number[] = [];
+  private task: Promise<void> | undefined;
+  private waiters: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly options: ResolvedOptions,
+    private readonly manifest: Manifest,
+    private readonly commitLog: CommitLog,
+    private readonly cache: BlockCache,
+    private readonly onFail: (error: unknown) => void,
+  ) {}
+
+  /** Opens the manifest's tables; `logSegments` are the live commit-log segments, oldest first. */
+  start(logSegments: readonly number[], activeSegment: number): void {
+    const levels: TableHandle[][] = [];
+    for (const meta of this.manifest.state.tables.values()) {
+      while (levels.length <= meta.level) levels.push([]);
+      (levels[meta.level] as TableHandle[]).push(this.openTable(meta));
+    }
+    if (levels.length === 0) levels.push([]);
+    (levels[0] as TableHandle[]).sort((a, b) => b.meta.fileNumber - a.meta.fileNumber);
+    this.version = new Version(levels);
+    this.logSegments = [...logSegments, activeSegment];
+  }
+
+  enqueue(memtable: Memtable, checkpoint: number): void {
+    this.frozen.push({ memtable, checkpoint });
+    this.logSegments.push(checkpoint);
+    this.task ??= this.run().finally(() => {
+      this.task = undefined;
+    });
+  }
+
+  /** Waits while too many memtables are frozen (a write stall, counted). */
+  async waitForRoom(): Promise<void> {
+    if (this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped) this.stalls++;
+    while (this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Resolves once no flush is running or queued. */
+  async idle(): Promise<void> {
+    while (this.task !== undefined) await this.task;
+  }
+
+  /** Stops flushing after a failure and releases stalled writers. */
+  stop(): void {
+    this.stopped = true;
+    this.notify();
+  }
+
+  close(): void {
+    this.stopped = true;
+    const tables = [...this.version.tables()];
+    this.version.unpin();
+    for (const table of tables) table.file.close();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async run(): Promise<void> {
+    while (this.frozen.length > 0 && !this.stopped) {
+      try {
+        await this.flushOldest();
+      } catch (error) {
+        this.onFail(error);
+        this.stopped = true;
+      }
+      this.notify();
+    }
+  }
+
+  private async build(memtable: Memtable): Promise<BuiltTable> {
+    const payload = serializeEntries(memtable.iterator(), memtable.approximateBytes);
+    const tableOptions = {
+      blockBytes: this.options.blockBytes,
+      restartInterval: this.options.restartInterval,
+      bloomBitsPerKey: this.options.bloomBitsPerKey,
+    };
+    return this.options.flushInWorker ? buildTableInWorker(payload, tableOptions) : buildTable(payload, tableOptions);
+  }
+
+  private async flushOldest(): Promise<void> {
+    const frozen = this.frozen[0] as FrozenMemtable;
+    const edit: ManifestEdit = { logCheckpoint: frozen.checkpoint, lastTs: frozen.memtable.maxTs };
+    let table: TableHandle | undefined;
+    if (frozen.memtable.count > 0) {
+      const built = await this.build(frozen.memtable);
+      if (this.stopped) return;
+      const fileNumber = this.manifest.allocateFileNumber();
+      await this.options.vfs.writeFileSynced(joinPath(this.dir, tableName(fileNumber)), built.image);
+      await this.options.vfs.syncDir(this.dir);
+      this.tableBytesWritten += built.image.length;
+      const { smallest, largest, minTs, maxTs } = built;
+      table = this.openTable({ level: 0, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest });
+      edit.addTables = [table.meta];
+    }
+    await this.manifest.apply(edit);
+    this.install(table);
+    if (this.manifest.sizeBytes > MANIFEST_BYTES_MAX) await this.manifest.rotate();
+  }
+
+  private install(table: TableHandle | undefined): void {
+    const frozen = this.frozen.shift() as FrozenMemtable;
+    if (table !== undefined) {
+      const previous = this.version;
+      this.version = previous.withL0Table(table);
+      previous.unpin();
+    }
+    this.flushes++;
+    this.commitLog.removeBelow(frozen.checkpoint, this.logSegments);
+    this.logSegments = this.logSegments.filter((segment) => segment >= frozen.checkpoint);
+  }
+
+  private openTable(meta: ManifestTable): TableHandle {
+    const path = joinPath(this.dir, tableName(meta.fileNumber));
+    const file = this.options.vfs.openRead(path);
+    const source = { path, size: file.size(), read: (offset: number, length: number): Uint8Array => file.read(offset, length) };
+    const reader = TableReader.open(source, meta.fileNumber, this.cache);
+    return new TableHandle(meta, reader, file, (obsolete) => {
+      this.cache.evictFile(obsolete.meta.fileNumber);
+      obsolete.file.close();
+      this.options.vfs.remove(path);
+    });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The manifest: which tables exist at which level, the commit-log checkpoint, the file-number
+ * counter and the last commit ts. Stored as an append-only log of edits (`MANIFEST-NNNNNN`, framed
+ * by log-record.ts) named by the newest valid superblock. Format: docs/format.md, "Manifest".
+ *
+ * Invariants:
+ * - apply() returns only once the edit is durable; the in-memory state changes only after that,
+ *   so a flush result is installed atomically (all of its edit or none of it after a crash).
+ * - rotate() writes a new manifest holding one snapshot edit, syncs it, then writes the next
+ *   superblock, then deletes the previous manifest: at every crash point some valid superblock
+ *   names a complete manifest.
+ * - A torn tail of the manifest is dropped; any other bad record is a CorruptionError.
+ */
+import { CorruptionError } from './errors.js';
+import { encodeLogRecord, readLogRecords } from './log-record.js';
+import { decodeManifestEdit, encodeManifestEdit, type ManifestEdit, type ManifestTable } from './manifest-edit.js';
+import { encodeSuperblock, readSuperblock, superblockName } from './superblock.js';
+import { joinPath, type Vfs, type VfsFile } from './vfs.js';
+
+export function manifestName(fileNumber: number): string {
+  return `MANIFEST-${String(fileNumber).padStart(6, '0')}`;
+}
+
+export interface ManifestState {
+  nextFileNumber: number;
+  lastTs: number;
+  logCheckpoint: number;
+  /** Tables by file number. */
+  tables: Map<number, ManifestTable>;
+}
+
+function applyEdit(state: ManifestState, edit: ManifestEdit): void {
+  if (edit.nextFileNumber !== undefined) state.nextFileNumber = Math.max(state.nextFileNumber, edit.nextFileNumber);
+  if (edit.lastTs !== undefined) state.lastTs = Math.max(state.lastTs, edit.lastTs);
+  if (edit.logCheckpoint !== undefined) state.logCheckpoint = Math.max(state.logCheckpoint, edit.logCheckpoint);
+  for (const table of edit.removeTables ?? []) state.tables.delete(table.fileNumber);
+  for (const table of edit.addTables ?? []) state.tables.set(table.fileNumber, table);
+}
+
+export class Manifest {
+  private file: VfsFile | undefined;
+  private fileNumber = 0;
+  private sequence = 0;
+  readonly state: ManifestState = { nextFileNumber: 1, lastTs: 0, logCheckpoint: 0, tables: new Map() };
+
+  private constructor(
+    private readonly vfs: Vfs,
+    private readonly dir: string,
+  ) {}
+
+  /** Reads the manifest of `dir` (an empty state for a fresh directory). */
+  static load(vfs: Vfs, dir: string): Manifest {
+    const manifest = new Manifest(vfs, dir);
+    const block = readSuperblock(vfs, dir);
+    if (block === undefined) return manifest;
+    manifest.sequence = block.sequence;
+    manifest.fileNumber = block.manifestNumber;
+    const path = joinPath(dir, manifestName(block.manifestNumber));
+    if (!vfs.exists(path)) throw new CorruptionError(joinPath(dir, superblockName(block.sequence)), 0, `names missing ${path}`);
+    const file = vfs.openRead(path);
+    const data = file.read(0, file.size());
+    file.close();
+    readLogRecords(data, path, true, (payload, offset) => applyEdit(manifest.state, decodeManifestEdit(payload, path, offset)));
+    manifest.state.nextFileNumber = Math.max(manifest.state.nextFileNumber, block.manifestNumber + 1);
+    return manifest;
+  }
+
+  get currentFileNumber(): number {
+    return this.fileNumber;
+  }
+
+  allocateFileNumber(): number {
+    return this.state.nextFileNumber++;
+  }
+
+  /** Starts a new manifest file holding the whole state; see the invariants. */
+  async rotate(): Promise<void> {
+    const previous = this.fileNumber;
+    const number = this.allocateFileNumber();
+    const snapshot: ManifestEdit = {
+      nextFileNumber: this.state.nextFileNumber,
+      lastTs: this.state.lastTs,
+      logCheckpoint: this.state.logCheckpoint,
+      addTables: [...this.state.tables.values()],
+    };
+    const path = joinPath(this.dir, manifestName(number));
+    await this.vfs.writeFileSynced(path, encodeLogRecord(encodeManifestEdit(snapshot)));
+    await this.vfs.syncDir(this.dir);
+    const sequence = this.sequence + 1;
+    await this.vfs.writeFileSynced(joinPath(this.dir, superblockName(sequence)), encodeSuperblock({ sequence, manifestNumber: number }));
+    await this.vfs.syncDir(this.dir);
+    this.sequence = sequence;
+    this.file?.close();
+    this.file = this.vfs.openAppend(path);
+    this.fileNumber = number;
+    if (previous !== 0) this.vfs.remove(joinPath(this.dir, manifestName(previous)));
+  }
+
+  /** Appends `edit` durably, then applies it to the state. */
+  async apply(edit: ManifestEdit): Promise<void> {
+    if (this.file === undefined) await this.rotate();
+    const file = this.file as VfsFile;
+    file.append(encodeLogRecord(encodeManifestEdit({ ...edit, nextFileNumber: this.state.nextFileNumber })));
+    await file.sync();
+    applyEdit(this.state, edit);
+  }
+
+  /** Bytes of the current manifest file. */
+  get sizeBytes(): number {
+    return this.file?.size() ?? 0;
+  }
+
+  close(): void {
+    this.file?.close();
+    this.file = undefined;
+  }
+}

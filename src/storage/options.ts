@@ -1,0 +1,101 @@
+/**
+ * Engine options with their documented bounds. Every limit is named (`*Max`) and validated once,
+ * here, when the engine opens; an option out of bounds is a ConfigError.
+ *
+ * Invariants:
+ * - resolveOptions() returns a complete, frozen object; no engine code reads raw user options.
+ * - valueThreshold may be 0 (every value in the value log), any size, or Infinity (values in the LSM).
+ * - sync: 'full' (default) acknowledges a commit after fsync; 'relaxed' acknowledges at once and
+ *   fsyncs every relaxedSyncIntervalMs, so a crash may lose the last relaxedSyncIntervalMs of commits.
+ */
+import { ConfigError } from './errors.js';
+import { NodeVfs } from './vfs-node.js';
+import type { Vfs } from './vfs.js';
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+export type SyncMode = 'full' | 'relaxed';
+
+export interface EngineOptions {
+  vfs?: Vfs;
+  /** Values of at least this many bytes go to the value log (0 = all, Infinity = none). */
+  valueThreshold?: number;
+  memtableBytesMax?: number;
+  /** Frozen memtables waiting for flush before writers wait (a stall). */
+  frozenMemtablesMax?: number;
+  blockBytes?: number;
+  restartInterval?: number;
+  bloomBitsPerKey?: number;
+  blockCacheBytes?: number;
+  vlogSegmentBytesMax?: number;
+  commitLogSegmentBytesMax?: number;
+  keyBytesMax?: number;
+  valueBytesMax?: number;
+  batchOpsMax?: number;
+  /** Bytes of records one group commit appends at most (a single larger commit still goes alone). */
+  groupCommitBytesMax?: number;
+  groupCommitDelayMs?: number;
+  sync?: SyncMode;
+  relaxedSyncIntervalMs?: number;
+  /** Build SSTables in a worker thread (default) or inline (tests only). */
+  flushInWorker?: boolean;
+}
+
+export type ResolvedOptions = Readonly<Required<EngineOptions>>;
+
+interface Bound {
+  readonly min: number;
+  readonly max: number;
+  readonly fallback: number;
+  readonly integer: boolean;
+}
+
+const BOUNDS: Record<string, Bound> = {
+  valueThreshold: { min: 0, max: Infinity, fallback: 1 * KIB, integer: false },
+  memtableBytesMax: { min: 1 * KIB, max: 1024 * MIB, fallback: 32 * MIB, integer: true },
+  frozenMemtablesMax: { min: 1, max: 64, fallback: 4, integer: true },
+  blockBytes: { min: 64, max: 1 * MIB, fallback: 4 * KIB, integer: true },
+  restartInterval: { min: 1, max: 1024, fallback: 16, integer: true },
+  bloomBitsPerKey: { min: 0, max: 32, fallback: 10, integer: true },
+  blockCacheBytes: { min: 0, max: 64 * 1024 * MIB, fallback: 32 * MIB, integer: true },
+  vlogSegmentBytesMax: { min: 4 * KIB, max: 4096 * MIB, fallback: 256 * MIB, integer: true },
+  commitLogSegmentBytesMax: { min: 4 * KIB, max: 4096 * MIB, fallback: 64 * MIB, integer: true },
+  keyBytesMax: { min: 1, max: 1 * MIB, fallback: 64 * KIB, integer: true },
+  valueBytesMax: { min: 0, max: 256 * MIB, fallback: 64 * MIB, integer: true },
+  batchOpsMax: { min: 1, max: 10_000_000, fallback: 1_000_000, integer: true },
+  groupCommitBytesMax: { min: 4 * KIB, max: 1024 * MIB, fallback: 8 * MIB, integer: true },
+  groupCommitDelayMs: { min: 0, max: 1000, fallback: 0, integer: false },
+  relaxedSyncIntervalMs: { min: 1, max: 60_000, fallback: 100, integer: false },
+};
+
+function resolveNumber(name: string, value: unknown): number {
+  const bound = BOUNDS[name] as Bound;
+  if (value === undefined) return bound.fallback;
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new ConfigError(`option ${name} must be a number`);
+  if (bound.integer && !Number.isInteger(value)) throw new ConfigError(`option ${name} must be an integer`);
+  if (value < bound.min || value > bound.max) {
+    throw new ConfigError(`option ${name} = ${value} is outside [${bound.min}, ${bound.max}]`);
+  }
+  return value;
+}
+
+/** Validates `options` against the bounds above and fills in defaults. */
+export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
+  const known = new Set([...Object.keys(BOUNDS), 'vfs', 'sync', 'flushInWorker']);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new ConfigError(`unknown option ${key}`);
+  }
+  const numbers: Record<string, number> = {};
+  for (const name of Object.keys(BOUNDS)) {
+    numbers[name] = resolveNumber(name, (options as Record<string, unknown>)[name]);
+  }
+  const sync = options.sync ?? 'full';
+  if (sync !== 'full' && sync !== 'relaxed') throw new ConfigError(`option sync must be 'full' or 'relaxed'`);
+  return Object.freeze({
+    ...(numbers as unknown as Omit<ResolvedOptions, 'vfs' | 'sync' | 'flushInWorker'>),
+    vfs: options.vfs ?? new NodeVfs(),
+    sync,
+    flushInWorker: options.flushInWorker ?? true,
+  });
+}

@@ -1,0 +1,254 @@
+/**
+ * Reads an SSTable through a RandomAccessSource (format: table-format.ts, docs/format.md "SSTable").
+ *
+ * Invariants:
+ * - Bytes are untrusted. open() checks the footer (size, magic, CRC, version), that the blocks tile
+ *   the file exactly, the CRC of the index, filter and meta blocks, that index handles tile the data
+ *   area in order and fence keys strictly increase, and that the meta agrees with the index. Data
+ *   blocks are CRC-checked when first read. Any failure is a CorruptionError(path, offset): never
+ *   wrong data, never an out-of-bounds read.
+ * - Only verified blocks enter the block cache.
+ * - get() and iterators never return an entry whose kind is not a known kind.
+ * - Values returned by get() are views of immutable block bytes (valid as long as they are held).
+ */
+import { crc32 } from '../util/crc32.js';
+import { readVarint } from '../util/varint.js';
+import { Block, BlockIterator } from './block.js';
+import type { BlockCache } from './block-cache.js';
+import { bloomMayContain } from './bloom.js';
+import { CorruptionError } from './errors.js';
+import type { InternalIterator } from './internal-iterator.js';
+import {
+  compareInternalKeys,
+  compareRanges,
+  KIND_MAX,
+  type KeyVersion,
+  readTrailerTs,
+  TRAILER_BYTES,
+  TS_MAX,
+  writeTrailer,
+} from './internal-key.js';
+import {
+  BLOCK_BYTES_MAX,
+  BLOCK_TRAILER_BYTES,
+  BLOCK_TYPE_RAW,
+  type BlockHandle,
+  FOOTER_BYTES,
+  FOOTER_CRC,
+  FOOTER_FILTER,
+  FOOTER_INDEX,
+  FOOTER_MAGIC,
+  FOOTER_META,
+  FOOTER_VERSION,
+  readHandle,
+  readUint32LE,
+  TABLE_FORMAT_VERSION,
+  TABLE_MAGIC,
+} from './table-format.js';
+import { TableIterator } from './table-iterator.js';
+import { decodeTableMeta, type TableMeta } from './table-meta.js';
+
+/** Synchronous positional reads of one immutable file. */
+export interface RandomAccessSource {
+  readonly path: string;
+  readonly size: number;
+  /**
+   * The bytes at [offset, offset + length): may return fewer at the end of the file. The result
+   * may be a view but must not change afterwards (blocks keep referencing it).
+   */
+  read(offset: number, length: number): Uint8Array;
+}
+
+export class TableReader {
+  /** Fence key of data block i: its last internal key (a view of the index block). */
+  private readonly fences: Uint8Array[];
+  private readonly blockOffsets: Float64Array;
+  private readonly blockSizes: Int32Array;
+  private readonly getIter: BlockIterator;
+  private seekScratch: Buffer = Buffer.allocUnsafe(64);
+
+  private constructor(
+    private readonly source: RandomAccessSource,
+    readonly fileNumber: number,
+    private readonly cache: BlockCache | undefined,
+    private readonly meta: TableMeta,
+    index: Block,
+    private readonly filter: Uint8Array,
+    dataEnd: number,
+  ) {
+    const n = meta.dataBlocks;
+    this.fences = [];
+    this.blockOffsets = new Float64Array(n);
+    this.blockSizes = new Int32Array(n);
+    this.decodeIndex(index, dataEnd);
+    this.getIter = new BlockIterator(index);
+  }
+
+  /** Opens and validates the table; throws CorruptionError on any inconsistency. */
+  static open(source: RandomAccessSource, fileNumber: number, cache: BlockCache | undefined): TableReader {
+    const size = source.size;
+    if (!Number.isSafeInteger(size) || size < FOOTER_BYTES) throw new CorruptionError(source.path, 0, `file of ${size} bytes is shorter than a table footer`);
+    const footerAt = size - FOOTER_BYTES;
+    const footer = source.read(footerAt, FOOTER_BYTES);
+    if (footer.length !== FOOTER_BYTES) throw new CorruptionError(source.path, footerAt, 'short read of the footer');
+    if (readUint32LE(footer, FOOTER_MAGIC) !== TABLE_MAGIC) throw new CorruptionError(source.path, footerAt + FOOTER_MAGIC, 'bad table magic');
+    if (readUint32LE(footer, FOOTER_CRC) !== crc32(footer.subarray(0, FOOTER_CRC))) throw new CorruptionError(source.path, footerAt, 'footer checksum mismatch');
+    const version = readUint32LE(footer, FOOTER_VERSION);
+    if (version !== TABLE_FORMAT_VERSION) throw new CorruptionError(source.path, footerAt + FOOTER_VERSION, `unknown table format version ${version}`);
+    const index = readHandle(footer, FOOTER_INDEX);
+    const filter = readHandle(footer, FOOTER_FILTER);
+    const meta = readHandle(footer, FOOTER_META);
+    checkTiling(source.path, footerAt, [index, filter, meta]);
+    const metaBytes = readVerifiedBlock(source, meta);
+    const tableMeta = decodeTableMeta(metaBytes, source.path, meta.offset);
+    const indexBlock = new Block(readVerifiedBlock(source, index), source.path, index.offset);
+    const filterBytes = readVerifiedBlock(source, filter);
+    return new TableReader(source, fileNumber, cache, tableMeta, indexBlock, filterBytes, index.offset);
+  }
+
+  get path(): string {
+    return this.source.path;
+  }
+  get entries(): number {
+    return this.meta.entries;
+  }
+  get smallest(): Uint8Array {
+    return this.meta.smallest;
+  }
+  get largest(): Uint8Array {
+    return this.meta.largest;
+  }
+  get minTs(): number {
+    return this.meta.minTs;
+  }
+  get maxTs(): number {
+    return this.meta.maxTs;
+  }
+  get fileSize(): number {
+    return this.source.size;
+  }
+  /** Number of data blocks. */
+  get blockCount(): number {
+    return this.fences.length;
+  }
+
+  /** False only if no version of userKey is in this table (Bloom filter; true without one). */
+  mayContain(userKey: Uint8Array): boolean {
+    return this.filter.length === 0 || bloomMayContain(this.filter, userKey);
+  }
+
+  /** The newest version of userKey with ts <= readTs (tombstones included), or undefined. */
+  get(userKey: Uint8Array, readTs: number): KeyVersion | undefined {
+    if (this.fences.length === 0 || !this.mayContain(userKey)) return undefined;
+    const target = this.seekKey(userKey, readTs > TS_MAX ? TS_MAX : readTs);
+    const i = this.findBlock(target);
+    if (i === this.fences.length) return undefined;
+    const it = this.getIter;
+    it.reset(this.dataBlock(i));
+    it.seek(target);
+    if (!it.valid()) throw new CorruptionError(this.path, this.blockOffsets[i] as number, 'data block ends before its fence key');
+    const key = it.key();
+    const userEnd = key.length - TRAILER_BYTES;
+    if (compareRanges(key, 0, userEnd, userKey, 0, userKey.length) !== 0) return undefined;
+    const kind = key[userEnd + 7] as number;
+    if (kind > KIND_MAX) throw new CorruptionError(this.path, this.blockOffsets[i] as number, `unknown kind ${kind}`);
+    return { kind, value: it.value(), ts: readTrailerTs(key, userEnd) };
+  }
+
+  /** An iterator over every entry (two-level: fences, then data blocks). */
+  iterator(): InternalIterator {
+    return new TableIterator(this);
+  }
+
+  /** @internal index of the first data block whose fence key >= ikey (blockCount if none) */
+  findBlock(ikey: Uint8Array): number {
+    const fences = this.fences;
+    let lo = 0;
+    let hi = fences.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareInternalKeys(fences[mid] as Uint8Array, ikey) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** @internal data block i, from the cache or read and verified */
+  dataBlock(i: number): Block {
+    const offset = this.blockOffsets[i] as number;
+    const cached = this.cache?.get(this.fileNumber, offset);
+    if (cached !== undefined) return cached;
+    const block = new Block(readVerifiedBlock(this.source, { offset, size: this.blockSizes[i] as number }), this.source.path, offset);
+    this.cache?.set(this.fileNumber, offset, block);
+    return block;
+  }
+
+  /** @internal raises CorruptionError for block i */
+  corruptBlock(i: number, detail: string): never {
+    throw new CorruptionError(this.path, this.blockOffsets[i] as number, detail);
+  }
+
+  private seekKey(userKey: Uint8Array, ts: number): Uint8Array {
+    const n = userKey.length + TRAILER_BYTES;
+    if (n > this.seekScratch.length) this.seekScratch = Buffer.allocUnsafe(Math.max(n, this.seekScratch.length * 2));
+    this.seekScratch.set(userKey, 0);
+    writeTrailer(this.seekScratch, userKey.length, ts, 0);
+    return this.seekScratch.subarray(0, n);
+  }
+
+  /** Reads every index entry into fences/handles, checking order, tiling and agreement with meta. */
+  private decodeIndex(index: Block, dataEnd: number): void {
+    const it = new BlockIterator(index);
+    const varint = [0];
+    let expected = 0;
+    let previous: Uint8Array | undefined;
+    for (it.seekToFirst(); it.valid(); it.next()) {
+      const i = this.fences.length;
+      const key = Uint8Array.prototype.slice.call(it.key());
+      if (i >= this.blockOffsets.length) this.corruptIndex(index, 'more index entries than data blocks');
+      if (previous !== undefined && compareInternalKeys(previous, key) >= 0) this.corruptIndex(index, 'index keys out of order');
+      const value = it.value();
+      let p = readVarint(value, 0, value.length, varint);
+      const offset = varint[0] as number;
+      if (p >= 0) p = readVarint(value, p, value.length, varint);
+      const size = varint[0] as number;
+      if (p !== value.length) this.corruptIndex(index, 'bad block handle');
+      if (offset !== expected || size > BLOCK_BYTES_MAX || offset + size + BLOCK_TRAILER_BYTES > dataEnd) this.corruptIndex(index, `block handle ${offset}+${size} does not tile the data area`);
+      this.fences.push(key);
+      this.blockOffsets[i] = offset;
+      this.blockSizes[i] = size;
+      expected = offset + size + BLOCK_TRAILER_BYTES;
+      previous = key;
+    }
+    if (this.fences.length !== this.blockOffsets.length || expected !== dataEnd) this.corruptIndex(index, 'index does not cover the data area');
+    const last = this.fences[this.fences.length - 1];
+    if (last !== undefined && compareInternalKeys(last, this.meta.largest) !== 0) this.corruptIndex(index, 'last fence key differs from the largest key');
+  }
+
+  private corruptIndex(index: Block, detail: string): never {
+    throw new CorruptionError(this.path, index.fileOffset, detail);
+  }
+}
+
+/** Checks that index ‖ filter ‖ meta ‖ footer are contiguous and end the file. */
+function checkTiling(path: string, footerAt: number, handles: BlockHandle[]): void {
+  let end = footerAt;
+  for (let i = handles.length - 1; i >= 0; i--) {
+    const h = handles[i] as BlockHandle;
+    if (h.size > BLOCK_BYTES_MAX || h.offset + h.size + BLOCK_TRAILER_BYTES !== end) {
+      throw new CorruptionError(path, footerAt, `block handle ${h.offset}+${h.size} does not tile the file`);
+    }
+    end = h.offset;
+  }
+}
+
+/** Reads contents ‖ type ‖ crc at handle and verifies it; returns the contents. */
+export function readVerifiedBlock(source: RandomAccessSource, handle: BlockHandle): Uint8Array {
+  const total = handle.size + BLOCK_TRAILER_BYTES;
+  const bytes = source.read(handle.offset, total);
+  if (bytes.length !== total) throw new CorruptionError(source.path, handle.offset, `short read: ${bytes.length} of ${total} bytes`);
+  if (bytes[handle.size] !== BLOCK_TYPE_RAW) throw new CorruptionError(source.path, handle.offset + handle.size, `unknown block type ${bytes[handle.size]}`);
+  const stored = readUint32LE(bytes, handle.size + 1);
+  if (stored !== crc32(bytes.subarray(0, handle.size + 1))) throw new CorruptionError(source.path, handle.offset, 'block checksum mismatch');
+  return bytes.subarray(0, handle.size);
+}

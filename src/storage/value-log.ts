@@ -1,0 +1,104 @@
+/**
+ * The value log (WiscKey): append-only segment files `NNNNNN.vlog` of checksummed records holding
+ * key and value; read by value pointer. Format: docs/format.md, "Value log".
+ *
+ *   record = crc u32le ‖ keyLength u32le ‖ valueLength u32le ‖ key ‖ value
+ *   crc    = crc32 of every byte after the crc field
+ *
+ * Invariants:
+ * - A pointer is handed out only for a record appended whole to the active segment; it becomes
+ *   durable at the next sync() (group commit syncs before the commit record is written).
+ * - A group's values all go to one segment: rotation happens only in rotateIfFull(), between groups.
+ * - read() checks the CRC, the lengths and that the record belongs to the expected key; any
+ *   mismatch is a CorruptionError naming the segment file and offset — never wrong data.
+ * - Segments are never deleted here (value-log GC, a later issue, will).
+ */
+import { crc32 } from '../util/crc32.js';
+import { CorruptionError } from './errors.js';
+import type { ValuePointer } from './value-pointer.js';
+import { joinPath, type Vfs, type VfsFile } from './vfs.js';
+
+export const VLOG_HEADER_BYTES = 12;
+
+export function vlogName(segment: number): string {
+  return `${String(segment).padStart(6, '0')}.vlog`;
+}
+
+export class ValueLog {
+  private readonly files = new Map<number, VfsFile>();
+  private active: VfsFile | undefined;
+  private activeSegment = 0;
+  /** Bytes appended over the engine's lifetime (for stats). */
+  bytesWritten = 0;
+
+  constructor(
+    private readonly vfs: Vfs,
+    private readonly dir: string,
+    private readonly segmentBytesMax: number,
+    private readonly allocateFileNumber: () => number,
+  ) {}
+
+  /** Registers the existing segments found on open (read-only). */
+  openExisting(segments: readonly number[]): void {
+    for (const segment of segments) this.files.set(segment, this.vfs.openRead(joinPath(this.dir, vlogName(segment))));
+  }
+
+  segments(): number[] {
+    return [...this.files.keys()];
+  }
+
+  /** Starts a new segment when the active one is full (or none is open yet). */
+  rotateIfFull(): void {
+    if (this.active !== undefined && this.active.size() < this.segmentBytesMax) return;
+    this.activeSegment = this.allocateFileNumber();
+    this.active = this.vfs.openAppend(joinPath(this.dir, vlogName(this.activeSegment)));
+    this.files.set(this.activeSegment, this.active);
+  }
+
+  /** Appends one record to the active segment; returns its pointer. */
+  append(key: Uint8Array, value: Uint8Array): ValuePointer {
+    if (this.active === undefined) this.rotateIfFull();
+    const file = this.active as VfsFile;
+    const record = Buffer.allocUnsafe(VLOG_HEADER_BYTES + key.length + value.length);
+    record.writeUInt32LE(key.length, 4);
+    record.writeUInt32LE(value.length, 8);
+    record.set(key, VLOG_HEADER_BYTES);
+    record.set(value, VLOG_HEADER_BYTES + key.length);
+    record.writeUInt32LE(crc32(record.subarray(4)), 0);
+    const offset = file.size();
+    file.append(record);
+    this.bytesWritten += record.length;
+    return { segment: this.activeSegment, offset, length: record.length };
+  }
+
+  /** Makes every appended record durable. */
+  async sync(): Promise<void> {
+    if (this.active !== undefined) await this.active.sync();
+  }
+
+  /** Reads the value `pointer` names, checking it belongs to `key`. */
+  read(pointer: ValuePointer, key: Uint8Array): Uint8Array {
+    const path = joinPath(this.dir, vlogName(pointer.segment));
+    const file = this.files.get(pointer.segment);
+    if (file === undefined) throw new CorruptionError(path, pointer.offset, 'value pointer names a missing segment');
+    const record = file.read(pointer.offset, pointer.length);
+    const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+    const fail = (detail: string): never => {
+      throw new CorruptionError(path, pointer.offset, detail);
+    };
+    if (buf.length !== pointer.length || buf.length < VLOG_HEADER_BYTES) fail('value record is truncated');
+    if (crc32(buf.subarray(4)) !== buf.readUInt32LE(0)) fail('value record checksum mismatch');
+    const keyLength = buf.readUInt32LE(4);
+    if (VLOG_HEADER_BYTES + keyLength + buf.readUInt32LE(8) !== buf.length) fail('value record lengths mismatch');
+    if (Buffer.compare(buf.subarray(VLOG_HEADER_BYTES, VLOG_HEADER_BYTES + keyLength), key) !== 0) {
+      fail('value record belongs to another key');
+    }
+    return buf.subarray(VLOG_HEADER_BYTES + keyLength);
+  }
+
+  close(): void {
+    for (const file of this.files.values()) file.close();
+    this.files.clear();
+    this.active = undefined;
+  }
+}

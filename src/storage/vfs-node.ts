@@ -1,0 +1,178 @@
+/**
+ * The production Vfs over node:fs — the only storage file that imports node:fs.
+ *
+ * Invariants:
+ * - Reads use fs.readSync at an explicit position; appends use fs.writeSync on an O_APPEND
+ *   descriptor, so they are synchronous and reach the OS before the call returns.
+ * - sync() is fs.fdatasync on the libuv thread pool: the event loop keeps running meanwhile.
+ * - The lock is a LOCK file created with O_EXCL holding the owner's pid. It is stale (and taken
+ *   over) when that pid is dead, or is this process's pid but no engine of this process holds it.
+ */
+import * as fs from 'node:fs';
+import { LockError, StorageIOError } from './errors.js';
+import type { Vfs, VfsFile, VfsLock } from './vfs.js';
+
+const heldLocks = new Set<string>();
+
+function io<T>(operation: string, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof StorageIOError || error instanceof LockError) throw error;
+    throw new StorageIOError(operation, path, error);
+  }
+}
+
+class NodeFile implements VfsFile {
+  private sizeBytes: number;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly fd: number,
+  ) {
+    this.sizeBytes = io('fstat', path, () => fs.fstatSync(fd).size);
+  }
+
+  size(): number {
+    return this.sizeBytes;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = io('read', this.path, () => fs.readSync(this.fd, out, done, length - done, offset + done));
+      if (n === 0) return out.subarray(0, done);
+      done += n;
+    }
+    return out;
+  }
+
+  append(data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      done += io('write', this.path, () => fs.writeSync(this.fd, data, done, data.length - done));
+    }
+    this.sizeBytes += data.length;
+  }
+
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fs.fdatasync(this.fd, (error) => (error ? reject(new StorageIOError('fdatasync', this.path, error)) : resolve()));
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    io('close', this.path, () => fs.closeSync(this.fd));
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+function tryCreateLock(path: string): boolean {
+  try {
+    const fd = fs.openSync(path, 'wx');
+    fs.writeSync(fd, String(process.pid));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') return false;
+    throw new StorageIOError('lock', path, error);
+  }
+}
+
+function lockIsStale(path: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  const pid = Number.parseInt(text, 10);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return !heldLocks.has(path);
+  return !pidAlive(pid);
+}
+
+export class NodeVfs implements Vfs {
+  mkdirp(dir: string): void {
+    io('mkdir', dir, () => fs.mkdirSync(dir, { recursive: true }));
+  }
+
+  list(dir: string): string[] {
+    return io('readdir', dir, () => fs.readdirSync(dir));
+  }
+
+  exists(path: string): boolean {
+    return fs.existsSync(path);
+  }
+
+  openRead(path: string): VfsFile {
+    return new NodeFile(path, io('open', path, () => fs.openSync(path, 'r')));
+  }
+
+  openAppend(path: string): VfsFile {
+    return new NodeFile(path, io('open', path, () => fs.openSync(path, 'a+')));
+  }
+
+  async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
+    const fd = io('open', path, () => fs.openSync(path, 'w'));
+    const file = new NodeFile(path, fd);
+    try {
+      file.append(data);
+      await file.sync();
+    } finally {
+      file.close();
+    }
+  }
+
+  async truncate(path: string, size: number): Promise<void> {
+    const fd = io('open', path, () => fs.openSync(path, 'r+'));
+    const file = new NodeFile(path, fd);
+    try {
+      io('truncate', path, () => fs.ftruncateSync(fd, size));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+  }
+
+  remove(path: string): void {
+    io('unlink', path, () => fs.rmSync(path, { force: true }));
+  }
+
+  syncDir(dir: string): Promise<void> {
+    const fd = io('open', dir, () => fs.openSync(dir, 'r'));
+    return new Promise((resolve, reject) => {
+      fs.fsync(fd, (error) => {
+        fs.close(fd, () => (error ? reject(new StorageIOError('fsync', dir, error)) : resolve()));
+      });
+    });
+  }
+
+  lock(path: string): VfsLock {
+    if (!tryCreateLock(path)) {
+      if (!lockIsStale(path)) throw new LockError(path);
+      io('unlink', path, () => fs.rmSync(path, { force: true }));
+      if (!tryCreateLock(path)) throw new LockError(path);
+    }
+    heldLocks.add(path);
+    return {
+      release: (): void => {
+        if (!heldLocks.delete(path)) return;
+        fs.rmSync(path, { force: true });
+      },
+    };
+  }
+}

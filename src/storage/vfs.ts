@@ -1,0 +1,58 @@
+/**
+ * The file-system interface of the storage engine (DESIGN.md, I/O and threads). Every byte the
+ * engine reads or writes goes through a Vfs: `vfs-node.ts` in production, `vfs-memory.ts` (crash
+ * simulation) and `vfs-fault.ts` (error injection) in tests.
+ *
+ * Invariants:
+ * - Reads are synchronous and positional; appends are synchronous (they reach the OS, not the disk);
+ *   only sync() makes bytes durable, and it is asynchronous so group commit can batch behind it.
+ * - Every failure is thrown as a StorageIOError naming the operation and the path (errno kept).
+ * - Metadata operations (create, remove, rename) of a path are durable once syncDir() of its
+ *   directory resolves.
+ * - lock() is exclusive across processes and within one process; a second lock() of a held path
+ *   throws LockError at once.
+ */
+
+/** A file opened for positional reads and appends. */
+export interface VfsFile {
+  readonly path: string;
+  /** Current size in bytes (including appended bytes not yet synced). */
+  size(): number;
+  /** Reads exactly `length` bytes at `offset` into a fresh buffer; fewer only at end of file. */
+  read(offset: number, length: number): Uint8Array;
+  /** Appends `data` at the end of the file. */
+  append(data: Uint8Array): void;
+  /** Makes every appended byte durable (fdatasync). */
+  sync(): Promise<void>;
+  close(): void;
+}
+
+/** A held lock; release() frees it. */
+export interface VfsLock {
+  release(): void;
+}
+
+export interface Vfs {
+  mkdirp(dir: string): void;
+  /** File names (not paths) in `dir`, unsorted. */
+  list(dir: string): string[];
+  exists(path: string): boolean;
+  /** Opens an existing file for reads (and appends). */
+  openRead(path: string): VfsFile;
+  /** Opens `path` for appends, creating it empty when absent. */
+  openAppend(path: string): VfsFile;
+  /** Replaces the whole content of `path` (creating it) and syncs it. */
+  writeFileSynced(path: string, data: Uint8Array): Promise<void>;
+  /** Cuts `path` to `size` bytes and syncs it. */
+  truncate(path: string, size: number): Promise<void>;
+  remove(path: string): void;
+  /** Makes the creations, removals and renames in `dir` durable. */
+  syncDir(dir: string): Promise<void>;
+  /** Takes the exclusive lock `path` (see the invariants above). */
+  lock(path: string): VfsLock;
+}
+
+/** Joins a directory and a file name with '/'. */
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}

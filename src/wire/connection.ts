@@ -1,0 +1,276 @@
+/**
+ * One client connection from accept to close: startup, authentication, then the message loop
+ * (simple query, extended query, COPY), until Terminate, a FATAL error or the socket closing.
+ * - Messages are handled strictly one at a time, in order; output is flushed before waiting for
+ *   input, at Flush, and between chunks of a large result.
+ * - After an error in an extended-query message, messages are skipped until Sync.
+ * - CopyData/CopyDone/CopyFail outside a COPY are ignored (the client may still be sending after
+ *   a COPY failed), as PostgreSQL does.
+ * - The session is closed exactly once, whatever way the connection ends; a protocol violation
+ *   ends only this connection.
+ */
+import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
+import type { SessionOptions, SqlDatabase, SqlSession } from '../sql/session-api.js';
+import { SqlError, SQLSTATE } from '../util/index.js';
+import { authenticate } from './authenticator.js';
+import { ConnectionLost } from './connection-lost.js';
+import { errorDiagnostic } from './error-diagnostic.js';
+import { ExtendedQuery } from './extended-query.js';
+import { decodeMessage, type FrontendMessage } from './frontend-messages.js';
+import { AuthCode, STARTUP_PACKET_BYTES_MAX } from './message-codes.js';
+import type { FramedMessage } from './message-reader.js';
+import { ProtocolError } from './protocol-error.js';
+import { runSimpleQuery } from './simple-query.js';
+import { negotiateStartup, type StartupInfo } from './startup-negotiation.js';
+import { WireChannel } from './wire-channel.js';
+import type { ResolvedWireOptions } from './wire-options.js';
+
+export interface BackendKey {
+  readonly pid: number;
+  readonly secretKey: number;
+}
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly db: SqlDatabase;
+  readonly options: ResolvedWireOptions;
+  readonly tlsContext: SecureContext | undefined;
+  /** A backend key for a new session, or undefined when maxConnections are in use. */
+  admit(connection: Connection): BackendKey | undefined;
+  cancel(pid: number, secretKey: number): void;
+  release(connection: Connection): void;
+}
+
+export class Connection {
+  readonly channel: WireChannel;
+  private session: SqlSession | undefined;
+  private extended: ExtendedQuery | undefined;
+  private skipUntilSync = false;
+  private shuttingDown = false;
+
+  constructor(
+    socket: Socket,
+    private readonly host: ConnectionHost,
+  ) {
+    const options = host.options;
+    const startupMax = Math.min(STARTUP_PACKET_BYTES_MAX, options.messageBytesMax);
+    this.channel = new WireChannel(socket, options.messageBytesMax, startupMax, options.inboundBytesMax);
+  }
+
+  /** Serves the connection until it ends; never rejects. */
+  async serve(): Promise<void> {
+    const timer = setTimeout(() => this.startupTimedOut(), this.host.options.startupTimeoutMs);
+    timer.unref();
+    try {
+      const session = await this.start();
+      clearTimeout(timer);
+      if (session !== undefined) await this.loop();
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      clearTimeout(timer);
+      await this.cleanup();
+    }
+  }
+
+  /** Cancels the running statement (a CancelRequest matched this connection). */
+  cancel(): void {
+    this.session?.cancel();
+  }
+
+  /** Server shutdown: cancel running work, tell an idle client, close. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    this.session?.cancel();
+    if (this.channel.waitingForInput) {
+      if (this.session !== undefined) this.channel.writer.diagnostic(ADMIN_SHUTDOWN, false);
+      this.channel.end();
+    } else if (this.channel.waitingForDrain) this.channel.destroy();
+  }
+
+  private async start(): Promise<SqlSession | undefined> {
+    const outcome = await negotiateStartup(this.channel, this.host.tlsContext);
+    if (outcome.kind === 'gone') return undefined;
+    if (outcome.kind === 'cancel') {
+      this.host.cancel(outcome.pid, outcome.secretKey);
+      this.channel.end();
+      return undefined;
+    }
+    const key = this.host.admit(this);
+    if (key === undefined) throw fatal(SQLSTATE.tooManyConnections, 'sorry, too many clients already');
+    const info = outcome.info;
+    const role = this.host.db.role(info.user);
+    await authenticate(this.channel, this.host.options.authMethod, info.user, role);
+    this.channel.writer.authentication(AuthCode.ok);
+    if (role === undefined) throw fatal(SQLSTATE.invalidAuthorizationSpecification, `role "${info.user}" does not exist`);
+    if (!role.canLogin) {
+      throw fatal(SQLSTATE.invalidAuthorizationSpecification, `role "${info.user}" is not permitted to log in`);
+    }
+    if (!this.host.db.hasDatabase(info.database)) {
+      throw fatal(SQLSTATE.invalidCatalogName, `database "${info.database}" does not exist`);
+    }
+    return this.openSession(info, key);
+  }
+
+  private openSession(info: StartupInfo, key: BackendKey): SqlSession {
+    const options: SessionOptions = {
+      user: info.user,
+      database: info.database,
+      applicationName: info.applicationName,
+      backendPid: key.pid,
+      settings: info.settings,
+    };
+    const session = this.host.db.openSession(options);
+    this.session = session;
+    this.extended = new ExtendedQuery(this.channel, session, this.host.options.rowsPerChunkMax, this.host.options.preparedStatementsMax);
+    const writer = this.channel.writer;
+    for (const [name, value] of this.host.db.startupParameters(options)) writer.parameterStatus(name, value);
+    writer.backendKeyData(key.pid, key.secretKey);
+    writer.readyForQuery(session.txStatus());
+    this.log('debug', 'session started', { user: info.user, database: info.database, pid: key.pid });
+    return session;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      if (this.shuttingDown) {
+        this.channel.writer.diagnostic(ADMIN_SHUTDOWN, false);
+        this.channel.end();
+        return;
+      }
+      const framed = await this.channel.next();
+      if (framed === undefined) return;
+      if (await this.handle(framed)) {
+        this.channel.end();
+        return;
+      }
+    }
+  }
+
+  /** Handles one message; true when the connection should end (Terminate). */
+  private async handle(framed: FramedMessage): Promise<boolean> {
+    try {
+      const message = decodeMessage(framed);
+      if (message.kind === 'terminate') return true;
+      if (this.skipUntilSync && message.kind !== 'sync') return false;
+      await this.dispatch(message, framed.type);
+    } catch (error) {
+      if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
+      this.reportError(error);
+      this.skipUntilSync = true;
+    }
+    return false;
+  }
+
+  private async dispatch(message: FrontendMessage, type: number): Promise<void> {
+    const session = this.session as SqlSession;
+    const extended = this.extended as ExtendedQuery;
+    switch (message.kind) {
+      case 'query':
+        extended.dropUnnamed();
+        await runSimpleQuery(this.channel, session, message.sql, this.host.options.rowsPerChunkMax, (error) => this.reportError(error));
+        return;
+      case 'parse':
+        return extended.parse(message);
+      case 'bind':
+        return extended.bind(message);
+      case 'describe':
+        return extended.describe(message);
+      case 'execute':
+        await extended.execute(message);
+        this.sendAsyncMessages();
+        return;
+      case 'close':
+        return extended.close(message);
+      case 'flush':
+        return this.channel.flush();
+      case 'sync':
+        this.skipUntilSync = false;
+        if (session.txStatus() === 'I') extended.closeAllPortals();
+        this.sendAsyncMessages();
+        this.channel.writer.readyForQuery(session.txStatus());
+        return;
+      case 'copyData':
+      case 'copyDone':
+      case 'copyFail':
+        return;
+      case 'functionCall':
+        this.channel.writer.diagnostic(FUNCTION_CALL_UNSUPPORTED, false);
+        this.channel.writer.readyForQuery(session.txStatus());
+        return;
+      case 'password':
+      case 'terminate':
+        throw new ProtocolError(`invalid frontend message type ${type}`);
+    }
+  }
+
+  /** Sends an ERROR (after pending notices) and records the failure in the session. */
+  private reportError(error: unknown): void {
+    if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
+    const { diagnostic, internal } = errorDiagnostic(error);
+    if (diagnostic.severity !== 'ERROR') throw error;
+    if (internal) this.log('error', 'internal error while serving a statement', { error: String(error) });
+    this.sendAsyncMessages();
+    this.channel.writer.diagnostic(diagnostic, false);
+    this.session?.noteError();
+  }
+
+  private sendAsyncMessages(): void {
+    const session = this.session;
+    if (session === undefined) return;
+    const writer = this.channel.writer;
+    for (const notice of session.takeNotices()) writer.diagnostic(notice, true);
+    for (const [name, value] of session.takeParameterChanges()) writer.parameterStatus(name, value);
+  }
+
+  /** Ends the connection after a FATAL error (or silently when the client is gone). */
+  private fail(error: unknown): void {
+    if (error instanceof ConnectionLost || this.channel.isClosed) return;
+    const { diagnostic, internal } = errorDiagnostic(error);
+    if (internal) this.log('error', 'internal error, closing connection', { error: String(error) });
+    else this.log('debug', 'connection ended with an error', { code: diagnostic.code, message: diagnostic.message });
+    this.channel.writer.diagnostic({ ...diagnostic, severity: diagnostic.severity === 'PANIC' ? 'PANIC' : 'FATAL' }, false);
+    this.channel.end();
+  }
+
+  private startupTimedOut(): void {
+    if (this.session !== undefined) return;
+    this.log('info', 'startup timed out', { remote: this.channel.remoteAddress });
+    this.channel.destroy();
+  }
+
+  private async cleanup(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    try {
+      this.extended?.closeAllPortals();
+      if (session !== undefined) await session.close();
+    } catch (error) {
+      this.log('error', 'closing the session failed', { error: String(error) });
+    } finally {
+      if (!this.channel.isClosed) this.channel.end();
+      this.host.release(this);
+    }
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.host.options.logger?.(level, message, fields);
+  }
+}
+
+const ADMIN_SHUTDOWN = {
+  severity: 'FATAL',
+  code: SQLSTATE.adminShutdown,
+  message: 'terminating connection due to administrator command',
+} as const;
+
+const FUNCTION_CALL_UNSUPPORTED = {
+  severity: 'ERROR',
+  code: SQLSTATE.featureNotSupported,
+  message: 'the function call protocol message is not supported',
+} as const;
+
+function fatal(code: string, message: string): SqlError {
+  return new SqlError(code, message, { severity: 'FATAL' });
+}

@@ -1,0 +1,126 @@
+/**
+ * The extended-query protocol of one connection: named and unnamed prepared statements and
+ * portals, and the Parse/Bind/Describe/Execute/Close messages acting on them.
+ * - The unnamed statement and portal are replaced by the next Parse/Bind (or Query) naming "".
+ * - A named statement or portal must be closed before its name is reused (42P05 / 42P03).
+ * - Portals die at the end of the transaction: closeAllPortals() runs at Sync when idle.
+ * - Errors are thrown (SqlError); the connection then skips messages until Sync.
+ */
+import type { FormatCode, Portal, PreparedStatement, SqlSession } from '../sql/session-api.js';
+import { SqlError, SQLSTATE } from '../util/index.js';
+import { BackendCode } from './message-codes.js';
+import type { FrontendMessage } from './frontend-messages.js';
+import { runPortal } from './portal-runner.js';
+import type { WireChannel } from './wire-channel.js';
+
+type Msg<K extends FrontendMessage['kind']> = Extract<FrontendMessage, { kind: K }>;
+
+interface PortalEntry {
+  readonly portal: Portal;
+  readonly resultFormats: readonly FormatCode[];
+}
+
+export class ExtendedQuery {
+  private readonly statements = new Map<string, PreparedStatement>();
+  private readonly portals = new Map<string, PortalEntry>();
+
+  constructor(
+    private readonly channel: WireChannel,
+    private readonly session: SqlSession,
+    private readonly rowsPerChunkMax: number,
+    private readonly statementsMax: number,
+  ) {}
+
+  parse(message: Msg<'parse'>): void {
+    if (message.name !== '' && this.statements.has(message.name)) {
+      throw new SqlError('42P05', `prepared statement "${message.name}" already exists`);
+    }
+    if (message.name !== '' && this.statements.size >= this.statementsMax) {
+      throw new SqlError(SQLSTATE.programLimitExceeded, `too many prepared statements (maximum ${this.statementsMax})`);
+    }
+    const statement = this.session.prepare(message.sql, message.paramTypeOids);
+    this.statements.set(message.name, statement);
+    this.channel.writer.simple(BackendCode.parseComplete);
+  }
+
+  bind(message: Msg<'bind'>): void {
+    const statement = this.statement(message.statement);
+    if (message.portal !== '' && this.portals.has(message.portal)) {
+      throw new SqlError('42P03', `portal "${message.portal}" already exists`);
+    }
+    const count = message.params.length;
+    const formats = message.paramFormats.length;
+    if (formats > 1 && formats !== count) {
+      throw new SqlError(SQLSTATE.protocolViolation, `bind message has ${formats} parameter formats but ${count} parameters`);
+    }
+    if (count !== statement.paramTypeOids.length) {
+      throw new SqlError(
+        SQLSTATE.protocolViolation,
+        `bind message supplies ${count} parameters, but prepared statement "${message.statement}" requires ${statement.paramTypeOids.length}`,
+      );
+    }
+    if (message.portal === '') this.closePortal('');
+    if (message.portal !== '' && this.portals.size >= this.statementsMax) {
+      throw new SqlError(SQLSTATE.programLimitExceeded, `too many portals (maximum ${this.statementsMax})`);
+    }
+    const portal = this.session.bind(statement, message.params, message.paramFormats, message.resultFormats);
+    this.portals.set(message.portal, { portal, resultFormats: message.resultFormats });
+    this.channel.writer.simple(BackendCode.bindComplete);
+  }
+
+  describe(message: Msg<'describe'>): void {
+    const writer = this.channel.writer;
+    if (message.target === 'S') {
+      const statement = this.statement(message.name);
+      writer.parameterDescription(statement.paramTypeOids);
+      if (statement.fields === undefined) writer.simple(BackendCode.noData);
+      else writer.rowDescription(statement.fields, []);
+      return;
+    }
+    const entry = this.portal(message.name);
+    if (entry.portal.fields === undefined) writer.simple(BackendCode.noData);
+    else writer.rowDescription(entry.portal.fields, entry.resultFormats);
+  }
+
+  async execute(message: Msg<'execute'>): Promise<void> {
+    const entry = this.portal(message.portal);
+    await runPortal(this.channel, entry.portal, message.maxRows, this.rowsPerChunkMax);
+  }
+
+  close(message: Msg<'close'>): void {
+    if (message.target === 'S') this.statements.delete(message.name);
+    else this.closePortal(message.name);
+    this.channel.writer.simple(BackendCode.closeComplete);
+  }
+
+  /** A Query message replaces the unnamed statement and portal. */
+  dropUnnamed(): void {
+    this.statements.delete('');
+    this.closePortal('');
+  }
+
+  closeAllPortals(): void {
+    for (const entry of this.portals.values()) entry.portal.close();
+    this.portals.clear();
+  }
+
+  private closePortal(name: string): void {
+    const entry = this.portals.get(name);
+    if (entry === undefined) return;
+    this.portals.delete(name);
+    entry.portal.close();
+  }
+
+  private statement(name: string): PreparedStatement {
+    const statement = this.statements.get(name);
+    if (statement !== undefined) return statement;
+    const text = name === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${name}" does not exist`;
+    throw new SqlError('26000', text);
+  }
+
+  private portal(name: string): PortalEntry {
+    const entry = this.portals.get(name);
+    if (entry !== undefined) return entry;
+    throw new SqlError('34000', `portal "${name}" does not exist`);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Runs a portal and streams its result: DataRows in chunks of at most rowsPerChunkMax rows with
+ * socket back-pressure between chunks, then CommandComplete, PortalSuspended (row limit reached),
+ * EmptyQueryResponse, or the COPY sub-protocol.
+ * - maxRows = 0 means all rows; otherwise at most maxRows DataRows are sent.
+ * - At most one chunk of rows is held in memory per connection at a time.
+ */
+import type { Portal, WireRow } from '../sql/session-api.js';
+import { SqlError, SQLSTATE } from '../util/index.js';
+import { BackendCode } from './message-codes.js';
+import { copyIn, copyOut } from './copy-exchange.js';
+import { ConnectionLost } from './connection-lost.js';
+import type { WireChannel } from './wire-channel.js';
+
+export async function runPortal(channel: WireChannel, portal: Portal, maxRows: number, rowsPerChunkMax: number): Promise<void> {
+  let remaining = maxRows;
+  for (;;) {
+    const ask = remaining === 0 ? rowsPerChunkMax : Math.min(remaining, rowsPerChunkMax);
+    const result = await portal.execute(ask);
+    switch (result.kind) {
+      case 'rows': {
+        writeRows(channel, result.rows);
+        if (!result.suspended) {
+          channel.writer.commandComplete(result.tag);
+          return;
+        }
+        if (result.rows.length === 0) throw new SqlError(SQLSTATE.internalError, 'portal suspended without rows');
+        if (remaining !== 0) {
+          remaining -= result.rows.length;
+          if (remaining <= 0) {
+            channel.writer.simple(BackendCode.portalSuspended);
+            return;
+          }
+        }
+        await channel.flushIfFull();
+        if (channel.isClosed) throw new ConnectionLost('client closed the connection');
+        break;
+      }
+      case 'command':
+        channel.writer.commandComplete(result.tag);
+        return;
+      case 'empty':
+        channel.writer.simple(BackendCode.emptyQueryResponse);
+        return;
+      case 'copyIn':
+        await copyIn(channel, result.sink);
+        return;
+      case 'copyOut':
+        await copyOut(channel, result.source);
+        return;
+    }
+  }
+}
+
+function writeRows(channel: WireChannel, rows: readonly WireRow[]): void {
+  const writer = channel.writer;
+  for (let i = 0; i < rows.length; i++) writer.dataRow(rows[i] as WireRow);
+}

@@ -1,0 +1,54 @@
+/**
+ * The simple-query protocol: one Query message with zero or more statements, each answered with
+ * (RowDescription, DataRows |, COPY…) CommandComplete, then one ReadyForQuery.
+ * - An error aborts the rest of the batch; the session records it (noteError) so that inside a
+ *   transaction block the block fails (the SQL layer keeps 'E' and raises 25P02).
+ * - Notices and ParameterStatus changes go out after each statement.
+ * - Every portal opened here is closed before the next statement starts.
+ */
+import type { SqlSession } from '../sql/session-api.js';
+import { ConnectionLost } from './connection-lost.js';
+import { BackendCode } from './message-codes.js';
+import { runPortal } from './portal-runner.js';
+import { ProtocolError } from './protocol-error.js';
+import type { WireChannel } from './wire-channel.js';
+
+const NO_PARAMS: ReadonlyArray<Uint8Array | null> = [];
+const TEXT_FORMATS: readonly [] = [];
+
+export async function runSimpleQuery(
+  channel: WireChannel,
+  session: SqlSession,
+  sql: string,
+  rowsPerChunkMax: number,
+  reportError: (error: unknown) => void,
+): Promise<void> {
+  const writer = channel.writer;
+  try {
+    const statements = session.prepareBatch(sql);
+    if (statements.length === 0) writer.simple(BackendCode.emptyQueryResponse);
+    for (const statement of statements) {
+      if (statement.isEmpty) {
+        writer.simple(BackendCode.emptyQueryResponse);
+        continue;
+      }
+      const portal = session.bind(statement, NO_PARAMS, TEXT_FORMATS, TEXT_FORMATS);
+      try {
+        if (portal.fields !== undefined) writer.rowDescription(portal.fields, TEXT_FORMATS);
+        await runPortal(channel, portal, 0, rowsPerChunkMax);
+      } finally {
+        portal.close();
+      }
+      sendAsync(channel, session);
+    }
+  } catch (error) {
+    if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
+    reportError(error);
+  }
+  writer.readyForQuery(session.txStatus());
+}
+
+function sendAsync(channel: WireChannel, session: SqlSession): void {
+  for (const notice of session.takeNotices()) channel.writer.diagnostic(notice, true);
+  for (const [name, value] of session.takeParameterChanges()) channel.writer.parameterStatus(name, value);
+}

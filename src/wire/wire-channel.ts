@@ -1,0 +1,169 @@
+/**
+ * One connection's byte channel: socket in → MessageReader, BackendWriter → socket out, with
+ * back-pressure both ways and the TLS upgrade.
+ * - Inbound: when more than inboundBytesMax bytes are buffered, the socket is paused; it resumes
+ *   once the reader has been drained below half of that.
+ * - Outbound: bytes accumulate in the writer and go out at flush(); flush() awaits 'drain' when
+ *   socket.write() returns false, so a producer that awaits it never buffers unboundedly.
+ * - Pending output is flushed before waiting for input, so a client is never left waiting on bytes
+ *   that sit in our buffer.
+ * - No timers: an idle connection is only a parked promise.
+ */
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import { BackendWriter } from './backend-writer.js';
+import { MessageReader, type FramedMessage } from './message-reader.js';
+
+/** Flush when this many bytes are pending while producing a large result. */
+const FLUSH_BYTES_THRESHOLD = 32 * 1024;
+
+export class WireChannel {
+  readonly writer = new BackendWriter();
+  readonly reader: MessageReader;
+  private socket: Socket;
+  private closed = false;
+  private paused = false;
+  private inputWaiter: (() => void) | undefined;
+  private drainWaiter: (() => void) | undefined;
+  /** True while the owner is parked waiting for client input (idle). */
+  waitingForInput = false;
+  waitingForDrain = false;
+
+  constructor(
+    socket: Socket,
+    messageBytesMax: number,
+    startupBytesMax: number,
+    private readonly inboundBytesMax: number,
+  ) {
+    this.socket = socket;
+    this.reader = new MessageReader(messageBytesMax, startupBytesMax);
+    this.attach(socket);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get isTls(): boolean {
+    return this.socket instanceof TLSSocket;
+  }
+
+  get remoteAddress(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
+  /** The next framed message, or undefined once the client is gone. Throws ProtocolError. */
+  async next(): Promise<FramedMessage | undefined> {
+    for (;;) {
+      const message = this.reader.next();
+      if (message !== undefined) {
+        if (this.paused && this.reader.bufferedBytes < this.inboundBytesMax / 2) this.resume();
+        return message;
+      }
+      if (this.closed) return undefined;
+      // Send what is pending without awaiting 'drain': we are about to wait for input anyway.
+      const bytes = this.writer.buffer.take();
+      if (bytes !== undefined) this.socket.write(bytes);
+      if (this.paused) this.resume();
+      this.waitingForInput = true;
+      await new Promise<void>((resolve) => (this.inputWaiter = resolve));
+      this.waitingForInput = false;
+    }
+  }
+
+  /** Sends pending output; awaits 'drain' if the socket's buffer is full. */
+  async flush(): Promise<void> {
+    const bytes = this.writer.buffer.take();
+    if (this.closed) return;
+    if (bytes !== undefined && this.socket.write(bytes)) return;
+    if (!this.socket.writableNeedDrain) return;
+    this.waitingForDrain = true;
+    await new Promise<void>((resolve) => (this.drainWaiter = resolve));
+    this.waitingForDrain = false;
+  }
+
+  /** Flushes only when enough output is pending (used between chunks of a large result). */
+  async flushIfFull(): Promise<void> {
+    if (this.writer.buffer.pendingBytes >= FLUSH_BYTES_THRESHOLD || this.socket.writableNeedDrain) await this.flush();
+  }
+
+  /** Sends pending output and closes the connection gracefully. */
+  end(): void {
+    const bytes = this.writer.buffer.take();
+    if (this.closed) return;
+    this.closed = true;
+    if (bytes !== undefined) this.socket.end(bytes);
+    else this.socket.end();
+    this.wake();
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+    this.wake();
+  }
+
+  /** Switches to TLS after we answered an SSLRequest with 'S' (the reader must hold no bytes). */
+  upgradeToTls(context: SecureContext): void {
+    const raw = this.socket;
+    this.detach(raw);
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
+    this.socket = secure;
+    this.attach(secure);
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('end', this.onClose);
+    socket.on('close', this.onClose);
+    socket.on('error', this.onClose);
+    socket.on('drain', this.onDrain);
+  }
+
+  private detach(socket: Socket): void {
+    socket.off('data', this.onData);
+    socket.off('end', this.onClose);
+    socket.off('close', this.onClose);
+    socket.off('error', this.onClose);
+    socket.off('drain', this.onDrain);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.reader.push(chunk);
+    if (!this.paused && this.reader.bufferedBytes > this.inboundBytesMax) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    const waiter = this.inputWaiter;
+    this.inputWaiter = undefined;
+    waiter?.();
+  };
+
+  private readonly onClose = (): void => {
+    if (!this.closed) {
+      this.closed = true;
+      this.socket.destroy();
+    }
+    this.wake();
+  };
+
+  private readonly onDrain = (): void => {
+    const waiter = this.drainWaiter;
+    this.drainWaiter = undefined;
+    waiter?.();
+  };
+
+  private resume(): void {
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  private wake(): void {
+    const input = this.inputWaiter;
+    const drain = this.drainWaiter;
+    this.inputWaiter = undefined;
+    this.drainWaiter = undefined;
+    input?.();
+    drain?.();
+  }
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryVersionedKv, SerializationFailure, TxnKv, ReadOnlyTransactionError, WriteSetTooLargeError } from '../../src/mvcc/index.js';
+import type { KvIterator } from '../../src/mvcc/index.js';
+import { fromUtf8, utf8 } from '../../src/util/index.js';
+
+const k = (s: string): Uint8Array => utf8(s);
+const text = (v: Uint8Array | undefined): string | undefined => (v === undefined ? undefined : fromUtf8(v));
+const keys = (it: KvIterator): string[] => [...it].map((e) => `${fromUtf8(e.key)}=${fromUtf8(e.value)}`);
+
+async function seeded(entries: Record<string, string>, applyMode: 'sync' | 'deferred' = 'sync'): Promise<TxnKv> {
+  const db = new TxnKv(new MemoryVersionedKv({ applyMode }));
+  await db.transaction((txn) => {
+    for (const [key, value] of Object.entries(entries)) txn.put(k(key), k(value));
+  });
+  return db;
+}
+
+describe('Transaction basics', () => {
+  it('reads its own writes and merges them into scans, forward and reverse', async () => {
+    const db = await seeded({ a: '1', c: '3', e: '5' });
+    const txn = db.begin({ isolation: 'repeatable read' });
+    txn.put(k('b'), k('2'));
+    txn.delete(k('c'));
+    txn.put(k('e'), k('55'));
+    expect(text(txn.get(k('b')))).toBe('2');
+    expect(txn.get(k('c'))).toBeUndefined();
+    expect(keys(txn.scan({}))).toEqual(['a=1', 'b=2', 'e=55']);
+    expect(keys(txn.scan({ reverse: true }))).toEqual(['e=55', 'b=2', 'a=1']);
+    expect(keys(txn.scan({ gt: k('a'), limit: 1 }))).toEqual(['b=2']);
+    expect(keys(txn.scan({ lte: k('b'), reverse: true, limit: 5 }))).toEqual(['b=2', 'a=1']);
+    await txn.commit();
+    expect(txn.state).toBe('committed');
+    const after = db.begin();
+    expect(keys(after.scan({}))).toEqual(['a=1', 'b=2', 'e=55']);
+    after.rollback();
+  });
+
+  it('repeatable read keeps its snapshot; read committed moves at each statement', async () => {
+    const db = await seeded({ x: '1' });
+    const rr = db.begin({ isolation: 'repeatable read' });
+    const rc = db.begin({ isolation: 'read committed' });
+    await db.transaction((txn) => txn.put(k('x'), k('2')));
+    rr.newStatement();
+    rc.newStatement();
+    expect(text(rr.get(k('x')))).toBe('1');
+    expect(text(rc.get(k('x')))).toBe('2');
+    rr.rollback();
+    rc.rollback();
+  });
+
+  it('first committer wins at every level; the loser gets 40001', async () => {
+    for (const isolation of ['read committed', 'repeatable read', 'serializable'] as const) {
+      const db = await seeded({ x: '0' });
+      const t1 = db.begin({ isolation });
+      const t2 = db.begin({ isolation });
+      t1.put(k('x'), k('1'));
+      t2.put(k('x'), k('2'));
+      await t1.commit();
+      const failure = await t2.commit().then(() => undefined, (e: unknown) => e);
+      expect(failure).toBeInstanceOf(SerializationFailure);
+      expect((failure as SerializationFailure).code).toBe('40001');
+      expect(t2.state).toBe('aborted');
+    }
+  });
+
+  it('a write to a key already committed after the snapshot fails at put()', async () => {
+    const db = await seeded({ x: '0' });
+    const t2 = db.begin({ isolation: 'repeatable read' });
+    await db.transaction((txn) => txn.put(k('x'), k('1')));
+    expect(() => t2.put(k('x'), k('2'))).toThrow(SerializationFailure);
+    t2.rollback();
+  });
+
+  it('savepoints undo later writes and keep the savepoint', async () => {
+    const db = await seeded({});
+    const txn = db.begin();
+    txn.put(k('a'), k('1'));
+    const sp = txn.savepoint();
+    txn.put(k('a'), k('2'));
+    txn.put(k('b'), k('2'));
+    txn.rollbackTo(sp);
+    expect(keys(txn.scan({}))).toEqual(['a=1']);
+    txn.put(k('c'), k('3'));
+    txn.rollbackTo(sp);
+    expect(keys(txn.scan({}))).toEqual(['a=1']);
+    txn.release(sp);
+    await txn.commit();
+    expect(text(await db.get(k('a')))).toBe('1');
+  });
+
+  it('enforces read-only mode and the write-set maximum with typed errors', async () => {
+    const kv = new MemoryVersionedKv();
+    const ro = new TxnKv(kv, { readOnly: true });
+    expect(() => ro.begin().put(k('a'), k('1'))).toThrow(ReadOnlyTransactionError);
+    await expect(ro.put(k('a'), k('1'))).rejects.toBeInstanceOf(ReadOnlyTransactionError);
+    const small = new TxnKv(kv, { writeSetBytesMax: 10 });
+    const txn = small.begin();
+    txn.put(k('a'), k('123456789'));
+    expect(() => txn.put(k('b'), k('1'))).toThrow(WriteSetTooLargeError);
+    txn.rollback();
+  });
+
+  it('commits in flight are conflicts too (deferred apply)', async () => {
+    const db = await seeded({ x: '0' }, 'deferred');
+    const t1 = db.begin({ isolation: 'repeatable read' });
+    const t3 = db.begin({ isolation: 'repeatable read' });
+    t1.put(k('x'), k('1'));
+    t3.put(k('x'), k('3'));
+    const p1 = t1.commit();
+    const t2 = db.begin({ isolation: 'repeatable read' });
+    expect(text(t2.get(k('x')))).toBe('0'); // t1 is not yet visible
+    expect(() => t2.put(k('x'), k('2'))).toThrow(SerializationFailure); // but the tracker knows it
+    await expect(t3.commit()).rejects.toBeInstanceOf(SerializationFailure);
+    await p1;
+    t2.rollback();
+    expect(text(await db.get(k('x')))).toBe('1');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The SQLLogicTest runner end to end over the wire: against real PostgreSQL 15 (the runner itself must
+ * reproduce the baseline), and select1.test against stratadb (which must pass every record
+ * PostgreSQL passes).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres } from '../support/postgres.js';
+import type { ServerHandle } from '../support/server-handle.js';
+import { STRATADB_CLI_SOURCE, startStratadb, stratadbAvailable } from '../support/stratadb.js';
+import { failuresBeyond, readBaseline } from './slt-report.js';
+import { SltRunner } from './slt-runner.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const SELECT1 = resolve(ROOT, '..', 'shared', 'sqllogictest', 'test', 'select1.test');
+const BASELINE = readBaseline(join(import.meta.dirname, 'postgres-baseline.json'));
+
+const SCRIPT = `hash-threshold 3
+
+statement ok
+CREATE TABLE t1(a INTEGER, b TEXT)
+
+statement ok
+INSERT INTO t1 VALUES(1, 'x'), (2, ''), (3, NULL)
+
+statement error
+INSERT INTO missing VALUES(1)
+
+query IT rowsort
+SELECT a, b FROM t1
+----
+6 values hashing to 7c2ef4a4ea4a4f6c3d1c0b1ae7d9c4a0
+
+query I nosort label-sum
+SELECT sum(a) FROM t1
+----
+6
+
+query I nosort label-sum
+SELECT 6
+----
+6
+
+query R nosort
+SELECT avg(a) FROM t1
+----
+2.000
+
+skipif postgresql
+query I nosort
+SELECT 1
+----
+2
+
+query T valuesort
+SELECT b FROM t1
+----
+(empty)
+NULL
+x
+
+query I nosort
+SELECT 1
+----
+2
+
+halt
+
+query I nosort
+SELECT 1
+----
+1
+`;
+
+describe('SQLLogicTest runner on PostgreSQL 15', () => {
+  let server: ServerHandle;
+  let scriptDir: string;
+
+  beforeAll(async () => {
+    server = await startPostgres({ settings: { fsync: 'off' } });
+    scriptDir = mkdtempSync(join(tmpdir(), 'strata-slt-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (scriptDir !== undefined) rmSync(scriptDir, { recursive: true, force: true });
+  });
+
+  it('counts passes, failures, skips and stops at halt', async () => {
+    // The hash of the rowsort result, computed the reference's way over "1\nx\n2\n(empty)\n3\nNULL\n".
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('md5').update('1\nx\n2\n(empty)\n3\nNULL\n').digest('hex');
+    const path = join(scriptDir, 'runner.test');
+    writeFileSync(path, SCRIPT.replace('7c2ef4a4ea4a4f6c3d1c0b1ae7d9c4a0', hash));
+    const runner = new SltRunner(server);
+    try {
+      const result = await runner.runFile(path, 'runner.test');
+      expect(result.failures.map((f) => [f.line, f.reason])).toEqual([[45, 'mismatch']]);
+      expect({ run: result.run, passed: result.passed, failed: result.failed, skipped: result.skipped }).toEqual({ run: 9, passed: 8, failed: 1, skipped: 1 });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('reproduces the PostgreSQL baseline on select1.test', async () => {
+    const runner = new SltRunner(server);
+    try {
+      const result = await runner.runFile(SELECT1, 'test/select1.test');
+      const expected = BASELINE?.files['test/select1.test'];
+      expect(expected).toBeDefined();
+      expect({ run: result.run, passed: result.passed, skipped: result.skipped }).toEqual({ run: expected?.run, passed: expected?.passed, skipped: expected?.skipped });
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+const CLI_MISSING = !stratadbAvailable();
+if (CLI_MISSING) console.warn(`sqllogic: stratadb test skipped: ${STRATADB_CLI_SOURCE} does not exist yet`);
+
+describe.skipIf(CLI_MISSING)('SQLLogicTest select1.test on stratadb (skipped while src/cli.ts does not exist)', () => {
+  let server: ServerHandle;
+
+  beforeAll(async () => {
+    server = await startStratadb();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('passes every record PostgreSQL passes', async () => {
+    const runner = new SltRunner(server, { recordTimeoutMs: 20_000 });
+    try {
+      const result = await runner.runFile(SELECT1, 'test/select1.test');
+      const reference = BASELINE?.files['test/select1.test'];
+      expect(failuresBeyond(result, reference).slice(0, 10)).toEqual([]);
+      expect(result.passed).toBeGreaterThanOrEqual(reference?.passed ?? Infinity);
+    } finally {
+      await runner.close();
+    }
+  });
+});

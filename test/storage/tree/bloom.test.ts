@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { bloomHash, bloomMayContain, bloomMayContainHash, bloomProbes, buildBloom } from '../../../src/storage/bloom.js';
+import { Prng, testSeed } from './tree-helpers.js';
+
+function key(i: number, prefix = 7): Buffer {
+  const k = Buffer.alloc(12);
+  k.writeUInt32BE(prefix, 0);
+  k.writeUInt32BE(i, 8);
+  return k;
+}
+
+describe('bloom filter', () => {
+  it('has no false negatives and ~1% false positives at 10 bits per key', () => {
+    const n = 20000;
+    const keys: Buffer[] = [];
+    for (let i = 0; i < n; i++) keys.push(key(i));
+    const filter = buildBloom(keys, 10);
+    expect(filter.length).toBe(Math.ceil((n * 10) / 8) + 1);
+    for (const k of keys) expect(bloomMayContain(filter, k)).toBe(true);
+    let fp = 0;
+    const probes = 50000;
+    for (let i = 0; i < probes; i++) if (bloomMayContain(filter, key(n + i))) fp++;
+    const rate = fp / probes;
+    console.log(`bloom false positive rate at 10 bits/key: ${(rate * 100).toFixed(2)}%`);
+    expect(rate).toBeLessThan(0.02);
+    expect(rate).toBeGreaterThan(0.002); // a filter that says "no" too often would be broken elsewhere
+  });
+
+  it('works over random keys of any length, given as keys or hashes', () => {
+    const rng = new Prng(testSeed('bloom random'));
+    const keys: Buffer[] = [];
+    for (let i = 0; i < 3000; i++) keys.push(rng.bytes(rng.int(40)));
+    const hashes = new Uint32Array(keys.length + 10);
+    keys.forEach((k, i) => (hashes[i] = bloomHash(k)));
+    const a = buildBloom(keys, 10);
+    const b = buildBloom(hashes, 10, keys.length);
+    expect(Buffer.compare(a, b)).toBe(0);
+    for (const k of keys) expect(bloomMayContainHash(a, bloomHash(k))).toBe(true);
+    let fp = 0;
+    for (let i = 0; i < 10000; i++) if (bloomMayContain(a, rng.bytes(41))) fp++;
+    expect(fp / 10000).toBeLessThan(0.03);
+  });
+
+  it('hashes ranges like the sliced bytes, and tiny or reserved filters match everything', () => {
+    const data = Buffer.from('xxhello worldyy');
+    expect(bloomHash(data, 2, 13)).toBe(bloomHash(Buffer.from('hello world')));
+    expect(bloomMayContain(new Uint8Array(0), Buffer.from('a'))).toBe(true);
+    expect(bloomMayContain(Uint8Array.from([0, 0, 0, 0, 31]), Buffer.from('a'))).toBe(true);
+    expect(bloomProbes(10)).toBe(7);
+    expect(bloomProbes(0.5)).toBe(1);
+    expect(bloomProbes(100)).toBe(30);
+    const empty = buildBloom([], 10);
+    expect(empty.length).toBe(9); // 64-bit minimum + k
+    expect(bloomMayContain(empty, Buffer.from('a'))).toBe(false);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { KIND_POINTER, KIND_TOMBSTONE, KIND_VALUE, encodeInternalKey, internalTs } from '../../../src/storage/internal-key.js';
+import { Memtable } from '../../../src/storage/memtable.js';
+import { checkAgainstModel, modelEntry, modelGet, Prng, randomEntries, sortEntries, testSeed, type ModelEntry } from './tree-helpers.js';
+
+const b = (s: string): Buffer => Buffer.from(s);
+
+function fill(entries: readonly ModelEntry[], rng: Prng): Memtable {
+  const m = new Memtable();
+  const shuffled = entries.slice();
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j] as ModelEntry, shuffled[i] as ModelEntry];
+  }
+  for (const e of shuffled) m.add(e.userKey, e.ts, e.kind, e.value);
+  return m;
+}
+
+describe('Memtable', () => {
+  it('gets the newest version at or below readTs, tombstones included', () => {
+    const m = new Memtable();
+    m.add(b('k'), 5, KIND_VALUE, b('v5'));
+    m.add(b('k'), 10, KIND_TOMBSTONE, b(''));
+    m.add(b('k'), 20, KIND_POINTER, b('p20'));
+    m.add(b('j'), 7, KIND_VALUE, b('j7'));
+    expect(m.get(b('k'), 4)).toBeUndefined();
+    expect(m.get(b('k'), 5)).toMatchObject({ kind: KIND_VALUE, ts: 5 });
+    expect(Buffer.from(m.get(b('k'), 9)?.value ?? []).toString()).toBe('v5');
+    expect(m.get(b('k'), 15)).toMatchObject({ kind: KIND_TOMBSTONE, ts: 10 });
+    expect(m.get(b('k'), 2 ** 53)).toMatchObject({ kind: KIND_POINTER, ts: 20 });
+    expect(m.get(b('kk'), 100)).toBeUndefined();
+    expect(m.get(b(''), 100)).toBeUndefined();
+    expect(m.count).toBe(4);
+    expect(m.minTs).toBe(5);
+    expect(m.maxTs).toBe(20);
+    expect(m.approximateBytes).toBeGreaterThan(0);
+  });
+
+  it('replaces the value of an existing (key, ts, kind) and copies its inputs', () => {
+    const m = new Memtable();
+    const key = b('key');
+    const value = b('one');
+    m.add(key, 3, KIND_VALUE, value);
+    key[0] = 0x7a;
+    value[0] = 0x7a;
+    expect(Buffer.from(m.get(b('key'), 3)?.value ?? []).toString()).toBe('one');
+    m.add(b('key'), 3, KIND_VALUE, b('two'));
+    expect(m.count).toBe(1);
+    expect(Buffer.from(m.get(b('key'), 3)?.value ?? []).toString()).toBe('two');
+  });
+
+  it('stores large values in dedicated arena chunks', () => {
+    const m = new Memtable();
+    const big = Buffer.alloc(300 * 1024, 7);
+    m.add(b('a'), 1, KIND_VALUE, big);
+    m.add(b('b'), 1, KIND_VALUE, b('small'));
+    expect(Buffer.compare(m.get(b('a'), 1)?.value ?? new Uint8Array(), big)).toBe(0);
+    expect(Buffer.from(m.get(b('b'), 1)?.value ?? []).toString()).toBe('small');
+  });
+
+  it('matches the model under random gets and iterator moves (property)', () => {
+    const rng = new Prng(testSeed('memtable property'));
+    for (let round = 0; round < 20; round++) {
+      const entries = randomEntries(rng, rng.int(400), { keySpace: 1 + rng.int(80) });
+      const m = fill(entries, rng);
+      expect(m.count).toBe(entries.length);
+      for (let i = 0; i < 200; i++) {
+        const e = entries[rng.int(entries.length)];
+        const userKey = e !== undefined && rng.int(4) > 0 ? e.userKey : rng.bytes(rng.int(5), 4);
+        const readTs = rng.int(110);
+        const want = modelGet(entries, userKey, readTs);
+        const got = m.get(userKey, readTs);
+        if (want === undefined) expect(got).toBeUndefined();
+        else expect({ kind: got?.kind, ts: got?.ts, v: Buffer.from(got?.value ?? []).toString('hex') }).toEqual({ kind: want.kind, ts: want.ts, v: want.value.toString('hex') });
+      }
+      expect(checkAgainstModel(m.iterator(), entries, rng, 300)).toBe(300);
+    }
+  });
+
+  it('lets adds happen while an iterator is open: entries ahead of it are visited', () => {
+    const rng = new Prng(testSeed('memtable concurrent adds'));
+    const m = new Memtable();
+    for (let i = 0; i < 100; i += 2) m.add(Buffer.from([i]), 1, KIND_VALUE, Buffer.from([i]));
+    const it = m.iterator();
+    it.seekToFirst();
+    const seen: number[] = [];
+    while (it.valid()) {
+      const k = it.key()[0] as number;
+      seen.push(k);
+      const add = rng.int(100) | 1; // odd keys, some ahead and some behind
+      m.add(Buffer.from([add]), 1, KIND_VALUE, Buffer.from([add]));
+      it.next();
+    }
+    for (let i = 1; i < seen.length; i++) expect(seen[i] as number).toBeGreaterThan(seen[i - 1] as number);
+    const all: number[] = [];
+    for (it.seekToFirst(); it.valid(); it.next()) all.push(it.key()[0] as number);
+    for (const k of seen) expect(all).toContain(k);
+    expect(all.length).toBe(m.count);
+    // Reverse also sees every entry in order.
+    const back: number[] = [];
+    for (it.seekToLast(); it.valid(); it.prev()) back.push(it.key()[0] as number);
+    expect(back.reverse()).toEqual(all);
+  });
+
+  it('iterates internal keys with their trailers, newest version first', () => {
+    const m = new Memtable();
+    m.add(b('x'), 1, KIND_VALUE, b('1'));
+    m.add(b('x'), 2, KIND_VALUE, b('2'));
+    const it = m.iterator();
+    it.seekToFirst();
+    expect(internalTs(it.key())).toBe(2);
+    it.next();
+    expect(Buffer.compare(it.key(), encodeInternalKey(b('x'), 1, KIND_VALUE))).toBe(0);
+    it.next();
+    expect(it.valid()).toBe(false);
+  });
+
+  it('keeps order with many entries (growth of the node arrays)', () => {
+    const rng = new Prng(testSeed('memtable growth'));
+    const entries: ModelEntry[] = [];
+    for (let i = 0; i < 5000; i++) entries.push(modelEntry(rng.bytes(8), 1 + i, KIND_VALUE, rng.bytes(4)));
+    sortEntries(entries);
+    const m = fill(entries, rng);
+    expect(checkAgainstModel(m.iterator(), entries, rng, 2000)).toBe(2000);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { BlockCache } from '../../../src/storage/block-cache.js';
+import { encodeInternalKey, KIND_VALUE, TS_MAX } from '../../../src/storage/internal-key.js';
+import { TableBuilder, type TableBuilderOptions } from '../../../src/storage/table-builder.js';
+import { TableReader } from '../../../src/storage/table-reader.js';
+import { checkAgainstModel, MemorySource, modelGet, Prng, randomEntries, testSeed, type ModelEntry } from './tree-helpers.js';
+
+function buildTable(entries: readonly ModelEntry[], opts: TableBuilderOptions): { bytes: Uint8Array; builder: TableBuilder } {
+  const builder = new TableBuilder(opts);
+  for (const e of entries) builder.add(e.ikey, e.value);
+  return { bytes: Uint8Array.prototype.slice.call(builder.finish()), builder };
+}
+
+describe('TableBuilder / TableReader', () => {
+  it('round-trips meta: entries, smallest, largest, min/max ts', () => {
+    const rng = new Prng(testSeed('table meta'));
+    const entries = randomEntries(rng, 500);
+    const { bytes, builder } = buildTable(entries, { blockBytes: 256, restartInterval: 4, bloomBitsPerKey: 10 });
+    const reader = TableReader.open(new MemorySource(bytes), 7, undefined);
+    const tss = entries.map((e) => e.ts);
+    expect(reader.fileNumber).toBe(7);
+    expect(reader.entries).toBe(entries.length);
+    expect(builder.entries).toBe(entries.length);
+    expect(Buffer.compare(reader.smallest, (entries[0] as ModelEntry).ikey)).toBe(0);
+    expect(Buffer.compare(reader.largest, (entries[entries.length - 1] as ModelEntry).ikey)).toBe(0);
+    expect(Buffer.compare(builder.largest, reader.largest)).toBe(0);
+    expect(reader.minTs).toBe(Math.min(...tss));
+    expect(reader.maxTs).toBe(Math.max(...tss));
+    expect(reader.blockCount).toBeGreaterThan(5);
+  });
+
+  it('gets and iterates like the model with tiny blocks, with and without a cache (property)', () => {
+    const rng = new Prng(testSeed('table property'));
+    for (let round = 0; round < 25; round++) {
+      const entries = randomEntries(rng, 1 + rng.int(600), { keySpace: 1 + rng.int(100), valueBytesMax: rng.int(2) === 0 ? 8 : 200 });
+      const opts = { blockBytes: 64 + rng.int(300), restartInterval: 1 + rng.int(5), bloomBitsPerKey: rng.int(2) === 0 ? 0 : 10 };
+      const { bytes } = buildTable(entries, opts);
+      const cache = rng.int(2) === 0 ? new BlockCache(4096) : undefined;
+      const reader = TableReader.open(new MemorySource(bytes), round, cache);
+      for (const e of entries) expect(reader.mayContain(e.userKey)).toBe(true);
+      for (let i = 0; i < 300; i++) {
+        const e = entries[rng.int(entries.length)] as ModelEntry;
+        const userKey = rng.int(4) > 0 ? e.userKey : rng.bytes(rng.int(6), 4);
+        const readTs = rng.int(4) === 0 ? TS_MAX : rng.int(110);
+        const want = modelGet(entries, userKey, readTs);
+        const got = reader.get(userKey, readTs);
+        if (want === undefined) expect(got).toBeUndefined();
+        else expect({ kind: got?.kind, ts: got?.ts, v: Buffer.from(got?.value ?? []).toString('hex') }).toEqual({ kind: want.kind, ts: want.ts, v: want.value.toString('hex') });
+      }
+      expect(checkAgainstModel(reader.iterator(), entries, rng, 400)).toBe(400);
+    }
+  });
+
+  it('serves repeated reads from the block cache', () => {
+    const entries: ModelEntry[] = [];
+    for (let i = 0; i < 200; i++) {
+      const userKey = Buffer.from(`key${String(i).padStart(4, '0')}`);
+      entries.push({ userKey, ts: 1, kind: KIND_VALUE, value: Buffer.from(`v${i}`), ikey: encodeInternalKey(userKey, 1, KIND_VALUE) });
+    }
+    const { bytes } = buildTable(entries, { blockBytes: 512, restartInterval: 16, bloomBitsPerKey: 10 });
+    const source = new MemorySource(bytes);
+    const cache = new BlockCache(1 << 20);
+    const reader = TableReader.open(source, 1, cache);
+    const afterOpen = source.reads;
+    expect(Buffer.from(reader.get(Buffer.from('key0100'), 5)?.value ?? []).toString()).toBe('v100');
+    expect(source.reads).toBe(afterOpen + 1);
+    expect(Buffer.from(reader.get(Buffer.from('key0100'), 5)?.value ?? []).toString()).toBe('v100');
+    expect(source.reads).toBe(afterOpen + 1);
+    expect(reader.get(Buffer.from('key0100'), 0)).toBeUndefined();
+    expect(reader.get(Buffer.from('nokey'), 5)).toBeUndefined();
+  });
+
+  it('builds and opens an empty table', () => {
+    const builder = new TableBuilder({ blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10 });
+    const reader = TableReader.open(new MemorySource(Uint8Array.prototype.slice.call(builder.finish())), 1, undefined);
+    expect(reader.entries).toBe(0);
+    expect(reader.get(Buffer.from('a'), 10)).toBeUndefined();
+    const it = reader.iterator();
+    it.seekToFirst();
+    expect(it.valid()).toBe(false);
+    it.seekForPrev(encodeInternalKey(Buffer.from('a'), 1, 1));
+    expect(it.valid()).toBe(false);
+  });
+
+  it('rejects out-of-order keys and bad options (programmer errors)', () => {
+    const builder = new TableBuilder({ blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10 });
+    builder.add(encodeInternalKey(Buffer.from('b'), 1, 1), Buffer.from('x'));
+    expect(() => builder.add(encodeInternalKey(Buffer.from('a'), 1, 1), Buffer.from('x'))).toThrow(/increasing/);
+    expect(() => builder.add(encodeInternalKey(Buffer.from('b'), 1, 1), Buffer.from('x'))).toThrow(/increasing/);
+    expect(() => new TableBuilder({ blockBytes: 1, restartInterval: 16, bloomBitsPerKey: 10 })).toThrow(/blockBytes/);
+    expect(() => new TableBuilder({ blockBytes: 4096, restartInterval: 0, bloomBitsPerKey: 10 })).toThrow(/restartInterval/);
+  });
+});
