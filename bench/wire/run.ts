@@ -2,7 +2,8 @@
  * Wire benchmark: `SELECT 1` round trips per second, simple and extended query protocol, with 1
  * and 8 connections, against stratadb's wire server (fake database, own process) and PostgreSQL 15
  * (temporary cluster, trust auth, loopback) in the same run. Clients are node-postgres.
- * Run: `npx tsx bench/wire/run.ts [secondsPerCell]`.
+ * Modes: simple (Query), extended (unnamed Parse/Bind/Describe/Execute/Sync per query), prepared
+ * (named statement, Bind/Execute/Sync), rows (DataRow throughput: rows/s of a 10,000-row result). Run: `npx tsx bench/wire/run.ts [secondsPerCell]`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,10 @@ import pg from 'pg';
 const SECONDS = Number(process.argv[2] ?? 3);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 
-type Mode = 'simple' | 'extended' | 'prepared';
+type Mode = 'simple' | 'extended' | 'prepared' | 'rows';
+
+/** The 'rows' mode streams this many int4 rows per query and reports rows/s instead of queries/s. */
+const ROWS_PER_QUERY = 10_000;
 
 function asPostgres(command: string): void {
   const result = spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command], { encoding: 'utf8' });
@@ -22,7 +26,6 @@ function asPostgres(command: string): void {
 
 function startPostgres(): { port: number; stop(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'stratadb-bench-pg-'));
-  chownSync(dir, 101, 104);
   const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
   chownSync(dir, Number(uid), Number(gid));
@@ -61,8 +64,10 @@ async function roundTrips(port: number, connections: number, mode: Mode): Promis
     }),
   );
   const query: string | pg.QueryConfig =
-    mode === 'simple' ? 'SELECT 1' : mode === 'extended' ? { text: 'SELECT 1', values: [] } : { name: 'one', text: 'SELECT 1', values: [] };
-  for (const client of clients) for (let i = 0; i < 200; i++) await client.query(query); // warm up
+    mode === 'rows' ? `SELECT generate_series(1, ${ROWS_PER_QUERY})` : mode === 'simple' ? 'SELECT 1' : mode === 'extended'
+        ? ({ text: 'SELECT 1', queryMode: 'extended' } as pg.QueryConfig) // Parse/Bind/Describe/Execute/Sync each time
+        : { name: 'one', text: 'SELECT 1' }; // named prepared statement: Bind/Execute/Sync
+  for (const client of clients) for (let i = 0; i < 50; i++) await client.query(query); // warm up
   let count = 0;
   const deadline = performance.now() + SECONDS * 1000;
   await Promise.all(
@@ -74,22 +79,20 @@ async function roundTrips(port: number, connections: number, mode: Mode): Promis
     }),
   );
   await Promise.all(clients.map((client) => client.end()));
-  return count / SECONDS;
+  return ((mode === 'rows' ? ROWS_PER_QUERY : 1) * count) / SECONDS;
 }
 
 async function main(): Promise<void> {
   const postgres = startPostgres();
   const strata = await startStrata();
-  const rows: string[] = [];
   try {
     console.log(`SELECT 1 round trips/s, ${SECONDS} s per cell, node-postgres clients in one process`);
     console.log('mode      conns   stratadb(fake db)   postgres 15   ratio');
-    for (const mode of ['simple', 'extended', 'prepared'] as const) {
+    for (const mode of ['simple', 'extended', 'prepared', 'rows'] as const) {
       for (const connections of [1, 8]) {
         const ours = await roundTrips(strata.port, connections, mode);
         const theirs = await roundTrips(postgres.port, connections, mode);
         const line = `${mode.padEnd(9)} ${String(connections).padStart(5)}   ${Math.round(ours).toLocaleString('en-US').padStart(17)}   ${Math.round(theirs).toLocaleString('en-US').padStart(11)}   ${(ours / theirs).toFixed(2)}`;
-        rows.push(line);
         console.log(line);
       }
     }

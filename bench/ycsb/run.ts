@@ -15,7 +15,7 @@
  * - `--profile DIR` starts stratadb under `node --cpu-prof` (the profile is written when it exits).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -119,7 +119,10 @@ async function startSystem(name: SystemName, options: Options): Promise<System> 
   }
   const target = server ?? parseHostPort(existing as string);
   const probe = await connectClient(target);
-  const version = String(((await probe.query('SHOW server_version')).rows[0] as { server_version: unknown }).server_version);
+  const version = await probe.query('SHOW server_version').then(
+    (result) => String((result.rows[0] as { server_version: unknown }).server_version),
+    () => 'unknown version',
+  );
   await probe.end();
   return { name, target, server, version, clients: [] };
 }
@@ -178,8 +181,12 @@ function title(options: Options): string {
 
 function subtitle(options: Options, systems: readonly System[]): string {
   const versions = systems.map((s) => `${s.name} ${s.version}`).join(', ');
-  return `${options.runs} runs × ${options.durationS} s after ${options.warmupS} s warm-up, interleaved; ${versions}; ${new Date().toISOString().slice(0, 16)}Z`;
+  const load = `load average ${loadAverageAtStart?.toFixed(1)} → ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs`;
+  return `${options.runs} runs × ${options.durationS} s after ${options.warmupS} s warm-up, interleaved; ${versions}; ${load}; ${new Date().toISOString().slice(0, 16)}Z`;
 }
+
+/** The 1-minute load average when the run began: the machine is shared, so say how busy it was. */
+const loadAverageAtStart = loadavg()[0];
 
 function writeResults(options: Options, systems: readonly System[], summaries: Summary[], startedAt: string): void {
   mkdirSync(options.outDir, { recursive: true });
@@ -193,7 +200,7 @@ function writeResults(options: Options, systems: readonly System[], summaries: S
     benchmark: 'ycsb',
     startedAt,
     finishedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1mAtStart: loadAverageAtStart, loadAverage1mAtEnd: loadavg()[0] },
     options: { ...shownOptions, operations: Number.isFinite(options.operations) ? options.operations : null },
     systems: systems.map((s) => ({ name: s.name, version: s.version })),
     ratios: ratios(summaries),

@@ -77,7 +77,8 @@ export async function loadUsertable(
 ): Promise<void> {
   const admin = await connectClient(target);
   try {
-    await admin.query('DROP TABLE IF EXISTS usertable');
+    // A server started for the run is empty; one given by HOST:PORT may hold an earlier table.
+    await admin.query('DROP TABLE IF EXISTS usertable').catch(() => undefined);
     await admin.query(CREATE_TABLE_SQL);
   } finally {
     await admin.end();

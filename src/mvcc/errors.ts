@@ -4,7 +4,8 @@
  * apart with instanceof).
  * - SerializationFailure (40001): a write-write or read-write conflict; retrying the whole
  *   transaction may succeed.
- * - WriteSetTooLargeError (54000): the buffered writes passed `writeSetBytesMax`.
+ * - WriteSetTooLargeError (54000): the buffered writes passed `writeSetBytesMax` or
+ *   `writeSetKeysMax`.
  * - ReadOnlyTransactionError (25006): a write in a read-only transaction or a read-only TxnKv.
  * - NotAnIntegerError (22P02): incr/incrBy on a value that is not a decimal integer.
  * - IntegerOverflowError (22003): incr/incrBy past Number.MAX_SAFE_INTEGER (either sign).
@@ -32,8 +33,8 @@ export class SerializationFailure extends SqlError {
 }
 
 export class WriteSetTooLargeError extends SqlError {
-  constructor(readonly bytes: number, readonly bytesMax: number) {
-    super(SQLSTATE.programLimitExceeded, `transaction write set too large: ${bytes} bytes exceeds writeSetBytesMax ${bytesMax}`);
+  constructor(readonly limit: 'writeSetBytesMax' | 'writeSetKeysMax', readonly size: number, readonly sizeMax: number) {
+    super(SQLSTATE.programLimitExceeded, `transaction write set too large: ${size} exceeds ${limit} ${sizeMax}`);
   }
 }
 

@@ -62,6 +62,7 @@ export interface Transaction {
 /** Limits a transaction enforces (validated once by TxnKv), and test-only faults. */
 export interface TransactionSettings {
   readonly writeSetBytesMax: number;
+  readonly writeSetKeysMax: number;
   readonly readSetKeysMax: number;
   readonly readSetRangesMax: number;
   readonly faults: ConflictFaults;
@@ -174,6 +175,9 @@ export class TransactionImpl implements Transaction, ScanOwner {
     let done: Promise<void>;
     try {
       done = this.coordinator.commit(writes, keyStrings);
+    } catch (error) {
+      this.stateValue = 'aborted';
+      throw error;
     } finally {
       this.endScans();
       this.unpinAll();
@@ -210,7 +214,10 @@ export class TransactionImpl implements Transaction, ScanOwner {
       throw new SerializationFailure('write-write');
     }
     const bytes = this.buffer.bytesAfter(keyString, key, value);
-    if (bytes > this.settings.writeSetBytesMax) throw new WriteSetTooLargeError(bytes, this.settings.writeSetBytesMax);
+    if (bytes > this.settings.writeSetBytesMax) throw new WriteSetTooLargeError('writeSetBytesMax', bytes, this.settings.writeSetBytesMax);
+    if (previous === undefined && this.buffer.size() >= this.settings.writeSetKeysMax) {
+      throw new WriteSetTooLargeError('writeSetKeysMax', this.buffer.size() + 1, this.settings.writeSetKeysMax);
+    }
     this.buffer.set(keyString, { key: Uint8Array.from(key), value, sinceTs });
     if (this.writePinTs === undefined) {
       this.writePinTs = this.snapshotTs;

@@ -15,6 +15,7 @@
 import type { KvWrite, Ts, VersionedKv } from './versioned-kv.js';
 import { ConflictTracker } from './conflict-tracker.js';
 import { LiveSnapshots } from './live-snapshots.js';
+import { TxnKvClosedError } from './errors.js';
 
 export class TxnCoordinator {
   readonly tracker: ConflictTracker;
@@ -23,6 +24,7 @@ export class TxnCoordinator {
   private safe: Ts;
   private readonly inFlight = new Set<Promise<void>>();
   private commitCount = 0;
+  private closed = false;
 
   constructor(
     readonly kv: VersionedKv,
@@ -51,6 +53,7 @@ export class TxnCoordinator {
 
   /** Allocates a commitTs, records the keys and hands the batch to the kv — synchronously. */
   commit(writes: readonly KvWrite[], keyStrings: readonly string[]): Promise<void> {
+    if (this.closed) throw new TxnKvClosedError();
     const commitTs = Math.max(this.last, this.kv.lastTs()) + 1;
     this.last = commitTs;
     this.tracker.record(commitTs, keyStrings);
@@ -80,6 +83,12 @@ export class TxnCoordinator {
 
   commits(): number {
     return this.commitCount;
+  }
+
+  /** Refuses every later commit (TxnKvClosedError) and waits for those in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
   }
 
   /** Resolves once every commit handed to the kv so far has settled. */

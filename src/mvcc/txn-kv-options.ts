@@ -9,6 +9,8 @@ import { SqlError, SQLSTATE } from '../util/index.js';
 export interface TxnKvOptions {
   /** Bytes of keys plus values one transaction may buffer (default 64 MiB). */
   readonly writeSetBytesMax?: number;
+  /** Keys one transaction may write (default 1,000,000: the engine's default batchOpsMax). */
+  readonly writeSetKeysMax?: number;
   /** Retries of transaction() after a serialization failure (default 16). */
   readonly retriesMax?: number;
   /** Upper bound of the random backoff between retries, ms (default 8; 0 = retry at once). */
@@ -42,6 +44,7 @@ export interface ConflictFaults {
 
 export interface ResolvedTxnKvOptions {
   readonly writeSetBytesMax: number;
+  readonly writeSetKeysMax: number;
   readonly retriesMax: number;
   readonly retryBackoffMsMax: number;
   readonly readOnly: boolean;
@@ -69,6 +72,7 @@ export function resolveTxnKvOptions(options: TxnKvOptions): ResolvedTxnKvOptions
   if (!ISOLATIONS.includes(isolation)) throw new TxnKvOptionsError('isolation', isolation);
   return {
     writeSetBytesMax: count('writeSetBytesMax', options.writeSetBytesMax, 64 * 1024 * 1024, 1),
+    writeSetKeysMax: count('writeSetKeysMax', options.writeSetKeysMax, 1_000_000, 1),
     retriesMax: count('retriesMax', options.retriesMax, 16, 0),
     retryBackoffMsMax: count('retryBackoffMsMax', options.retryBackoffMsMax, 8, 0),
     readOnly: options.readOnly === true,

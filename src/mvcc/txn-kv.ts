@@ -117,30 +117,33 @@ export class TxnKv {
     };
   }
 
-  /** Stops the sweeper and waits for every commit in flight. Does not close the kv. */
+  /**
+   * Stops the sweeper, refuses new transactions and commits (TxnKvClosedError) and waits for
+   * the commits in flight. Does not close the kv.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    await this.coordinator.drain();
+    await this.coordinator.close();
   }
 
   // ---- MiniKV conveniences: each is one transaction (REPEATABLE READ, retried on 40001) ----
 
-  get(key: Uint8Array): Promise<Uint8Array | undefined> {
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     checkUserKey(key);
     return this.transaction((txn) => readLive(txn, key, this.options.now(), this.ttlInUse), { ...CONVENIENCE, readOnly: true });
   }
 
   /** Sets the value; `ttlMs` gives it a time to live, its absence clears any TTL. */
-  put(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<void> {
+  async put(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<void> {
     checkUserKey(key);
     const expiry = this.expiryOf(options);
     return this.transaction((txn) => writeLive(txn, key, value, expiry, this.ttlInUse), CONVENIENCE);
   }
 
   /** Deletes the key; resolves true if it was live. */
-  delete(key: Uint8Array): Promise<boolean> {
+  async delete(key: Uint8Array): Promise<boolean> {
     checkUserKey(key);
     return this.transaction((txn) => {
       const live = readLive(txn, key, this.options.now(), this.ttlInUse) !== undefined;
@@ -150,7 +153,7 @@ export class TxnKv {
   }
 
   /** Sets the value only if the key is absent (or expired); resolves true if it did. */
-  setNX(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<boolean> {
+  async setNX(key: Uint8Array, value: Uint8Array, options: PutOptions = {}): Promise<boolean> {
     checkUserKey(key);
     const expiry = this.expiryOf(options);
     return this.transaction((txn) => {
@@ -165,7 +168,7 @@ export class TxnKv {
   }
 
   /** Adds `delta` to the decimal integer stored at key (absent = 0); keeps its TTL. */
-  incrBy(key: Uint8Array, delta: number): Promise<number> {
+  async incrBy(key: Uint8Array, delta: number): Promise<number> {
     checkUserKey(key);
     if (!Number.isSafeInteger(delta)) throw new NotAnIntegerError(String(delta));
     return this.transaction((txn) => {
@@ -181,7 +184,7 @@ export class TxnKv {
    * Replaces the value with `next` (undefined deletes) only if it currently equals `expected`
    * (undefined = absent); resolves true if it did. Keeps the TTL of a live key.
    */
-  compareAndSwap(key: Uint8Array, expected: Uint8Array | undefined, next: Uint8Array | undefined): Promise<boolean> {
+  async compareAndSwap(key: Uint8Array, expected: Uint8Array | undefined, next: Uint8Array | undefined): Promise<boolean> {
     checkUserKey(key);
     return this.transaction((txn) => {
       const current = readLive(txn, key, this.options.now(), this.ttlInUse);
@@ -193,7 +196,7 @@ export class TxnKv {
   }
 
   /** Sets the value (clearing any TTL, as Redis GETSET) and resolves with the previous one. */
-  getAndSet(key: Uint8Array, value: Uint8Array): Promise<Uint8Array | undefined> {
+  async getAndSet(key: Uint8Array, value: Uint8Array): Promise<Uint8Array | undefined> {
     checkUserKey(key);
     return this.transaction((txn) => {
       const previous = readLive(txn, key, this.options.now(), this.ttlInUse);
@@ -203,7 +206,7 @@ export class TxnKv {
   }
 
   /** Remaining time to live in ms; undefined when the key is absent, expired or has no TTL. */
-  ttl(key: Uint8Array): Promise<number | undefined> {
+  async ttl(key: Uint8Array): Promise<number | undefined> {
     checkUserKey(key);
     return this.transaction((txn) => {
       const now = this.options.now();
@@ -214,7 +217,7 @@ export class TxnKv {
   }
 
   /** Live entries in key order (or reverse), at most `limit` (default and maximum scanEntriesMax). */
-  scan(options: ScanOptions = {}): Promise<KvEntry[]> {
+  async scan(options: ScanOptions = {}): Promise<KvEntry[]> {
     const limit = options.limit ?? this.options.scanEntriesMax;
     if (!Number.isInteger(limit) || limit < 0 || limit > this.options.scanEntriesMax) {
       throw new TxnKvOptionsError('limit', limit);
@@ -227,8 +230,8 @@ export class TxnKv {
   }
 
   /** Deletes keys whose TTL has passed (at most ttlSweepKeysMax); resolves with how many. */
-  sweepExpired(): Promise<number> {
-    if (!this.ttlInUse) return Promise.resolve(0);
+  async sweepExpired(): Promise<number> {
+    if (!this.ttlInUse) return 0;
     return this.transaction((txn) => sweepExpiredIn(txn, this.options.now(), this.options.ttlSweepKeysMax), CONVENIENCE);
   }
 

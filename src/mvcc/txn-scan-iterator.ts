@@ -54,6 +54,7 @@ export class TxnScanIterator implements KvIterator {
   next(): IteratorResult<KvEntry> {
     if (this.ended) return DONE;
     this.owner.assertActive();
+    if (this.ownStart === this.ownEnd) return this.nextPassThrough();
     while (this.remaining > 0) {
       if (this.peeked === undefined && !this.innerDone) {
         const result = this.inner.next();
@@ -93,6 +94,19 @@ export class TxnScanIterator implements KvIterator {
     if (this.ended) return;
     this.ended = true;
     this.inner.return?.();
+  }
+
+  /** No own writes in the range: the snapshot's results go through as they are (no allocation). */
+  private nextPassThrough(): IteratorResult<KvEntry> {
+    if (this.remaining <= 0) return this.end(true);
+    const result = this.inner.next();
+    if (result.done === true) {
+      this.innerDone = true;
+      return this.end(false);
+    }
+    this.remaining--;
+    this.lastKey = result.value.key;
+    return result;
   }
 
   /** < 0: the snapshot entry comes first; > 0: the own write; 0: same key (own shadows). */

@@ -15,6 +15,17 @@ import { assert } from '../util/assert.js';
 import { varintLength, writeVarint } from '../util/varint.js';
 
 export const RESTART_INTERVAL_MAX = 1024;
+/** Copies up to this many bytes in a JS loop; more through TypedArray#set (which needs a view). */
+const LOOP_COPY_BYTES_MAX = 32;
+
+/** Copies source[from..from+n) to target[at..]. */
+export function copyBytes(source: Uint8Array, from: number, target: Uint8Array, at: number, n: number): void {
+  if (n <= LOOP_COPY_BYTES_MAX) {
+    for (let i = 0; i < n; i++) target[at + i] = source[from + i] as number;
+  } else {
+    target.set(from === 0 && n === source.length ? source : source.subarray(from, from + n), at);
+  }
+}
 
 export class BlockBuilder {
   private buffer: Buffer = Buffer.allocUnsafe(4096);
@@ -56,9 +67,9 @@ export class BlockBuilder {
     let p = writeVarint(this.buffer, this.length, shared);
     p = writeVarint(this.buffer, p, unshared);
     p = writeVarint(this.buffer, p, value.length);
-    this.buffer.set(shared === 0 ? key : key.subarray(shared), p);
+    copyBytes(key, shared, this.buffer, p, unshared);
     p += unshared;
-    this.buffer.set(value, p);
+    copyBytes(value, 0, this.buffer, p, value.length);
     this.length = p + value.length;
     this.rememberKey(key, shared);
     this.sinceRestart++;
@@ -92,7 +103,7 @@ export class BlockBuilder {
       this.lastKey.copy(grown, 0, 0, shared);
       this.lastKey = grown;
     }
-    this.lastKey.set(shared === 0 ? key : key.subarray(shared), shared);
+    copyBytes(key, shared, this.lastKey, shared, key.length - shared);
     this.lastKeyLength = key.length;
   }
 

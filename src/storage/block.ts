@@ -15,6 +15,7 @@ import type { InternalIterator } from './internal-iterator.js';
 import { compareInternalKeyAt, TRAILER_BYTES } from './internal-key.js';
 import { assert } from '../util/assert.js';
 import { readVarint } from '../util/varint.js';
+import { ScratchViews } from './block-scratch.js';
 
 export class Block {
   /** Offset where the restart array starts (= end of the entry area). */
@@ -83,7 +84,11 @@ export class BlockIterator implements InternalIterator {
   private current: number;
   private nextOffset = 0;
   private restartIndex = 0;
-  private keyBuf: Buffer = Buffer.allocUnsafe(64);
+  /** Offset of restart point restartIndex, and of the next one (end of entries if none). */
+  private restartOffset = 0;
+  private nextRestart = 0;
+  private readonly keyScratch = new ScratchViews();
+  private keyBuf: Uint8Array = this.keyScratch.reserve(64);
   private keyLength = 0;
   private valueStart = 0;
   private valueLength = 0;
@@ -166,7 +171,7 @@ export class BlockIterator implements InternalIterator {
 
   key(): Uint8Array {
     assert(this.valid(), 'key() on an invalid iterator');
-    if (this.keyView === undefined) this.keyView = this.keyBuf.subarray(0, this.keyLength);
+    if (this.keyView === undefined) this.keyView = this.keyScratch.view(this.keyLength);
     return this.keyView;
   }
 
@@ -183,19 +188,31 @@ export class BlockIterator implements InternalIterator {
   /** Compares the key stored at restart point `index` (stored whole) with `target`. */
   private compareRestartKey(index: number, target: Uint8Array): number {
     const offset = this.block.restartAt(index);
-    const v = this.varint;
-    let p = readVarint(this.data, offset, this.end, v);
-    if (p < 0 || v[0] !== 0) this.block.corrupt(offset, 'restart entry with a shared prefix');
-    p = readVarint(this.data, p, this.end, v);
-    const unshared = v[0] as number;
-    if (p < 0) this.block.corrupt(offset, 'truncated entry header');
-    p = readVarint(this.data, p, this.end, v);
-    if (p < 0 || unshared < TRAILER_BYTES || p + unshared > this.end) this.block.corrupt(offset, 'bad entry key length');
-    return compareInternalKeyAt(this.data, p, p + unshared, target);
+    const data = this.data;
+    let p: number;
+    let unshared: number;
+    if (offset + 3 <= this.end && ((data[offset] as number) | (data[offset + 1] as number) | (data[offset + 2] as number)) < 128) {
+      if (data[offset] !== 0) this.block.corrupt(offset, 'restart entry with a shared prefix');
+      unshared = data[offset + 1] as number;
+      p = offset + 3;
+    } else {
+      const v = this.varint;
+      p = readVarint(data, offset, this.end, v);
+      if (p < 0 || v[0] !== 0) this.block.corrupt(offset, 'restart entry with a shared prefix');
+      p = readVarint(data, p, this.end, v);
+      unshared = v[0] as number;
+      if (p >= 0) p = readVarint(data, p, this.end, v);
+      if (p < 0) this.block.corrupt(offset, 'truncated entry header');
+    }
+    if (unshared < TRAILER_BYTES || p + unshared > this.end) this.block.corrupt(offset, 'bad entry key length');
+    return compareInternalKeyAt(data, p, p + unshared, target);
   }
 
   private seekToRestart(index: number): void {
+    const block = this.block;
     this.restartIndex = index;
+    this.restartOffset = block.restartAt(index);
+    this.nextRestart = index + 1 < block.restartCount ? block.restartAt(index + 1) : this.end;
     this.keyLength = 0;
     this.keyView = undefined;
     this.nextOffset = this.block.restartAt(index);
@@ -211,8 +228,10 @@ export class BlockIterator implements InternalIterator {
       return false;
     }
     const block = this.block;
-    while (this.restartIndex + 1 < block.restartCount && block.restartAt(this.restartIndex + 1) <= offset) {
+    while (offset >= this.nextRestart) {
       this.restartIndex++;
+      this.restartOffset = this.nextRestart;
+      this.nextRestart = this.restartIndex + 1 < block.restartCount ? block.restartAt(this.restartIndex + 1) : this.end;
     }
     const data = this.data;
     let shared: number;
@@ -250,14 +269,12 @@ export class BlockIterator implements InternalIterator {
   private checkEntry(offset: number, p: number, shared: number, unshared: number): void {
     const block = this.block;
     if (shared > this.keyLength) block.corrupt(offset, `shared prefix ${shared} longer than the previous key`);
-    if (shared !== 0 && block.restartAt(this.restartIndex) === offset) block.corrupt(offset, 'restart entry with a shared prefix');
+    if (shared !== 0 && this.restartOffset === offset) block.corrupt(offset, 'restart entry with a shared prefix');
     if (shared + unshared < TRAILER_BYTES) block.corrupt(offset, 'key shorter than its trailer');
     if (unshared + this.valueLength > this.end - p) block.corrupt(offset, 'entry runs past the entry area');
   }
 
   private growKey(bytes: number): void {
-    const grown = Buffer.allocUnsafe(Math.max(bytes, this.keyBuf.length * 2));
-    this.keyBuf.copy(grown, 0, 0, this.keyLength);
-    this.keyBuf = grown;
+    this.keyBuf = this.keyScratch.reserve(bytes);
   }
 }

@@ -79,9 +79,10 @@ async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], mem
 
 /** Recovers the state of `dir` (created when absent). The caller holds the directory lock. */
 export async function recover(vfs: Vfs, dir: string): Promise<Recovered> {
-  const manifest = Manifest.load(vfs, dir);
-  const state = manifest.state;
   const listing = listDir(vfs, dir);
+  const neverUsed = listing.logs.length + listing.tables.length + listing.vlogs.length === 0;
+  const manifest = Manifest.load(vfs, dir, neverUsed);
+  const state = manifest.state;
   const present = new Set(listing.tables);
   for (const number of state.tables.keys()) {
     if (!present.has(number)) {

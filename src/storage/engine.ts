@@ -65,6 +65,8 @@ export class Engine {
   private closed = false;
   private commits = 0;
   private relaxedTimer: NodeJS.Timeout | undefined;
+  private memtablesCache: Memtable[] = [];
+  private memtablesFlushes = -1;
   private readonly groupCommit: GroupCommit<PendingCommit>;
   private readonly vlog: ValueLog;
   private readonly commitLog: CommitLog;
@@ -206,11 +208,20 @@ export class Engine {
     };
   }
 
-  /** Memtables newest first: the mutable one, then frozen ones newest first. */
+  /**
+   * Memtables newest first: the mutable one, then frozen ones newest first. Cached until the
+   * mutable memtable is replaced or a flush retires a frozen one (reads do not allocate it).
+   */
   private memtables(): Memtable[] {
     const frozen = this.flusher.frozen;
+    const cached = this.memtablesCache;
+    if (cached[0] === this.memtable && cached.length === frozen.length + 1 && this.memtablesFlushes === this.flusher.flushes) {
+      return cached;
+    }
     const out = [this.memtable];
     for (let i = frozen.length - 1; i >= 0; i--) out.push((frozen[i] as FrozenMemtable).memtable);
+    this.memtablesCache = out;
+    this.memtablesFlushes = this.flusher.flushes;
     return out;
   }
 

@@ -107,6 +107,21 @@ export function compareRanges(
   return aLen - bLen;
 }
 
+/**
+ * The first 4 bytes of the user key data[start..end) as a big-endian uint32, zero padded. Order
+ * preserving: userKeyHead(a) < userKeyHead(b) implies a < b, so sorted arrays of heads let searches
+ * skip most byte comparisons (equal heads say nothing).
+ */
+export function userKeyHead(data: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n >= 4) {
+    return (((data[start] as number) << 24) | ((data[start + 1] as number) << 16) | ((data[start + 2] as number) << 8) | (data[start + 3] as number)) >>> 0;
+  }
+  let head = 0;
+  for (let i = 0; i < 4; i++) head = head * 256 + (i < n ? (data[start + i] as number) : 0);
+  return head;
+}
+
 /** Compares two user keys (plain byte strings). */
 export function compareUserKeys(a: Uint8Array, b: Uint8Array): number {
   return compareRanges(a, 0, a.length, b, 0, b.length);
@@ -138,9 +153,9 @@ export function compareUserKeyOf(ikey: Uint8Array, userKey: Uint8Array): number 
   return compareRanges(ikey, 0, ikey.length - TRAILER_BYTES, userKey, 0, userKey.length);
 }
 
-/** The smallest internal key whose version is visible at readTs. */
+/** The smallest internal key whose version is visible at readTs (readTs above TS_MAX means TS_MAX). */
 export function seekKeyFor(userKey: Uint8Array, readTs: number): Uint8Array {
-  return encodeInternalKey(userKey, readTs, KIND_TOMBSTONE);
+  return encodeInternalKey(userKey, readTs > TS_MAX ? TS_MAX : readTs, KIND_TOMBSTONE);
 }
 
 /** The largest possible internal key of `userKey` (greater than every real version of it). */

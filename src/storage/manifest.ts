@@ -48,10 +48,13 @@ export class Manifest {
     private readonly dir: string,
   ) {}
 
-  /** Reads the manifest of `dir` (an empty state for a fresh directory). */
-  static load(vfs: Vfs, dir: string): Manifest {
+  /**
+   * Reads the manifest of `dir` (an empty state for a fresh directory). `neverUsed`: the directory
+   * holds no data file yet (see readSuperblock).
+   */
+  static load(vfs: Vfs, dir: string, neverUsed: boolean): Manifest {
     const manifest = new Manifest(vfs, dir);
-    const block = readSuperblock(vfs, dir);
+    const block = readSuperblock(vfs, dir, neverUsed);
     if (block === undefined) return manifest;
     manifest.sequence = block.sequence;
     manifest.fileNumber = block.manifestNumber;

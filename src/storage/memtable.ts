@@ -17,7 +17,8 @@
  */
 import { assert } from '../util/assert.js';
 import type { InternalIterator } from './internal-iterator.js';
-import { compareRanges, KIND_MAX, type KeyVersion, readTrailerTs, TRAILER_BYTES, TS_MAX, writeTrailer } from './internal-key.js';
+import { ScratchViews } from './block-scratch.js';
+import { compareRanges, userKeyHead, KIND_MAX, type KeyVersion, readTrailerTs, TRAILER_BYTES, TS_MAX, writeTrailer } from './internal-key.js';
 
 const HEIGHT_MAX = 12;
 const NIL = -1;
@@ -38,29 +39,28 @@ export class Memtable {
   private nextLinks = new Int32Array(INITIAL_CAPACITY * 2).fill(NIL);
   private linkBase = new Int32Array(INITIAL_CAPACITY);
   private linksUsed = HEIGHT_MAX; // the head owns slots 0 .. HEIGHT_MAX − 1
-  /** @internal level-0 back links (HEAD for the first node). */
-  prev0 = new Int32Array(INITIAL_CAPACITY);
-  /** @internal per-node arena addressing */
-  keyChunk = new Int32Array(INITIAL_CAPACITY);
-  keyOff = new Int32Array(INITIAL_CAPACITY);
-  keyLen = new Int32Array(INITIAL_CAPACITY);
-  valChunk = new Int32Array(INITIAL_CAPACITY);
-  valOff = new Int32Array(INITIAL_CAPACITY);
-  valLen = new Int32Array(INITIAL_CAPACITY);
-  /** @internal first 4 key bytes big-endian, zero padded: most comparisons end here */
-  keyHead = new Uint32Array(INITIAL_CAPACITY);
-  tsOf = new Float64Array(INITIAL_CAPACITY);
-  kindOf = new Uint8Array(INITIAL_CAPACITY);
-  /** @internal arena chunks */
-  readonly chunks: Uint8Array[] = [];
+  /** Level-0 back links (HEAD for the first node). */
+  private prev0 = new Int32Array(INITIAL_CAPACITY);
+  /** Per-node arena addressing of key and value bytes. */
+  private keyChunk = new Int32Array(INITIAL_CAPACITY);
+  private keyOff = new Int32Array(INITIAL_CAPACITY);
+  private keyLen = new Int32Array(INITIAL_CAPACITY);
+  private valChunk = new Int32Array(INITIAL_CAPACITY);
+  private valOff = new Int32Array(INITIAL_CAPACITY);
+  private valLen = new Int32Array(INITIAL_CAPACITY);
+  /** First 4 key bytes big-endian, zero padded: most comparisons end here. */
+  private keyHead = new Uint32Array(INITIAL_CAPACITY);
+  private tsOf = new Float64Array(INITIAL_CAPACITY);
+  private kindOf = new Uint8Array(INITIAL_CAPACITY);
+  private readonly chunks: Uint8Array[] = [];
   private chunk: Uint8Array = new Uint8Array(0);
   private chunkPos = 0;
   private arenaBytes = 0;
 
   private nodes = 1; // node 0 is the head
   private height = 1;
-  /** @internal last node at level 0 (HEAD when empty) */
-  tail = HEAD;
+  /** Last node at level 0 (HEAD when empty). */
+  private tail = HEAD;
   private readonly splice = new Int32Array(HEIGHT_MAX);
   /** keyHead of the key being searched (set by findGreaterOrEqual before comparing) */
   private searchHead = 0;
@@ -87,9 +87,25 @@ export class Memtable {
     return this.arenaBytes + this.nodes * NODE_BYTES;
   }
 
-  /** @internal successor of `node` at `level` */
-  nextOf(node: number, level: number): number {
-    return this.nextLinks[(this.linkBase[node] as number) + level] as number;
+  /** @internal successor of `node` at level 0 (NIL at the end) */
+  nextOf(node: number): number {
+    return this.nextLinks[this.linkBase[node] as number] as number;
+  }
+
+  /** @internal predecessor of `node` at level 0 (NIL before the first) */
+  prevOf(node: number): number {
+    const before = this.prev0[node] as number;
+    return before === HEAD ? NIL : before;
+  }
+
+  /** @internal first node (NIL when empty) */
+  firstNode(): number {
+    return this.nextOf(HEAD);
+  }
+
+  /** @internal last node (NIL when empty) */
+  lastNode(): number {
+    return this.tail === HEAD ? NIL : this.tail;
   }
 
   /** Adds (or replaces) the version (userKey, ts, kind) → value. Key and value are copied. */
@@ -138,7 +154,12 @@ export class Memtable {
   writeInternalKey(node: number, target: Uint8Array): number {
     const ko = this.keyOff[node] as number;
     const kl = this.keyLen[node] as number;
-    target.set((this.chunks[this.keyChunk[node] as number] as Uint8Array).subarray(ko, ko + kl), 0);
+    const chunk = this.chunks[this.keyChunk[node] as number] as Uint8Array;
+    if (kl <= 32) {
+      for (let i = 0; i < kl; i++) target[i] = chunk[ko + i] as number;
+    } else {
+      target.set(chunk.subarray(ko, ko + kl), 0);
+    }
     writeTrailer(target, kl, this.tsOf[node] as number, this.kindOf[node] as number);
     return kl + TRAILER_BYTES;
   }
@@ -148,7 +169,10 @@ export class Memtable {
     return this.keyLen[node] as number;
   }
 
-  /** Orders node against (key[start..end), ts, kind) by internal-key order. */
+  /**
+   * @internal orders node against (key[start..end), ts, kind) by internal-key order. Only valid
+   * right after findGreaterOrEqual/seekNode for the same key (it uses that search's keyHead).
+   */
   compareNode(node: number, key: Uint8Array, start: number, end: number, ts: number, kind: number): number {
     const head = this.keyHead[node] as number;
     const searchHead = this.searchHead;
@@ -171,7 +195,7 @@ export class Memtable {
     kind: number,
     splice: Int32Array | undefined,
   ): number {
-    this.searchHead = keyHeadOf(key, start, end);
+    this.searchHead = userKeyHead(key, start, end);
     let node = HEAD;
     let level = this.height - 1;
     const links = this.nextLinks;
@@ -268,7 +292,7 @@ export class Memtable {
     this.keyChunk[node] = this.chunks.length - 1;
     this.keyOff[node] = off;
     this.keyLen[node] = key.length;
-    this.keyHead[node] = keyHeadOf(key, 0, key.length);
+    this.keyHead[node] = userKeyHead(key, 0, key.length);
   }
 
   private storeValue(node: number, value: Uint8Array): void {
@@ -295,27 +319,19 @@ export class Memtable {
   }
 }
 
-/** The first 4 bytes of key[start..end) as a big-endian uint32, zero padded. */
-function keyHeadOf(key: Uint8Array, start: number, end: number): number {
-  const n = end - start;
-  if (n >= 4) {
-    return (((key[start] as number) << 24) | ((key[start + 1] as number) << 16) | ((key[start + 2] as number) << 8) | (key[start + 3] as number)) >>> 0;
-  }
-  let head = 0;
-  for (let i = 0; i < 4; i++) head = head * 256 + (i < n ? (key[start + i] as number) : 0);
-  return head;
-}
-
 function growInt32(source: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
   const out = new Int32Array(capacity);
   out.set(source);
   return out;
 }
 
-/** Cursor over a Memtable. key() is a view of a scratch buffer valid until the next move. */
+/**
+ * Cursor over a Memtable. key() is a view of a scratch buffer valid until the next move; views are
+ * cached per key length (ScratchViews), so walking keys allocates nothing.
+ */
 class MemtableIterator implements InternalIterator {
   private node = NIL;
-  private scratch = Buffer.allocUnsafe(64);
+  private readonly scratch = new ScratchViews();
   private keyView: Uint8Array | undefined;
 
   constructor(private readonly table: Memtable) {}
@@ -324,11 +340,10 @@ class MemtableIterator implements InternalIterator {
     return this.node !== NIL;
   }
   seekToFirst(): void {
-    this.moveTo(this.table.nextOf(HEAD, 0));
+    this.moveTo(this.table.firstNode());
   }
   seekToLast(): void {
-    const tail = this.table.tail;
-    this.moveTo(tail === HEAD ? NIL : tail);
+    this.moveTo(this.table.lastNode());
   }
   seek(ikey: Uint8Array): void {
     this.moveTo(this.table.seekNode(ikey));
@@ -341,25 +356,22 @@ class MemtableIterator implements InternalIterator {
       this.moveTo(ge);
       return;
     }
-    const before = ge === NIL ? t.tail : (t.prev0[ge] as number);
-    this.moveTo(before === HEAD ? NIL : before);
+    this.moveTo(ge === NIL ? t.lastNode() : t.prevOf(ge));
   }
   next(): void {
     assert(this.node !== NIL, 'next() on an invalid iterator');
-    this.moveTo(this.table.nextOf(this.node, 0));
+    this.moveTo(this.table.nextOf(this.node));
   }
   prev(): void {
     assert(this.node !== NIL, 'prev() on an invalid iterator');
-    const before = this.table.prev0[this.node] as number;
-    this.moveTo(before === HEAD ? NIL : before);
+    this.moveTo(this.table.prevOf(this.node));
   }
   key(): Uint8Array {
     assert(this.node !== NIL, 'key() on an invalid iterator');
     if (this.keyView === undefined) {
-      const needed = this.table.keyLength(this.node) + TRAILER_BYTES;
-      if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(needed, this.scratch.length * 2));
-      const n = this.table.writeInternalKey(this.node, this.scratch);
-      this.keyView = this.scratch.subarray(0, n);
+      const n = this.table.keyLength(this.node) + TRAILER_BYTES;
+      this.table.writeInternalKey(this.node, this.scratch.reserve(n));
+      this.keyView = this.scratch.view(n);
     }
     return this.keyView;
   }

@@ -45,8 +45,12 @@ function decodeSuperblock(data: Uint8Array): Superblock | undefined {
   return { sequence: buf.readUInt32LE(8), manifestNumber: buf.readUInt32LE(12) };
 }
 
-/** The newest valid superblock in `dir`, or undefined for a fresh directory. */
-export function readSuperblock(vfs: Vfs, dir: string): Superblock | undefined {
+/**
+ * The newest valid superblock in `dir`, or undefined for a fresh directory. `neverUsed` says the
+ * directory holds no data file: then a torn superblock can only be the first one, written when the
+ * directory was created, and it is treated as absent instead of as corruption.
+ */
+export function readSuperblock(vfs: Vfs, dir: string, neverUsed: boolean): Superblock | undefined {
   let best: Superblock | undefined;
   let invalidPath: string | undefined;
   for (const name of ['SUPER-0', 'SUPER-1']) {
@@ -58,7 +62,7 @@ export function readSuperblock(vfs: Vfs, dir: string): Superblock | undefined {
     if (block === undefined) invalidPath = path;
     else if (best === undefined || block.sequence > best.sequence) best = block;
   }
-  if (best === undefined && invalidPath !== undefined) {
+  if (best === undefined && invalidPath !== undefined && !neverUsed) {
     throw new CorruptionError(invalidPath, 0, 'no valid superblock');
   }
   return best;

@@ -12,9 +12,9 @@
 import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
 import { varintLength, writeVarint } from '../util/varint.js';
-import { BlockBuilder, RESTART_INTERVAL_MAX } from './block-builder.js';
+import { BlockBuilder, copyBytes, RESTART_INTERVAL_MAX } from './block-builder.js';
 import { BLOOM_BITS_PER_KEY_MAX, bloomHash, buildBloom } from './bloom.js';
-import { compareInternalKeys, compareRanges, readTrailerTs, TRAILER_BYTES } from './internal-key.js';
+import { compareInternalKeyAt, compareRanges, readTrailerTs, TRAILER_BYTES } from './internal-key.js';
 import {
   BLOCK_TRAILER_BYTES,
   BLOCK_TYPE_RAW,
@@ -47,7 +47,8 @@ export interface TableBuilderOptions {
 const EMPTY = new Uint8Array(0);
 
 export class TableBuilder {
-  private out: Buffer = Buffer.allocUnsafe(64 * 1024);
+  // allocUnsafeSlow: never a slice of Node's shared pool, so the image's ArrayBuffer can be transferred to another thread.
+  private out: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
   private length = 0;
   private readonly dataBlock: BlockBuilder;
   private readonly indexBlock = new BlockBuilder(1);
@@ -102,7 +103,7 @@ export class TableBuilder {
       this.first = Uint8Array.prototype.slice.call(ikey);
       this.pushHash(ikey, userEnd);
     } else {
-      assert(compareInternalKeys(this.lastKey.subarray(0, this.lastKeyLength), ikey) < 0, 'keys must be added in increasing order');
+      assert(compareInternalKeyAt(this.lastKey, 0, this.lastKeyLength, ikey) < 0, 'keys must be added in increasing order');
       if (compareRanges(this.lastKey, 0, this.lastKeyLength - TRAILER_BYTES, ikey, 0, userEnd) !== 0) this.pushHash(ikey, userEnd);
     }
     const ts = readTrailerTs(ikey, userEnd);
@@ -114,7 +115,10 @@ export class TableBuilder {
     if (this.dataBlock.estimatedBytes >= this.opts.blockBytes) this.flushDataBlock();
   }
 
-  /** Finishes the table; returns the whole file image (a view of the builder's buffer). */
+  /**
+   * Finishes the table; returns the whole file image: a view (byteOffset 0) of the builder's own
+   * buffer, which may be longer than the image; it is never part of Node's shared Buffer pool.
+   */
   finish(): Uint8Array {
     assert(!this.finished, 'finish() called twice');
     this.finished = true;
@@ -183,13 +187,13 @@ export class TableBuilder {
 
   private rememberKey(ikey: Uint8Array): void {
     if (ikey.length > this.lastKey.length) this.lastKey = Buffer.allocUnsafe(Math.max(ikey.length, this.lastKey.length * 2));
-    this.lastKey.set(ikey, 0);
+    copyBytes(ikey, 0, this.lastKey, 0, ikey.length);
     this.lastKeyLength = ikey.length;
   }
 
   private ensure(bytes: number): void {
     if (this.length + bytes <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.length + bytes, this.out.length * 2));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.length + bytes, this.out.length * 2));
     this.out.copy(grown, 0, 0, this.length);
     this.out = grown;
   }

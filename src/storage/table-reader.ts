@@ -19,8 +19,9 @@ import { bloomMayContain } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { InternalIterator } from './internal-iterator.js';
 import {
-  compareInternalKeys,
+  compareInternalKeyAt,
   compareRanges,
+  userKeyHead,
   KIND_MAX,
   type KeyVersion,
   readTrailerTs,
@@ -60,8 +61,12 @@ export interface RandomAccessSource {
 }
 
 export class TableReader {
-  /** Fence key of data block i: its last internal key (a view of the index block). */
-  private readonly fences: Uint8Array[];
+  /** Fence keys (last internal key of each data block), concatenated: fence i is fenceBytes[fenceStart[i]..fenceStart[i+1]). */
+  private fenceBytes: Uint8Array = new Uint8Array(0);
+  private readonly fenceStart: Int32Array;
+  /** userKeyHead of each fence: the binary search compares these first (no pointer chasing). */
+  private readonly fenceHead: Uint32Array;
+  private readonly fenceCount: number;
   private readonly blockOffsets: Float64Array;
   private readonly blockSizes: Int32Array;
   private readonly getIter: BlockIterator;
@@ -77,7 +82,9 @@ export class TableReader {
     dataEnd: number,
   ) {
     const n = meta.dataBlocks;
-    this.fences = [];
+    this.fenceCount = n;
+    this.fenceStart = new Int32Array(n + 1);
+    this.fenceHead = new Uint32Array(n);
     this.blockOffsets = new Float64Array(n);
     this.blockSizes = new Int32Array(n);
     this.decodeIndex(index, dataEnd);
@@ -129,7 +136,7 @@ export class TableReader {
   }
   /** Number of data blocks. */
   get blockCount(): number {
-    return this.fences.length;
+    return this.fenceCount;
   }
 
   /** False only if no version of userKey is in this table (Bloom filter; true without one). */
@@ -139,10 +146,10 @@ export class TableReader {
 
   /** The newest version of userKey with ts <= readTs (tombstones included), or undefined. */
   get(userKey: Uint8Array, readTs: number): KeyVersion | undefined {
-    if (this.fences.length === 0 || !this.mayContain(userKey)) return undefined;
+    if (this.fenceCount === 0 || !this.mayContain(userKey)) return undefined;
     const target = this.seekKey(userKey, readTs > TS_MAX ? TS_MAX : readTs);
     const i = this.findBlock(target);
-    if (i === this.fences.length) return undefined;
+    if (i === this.fenceCount) return undefined;
     const it = this.getIter;
     it.reset(this.dataBlock(i));
     it.seek(target);
@@ -162,12 +169,16 @@ export class TableReader {
 
   /** @internal index of the first data block whose fence key >= ikey (blockCount if none) */
   findBlock(ikey: Uint8Array): number {
-    const fences = this.fences;
+    const heads = this.fenceHead;
+    const starts = this.fenceStart;
+    const head = userKeyHead(ikey, 0, ikey.length - TRAILER_BYTES);
     let lo = 0;
-    let hi = fences.length;
+    let hi = this.fenceCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareInternalKeys(fences[mid] as Uint8Array, ikey) < 0) lo = mid + 1;
+      const h = heads[mid] as number;
+      const below = h !== head ? h < head : compareInternalKeyAt(this.fenceBytes, starts[mid] as number, starts[mid + 1] as number, ikey) < 0;
+      if (below) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -200,13 +211,16 @@ export class TableReader {
   private decodeIndex(index: Block, dataEnd: number): void {
     const it = new BlockIterator(index);
     const varint = [0];
+    const n = this.fenceCount;
+    this.fenceBytes = new Uint8Array(index.data.length);
+    let i = 0;
     let expected = 0;
-    let previous: Uint8Array | undefined;
-    for (it.seekToFirst(); it.valid(); it.next()) {
-      const i = this.fences.length;
-      const key = Uint8Array.prototype.slice.call(it.key());
-      if (i >= this.blockOffsets.length) this.corruptIndex(index, 'more index entries than data blocks');
-      if (previous !== undefined && compareInternalKeys(previous, key) >= 0) this.corruptIndex(index, 'index keys out of order');
+    let at = 0;
+    for (it.seekToFirst(); it.valid(); it.next(), i++) {
+      const key = it.key();
+      if (i >= n) this.corruptIndex(index, 'more index entries than data blocks');
+      if (at + key.length > this.fenceBytes.length) this.corruptIndex(index, 'fence keys larger than the index');
+      if (i > 0 && compareInternalKeyAt(this.fenceBytes, this.fenceStart[i - 1] as number, at, key) >= 0) this.corruptIndex(index, 'index keys out of order');
       const value = it.value();
       let p = readVarint(value, 0, value.length, varint);
       const offset = varint[0] as number;
@@ -214,15 +228,17 @@ export class TableReader {
       const size = varint[0] as number;
       if (p !== value.length) this.corruptIndex(index, 'bad block handle');
       if (offset !== expected || size > BLOCK_BYTES_MAX || offset + size + BLOCK_TRAILER_BYTES > dataEnd) this.corruptIndex(index, `block handle ${offset}+${size} does not tile the data area`);
-      this.fences.push(key);
+      this.fenceStart[i] = at;
+      this.fenceBytes.set(key, at);
+      this.fenceHead[i] = userKeyHead(key, 0, key.length - TRAILER_BYTES);
+      at += key.length;
       this.blockOffsets[i] = offset;
       this.blockSizes[i] = size;
       expected = offset + size + BLOCK_TRAILER_BYTES;
-      previous = key;
     }
-    if (this.fences.length !== this.blockOffsets.length || expected !== dataEnd) this.corruptIndex(index, 'index does not cover the data area');
-    const last = this.fences[this.fences.length - 1];
-    if (last !== undefined && compareInternalKeys(last, this.meta.largest) !== 0) this.corruptIndex(index, 'last fence key differs from the largest key');
+    this.fenceStart[i] = at;
+    if (i !== n || expected !== dataEnd) this.corruptIndex(index, 'index does not cover the data area');
+    if (n > 0 && compareInternalKeyAt(this.fenceBytes, this.fenceStart[n - 1] as number, at, this.meta.largest) !== 0) this.corruptIndex(index, 'last fence key differs from the largest key');
   }
 
   private corruptIndex(index: Block, detail: string): never {

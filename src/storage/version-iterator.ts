@@ -43,12 +43,16 @@ export class VersionIterator {
   private valueLength = 0;
   private seekBuf: Buffer = Buffer.allocUnsafe(64);
 
+  /** The snapshot ts (a readTs above TS_MAX is clamped to it). */
+  readonly readTs: number;
+
   constructor(
     private readonly inner: InternalIterator,
-    readonly readTs: number,
+    readTs: number,
     bounds: VersionIteratorBounds = {},
   ) {
-    assert(Number.isInteger(readTs) && readTs >= 0 && readTs <= TS_MAX, `readTs out of range: ${readTs}`);
+    assert(readTs >= 0 && (Number.isInteger(readTs) || readTs === Infinity), `readTs out of range: ${readTs}`);
+    this.readTs = readTs > TS_MAX ? TS_MAX : readTs;
     this.lower = bounds.lower;
     this.lowerInclusive = bounds.lowerInclusive ?? true;
     this.upper = bounds.upper;

@@ -122,7 +122,7 @@ export class MemoryVfs implements Vfs {
     this.files.delete(path);
   }
 
-  async syncDir(): Promise<void> {
+  async syncDir(_dir: string): Promise<void> {
     await yieldTurn();
   }
 

@@ -10,6 +10,8 @@
 import { assert } from '../util/index.js';
 
 const SLAB_BYTES = 64 * 1024;
+/** Strings up to this many UTF-16 units are tried as ASCII first. */
+const SHORT_TEXT_CHARS = 64;
 
 export class BufferWriter {
   private slab: Buffer = Buffer.allocUnsafe(SLAB_BYTES);
@@ -42,7 +44,7 @@ export class BufferWriter {
 
   endMessage(): void {
     assert(this.messageStart >= 0, 'endMessage() without beginMessage()');
-    this.slab.writeInt32BE(this.offset - this.messageStart - 1, this.messageStart + 1);
+    this.putInt32(this.offset - this.messageStart - 1, this.messageStart + 1);
     this.messageStart = -1;
   }
 
@@ -59,13 +61,15 @@ export class BufferWriter {
 
   int16(value: number): void {
     this.ensure(2);
-    this.slab.writeInt16BE(value, this.offset);
+    const slab = this.slab;
+    slab[this.offset] = (value >>> 8) & 0xff;
+    slab[this.offset + 1] = value & 0xff;
     this.offset += 2;
   }
 
   int32(value: number): void {
     this.ensure(4);
-    this.slab.writeInt32BE(value | 0, this.offset);
+    this.putInt32(value, this.offset);
     this.offset += 4;
   }
 
@@ -85,8 +89,25 @@ export class BufferWriter {
     return bytes;
   }
 
-  /** An int32 length then UTF-8 text. */
+  /** An int32 length then UTF-8 text. Short ASCII strings are copied by hand (no native call). */
   lengthPrefixedText(value: string): void {
+    const length = value.length;
+    if (length <= SHORT_TEXT_CHARS) {
+      this.ensure(length + 4);
+      const slab = this.slab;
+      const start = this.offset + 4;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) break;
+        slab[start + i] = code;
+      }
+      if (i === length) {
+        this.putInt32(length, this.offset);
+        this.offset = start + length;
+        return;
+      }
+    }
     const bytes = Buffer.byteLength(value, 'utf8');
     this.ensure(bytes + 4);
     this.slab.writeInt32BE(bytes, this.offset);
@@ -98,6 +119,14 @@ export class BufferWriter {
     this.ensure(value.length);
     this.slab.set(value, this.offset);
     this.offset += value.length;
+  }
+
+  private putInt32(value: number, at: number): void {
+    const slab = this.slab;
+    slab[at] = (value >>> 24) & 0xff;
+    slab[at + 1] = (value >>> 16) & 0xff;
+    slab[at + 2] = (value >>> 8) & 0xff;
+    slab[at + 3] = value & 0xff;
   }
 
   /** Makes room for n more bytes, moving the message being written to a new slab if needed. */

@@ -3,7 +3,8 @@
  * - Two phases: startup packets (int32 length, no type byte) until the StartupMessage was read,
  *   then typed messages (type byte, int32 length).
  * - Every length is validated as soon as its header is complete, before the body arrives: below
- *   the minimum or above the maximum is a ProtocolError, so no oversized message is ever buffered.
+ *   the minimum or above the maximum (messageBytesMax; SMALL_MESSAGE_BYTES_MAX for message types
+ *   that carry no user data) is a ProtocolError, so no oversized message is ever buffered.
  * - Payloads are views into buffers that are never written again once a view was handed out
  *   (the reader appends only past `end` and allocates a new buffer to compact), so a payload stays
  *   valid for as long as the caller keeps it.
@@ -17,6 +18,13 @@ export interface FramedMessage {
 }
 
 const GROW_BYTES_MIN = 16 * 1024;
+
+/**
+ * PostgreSQL's PQ_SMALL_MESSAGE_LIMIT: messages that never carry user data (Sync, Flush, Describe,
+ * Close, Execute, Terminate, CopyDone, CopyFail) may not be larger than this.
+ */
+export const SMALL_MESSAGE_BYTES_MAX = 10_000;
+const SMALL_TYPES = new Set([0x53, 0x48, 0x44, 0x43, 0x45, 0x58, 0x63, 0x66]);
 
 export class MessageReader {
   private buffer: Buffer = Buffer.alloc(0);
@@ -84,6 +92,7 @@ export class MessageReader {
     const type = this.buffer[this.start] as number;
     const length = this.buffer.readInt32BE(this.start + 1);
     if (length < 4) throw new ProtocolError(`invalid message length ${length}`);
+    if (length > SMALL_MESSAGE_BYTES_MAX && SMALL_TYPES.has(type)) throw new ProtocolError(`invalid message length ${length}`);
     if (length > this.messageBytesMax) {
       throw new ProtocolError(`message of ${length} bytes exceeds the maximum of ${this.messageBytesMax}`);
     }

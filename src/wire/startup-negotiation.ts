@@ -44,7 +44,8 @@ export async function negotiateStartup(channel: WireChannel, tls: SecureContext 
       channel.writer.buffer.int8(accept ? 0x53 : 0x4e);
       if (accept) {
         if (channel.reader.hasPendingBytes()) throw new ProtocolError('received unencrypted data after SSL request');
-        await channel.flush();
+        // Synchronously: the client's TLS handshake must reach the TLS socket, not our reader.
+        channel.sendNow();
         channel.upgradeToTls(tls);
       }
       continue;

@@ -62,8 +62,7 @@ export class WireChannel {
       }
       if (this.closed) return undefined;
       // Send what is pending without awaiting 'drain': we are about to wait for input anyway.
-      const bytes = this.writer.buffer.take();
-      if (bytes !== undefined) this.socket.write(bytes);
+      this.sendNow();
       if (this.paused) this.resume();
       this.waitingForInput = true;
       await new Promise<void>((resolve) => (this.inputWaiter = resolve));
@@ -80,6 +79,12 @@ export class WireChannel {
     this.waitingForDrain = true;
     await new Promise<void>((resolve) => (this.drainWaiter = resolve));
     this.waitingForDrain = false;
+  }
+
+  /** Hands pending output to the socket now, without waiting for 'drain'. */
+  sendNow(): void {
+    const bytes = this.writer.buffer.take();
+    if (bytes !== undefined && !this.closed) this.socket.write(bytes);
   }
 
   /** Flushes only when enough output is pending (used between chunks of a large result). */

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryVersionedKv, TxnKv } from '../../src/mvcc/index.js';
-import type { IsolationLevel, TxnKvOptions } from '../../src/mvcc/index.js';
+import type { IsolationLevel, TxnKvOptions, VersionedKv } from '../../src/mvcc/index.js';
+import { Engine, MemoryVfs } from '../../src/storage/index.js';
 import { checkListAppend } from './elle/list-append-checker.js';
 import { violations } from './elle/history.js';
 import type { Anomalies, TxnRecord } from './elle/history.js';
@@ -15,8 +16,10 @@ import { seedFrom } from './random.js';
 
 const SEED = seedFrom(20261121);
 
-async function history(isolation: IsolationLevel, seed: number, options: TxnKvOptions = {}): Promise<TxnRecord[]> {
-  const db = new TxnKv(new MemoryVersionedKv({ applyMode: seed % 2 === 0 ? 'deferred' : 'sync' }), options);
+async function history(isolation: IsolationLevel, seed: number, options: TxnKvOptions = {}, onEngine = false): Promise<TxnRecord[]> {
+  const engine = onEngine ? await Engine.open('/elle', { vfs: new MemoryVfs(), flushInWorker: false, memtableBytesMax: 8192 }) : undefined;
+  const kv: VersionedKv = engine ?? new MemoryVersionedKv({ applyMode: seed % 2 === 0 ? 'deferred' : 'sync' });
+  const db = new TxnKv(kv, options);
   const records = await runListAppend(db, {
     seed,
     isolation,
@@ -27,6 +30,7 @@ async function history(isolation: IsolationLevel, seed: number, options: TxnKvOp
     abortProbability: 0.05,
   });
   await db.close();
+  await engine?.close();
   return records;
 }
 
@@ -53,6 +57,14 @@ describe(`list-append anomaly checker (SEED=${SEED})`, () => {
     it(`read committed shows no G0/G1 and loses no append (seed ${seed})`, async () => {
       const found = checkListAppend(await history('read committed', seed));
       expect(violations(found, 'read committed'), `seed ${seed}`).toEqual({});
+    });
+  }
+
+  for (const isolation of ['read committed', 'repeatable read', 'serializable'] as const) {
+    it(`on the real engine (group commit, flushes): ${isolation} shows no forbidden anomaly`, async () => {
+      const model = isolation === 'read committed' ? 'read committed' : isolation === 'serializable' ? 'serializable' : 'snapshot isolation';
+      const found = checkListAppend(await history(isolation, SEED, {}, true));
+      expect(violations(found, model), `seed ${SEED}`).toEqual({});
     });
   }
 

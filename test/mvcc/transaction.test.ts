@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryVersionedKv, SerializationFailure, TxnKv, ReadOnlyTransactionError, WriteSetTooLargeError } from '../../src/mvcc/index.js';
+import { MemoryVersionedKv, SerializationFailure, TxnKv, ReadOnlyTransactionError, WriteSetTooLargeError, TxnKvClosedError } from '../../src/mvcc/index.js';
 import type { KvIterator } from '../../src/mvcc/index.js';
 import { fromUtf8, utf8 } from '../../src/util/index.js';
 
@@ -97,7 +97,30 @@ describe('Transaction basics', () => {
     const txn = small.begin();
     txn.put(k('a'), k('123456789'));
     expect(() => txn.put(k('b'), k('1'))).toThrow(WriteSetTooLargeError);
+    txn.put(k('a'), k('12345678')); // replacing a value within the limit is fine
     txn.rollback();
+    const few = new TxnKv(kv, { writeSetKeysMax: 2 });
+    const t2 = few.begin();
+    t2.put(k('a'), k('1'));
+    t2.put(k('b'), k('1'));
+    t2.put(k('b'), k('2'));
+    expect(() => t2.delete(k('c'))).toThrow(expect.objectContaining({ code: '54000', limit: 'writeSetKeysMax' }));
+    t2.rollback();
+  });
+
+  it('close() waits for commits in flight and refuses later ones', async () => {
+    const db = await seeded({ x: '0' }, 'deferred');
+    const t1 = db.begin();
+    t1.put(k('x'), k('1'));
+    const late = db.begin();
+    late.put(k('y'), k('1'));
+    const committing = t1.commit();
+    await db.close();
+    await committing;
+    expect(t1.state).toBe('committed');
+    await expect(late.commit()).rejects.toBeInstanceOf(TxnKvClosedError);
+    expect(late.state).toBe('aborted');
+    expect(() => db.begin()).toThrow(TxnKvClosedError);
   });
 
   it('commits in flight are conflicts too (deferred apply)', async () => {

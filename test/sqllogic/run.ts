@@ -13,6 +13,8 @@
  *
  * - The default corpus is ../shared/sqllogictest/test relative to the repository.
  * - Servers started here get fresh temporary data directories and are stopped at the end.
+ * - Each file runs in a fresh database; a server started here that has no CREATE DATABASE is
+ *   restarted with a fresh data directory between files instead (restart time is not counted).
  */
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -31,10 +33,11 @@ type TargetName = 'postgres' | 'stratadb';
 
 interface Target {
   readonly name: TargetName;
-  readonly connect: ConnectTarget;
-  readonly server: ServerHandle | undefined;
-  readonly runner: SltRunner;
+  connect: ConnectTarget;
+  server: ServerHandle | undefined;
+  runner: SltRunner;
   readonly results: FileResult[];
+  readonly timeoutMs: number;
 }
 
 function scriptFiles(path: string): string[] {
@@ -66,7 +69,24 @@ async function openTarget(name: TargetName, existing: string | undefined, timeou
     connect = server;
   }
   process.stderr.write(`${name}: ${connect.host}:${connect.port}${server !== undefined ? ` (started, data ${server.dataDir})` : ''}\n`);
-  return { name, connect, server, runner: new SltRunner(connect, { recordTimeoutMs: timeoutMs, onRecord: progress(name) }), results: [] };
+  return { name, connect, server, runner: newRunner(name, connect, timeoutMs), results: [], timeoutMs };
+}
+
+function newRunner(name: TargetName, connect: ConnectTarget, timeoutMs: number): SltRunner {
+  return new SltRunner(connect, { recordTimeoutMs: timeoutMs, onRecord: progress(name) });
+}
+
+/**
+ * A server without CREATE DATABASE that we started ourselves is restarted with a fresh data
+ * directory before the next file, so files never see each other's tables.
+ */
+async function isolateNextFile(target: Target): Promise<void> {
+  if (target.runner.canCreateDatabase || target.server === undefined) return;
+  await target.runner.close();
+  await target.server.stop();
+  target.server = target.name === 'postgres' ? await startPostgres() : await startStratadb();
+  target.connect = target.server;
+  target.runner = newRunner(target.name, target.connect, target.timeoutMs);
 }
 
 function progress(name: string): (result: FileResult) => void {
@@ -138,6 +158,7 @@ async function main(): Promise<number> {
         target.results.push(result);
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         console.log(fileLine(target.name, result));
+        await isolateNextFile(target);
       }
     }
     return report(targets, values);

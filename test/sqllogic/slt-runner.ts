@@ -110,7 +110,7 @@ export class SltRunner {
   private admin: pg.Client | undefined;
   private client: pg.Client | undefined;
   private databaseCount = 0;
-  private canCreateDatabase = true;
+  private createDatabaseWorks = true;
   private readonly engine: string;
   private readonly recordTimeoutMs: number;
 
@@ -137,14 +137,14 @@ export class SltRunner {
   /** Creates the file's database and connects to it; undefined name means the default database. */
   private async openFileDatabase(): Promise<string | undefined> {
     const admin = await this.adminClient();
-    if (this.canCreateDatabase) {
+    if (this.createDatabaseWorks) {
       const name = `slt_${process.pid}_${++this.databaseCount}`;
       try {
         await admin.query(`CREATE DATABASE ${name}`);
         this.client = await this.connect(name);
         return name;
       } catch (error) {
-        this.canCreateDatabase = false;
+        this.createDatabaseWorks = false;
         process.stderr.write(`CREATE DATABASE failed (${errorMessage(error)}); running files in '${this.target.database}'\n`);
       }
     }
@@ -213,6 +213,11 @@ export class SltRunner {
     if (outcome.ok && record.expectError) return { line: record.line, reason: 'unexpected-success', message: 'statement succeeded, error expected' };
     if (!outcome.ok && !record.expectError) return { line: record.line, reason: outcome.timedOut ? 'timeout' : 'error', message: outcome.message };
     return undefined;
+  }
+
+  /** False once CREATE DATABASE failed: files then share the default database. */
+  get canCreateDatabase(): boolean {
+    return this.createDatabaseWorks;
   }
 
   /** Runs one script file in a fresh database. `file` is how the result names it. */

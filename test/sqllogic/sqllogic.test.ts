@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../support/postgres.js';
 import type { ServerHandle } from '../support/server-handle.js';
@@ -98,6 +99,25 @@ describe('SQLLogicTest runner on PostgreSQL 15', () => {
       const result = await runner.runFile(path, 'runner.test');
       expect(result.failures.map((f) => [f.line, f.reason])).toEqual([[45, 'mismatch']]);
       expect({ run: result.run, passed: result.passed, failed: result.failed, skipped: result.skipped }).toEqual({ run: 9, passed: 8, failed: 1, skipped: 1 });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('runs files in the default database, dropping what they created, when CREATE DATABASE fails', async () => {
+    const admin = new pg.Client(server);
+    await admin.connect();
+    await admin.query('CREATE ROLE slt_nocreate LOGIN');
+    await admin.query('CREATE DATABASE slt_shared OWNER slt_nocreate');
+    await admin.end();
+    const path = join(scriptDir, 'fallback.test');
+    writeFileSync(path, 'statement ok\nCREATE TABLE t1(a INTEGER)\n\nstatement ok\nCREATE VIEW v1 AS SELECT a FROM t1\n\nquery I nosort\nSELECT count(*) FROM v1\n----\n0\n');
+    const runner = new SltRunner({ ...server, user: 'slt_nocreate', database: 'slt_shared' });
+    try {
+      const first = await runner.runFile(path);
+      expect(runner.canCreateDatabase).toBe(false);
+      const second = await runner.runFile(path);
+      expect([first.passed, second.passed, second.failed]).toEqual([3, 3, 0]);
     } finally {
       await runner.close();
     }

@@ -12,9 +12,15 @@ import { startServer, type Running } from './harness.js';
 import { psql } from './psql.js';
 import { RawClient } from './raw-client.js';
 
+// Taken from PostgreSQL 15.18: CREATE ROLE alice PASSWORD 'alice secret'; then, after
+// SET password_encryption = 'md5', CREATE ROLE bob PASSWORD 'bob secret'; SELECT rolpassword.
+const PG_SCRAM_ALICE =
+  'SCRAM-SHA-256$4096:KxIPG8arbyr7aYXyXj4JEA==$F391voflUyG/1zWnxEKv8qPdeCrChLYt/eVX37s72fs=:A9uNctn4v6qLhOALiBtdnJO5+zGh2VFdagVX8pNuCjU=';
+const PG_MD5_BOB = 'md52dce913656562572a693db6ec21e7d00';
+
 function database(): FakeDatabase {
   return new FakeDatabase([
-    { name: 'alice', canLogin: true, superuser: false, password: scramVerifier('alice secret') },
+    { name: 'alice', canLogin: true, superuser: false, password: PG_SCRAM_ALICE },
     { name: 'bob', canLogin: true, superuser: false, password: md5Verifier('bob', 'bob secret') },
     { name: 'carol', canLogin: true, superuser: false, password: undefined },
     { name: 'dave', canLogin: false, superuser: false, password: scramVerifier('dave secret') },
@@ -46,9 +52,15 @@ async function login(method: AuthMethod, user: string, password: string): Promis
 const FAILED = (user: string): object => ({ code: '28P01', message: `password authentication failed for user "${user}"` });
 
 describe('verifiers', () => {
-  it('match PostgreSQL formats', () => {
-    // PostgreSQL 15: SELECT rolpassword after SET password_encryption='md5'; CREATE ROLE bob PASSWORD 'bob secret'
-    expect(md5Verifier('bob', 'bob secret')).toMatch(/^md5[0-9a-f]{32}$/);
+  it('match what PostgreSQL stores', () => {
+    expect(md5Verifier('bob', 'bob secret')).toBe(PG_MD5_BOB);
+    const salt = Buffer.from('KxIPG8arbyr7aYXyXj4JEA==', 'base64');
+    expect(scramVerifier('alice secret', 4096, salt)).toBe(PG_SCRAM_ALICE);
+    expect(verifyCleartext(PG_SCRAM_ALICE, 'alice', 'alice secret')).toBe(true);
+    expect(verifyCleartext(PG_SCRAM_ALICE, 'alice', 'alice secreT')).toBe(false);
+  });
+
+  it('round-trip and reject malformed verifiers', () => {
     const scram = scramVerifier('pw', 4096, Buffer.from('0123456789abcdef'));
     expect(scram).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}$/);
     expect(parseScramVerifier(scram)?.iterations).toBe(4096);

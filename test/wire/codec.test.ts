@@ -89,6 +89,12 @@ describe('server messages parsed by pg-protocol', () => {
     expect(messages[3]).toMatchObject({ name: 'commandComplete', text: 'SELECT 2' });
   });
 
+  it('text values on both sides of the short-ASCII fast path', async () => {
+    const values = ['a'.repeat(64), 'b'.repeat(65), 'c'.repeat(63) + 'é', 'é' + 'd'.repeat(70), '日本語', '\u{1F600}'];
+    const messages = await parsed((w) => w.dataRow(values));
+    expect(messages[0]?.fields).toEqual(values);
+  });
+
   it('errors and notices with every field', async () => {
     const messages = await parsed((w) => {
       w.diagnostic({ severity: 'ERROR', code: '42601', message: 'syntax error at or near "x"', detail: 'd', hint: 'h', position: 7 }, false);
@@ -131,6 +137,34 @@ describe('server messages parsed by pg-protocol', () => {
     });
     expect(messages.map((m) => m.name)).toEqual(['commandComplete', 'dataRow', 'commandComplete']);
     expect((messages[1]?.fields as string[])[1]?.length).toBe(200_000);
+  });
+});
+
+describe('buffer ownership', () => {
+  it('a view taken from the writer is never overwritten by later messages', () => {
+    const writer = new BackendWriter();
+    writer.commandComplete('first');
+    const first = writer.buffer.take()!;
+    const copy = Buffer.from(first);
+    for (let i = 0; i < 5000; i++) writer.dataRow(['row ' + i]);
+    writer.buffer.take();
+    writer.commandComplete('after');
+    expect(first.equals(copy)).toBe(true);
+    expect(writer.buffer.take()).toBeDefined();
+    expect(writer.buffer.take()).toBeUndefined();
+  });
+
+  it('a payload view from the reader stays valid while more bytes arrive', () => {
+    const reader = new MessageReader(1 << 20, 10_000);
+    reader.endStartupPhase();
+    const bytes = Buffer.concat([serialize.copyData(Buffer.from('abc')), serialize.copyData(Buffer.from('defgh'))]);
+    reader.push(Buffer.from(bytes.subarray(0, 10)));
+    const first = decodeMessage(reader.next()!) as { data: Buffer };
+    reader.push(Buffer.from(bytes.subarray(10)));
+    for (let i = 0; i < 100; i++) reader.push(Buffer.from(serialize.copyData(Buffer.from('zzzzzzzz'))));
+    expect(first.data.toString()).toBe('abc');
+    expect((decodeMessage(reader.next()!) as { data: Buffer }).data.toString()).toBe('defgh');
+    expect(first.data.toString()).toBe('abc');
   });
 });
 
@@ -188,6 +222,10 @@ describe('client messages from pg-protocol decoded by our reader', () => {
     reader.endStartupPhase();
     reader.push(Buffer.from([0x51, 0, 0, 0x10, 0]));
     expect(() => reader.next()).toThrow(ProtocolError);
+    const sync = new MessageReader(1 << 20, 10_000);
+    sync.endStartupPhase();
+    sync.push(Buffer.from([0x53, 0, 1, 0, 0]));
+    expect(() => sync.next()).toThrow(/invalid message length/);
     const small = new MessageReader(2048, 10_000);
     small.endStartupPhase();
     small.push(Buffer.from([0x51, 0, 0, 0, 3]));

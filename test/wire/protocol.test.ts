@@ -218,13 +218,26 @@ describe('startup', () => {
     await quick.stop();
   });
 
-  it('refuses sessions past maxConnections with 53300', async () => {
-    const small = await startServer({ maxConnections: 2 });
+  it('refuses sessions past maxConnections with 53300 but still accepts cancel requests', async () => {
+    const db = new FakeDatabase();
+    const small = await startServer({ maxConnections: 2 }, db);
     const a = await RawClient.ready(small.port);
     const b = await RawClient.ready(small.port);
     const c = await RawClient.connect(small.port);
     c.send(serialize.startup({ user: 'postgres' }));
     expect((await c.untilClosed())[0]).toMatchObject({ name: 'error', severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' });
+    const sleeping = db.whenSleeping();
+    b.send(serialize.query('SELECT pg_sleep(60)'));
+    await sleeping;
+    const wrong = await RawClient.connect(small.port);
+    wrong.send(serialize.cancel(b.backendKey!.processID, b.backendKey!.secretKey ^ 1));
+    await wrong.untilClosed();
+    await a.query('SELECT 1'); // the wrong key cancelled nothing: b is still running
+    expect(b.messages.filter((m) => m.name === 'error')).toEqual([]);
+    const canceller = await RawClient.connect(small.port);
+    canceller.send(serialize.cancel(b.backendKey!.processID, b.backendKey!.secretKey));
+    expect(await canceller.untilClosed()).toEqual([]);
+    expect((await b.until('readyForQuery')).find((m) => m.name === 'error')).toMatchObject({ code: '57014' });
     a.send(serialize.end());
     await a.untilClosed();
     const d = await RawClient.ready(small.port);

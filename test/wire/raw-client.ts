@@ -16,6 +16,8 @@ export class RawClient {
   private readonly rawBytes: number[] = [];
   private waiter: (() => void) | undefined;
   closed = false;
+  /** From BackendKeyData, once ready() saw it. */
+  backendKey: { processID: number; secretKey: number } | undefined;
 
   private constructor(readonly socket: Socket) {
     void parse(this.stream, (message) => {
@@ -43,7 +45,8 @@ export class RawClient {
   static async ready(port: number, params: Record<string, string> = { user: 'postgres', database: 'postgres' }): Promise<RawClient> {
     const client = await RawClient.connect(port);
     client.send(serialize.startup(params));
-    await client.until('readyForQuery');
+    const key = (await client.until('readyForQuery')).find((m) => m.name === 'backendKeyData');
+    if (key !== undefined) client.backendKey = { processID: key.processID as number, secretKey: key.secretKey as number };
     return client;
   }
 

@@ -184,11 +184,10 @@ export class RowCodec {
       case RK.Fixed8Int: case RK.Time: case RK.Float8: c.pos += 8; return;
       case RK.Float4: c.pos += 4; return;
       case RK.Uuid: c.pos += 16; return;
-      case RK.Numeric: if (c.byte() === NUMERIC_FINITE) { c.varint(); c.pos += c.varint(); } return;
+      case RK.Numeric: if (c.byte() === NUMERIC_FINITE) { c.varint(); c.skip(c.varint()); } return;
       case RK.Interval: c.varint(); c.varint(); c.pos += 8; return;
-      default: c.pos += c.varint();
+      default: c.skip(c.varint());
     }
-    if (c.pos > c.bytes.length) throw corrupt(c.pos);
   }
 
   private readValue(c: RowCursor, i: number): Value {
@@ -271,6 +270,12 @@ class RowCursor {
     this.pos += n;
     this.dv ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     return this.dv;
+  }
+
+  /** Advances past n bytes (a length read first: `c.skip(c.varint())`). */
+  skip(n: number): void {
+    if (this.pos + n > this.bytes.length) throw corrupt(this.pos);
+    this.pos += n;
   }
 
   slice(n: number): Uint8Array {

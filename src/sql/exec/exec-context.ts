@@ -22,6 +22,8 @@ export interface ExecContext {
   readonly sequences: SequenceAccess;
   /** Statement start, microseconds since the Unix epoch (now(), current_timestamp). */
   readonly statementStartUs: bigint;
+  /** A fresh hidden row id (tables without a primary key): unique and increasing. */
+  nextRowId(): bigint;
   readonly user: string;
   readonly database: string;
   /** Throws 57014 when the statement was cancelled or timed out; called between rows. */

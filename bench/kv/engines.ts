@@ -1,0 +1,59 @@
+/**
+ * The two engines of the key-value benchmark behind one small interface, each driven its fastest
+ * way for the same work: stratadb through its embedded API (synchronous get, synchronous engine
+ * scan, fsynced batches) and LevelDB through classic-level (getSync, iterator nextv, batches with
+ * sync: true so both acknowledge only durable writes).
+ */
+import { ClassicLevel } from 'classic-level';
+import { Db, FaultVfs, NodeVfs } from '../../src/storage/index.js';
+
+export interface BenchEngine {
+  readonly name: string;
+  putBatch(keys: readonly Uint8Array[], values: readonly Uint8Array[]): Promise<void>;
+  get(key: Uint8Array): Uint8Array | undefined;
+  /** Visits every entry in order (or reverse); returns the count. */
+  scanAll(reverse: boolean): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Memtable budget of both engines (LevelDB's default write buffer is 4 MiB). */
+export const MEMTABLE_BYTES = 4 * 1024 * 1024;
+
+export async function openStrata(dir: string): Promise<BenchEngine> {
+  const vfs = new FaultVfs(new NodeVfs());
+  const db = await Db.open(dir, { vfs, memtableBytesMax: MEMTABLE_BYTES });
+  const engine = db.engine;
+  return {
+    name: 'stratadb',
+    putBatch: (keys, values) => db.batch(keys.map((key, i) => ({ type: 'put', key, value: values[i] as Uint8Array }))),
+    get: (key) => db.get(key),
+    scanAll: async (reverse) => {
+      let count = 0;
+      for (const entry of engine.scan({ reverse }, engine.visibleTs())) count += entry.key.length > 0 ? 1 : 0;
+      return count;
+    },
+    close: () => db.close(),
+  };
+}
+
+export async function openLevel(dir: string): Promise<BenchEngine> {
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view', writeBufferSize: MEMTABLE_BYTES });
+  await db.open();
+  return {
+    name: 'leveldb',
+    putBatch: (keys, values) => db.batch(keys.map((key, i) => ({ type: 'put', key, value: values[i] as Uint8Array })), { sync: true }),
+    get: (key) => db.getSync(key),
+    scanAll: async (reverse) => {
+      const iterator = db.iterator({ reverse });
+      let count = 0;
+      for (;;) {
+        const entries = await iterator.nextv(1000);
+        if (entries.length === 0) break;
+        count += entries.length;
+      }
+      await iterator.close();
+      return count;
+    },
+    close: () => db.close(),
+  };
+}

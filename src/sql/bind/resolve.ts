@@ -1,0 +1,266 @@
+/**
+ * The binder's door to the type system: type lookup, literal typing, and operator, function,
+ * cast and aggregate resolution with PostgreSQL's coercion rules. The rules themselves live in
+ * src/sql/functions and src/catalog/types (the types engineer's area); this file adapts their
+ * results into bound expressions (inserting casts, typing unknown literals and parameters).
+ *
+ * - An 'unknown' literal takes the type its context asks for and is converted at bind time
+ *   (PostgreSQL's parse-time coercion of string literals).
+ * - A parameter of unknown type takes the type its context asks for; the choice is recorded in
+ *   BindContext.paramTypes (what Describe reports as ParameterDescription).
+ */
+import type { SqlType, Value } from '../../catalog/types/sql-type.js';
+import { OID } from '../../catalog/types/oids.js';
+import { typeByOid, parseTypeName } from '../../catalog/types/type-registry.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import type { TypeName } from '../parse.js';
+import type { BoundExpr, ConstExpr } from './bound-expr.js';
+import { typmodOf } from './bound-expr.js';
+import type { BindContext } from './bind-context.js';
+import { stringList, intOf } from './ast-util.js';
+import { notSupported, withPosition } from './bind-errors.js';
+import type { AggregateFunction } from '../plan/logical-plan.js';
+import * as functions from '../functions/index.js';
+import { lookupRelation } from './names.js';
+import { parseQualifiedText } from './qualified-text.js';
+
+export function typeOfOid(oid: number): SqlType {
+  const t = typeByOid(oid);
+  if (t === undefined) throw new SqlError(SQLSTATE.undefinedObject, `type with OID ${oid} does not exist`);
+  return t;
+}
+
+export const BOOL = (): SqlType => typeOfOid(OID.bool);
+export const UNKNOWN = (): SqlType => typeOfOid(OID.unknown);
+export const TEXT = (): SqlType => typeOfOid(OID.text);
+export const NAME = (): SqlType => typeOfOid(OID.name);
+export const INT4 = (): SqlType => typeOfOid(OID.int4);
+export const INT8 = (): SqlType => typeOfOid(OID.int8);
+export const NUMERIC = (): SqlType => typeOfOid(OID.numeric);
+export const DATE = (): SqlType => typeOfOid(OID.date);
+export const TIME = (): SqlType => typeOfOid(OID.time);
+export const TIMESTAMP = (): SqlType => typeOfOid(OID.timestamp);
+export const TIMESTAMPTZ = (): SqlType => typeOfOid(OID.timestamptz);
+
+const INT4_MIN = -2147483648;
+const INT4_MAX = 2147483647;
+
+/** An untyped literal: 'abc' or NULL (type unknown until context decides). */
+export function literalConst(value: string | null): ConstExpr {
+  return { kind: 'const', type: UNKNOWN(), typmod: -1, value, literal: true };
+}
+
+/** A numeric literal: int4 if it fits, else int8, else numeric (PostgreSQL's make_const). */
+export function numericLiteral(text: string): ConstExpr {
+  if (/^-?\d+$/.test(text)) {
+    const n = Number(text);
+    if (Number.isSafeInteger(n) && n >= INT4_MIN && n <= INT4_MAX) return { kind: 'const', type: INT4(), typmod: -1, value: n, literal: false };
+    const big = BigInt(text);
+    if (big >= -(2n ** 63n) && big < 2n ** 63n) return { kind: 'const', type: INT8(), typmod: -1, value: big, literal: false };
+  }
+  const type = NUMERIC();
+  return { kind: 'const', type, typmod: -1, value: type.fromText(text, -1, DEFAULT_CTX), literal: false };
+}
+
+const DEFAULT_CTX = { timeZone: 'UTC', dateStyle: 'ISO, MDY', intervalStyle: 'postgres', extraFloatDigits: 1 };
+
+/** The value of a constant expression (after casts of constants), or undefined. */
+export function constValue(e: BoundExpr): Value | undefined {
+  if (e.kind === 'const') return e.value;
+  return undefined;
+}
+
+export function resolveTypeName(ctx: BindContext, tn: TypeName): { type: SqlType; typmod: number } {
+  const names = stringList(tn.names);
+  if (tn.setof === true) throw notSupported('SETOF', tn.location);
+  if (tn.pct_type === true) throw notSupported('%TYPE', tn.location);
+  const typmods: number[] = [];
+  for (const m of tn.typmods ?? []) {
+    const v = intOf(m);
+    if (v === undefined) throw withPosition('type modifiers must be simple constants or identifiers', SQLSTATE.syntaxError, tn.location);
+    typmods.push(v);
+  }
+  void ctx;
+  try {
+    return parseTypeName(names, typmods, tn.arrayBounds?.length ?? 0);
+  } catch (error) {
+    if (error instanceof SqlError && error.position === undefined && tn.location !== undefined) {
+      throw new SqlError(error.code, error.message, { position: tn.location + 1 });
+    }
+    throw error;
+  }
+}
+
+function isUnknown(e: BoundExpr): boolean {
+  return e.type.oid === OID.unknown;
+}
+
+/** Converts an expression to `type` (assignment / implicit / explicit cast rules). */
+export function coerce(
+  ctx: BindContext,
+  e: BoundExpr,
+  type: SqlType,
+  typmod: number,
+  mode: 'implicit' | 'assignment' | 'explicit',
+  location?: number,
+): BoundExpr {
+  if (e.type.oid === type.oid && (typmod < 0 || typmodOf(e) === typmod)) return e;
+  if (e.kind === 'const' && e.literal) return typeLiteral(ctx, e, type, typmod, location);
+  if (e.kind === 'param' && isUnknown(e)) {
+    ctx.paramTypes[e.index] = type;
+    const typed: BoundExpr = { ...e, type, typmod: -1 };
+    return typmod < 0 ? typed : castExpr(ctx, typed, type, typmod, mode, location);
+  }
+  return castExpr(ctx, e, type, typmod, mode, location);
+}
+
+/** 'literal'::type — converted now, as PostgreSQL converts string literals at parse time. */
+function typeLiteral(ctx: BindContext, e: ConstExpr, type: SqlType, typmod: number, location?: number): ConstExpr {
+  if (e.value === null) return { kind: 'const', type, typmod, value: null, literal: false };
+  if (type.oid === OID.regclass) return { kind: 'const', type, typmod: -1, value: regclassOid(ctx, e.value as string, location), literal: false };
+  try {
+    let value = type.fromText(e.value as string, typmod, ctx.typeContext);
+    if (typmod >= 0 && type.applyTypmod !== undefined) value = type.applyTypmod(value, typmod, true);
+    return { kind: 'const', type, typmod, value, literal: false };
+  } catch (error) {
+    if (error instanceof SqlError && error.position === undefined && location !== undefined) {
+      throw new SqlError(error.code, error.message, { position: location + 1, detail: error.detail });
+    }
+    throw error;
+  }
+}
+
+function regclassOid(ctx: BindContext, text: string, location?: number): number {
+  if (/^\d+$/.test(text.trim())) return Number(text.trim());
+  const rel = lookupRelation(ctx, parseQualifiedText(text));
+  if (rel === undefined) throw withPosition(`relation "${text}" does not exist`, SQLSTATE.undefinedTable, location);
+  return rel.oid;
+}
+
+function castExpr(
+  ctx: BindContext,
+  e: BoundExpr,
+  type: SqlType,
+  typmod: number,
+  mode: 'implicit' | 'assignment' | 'explicit',
+  location?: number,
+): BoundExpr {
+  const cast = functions.findCast(e.type, type, mode === 'implicit' ? 'i' : mode === 'assignment' ? 'a' : 'e');
+  if (cast === undefined) {
+    if (mode === 'explicit') {
+      throw withPosition(`cannot cast type ${e.type.sqlName} to ${type.sqlName}`, '42846', location);
+    }
+    throw withPosition(
+      `column is of type ${type.sqlName} but expression is of type ${e.type.sqlName}`,
+      SQLSTATE.datatypeMismatch,
+      location,
+    );
+  }
+  const explicit = mode === 'explicit';
+  const apply = type.applyTypmod;
+  const fn =
+    typmod >= 0 && apply !== undefined
+      ? (args: Value[], c: Parameters<typeof cast>[1]): Value => {
+          const v = cast(args[0] as Value, c);
+          return v === null ? null : apply(v, typmod, explicit);
+        }
+      : (args: Value[], c: Parameters<typeof cast>[1]): Value => cast(args[0] as Value, c);
+  const folded = foldConstant(e, fn, ctx);
+  if (folded !== undefined) return { kind: 'const', type, typmod, value: folded, literal: false };
+  return { kind: 'call', name: `::${type.name}`, fn: (a, c) => fn(a, c.typeContext), args: [e], type, typmod, strict: true, volatile: false };
+}
+
+function foldConstant(e: BoundExpr, fn: (args: Value[], c: BindContext['typeContext']) => Value, ctx: BindContext): Value | undefined {
+  if (e.kind !== 'const') return undefined;
+  return e.value === null ? null : fn([e.value], ctx.typeContext);
+}
+
+export function bindCast(ctx: BindContext, e: BoundExpr, type: SqlType, typmod: number, location?: number): BoundExpr {
+  return coerce(ctx, e, type, typmod, 'explicit', location);
+}
+
+export function coerceToBool(ctx: BindContext, e: BoundExpr, clause: string): BoundExpr {
+  if (e.type.oid === OID.bool) return e;
+  if (isUnknown(e)) return coerce(ctx, e, BOOL(), -1, 'implicit');
+  throw new SqlError(SQLSTATE.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${e.type.sqlName}`);
+}
+
+/** Binds `left op right` (left undefined for a prefix operator). */
+export function bindOperator(ctx: BindContext, op: string, left: BoundExpr | undefined, right: BoundExpr, location?: number): BoundExpr {
+  const match = withLocation(location, () => functions.resolveOperator(op, left?.type, right.type));
+  const args: BoundExpr[] = [];
+  if (left !== undefined) args.push(coerce(ctx, left, match.leftType as SqlType, -1, 'implicit', location));
+  args.push(coerce(ctx, right, match.rightType, -1, 'implicit', location));
+  const impl = match.impl;
+  const scalar: functions.ScalarImpl =
+    left === undefined ? (v, c) => impl(v[0] as Value, null, c) : (v, c) => impl(v[0] as Value, v[1] as Value, c);
+  return finishCall(op, scalar, args, match.resultType, match.strict, false);
+}
+
+export function bindFunctionCall(ctx: BindContext, name: string, args: BoundExpr[], location?: number): BoundExpr {
+  const match = withLocation(location, () => functions.resolveFunction(name, args.map((a) => a.type)));
+  if (match.setReturning) throw notSupported(`set-returning function ${name}()`, location);
+  const coerced = args.map((a, i) => coerce(ctx, a, match.argTypes[i] ?? a.type, -1, 'implicit', location));
+  return finishCall(name, match.impl, coerced, match.resultType, match.strict, match.volatile);
+}
+
+function finishCall(
+  name: string,
+  impl: functions.ScalarImpl,
+  args: BoundExpr[],
+  type: SqlType,
+  strict: boolean,
+  volatile: boolean,
+): BoundExpr {
+  const fn = (values: Value[], c: { typeContext: BindContext['typeContext'] }): Value => impl(values, c.typeContext);
+  if (!volatile && args.every((a) => a.kind === 'const')) {
+    const values = args.map((a) => (a as ConstExpr).value);
+    if (!(strict && values.some((v) => v === null))) {
+      return { kind: 'const', type, typmod: -1, value: impl(values, DEFAULT_CTX), literal: false };
+    }
+    return { kind: 'const', type, typmod: -1, value: null, literal: false };
+  }
+  return { kind: 'call', name, fn, args, type, typmod: -1, strict, volatile };
+}
+
+/** The common type of a set of expressions (CASE, COALESCE, VALUES, UNION), PostgreSQL's rules. */
+export function commonType(ctx: BindContext, exprs: readonly BoundExpr[], context: string, location?: number): { type: SqlType; typmod: number } {
+  void ctx;
+  const known = exprs.filter((e) => !isUnknown(e));
+  if (known.length === 0) return { type: TEXT(), typmod: -1 };
+  const type = functions.commonSuperType(known.map((e) => e.type), context, location);
+  const typmods = new Set(known.map(typmodOf));
+  return { type, typmod: typmods.size === 1 && known.every((e) => e.type.oid === type.oid) ? typmodOf(known[0] as BoundExpr) : -1 };
+}
+
+export interface ResolvedAggregate {
+  readonly args: BoundExpr[];
+  readonly impl: AggregateFunction;
+  readonly strict: boolean;
+  readonly type: SqlType;
+}
+
+export function resolveAggregate(ctx: BindContext, name: string, args: BoundExpr[], star: boolean, location?: number): ResolvedAggregate {
+  if (star && name !== 'count') throw withPosition(`${name}(*) specified, but ${name} is not an aggregate function`, '42809', location);
+  const match = withLocation(location, () => functions.resolveAggregate(name, star ? [] : args.map((a) => a.type)));
+  const coerced = args.map((a, i) => coerce(ctx, a, match.argTypes[i] ?? a.type, -1, 'implicit', location));
+  const tc = ctx.typeContext;
+  const impl: AggregateFunction = {
+    init: () => match.init(),
+    step: (state, values) => match.step(state, values as Value[], tc),
+    final: (state) => match.final(state, tc),
+  };
+  return { args: coerced, impl, strict: !star && match.strict, type: match.returnType };
+}
+
+/** Runs a resolution, adding the statement position to an error that lacks one. */
+function withLocation<T>(location: number | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof SqlError && error.position === undefined && location !== undefined && location >= 0) {
+      throw new SqlError(error.code, error.message, { position: location + 1, detail: error.detail, hint: error.hint });
+    }
+    throw error;
+  }
+}

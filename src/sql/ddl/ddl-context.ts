@@ -1,0 +1,20 @@
+/**
+ * DdlContext: what a DDL statement works with — the transaction it writes through, the catalog
+ * as that transaction sees it, a CatalogWriter (oids, descriptor writes, the version bump), the
+ * bind context for expressions, and a sink for NOTICEs ("… already exists, skipping").
+ */
+import type { Catalog } from '../../catalog/catalog.js';
+import type { CatalogWriter } from '../../catalog/catalog-store.js';
+import type { KvTxn } from '../../catalog/kv-txn.js';
+import type { BindContext } from '../bind/bind-context.js';
+
+export interface DdlContext {
+  readonly txn: KvTxn;
+  readonly catalog: Catalog;
+  readonly writer: CatalogWriter;
+  readonly bind: BindContext;
+  readonly userOid: number;
+  notice(message: string): void;
+  /** Whether the statement runs inside an explicit transaction block (CREATE DATABASE refuses). */
+  readonly inBlock: boolean;
+}

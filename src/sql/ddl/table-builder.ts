@@ -1,0 +1,298 @@
+/**
+ * TableBuilder: assembles a TableDesc from column definitions and constraints (CREATE TABLE, and
+ * ALTER TABLE ADD COLUMN / ADD CONSTRAINT starting from an existing table), with PostgreSQL's
+ * rules: SERIAL and identity columns get an owned sequence, PRIMARY KEY implies NOT NULL, one
+ * primary key per table, generated constraint and index names, FOREIGN KEY targets must have a
+ * matching unique constraint.
+ *
+ * - Defaults and CHECK expressions are bound once here to report errors at DDL time; they are
+ *   stored as parse trees and re-bound when DML is planned.
+ */
+import type { ColumnDef, Constraint, Node } from '../parse.js';
+import type {
+  ColumnDesc,
+  ConstraintDesc,
+  IndexColumn,
+  IndexDesc,
+  SequenceDesc,
+  StoredExpr,
+  TableDesc,
+} from '../../catalog/descriptors.js';
+import { INDEX_NO_MAX } from '../../catalog/catalog-keys.js';
+import { isKeyEncodable } from '../../catalog/encoding/key-encoding.js';
+import { OID } from '../../catalog/types/oids.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import { stringList } from '../bind/ast-util.js';
+import { notSupported } from '../bind/bind-errors.js';
+import { bindExpr } from '../bind/bind-expr.js';
+import { Scope } from '../bind/scope.js';
+import { coerce, coerceToBool, resolveTypeName, typeOfOid } from '../bind/resolve.js';
+import { lookupRelation } from '../bind/names.js';
+import { tableEntry } from '../bind/bind-from.js';
+import type { DdlContext } from './ddl-context.js';
+import { chooseName } from './ddl-names.js';
+import { sequenceSettings } from './sequence-options.js';
+import { randomBytes } from 'node:crypto';
+
+const SERIALS: Record<string, number> = {
+  serial: OID.int4, serial4: OID.int4, bigserial: OID.int8, serial8: OID.int8, smallserial: OID.int2, serial2: OID.int2,
+};
+
+export class TableBuilder {
+  columns: ColumnDesc[];
+  constraints: ConstraintDesc[];
+  indexes: IndexDesc[];
+  primary: IndexDesc | undefined;
+  readonly sequences: SequenceDesc[] = [];
+  private nextIndexNo: number;
+  private readonly taken = new Set<string>();
+
+  constructor(
+    private readonly ctx: DdlContext,
+    readonly schemaOid: number,
+    readonly name: string,
+    readonly oid: number,
+    existing?: TableDesc,
+  ) {
+    this.columns = [...(existing?.columns ?? [])];
+    this.constraints = [...(existing?.constraints ?? [])];
+    this.indexes = [...(existing?.indexes ?? [])];
+    this.primary = existing === undefined || existing.hiddenRowId ? undefined : existing.primary;
+    this.nextIndexNo = existing?.nextIndexNo ?? 2;
+    for (const c of this.constraints) this.taken.add(c.name);
+  }
+
+  addColumn(def: ColumnDef): ColumnDesc {
+    const name = def.colname ?? '';
+    if (this.columns.some((c) => !c.dropped && c.name === name)) {
+      throw new SqlError(SQLSTATE.duplicateColumn, `column "${name}" specified more than once`);
+    }
+    if (def.collClause !== undefined) throw notSupported('COLLATE on a column');
+    const typeNames = stringList(def.typeName?.names);
+    const serialOid = typeNames.length === 1 && (def.typeName?.arrayBounds ?? []).length === 0 ? SERIALS[typeNames[0] as string] : undefined;
+    const { type, typmod } = serialOid !== undefined ? { type: typeOfOid(serialOid), typmod: -1 } : resolveTypeName(this.ctx.bind, def.typeName ?? {});
+    const attnum = this.columns.length + 1;
+    let column: ColumnDesc = { name, attnum, typeOid: type.oid, typmod, notNull: false, default: undefined, identity: '', dropped: false };
+    this.columns.push(column);
+    if (serialOid !== undefined) {
+      const seq = this.ownedSequence(name, attnum, serialOid, undefined);
+      column = { ...column, notNull: true, default: serialDefault(seq) };
+    }
+    this.replaceColumn(column);
+    for (const n of def.constraints ?? []) this.addConstraint((n as { Constraint: Constraint }).Constraint, name);
+    return this.columns[attnum - 1] as ColumnDesc;
+  }
+
+  private replaceColumn(c: ColumnDesc): void {
+    this.columns[c.attnum - 1] = c;
+  }
+
+  private column(name: string): ColumnDesc {
+    const c = this.columns.find((x) => !x.dropped && x.name === name);
+    if (c === undefined) throw new SqlError(SQLSTATE.undefinedColumn, `column "${name}" named in key does not exist`);
+    return c;
+  }
+
+  private ownedSequence(column: string, attnum: number, typeOid: number, options: Node[] | undefined): SequenceDesc {
+    const name = chooseName(this.ctx.catalog, this.schemaOid, [this.name, column], 'seq', this.taken);
+    const s = sequenceSettings(options, undefined, typeOid);
+    const seq: SequenceDesc = {
+      kind: 'sequence', oid: this.ctx.writer.allocateOid(), name, schemaOid: this.schemaOid, ownerOid: this.ctx.userOid,
+      typeOid: s.typeOid, start: s.start, increment: s.increment, min: s.min, max: s.max, cycle: s.cycle,
+      nonce: randomBytes(8).toString('hex'), ownedBy: { tableOid: this.oid, attnum },
+    };
+    this.sequences.push(seq);
+    return seq;
+  }
+
+  addConstraint(c: Constraint, columnName?: string): void {
+    if (c.deferrable === true || c.initdeferred === true) throw notSupported('DEFERRABLE constraints');
+    const cols = columnName !== undefined && (c.keys === undefined || c.keys.length === 0) ? [columnName] : stringList(c.keys);
+    switch (c.contype) {
+      case 'CONSTR_NULL':
+        return;
+      case 'CONSTR_NOTNULL':
+        this.replaceColumn({ ...this.column(columnName as string), notNull: true });
+        return;
+      case 'CONSTR_DEFAULT':
+        return this.setDefault(columnName as string, c.raw_expr as Node);
+      case 'CONSTR_IDENTITY':
+        return this.setIdentity(columnName as string, c);
+      case 'CONSTR_PRIMARY':
+        return this.addPrimaryKey(cols, c.conname);
+      case 'CONSTR_UNIQUE':
+        if (c.nulls_not_distinct === true) throw notSupported('NULLS NOT DISTINCT');
+        this.addUnique(cols, c.conname);
+        return;
+      case 'CONSTR_CHECK':
+        return this.addCheck(c, columnName);
+      case 'CONSTR_FOREIGN':
+        return this.addForeignKey(c, columnName);
+      case 'CONSTR_GENERATED':
+        throw notSupported('generated columns');
+      case 'CONSTR_ATTR_NOT_DEFERRABLE':
+      case 'CONSTR_ATTR_IMMEDIATE':
+        return;
+      default:
+        throw notSupported(`constraint ${String(c.contype)}`);
+    }
+  }
+
+  setDefault(columnName: string, raw: Node | undefined): void {
+    const col = this.column(columnName);
+    if (raw === undefined) {
+      this.replaceColumn({ ...col, default: undefined });
+      return;
+    }
+    const env = { ctx: this.ctx.bind, scope: Scope.empty(), aggs: undefined, clause: 'DEFAULT expressions' };
+    coerce(this.ctx.bind, bindExpr(raw, env), typeOfOid(col.typeOid), col.typmod, 'assignment');
+    this.replaceColumn({ ...col, default: { tree: raw, text: '' } });
+  }
+
+  private setIdentity(columnName: string, c: Constraint): void {
+    const col = this.column(columnName);
+    if (![OID.int2, OID.int4, OID.int8].includes(col.typeOid as 21)) {
+      throw new SqlError(SQLSTATE.datatypeMismatch, `identity column type must be smallint, integer, or bigint`);
+    }
+    this.ownedSequence(columnName, col.attnum, col.typeOid, c.options);
+    this.replaceColumn({ ...col, notNull: true, identity: c.generated_when === 'a' ? 'a' : 'd' });
+  }
+
+  private indexColumns(cols: readonly string[]): IndexColumn[] {
+    return cols.map((name) => {
+      const col = this.column(name);
+      const type = typeOfOid(col.typeOid);
+      if (!isKeyEncodable(type)) {
+        throw new SqlError(SQLSTATE.undefinedObject, `data type ${type.sqlName} has no default operator class for access method "btree"`, {
+          hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+        });
+      }
+      return { attnum: col.attnum, descending: false, nullsFirst: false };
+    });
+  }
+
+  addPrimaryKey(cols: readonly string[], conname: string | undefined): void {
+    if (this.primary !== undefined) throw new SqlError('42P16', `multiple primary keys for table "${this.name}" are not allowed`);
+    const columns = this.indexColumns(cols);
+    for (const c of columns) this.replaceColumn({ ...(this.columns[c.attnum - 1] as ColumnDesc), notNull: true });
+    const name = conname ?? chooseName(this.ctx.catalog, this.schemaOid, [this.name], 'pkey', this.taken);
+    this.primary = { oid: this.ctx.writer.allocateOid(), name, indexNo: 1, columns, unique: true, primary: true };
+    this.constraints.push({ oid: this.ctx.writer.allocateOid(), name, kind: 'p', attnums: columns.map((c) => c.attnum), check: undefined, indexOid: this.primary.oid, references: undefined });
+  }
+
+  addUnique(cols: readonly string[], conname: string | undefined): IndexDesc {
+    const columns = this.indexColumns(cols);
+    const name = conname ?? chooseName(this.ctx.catalog, this.schemaOid, [this.name, ...cols], 'key', this.taken);
+    const index = this.addIndex(name, columns, true);
+    this.constraints.push({ oid: this.ctx.writer.allocateOid(), name, kind: 'u', attnums: columns.map((c) => c.attnum), check: undefined, indexOid: index.oid, references: undefined });
+    return index;
+  }
+
+  addIndex(name: string, columns: IndexColumn[], unique: boolean): IndexDesc {
+    if (this.nextIndexNo > INDEX_NO_MAX) throw new SqlError(SQLSTATE.programLimitExceeded, `tables can have at most ${INDEX_NO_MAX - 1} indexes`);
+    const index: IndexDesc = { oid: this.ctx.writer.allocateOid(), name, indexNo: this.nextIndexNo++, columns, unique, primary: false };
+    this.indexes.push(index);
+    return index;
+  }
+
+  private addCheck(c: Constraint, columnName: string | undefined): void {
+    if (c.is_no_inherit === true) throw notSupported('NO INHERIT');
+    const raw = c.raw_expr as Node;
+    const scope = new Scope([tableEntry(this.snapshot(), this.name, undefined)]);
+    const env = { ctx: this.ctx.bind, scope, aggs: undefined, clause: 'check constraints' };
+    coerceToBool(this.ctx.bind, bindExpr(raw, env), 'CHECK');
+    const parts = columnName !== undefined ? [this.name, columnName] : [this.name, ...firstColumnOf(raw)];
+    const name = c.conname ?? chooseConstraintName(this.taken, parts, 'check');
+    const stored: StoredExpr = { tree: raw, text: '' };
+    this.constraints.push({ oid: this.ctx.writer.allocateOid(), name, kind: 'c', attnums: [], check: stored, indexOid: undefined, references: undefined });
+  }
+
+  private addForeignKey(c: Constraint, columnName: string | undefined): void {
+    const fkCols = columnName !== undefined ? [columnName] : stringList(c.fk_attrs);
+    const rv = c.pktable ?? {};
+    const self = (rv.relname ?? '') === this.name && (rv.schemaname === undefined || this.ctx.catalog.schema(this.ctx.bind.databaseOid, rv.schemaname)?.oid === this.schemaOid);
+    const parentDesc = self ? this.snapshot() : lookupRelation(this.ctx.bind, { schema: rv.schemaname, name: rv.relname ?? '' });
+    if (parentDesc === undefined) throw new SqlError(SQLSTATE.undefinedTable, `relation "${rv.relname}" does not exist`);
+    if (parentDesc.kind !== 'table') throw new SqlError('42809', `referenced relation "${parentDesc.name}" is not a table`);
+    const parent = parentDesc;
+    const pkNames = stringList(c.pk_attrs);
+    const refCols = pkNames.length > 0 ? pkNames.map((n) => parentColumn(parent, n)) : (parent.hiddenRowId ? [] : parent.primary.columns.map((ic) => ic.attnum));
+    if (refCols.length === 0) throw new SqlError(SQLSTATE.undefinedObject, `there is no primary key for referenced table "${parent.name}"`);
+    if (refCols.length !== fkCols.length) throw new SqlError('42830', 'number of referencing and referenced columns for foreign key disagree');
+    const keys = [parent.primary, ...parent.indexes].filter((i) => (i.primary && !parent.hiddenRowId) || i.unique);
+    if (!keys.some((k) => k.columns.length === refCols.length && k.columns.every((ic) => refCols.includes(ic.attnum)))) {
+      throw new SqlError('42830', `there is no unique constraint matching given keys for referenced table "${parent.name}"`);
+    }
+    const attnums = fkCols.map((n) => this.column(n).attnum);
+    attnums.forEach((a, i) => {
+      const mine = this.columns[a - 1] as ColumnDesc;
+      const theirs = parent.columns.find((pc) => pc.attnum === refCols[i]) as ColumnDesc;
+      if (mine.typeOid !== theirs.typeOid) throw notSupported(`foreign key between columns of different types (${typeOfOid(mine.typeOid).sqlName} and ${typeOfOid(theirs.typeOid).sqlName})`);
+    });
+    const onDelete = c.fk_del_action ?? 'a';
+    const onUpdate = c.fk_upd_action ?? 'a';
+    if (!['a', 'r', 'c'].includes(onDelete)) throw notSupported('ON DELETE SET NULL / SET DEFAULT');
+    if (!['a', 'r'].includes(onUpdate)) throw notSupported('ON UPDATE CASCADE / SET NULL / SET DEFAULT');
+    if (c.fk_matchtype !== undefined && c.fk_matchtype !== 's') throw notSupported('MATCH FULL / PARTIAL');
+    const name = c.conname ?? chooseConstraintName(this.taken, [this.name, ...fkCols], 'fkey');
+    this.constraints.push({
+      oid: this.ctx.writer.allocateOid(), name, kind: 'f', attnums, check: undefined, indexOid: undefined,
+      references: { tableOid: parent.oid, attnums: refCols, onDelete, onUpdate },
+    });
+  }
+
+  /** The table as built so far. */
+  snapshot(): TableDesc {
+    const hidden = this.primary === undefined;
+    const primary: IndexDesc = this.primary ?? { oid: 0, name: '', indexNo: 1, columns: [], unique: true, primary: true };
+    return {
+      kind: 'table', oid: this.oid, name: this.name, schemaOid: this.schemaOid, ownerOid: this.ctx.userOid,
+      columns: this.columns, primary, indexes: this.indexes, constraints: this.constraints, hiddenRowId: hidden,
+      nextIndexNo: this.nextIndexNo,
+    };
+  }
+}
+
+function parentColumn(parent: TableDesc, name: string): number {
+  const c = parent.columns.find((x) => !x.dropped && x.name === name);
+  if (c === undefined) throw new SqlError(SQLSTATE.undefinedColumn, `column "${name}" referenced in foreign key constraint does not exist`);
+  return c.attnum;
+}
+
+/** Constraint names are unique per table: base_suffix, base_suffix1, … */
+function chooseConstraintName(taken: Set<string>, parts: readonly string[], suffix: string): string {
+  for (let n = 0; ; n++) {
+    const name = `${parts.join('_')}_${suffix}${n === 0 ? '' : n}`;
+    if (!taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
+  }
+}
+
+/** The first column a CHECK expression mentions (PostgreSQL names table checks after it). */
+function firstColumnOf(node: unknown): string[] {
+  if (node === null || typeof node !== 'object') return [];
+  if ('ColumnRef' in node) {
+    const fields = ((node as { ColumnRef: { fields?: Node[] } }).ColumnRef.fields ?? []) as Node[];
+    const last = fields[fields.length - 1];
+    return last !== undefined && 'String' in last ? [last.String.sval ?? ''] : [];
+  }
+  for (const value of Object.values(node)) {
+    const found = firstColumnOf(value);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+/** nextval('<oid>'::regclass): the default of a SERIAL column, bound to the sequence by oid. */
+function serialDefault(seq: SequenceDesc): StoredExpr {
+  const tree = {
+    FuncCall: {
+      funcname: [{ String: { sval: 'nextval' } }],
+      args: [{ TypeCast: { arg: { A_Const: { sval: { sval: String(seq.oid) } } }, typeName: { names: [{ String: { sval: 'regclass' } }], typemod: -1 } } }],
+      funcformat: 'COERCE_EXPLICIT_CALL',
+    },
+  };
+  return { tree, text: `nextval('${seq.name}'::regclass)` };
+}

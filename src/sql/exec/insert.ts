@@ -1,0 +1,81 @@
+/**
+ * Insert: writes each row of its source (already projected to the table's columns, defaults
+ * applied, values coerced) after constraint checks; ON CONFLICT DO NOTHING skips a conflicting
+ * row, DO UPDATE updates the existing row with SET expressions over (existing row, EXCLUDED row).
+ */
+import type { BoundExpr } from '../bind/bound-expr.js';
+import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
+import type { ExecContext } from './exec-context.js';
+import type { DmlPlan, DmlResult } from './dml-plan.js';
+import type { PhysicalPlan } from './operator.js';
+import type { TableWriter } from './table-writer.js';
+import { materialize } from './nested-loop-join.js';
+
+export interface OnConflict {
+  readonly action: 'nothing' | 'update';
+  /** SET expressions per table column over [existing row + key slot, excluded row]. */
+  readonly set: readonly BoundExpr[];
+  readonly where: BoundExpr | undefined;
+}
+
+export class InsertPlan implements DmlPlan {
+  readonly command = 'INSERT' as const;
+  private readonly returningEvals: readonly Evaluator[] | undefined;
+  private readonly setEvals: readonly Evaluator[];
+  private readonly whereEval: Evaluator | undefined;
+
+  constructor(
+    readonly writer: TableWriter,
+    readonly source: PhysicalPlan,
+    readonly onConflict: OnConflict | undefined,
+    returning: readonly BoundExpr[] | undefined,
+  ) {
+    this.returningEvals = returning?.map(compileExpr);
+    this.setEvals = onConflict?.set.map(compileExpr) ?? [];
+    this.whereEval = onConflict?.where === undefined ? undefined : compileExpr(onConflict.where);
+  }
+
+  get targetName(): string {
+    return this.writer.table.name;
+  }
+
+  run(ctx: ExecContext): DmlResult {
+    const rows: Row[] = [];
+    let count = 0;
+    // Materialized first: INSERT … SELECT from the same table must not see its own new rows.
+    for (const source of materialize(this.source, ctx)) {
+      ctx.checkCancel();
+      const written = this.insertOne(source, ctx);
+      if (written === undefined) continue;
+      count++;
+      if (this.returningEvals !== undefined) rows.push(this.returningEvals.map((e) => e(written, ctx)));
+    }
+    return { count, rows };
+  }
+
+  /** Returns the row written (with its key slot), or undefined when skipped. */
+  private insertOne(row: Row, ctx: ExecContext): Row | undefined {
+    const w = this.writer;
+    w.validate(row, ctx);
+    const key = w.newRowKey(row, ctx);
+    const conflict = w.findConflict(row, key, undefined, ctx);
+    if (conflict === undefined) {
+      w.insert(row, key, ctx);
+      return [...row, key];
+    }
+    if (this.onConflict === undefined) throw w.uniqueViolation(conflict.index, row, ctx);
+    if (this.onConflict.action === 'nothing') return undefined;
+    const raw = ctx.txn.get(conflict.key);
+    if (raw === undefined) return undefined;
+    const existing = w.codec.decodeRow(conflict.key, raw);
+    const combined = existing.concat(row);
+    if (this.whereEval !== undefined && this.whereEval(combined, ctx) !== true) return undefined;
+    const updated = this.setEvals.map((e) => e(combined, ctx));
+    w.validate(updated, ctx);
+    const newKey = w.table.hiddenRowId ? conflict.key : w.codec.rowKey(updated);
+    const clash = w.findConflict(updated, newKey, conflict.key, ctx);
+    if (clash !== undefined) throw w.uniqueViolation(clash.index, updated, ctx);
+    w.update(existing, updated, newKey, ctx);
+    return [...updated, newKey];
+  }
+}

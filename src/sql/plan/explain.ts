@@ -1,0 +1,46 @@
+/**
+ * EXPLAIN text: the physical plan as PostgreSQL prints it with COSTS OFF — one line per node,
+ * children indented under "->", details (Filter, Index Cond, Hash Cond, Sort Key…) beneath.
+ */
+import type { PhysicalPlan } from '../exec/operator.js';
+import type { DmlPlan } from '../exec/dml-plan.js';
+
+export function explainPlan(plan: PhysicalPlan): string[] {
+  const lines: string[] = [];
+  walk(plan, 0, true, lines);
+  return lines;
+}
+
+export function explainDml(dml: DmlPlan): string[] {
+  const verb = dml.command === 'INSERT' ? 'Insert on' : dml.command === 'UPDATE' ? 'Update on' : 'Delete on';
+  const lines = [`${verb} ${dml.targetName}`];
+  walk(dml.source, 1, false, lines);
+  return lines;
+}
+
+function walk(plan: PhysicalPlan, depth: number, top: boolean, lines: string[]): void {
+  const node = plan.explain();
+  // A Filter over a scan is printed as the scan's own "Filter:" line, as PostgreSQL does.
+  if (node.label === 'Filter' && node.children.length === 1) {
+    const child = node.children[0] as PhysicalPlan;
+    const inner = child.explain();
+    emit(inner.label, [...inner.details, ...node.details], depth, top, lines);
+    for (const c of inner.children) walk(c, depth + 1, false, lines);
+    return;
+  }
+  emit(node.label, node.details, depth, top, lines);
+  const hash = node.label.startsWith('Hash Join');
+  node.children.forEach((c, i) => {
+    if (hash && i === 1) {
+      emit('Hash', [], depth + 1, false, lines);
+      walk(c, depth + 2, false, lines);
+    } else walk(c, depth + 1, false, lines);
+  });
+}
+
+function emit(label: string, details: readonly string[], depth: number, top: boolean, lines: string[]): void {
+  const pad = depth === 0 ? '' : ' '.repeat(depth * 6 - 6);
+  lines.push(top || depth === 0 ? label : `${pad}->  ${label}`);
+  const detailPad = depth === 0 ? '  ' : ' '.repeat(depth * 6);
+  for (const d of details) lines.push(`${detailPad}${d}`);
+}

@@ -1,0 +1,157 @@
+/**
+ * SqlPortal: a bound statement (the protocol's portal). execute(maxRows) runs the statement on
+ * its first call and streams query rows across calls (PortalSuspended between them); the
+ * statement's transaction bookkeeping happens when it completes or fails.
+ */
+import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } from '../session-api.js';
+import type { Value } from '../../catalog/types/sql-type.js';
+import type { SqlType } from '../../catalog/types/sql-type.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import type { RowCursor } from '../exec/operator.js';
+import type { Row } from '../exec/compile-expr.js';
+import type { StatementPlan } from '../statement/statement-plan.js';
+import type { OutputColumn } from '../plan/logical-plan.js';
+import { runUtility } from '../statement/utility.js';
+import { runTransactionControl } from './transaction-control.js';
+import { fieldOf, type SqlPrepared } from './prepared.js';
+import type { Session } from './session.js';
+import { decodeParam, formatValue } from './values.js';
+
+export class SqlPortal implements Portal {
+  private readonly plan: StatementPlan | undefined;
+  private readonly params: Value[];
+  private cursor: RowCursor | undefined;
+  private sent = 0;
+  private done = false;
+
+  constructor(
+    private readonly session: Session,
+    private readonly prepared: SqlPrepared,
+    rawParams: ReadonlyArray<Uint8Array | null>,
+    paramFormats: readonly FormatCode[],
+    private readonly resultFormats: readonly FormatCode[],
+    jsParams?: readonly Value[],
+  ) {
+    this.plan = prepared.isEmpty || session.isTransactionControl(prepared) || session.block.mode === 'failed' ? undefined : session.planFor(prepared);
+    const types = this.plan?.paramTypes ?? [];
+    if (jsParams !== undefined) this.params = [...jsParams];
+    else {
+      if (rawParams.length !== types.length && this.plan !== undefined) {
+        throw new SqlError(SQLSTATE.protocolViolation, `bind message supplies ${rawParams.length} parameters, but prepared statement "" requires ${types.length}`);
+      }
+      const ctx = session.typeContext();
+      this.params = rawParams.map((raw, i) => {
+        const format = (paramFormats.length === 1 ? paramFormats[0] : paramFormats[i]) ?? 0;
+        return decodeParam(types[i] as SqlType, raw, format, ctx);
+      });
+    }
+  }
+
+  get columns(): readonly OutputColumn[] | undefined {
+    return this.plan?.columns;
+  }
+
+  get fields(): readonly FieldDescription[] | undefined {
+    return this.plan?.columns?.map((c, i) => fieldOf(c, this.formatOf(i)));
+  }
+
+  private formatOf(i: number): FormatCode {
+    const f = this.resultFormats.length === 1 ? this.resultFormats[0] : this.resultFormats[i];
+    return f ?? 0;
+  }
+
+  async execute(maxRows: number): Promise<ExecuteResult> {
+    if (this.prepared.isEmpty) return { kind: 'empty' };
+    try {
+      if (this.session.isTransactionControl(this.prepared)) {
+        return { kind: 'command', tag: await runTransactionControl(this.session, this.prepared.ast as object) };
+      }
+      const rows = this.cursor === undefined && !this.done ? await this.start() : undefined;
+      if (rows !== undefined) return rows;
+      return await this.fetch(maxRows);
+    } catch (error) {
+      this.cursor?.close();
+      this.cursor = undefined;
+      this.done = true;
+      this.session.failStatement();
+      throw error;
+    }
+  }
+
+  /** Runs the statement; returns the result unless it is a query whose rows stream. */
+  private async start(): Promise<ExecuteResult | undefined> {
+    const session = this.session;
+    const txn = session.startStatement(this.prepared);
+    const plan = session.planFor(this.prepared);
+    const ctx = session.execContext(txn, session.catalogFor(txn), this.params);
+    switch (plan.kind) {
+      case 'rows':
+        this.cursor = plan.plan.open(ctx);
+        return undefined;
+      case 'dml': {
+        const result = plan.dml.run(ctx);
+        const tag = plan.dml.command === 'INSERT' ? `INSERT 0 ${result.count}` : `${plan.dml.command} ${result.count}`;
+        return this.finish(plan.columns === undefined ? { kind: 'command', tag } : { kind: 'rows', rows: this.format(result.rows), suspended: false, tag });
+      }
+      case 'explain':
+        return this.finish({ kind: 'rows', rows: plan.lines.map((l) => [l]), suspended: false, tag: `EXPLAIN` });
+      case 'utility': {
+        const result = await runUtility(session, plan.ast, txn);
+        if (result.rows === undefined) return this.finish({ kind: 'command', tag: result.tag });
+        return this.finish({ kind: 'rows', rows: result.rows.map((r) => r.map((v) => v)), suspended: false, tag: result.tag });
+      }
+    }
+  }
+
+  private async fetch(maxRows: number): Promise<ExecuteResult> {
+    const cursor = this.cursor;
+    if (cursor === undefined) return { kind: 'rows', rows: [], suspended: false, tag: `SELECT ${this.sent}` };
+    const out: Row[] = [];
+    const limit = maxRows > 0 ? maxRows : Infinity;
+    while (out.length < limit) {
+      const row = cursor.next();
+      if (row === undefined) {
+        cursor.close();
+        this.cursor = undefined;
+        this.sent += out.length;
+        return this.finish({ kind: 'rows', rows: this.format(out), suspended: false, tag: `SELECT ${this.sent}` });
+      }
+      out.push(row);
+    }
+    this.sent += out.length;
+    return { kind: 'rows', rows: this.format(out), suspended: true, tag: '' };
+  }
+
+  /** Raw executor rows for the embedded API (the whole result at once). */
+  async executeRaw(): Promise<{ rows: Row[]; tag: string }> {
+    const result = await this.execute(0);
+    return { rows: this.rawRows, tag: result.kind === 'rows' || result.kind === 'command' ? result.tag : '' };
+  }
+
+  private rawRows: Row[] = [];
+  /** When set, format() keeps executor values instead of wire values (embedded API). */
+  keepRaw = false;
+
+  private format(rows: Row[]): WireRow[] {
+    if (this.keepRaw) {
+      this.rawRows.push(...rows);
+      return [];
+    }
+    const columns = this.plan?.columns ?? [];
+    const ctx = this.session.typeContext();
+    return rows.map((row) =>
+      columns.map((c, i) => formatValue(c.type, row[i] ?? null, this.formatOf(i), ctx)),
+    );
+  }
+
+  private async finish(result: ExecuteResult): Promise<ExecuteResult> {
+    this.done = true;
+    await this.session.finishStatement(this.prepared);
+    return result;
+  }
+
+  close(): void {
+    this.cursor?.close();
+    this.cursor = undefined;
+  }
+}

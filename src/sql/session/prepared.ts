@@ -1,0 +1,68 @@
+/**
+ * SqlPrepared: one parsed statement of a session (the protocol's prepared statement) and its
+ * plan, re-planned when the catalog version moves. Statements of a simple-query batch know their
+ * position so the session commits the batch's implicit transaction after the last one.
+ */
+import type { Node } from '../parse.js';
+import { nodeTag } from '../parse.js';
+import type { FieldDescription, PreparedStatement } from '../session-api.js';
+import type { StatementPlan } from '../statement/statement-plan.js';
+import type { OutputColumn } from '../plan/logical-plan.js';
+
+export interface BatchPosition {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface Planner {
+  planFor(p: SqlPrepared): StatementPlan;
+}
+
+export class SqlPrepared implements PreparedStatement {
+  plan: StatementPlan | undefined;
+  planVersion = -1;
+
+  constructor(
+    private readonly planner: Planner,
+    readonly text: string,
+    readonly ast: Node | undefined,
+    readonly declaredParamOids: readonly number[],
+    readonly batch: BatchPosition | undefined,
+  ) {}
+
+  get isEmpty(): boolean {
+    return this.ast === undefined;
+  }
+
+  get kind(): string {
+    return this.ast === undefined ? '' : nodeTag(this.ast);
+  }
+
+  private current(): StatementPlan | undefined {
+    if (this.ast === undefined) return undefined;
+    return this.plan ?? this.planner.planFor(this);
+  }
+
+  get paramTypeOids(): readonly number[] {
+    const plan = this.current();
+    if (plan === undefined) return this.declaredParamOids;
+    return plan.paramTypes.map((t, i) => (this.declaredParamOids[i] ?? 0) || t.oid);
+  }
+
+  get fields(): readonly FieldDescription[] | undefined {
+    const plan = this.current();
+    return plan?.columns === undefined ? undefined : plan.columns.map((c) => fieldOf(c, 0));
+  }
+}
+
+export function fieldOf(c: OutputColumn, format: 0 | 1): FieldDescription & { format: 0 | 1 } {
+  return {
+    name: c.name,
+    tableOid: c.tableOid,
+    columnAttr: c.attnum,
+    typeOid: c.type.oid,
+    typeSize: c.type.typlen,
+    typeModifier: c.typmod,
+    format,
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * What a session needs from its database: the transactional KV, the shared catalog and plan
+ * caches, the sequence store and the hidden-row-id source. Database implements it; declaring it
+ * here keeps session code free of the Database class (no import cycle).
+ */
+import type { TxnKv } from '../../mvcc/index.js';
+import type { CatalogCache } from '../../catalog/catalog-cache.js';
+import type { SequenceStore } from '../../catalog/sequence-store.js';
+import type { PlanCache } from '../plan-cache.js';
+
+export interface SessionHost {
+  readonly txnKv: TxnKv;
+  readonly catalogs: CatalogCache;
+  readonly plans: PlanCache;
+  readonly sequences: SequenceStore;
+  nextRowId(): bigint;
+}

@@ -1,0 +1,46 @@
+/**
+ * SessionSequences: a session's door to the sequence store — nextval/setval resolve the sequence
+ * descriptor in the current catalog, and currval answers from this session's own history
+ * (55000 before the first nextval in the session, as PostgreSQL).
+ */
+import type { Catalog } from '../../catalog/catalog.js';
+import type { SequenceDesc } from '../../catalog/descriptors.js';
+import type { SequenceStore } from '../../catalog/sequence-store.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import type { SequenceAccess } from '../exec/exec-context.js';
+
+export class SessionSequences implements SequenceAccess {
+  private readonly last = new Map<number, bigint>();
+
+  constructor(
+    private readonly store: SequenceStore,
+    private readonly catalog: () => Catalog,
+  ) {}
+
+  private descriptor(oid: number): SequenceDesc {
+    const seq = this.catalog().sequence(oid);
+    if (seq === undefined) throw new SqlError(SQLSTATE.undefinedTable, `could not open relation with OID ${oid}`);
+    return seq;
+  }
+
+  nextval(oid: number): bigint {
+    const v = this.store.nextval(this.descriptor(oid));
+    this.last.set(oid, v);
+    return v;
+  }
+
+  currval(oid: number): bigint {
+    const v = this.last.get(oid);
+    if (v === undefined) {
+      const seq = this.descriptor(oid);
+      throw new SqlError('55000', `currval of sequence "${seq.name}" is not yet defined in this session`);
+    }
+    return v;
+  }
+
+  setval(oid: number, value: bigint, isCalled: boolean): bigint {
+    const v = this.store.setval(this.descriptor(oid), value, isCalled);
+    if (isCalled) this.last.set(oid, v);
+    return v;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Session: one client connection's view of the database (SqlSession): statement preparation,
+ * planning through the plan cache, execution inside implicit or explicit transactions, session
+ * settings, notices and cancellation.
+ *
+ * - A simple-query batch without BEGIN runs as one implicit transaction, committed after its last
+ *   statement; an extended-protocol statement outside a block commits when its portal completes.
+ * - Any error inside a block moves it to the failed state (25P02 for every statement but
+ *   ROLLBACK / COMMIT / ROLLBACK TO); outside a block it rolls the implicit transaction back.
+ * - Sequence values used by a statement are persisted before its result is returned
+ *   (SequenceStore.flush), so nextval is non-transactional and crash-safe.
+ */
+import type {
+  FormatCode,
+  Portal,
+  PreparedStatement,
+  SessionOptions,
+  SqlDiagnostic,
+  SqlSession,
+  TxStatus,
+} from '../session-api.js';
+import { parseSql } from '../parse.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { TypeContext, Value } from '../../catalog/types/sql-type.js';
+import type { Transaction } from '../../mvcc/index.js';
+import type { BindContext } from '../bind/bind-context.js';
+import { effectiveSearchPath } from '../bind/names.js';
+import { planStatement } from '../statement/plan-statement.js';
+import type { StatementPlan } from '../statement/statement-plan.js';
+import type { ExecContext, SequenceAccess } from '../exec/exec-context.js';
+import { Settings } from './settings.js';
+import { TxnBlock, inFailedTransaction } from './txn-block.js';
+import { SqlPrepared } from './prepared.js';
+import { SqlPortal } from './portal.js';
+import type { SessionHost } from './session-host.js';
+import { SessionSequences } from './session-sequences.js';
+import { typeOfOid } from '../bind/resolve.js';
+
+export class Session implements SqlSession {
+  readonly settings: Settings;
+  readonly block: TxnBlock;
+  readonly user: string;
+  database: string;
+  private notices: SqlDiagnostic[] = [];
+  private cancelRequested = false;
+  private statementDeadlineMs = 0;
+  readonly sequenceAccess: SessionSequences;
+  private closed = false;
+
+  constructor(
+    readonly host: SessionHost,
+    readonly options: SessionOptions,
+  ) {
+    const initial = new Map(options.settings);
+    if (options.applicationName !== '' && !initial.has('application_name')) initial.set('application_name', options.applicationName);
+    this.settings = new Settings(initial);
+    this.settings.set('session_authorization', options.user, true);
+    this.user = options.user;
+    this.database = options.database;
+    this.block = new TxnBlock(host.txnKv, this.settings);
+    this.sequenceAccess = new SessionSequences(host.sequences, () => this.currentCatalogForSequences());
+    this.settings.takeChanges();
+  }
+
+  txStatus(): TxStatus {
+    if (this.block.mode === 'block') return 'T';
+    if (this.block.mode === 'failed') return 'E';
+    return 'I';
+  }
+
+  prepareBatch(sql: string): PreparedStatement[] {
+    const parsed = parseSql(sql);
+    if (parsed.length === 0) return [new SqlPrepared(this, sql, undefined, [], undefined)];
+    return parsed.map((p, index) => new SqlPrepared(this, p.text, p.ast, [], { index, count: parsed.length }));
+  }
+
+  prepare(sql: string, paramTypeOids: readonly number[]): PreparedStatement {
+    const parsed = parseSql(sql);
+    if (parsed.length > 1) throw new SqlError(SQLSTATE.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    const first = parsed[0];
+    const p = new SqlPrepared(this, sql, first?.ast, paramTypeOids, undefined);
+    if (first !== undefined && !this.isTransactionControl(p)) this.planFor(p);
+    return p;
+  }
+
+  bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
+    return new SqlPortal(this, statement as SqlPrepared, params, paramFormats, resultFormats);
+  }
+
+  noteError(): void {
+    this.block.fail();
+  }
+
+  notice(message: string, severity: SqlDiagnostic['severity'] = 'NOTICE', code = '00000'): void {
+    this.notices.push({ severity, code, message });
+  }
+
+  takeNotices(): SqlDiagnostic[] {
+    const out = this.notices;
+    this.notices = [];
+    return out;
+  }
+
+  takeParameterChanges(): Array<[name: string, value: string]> {
+    return this.settings.takeChanges();
+  }
+
+  cancel(): void {
+    this.cancelRequested = true;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.block.rollback();
+    await this.host.sequences.flush();
+  }
+
+  typeContext(): TypeContext {
+    return {
+      timeZone: this.settings.get('TimeZone'),
+      dateStyle: this.settings.get('DateStyle'),
+      intervalStyle: this.settings.get('IntervalStyle'),
+      extraFloatDigits: Number(this.settings.get('extra_float_digits')),
+    };
+  }
+
+  isTransactionControl(p: SqlPrepared): boolean {
+    return p.kind === 'TransactionStmt';
+  }
+
+  /** The catalog as the current transaction sees it. */
+  catalogFor(txn: Transaction): Catalog {
+    if (this.block.catalogDirty) {
+      this.block.privateCatalog ??= this.host.catalogs.get(txn, true);
+      return this.block.privateCatalog;
+    }
+    return this.host.catalogs.get(txn, false);
+  }
+
+  private currentCatalogForSequences(): Catalog {
+    return this.withReadTxn((txn) => this.catalogFor(txn));
+  }
+
+  /** Runs `fn` with the session's transaction, or a short read-only one when there is none. */
+  withReadTxn<T>(fn: (txn: Transaction) => T): T {
+    if (this.block.txn !== undefined) return fn(this.block.txn);
+    const txn = this.host.txnKv.begin({ readOnly: true });
+    try {
+      return fn(txn);
+    } finally {
+      txn.rollback();
+    }
+  }
+
+  bindContext(catalog: Catalog, paramTypeOids: readonly number[], sql: string): BindContext {
+    const db = catalog.database(this.database);
+    if (db === undefined) throw new SqlError(SQLSTATE.invalidCatalogName, `database "${this.database}" does not exist`);
+    return {
+      catalog,
+      databaseOid: db.oid,
+      databaseName: db.name,
+      searchPath: effectiveSearchPath(this.settings.searchPath(), this.user),
+      user: this.user,
+      typeContext: this.typeContext(),
+      paramTypes: paramTypeOids.map((oid) => (oid === 0 ? undefined : typeOfOid(oid))),
+      sql,
+    };
+  }
+
+  /** The statement's plan for the current catalog (from the plan cache when possible). */
+  planFor(p: SqlPrepared): StatementPlan {
+    return this.withReadTxn((txn) => {
+      const catalog = this.catalogFor(txn);
+      if (p.plan !== undefined && p.planVersion === catalog.version && !this.block.catalogDirty) return p.plan;
+      const key = this.cacheKey(p);
+      const cacheable = !this.block.catalogDirty;
+      let plan = cacheable ? this.host.plans.get(key, catalog.version) : undefined;
+      if (plan === undefined) {
+        plan = planStatement(this.bindContext(catalog, p.declaredParamOids, p.text), p.ast as NonNullable<SqlPrepared['ast']>);
+        if (cacheable && plan.kind !== 'utility') this.host.plans.set(key, catalog.version, plan);
+      }
+      p.plan = plan;
+      p.planVersion = cacheable ? catalog.version : -1;
+      return plan;
+    });
+  }
+
+  private cacheKey(p: SqlPrepared): string {
+    const s = this.settings;
+    return [this.database, this.user, s.get('search_path'), s.get('TimeZone'), s.get('DateStyle'), s.get('IntervalStyle'), p.declaredParamOids.join(','), p.text].join('\u0000');
+  }
+
+  /** Starts a statement: checks the failed state, opens the transaction, arms the timeout. */
+  startStatement(p: SqlPrepared): Transaction {
+    this.cancelRequested = false;
+    const timeoutMs = Number(this.settings.get('statement_timeout'));
+    this.statementDeadlineMs = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+    if (this.block.mode === 'failed') throw inFailedTransaction();
+    const txn = this.block.ensure();
+    txn.newStatement();
+    void p;
+    return txn;
+  }
+
+  execContext(txn: Transaction, catalog: Catalog, params: readonly Value[]): ExecContext {
+    const host = this.host;
+    return {
+      txn,
+      params,
+      typeContext: this.typeContext(),
+      catalog,
+      sequences: this.sequenceAccess as SequenceAccess,
+      statementStartUs: BigInt(Date.now()) * 1000n,
+      user: this.user,
+      database: this.database,
+      nextRowId: () => host.nextRowId(),
+      checkCancel: () => this.checkCancel(),
+    };
+  }
+
+  checkCancel(): void {
+    if (this.cancelRequested) {
+      this.cancelRequested = false;
+      throw new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
+    }
+    if (this.statementDeadlineMs > 0 && Date.now() > this.statementDeadlineMs) {
+      throw new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to statement timeout');
+    }
+  }
+
+  /** Ends a statement that succeeded: persists sequences, commits an implicit transaction when due. */
+  async finishStatement(p: SqlPrepared): Promise<void> {
+    await this.host.sequences.flush();
+    if (this.block.mode !== 'implicit') return;
+    const lastOfBatch = p.batch === undefined || p.batch.index === p.batch.count - 1;
+    if (lastOfBatch) await this.block.commit();
+  }
+
+  /** A statement failed: fail the block or roll back the implicit transaction. */
+  failStatement(): void {
+    this.block.fail();
+  }
+}

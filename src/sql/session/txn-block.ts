@@ -1,0 +1,181 @@
+/**
+ * TxnBlock: one session's transaction state — none, an implicit transaction (single statement or
+ * simple-query batch), an explicit block (BEGIN … COMMIT), or a failed block (25P02 until
+ * ROLLBACK) — plus its savepoints and the settings to restore on rollback.
+ *
+ * - A failed block has already rolled its KV transaction back; only ROLLBACK (or COMMIT, which
+ *   then reports ROLLBACK, or ROLLBACK TO a savepoint) leaves it.
+ * - catalogDirty is true once the transaction changed the catalog: its catalog is private until
+ *   commit and plans built from it are not cached.
+ * - SET inside a block is undone by ROLLBACK; SET LOCAL is undone at the end of the block.
+ */
+import type { IsolationLevel, Transaction, TxnKv } from '../../mvcc/index.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import type { Settings } from './settings.js';
+
+export type TxnMode = 'none' | 'implicit' | 'block' | 'failed';
+
+interface Savepoint {
+  readonly name: string;
+  readonly id: number;
+  readonly settings: Map<string, string>;
+}
+
+export class TxnBlock {
+  mode: TxnMode = 'none';
+  txn: Transaction | undefined;
+  catalogDirty = false;
+  /** The private catalog of a transaction that changed it (reloaded lazily). */
+  privateCatalog: Catalog | undefined;
+  private savepoints: Savepoint[] = [];
+  private settingsAtBegin: Map<string, string> | undefined;
+  private localSettings: Map<string, string> | undefined;
+  /** Isolation / read-only requested for the next BEGIN-started transaction. */
+  pendingIsolation: IsolationLevel | undefined;
+  pendingReadOnly: boolean | undefined;
+
+  constructor(
+    private readonly kv: TxnKv,
+    private readonly settings: Settings,
+  ) {}
+
+  /** The active transaction, starting an implicit one if there is none. */
+  ensure(): Transaction {
+    if (this.mode === 'failed') throw inFailedTransaction();
+    if (this.txn === undefined) {
+      this.txn = this.begin();
+      this.mode = this.mode === 'block' ? 'block' : 'implicit';
+    }
+    this.statements++;
+    return this.txn;
+  }
+
+  private begin(): Transaction {
+    const isolation = (this.pendingIsolation ?? this.settings.get('default_transaction_isolation')) as IsolationLevel;
+    const readOnly = this.pendingReadOnly ?? this.settings.get('default_transaction_read_only') === 'on';
+    const iso: IsolationLevel = isolation === ('read uncommitted' as IsolationLevel) ? 'read committed' : isolation;
+    this.settings.set('transaction_isolation', iso, true);
+    return this.kv.begin({ isolation: iso, readOnly });
+  }
+
+  /** BEGIN: turns the current (or next) transaction into an explicit block. */
+  beginBlock(isolation: IsolationLevel | undefined, readOnly: boolean | undefined): void {
+    this.pendingIsolation = isolation;
+    this.pendingReadOnly = readOnly;
+    if (this.txn !== undefined && isolation !== undefined && this.txn.isolation !== isolation) {
+      // The implicit transaction of this batch has not read anything the block depends on yet.
+      this.txn.rollback();
+      this.txn = undefined;
+    }
+    this.mode = 'block';
+    this.settingsAtBegin = this.settings.snapshot();
+    this.statements = 0;
+  }
+
+  /** Statements run in the current transaction (SET TRANSACTION must come first). */
+  statements = 0;
+
+  /** SET TRANSACTION: restarts the not-yet-used transaction with other characteristics. */
+  setCharacteristics(isolation: IsolationLevel | undefined, readOnly: boolean | undefined): void {
+    if (this.statements > 1) {
+      throw new SqlError(SQLSTATE.activeSqlTransaction, 'SET TRANSACTION ISOLATION LEVEL must be called before any query');
+    }
+    if (isolation !== undefined) this.pendingIsolation = isolation;
+    if (readOnly !== undefined) this.pendingReadOnly = readOnly;
+    this.txn?.rollback();
+    this.txn = this.begin();
+  }
+
+  /** Commits (or, for a failed block, rolls back); returns whether it committed. */
+  async commit(): Promise<boolean> {
+    const txn = this.txn;
+    const failed = this.mode === 'failed';
+    if (failed) txn?.rollback();
+    this.reset(failed);
+    if (txn === undefined || failed) return !failed;
+    try {
+      await txn.commit();
+    } catch (error) {
+      this.restoreSettings();
+      throw error;
+    }
+    return true;
+  }
+
+  rollback(): void {
+    this.txn?.rollback();
+    this.reset(true);
+  }
+
+  /**
+   * After an error: a block becomes failed (its KV transaction is kept so that ROLLBACK TO a
+   * savepoint can resume it); an implicit transaction rolls back.
+   */
+  fail(): void {
+    if (this.mode === 'block') {
+      this.mode = 'failed';
+      return;
+    }
+    if (this.mode === 'implicit') this.rollback();
+  }
+
+  savepoint(name: string): void {
+    const txn = this.ensure();
+    this.savepoints.push({ name, id: txn.savepoint(), settings: this.settings.snapshot() });
+  }
+
+  release(name: string): void {
+    const at = this.findSavepoint(name);
+    const sp = this.savepoints[at] as Savepoint;
+    this.txn?.release(sp.id);
+    this.savepoints.length = at;
+  }
+
+  rollbackTo(name: string): void {
+    const at = this.findSavepoint(name);
+    const sp = this.savepoints[at] as Savepoint;
+    this.txn?.rollbackTo(sp.id);
+    if (this.mode === 'failed') this.mode = 'block';
+    this.savepoints.length = at + 1;
+    this.settings.restore(sp.settings);
+    if (this.catalogDirty) this.privateCatalog = undefined;
+  }
+
+  private findSavepoint(name: string): number {
+    if (this.mode !== 'block' && this.mode !== 'failed') {
+      throw new SqlError(SQLSTATE.noActiveSqlTransaction, `${'RELEASE SAVEPOINT'} can only be used in transaction blocks`);
+    }
+    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]?.name === name) return i;
+    throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+  }
+
+  setLocal(name: string, previous: string): void {
+    this.localSettings ??= new Map();
+    if (!this.localSettings.has(name)) this.localSettings.set(name, previous);
+  }
+
+  private restoreSettings(): void {
+    if (this.settingsAtBegin !== undefined) this.settings.restore(this.settingsAtBegin);
+  }
+
+  private reset(rolledBack: boolean): void {
+    if (rolledBack) this.restoreSettings();
+    if (this.localSettings !== undefined) for (const [n, v] of this.localSettings) this.settings.set(n, v, true);
+    this.settings.set('transaction_isolation', this.settings.get('default_transaction_isolation'), true);
+    this.txn = undefined;
+    this.mode = 'none';
+    this.savepoints = [];
+    this.catalogDirty = false;
+    this.privateCatalog = undefined;
+    this.settingsAtBegin = undefined;
+    this.localSettings = undefined;
+    this.pendingIsolation = undefined;
+    this.pendingReadOnly = undefined;
+    this.statements = 0;
+  }
+}
+
+export function inFailedTransaction(): SqlError {
+  return new SqlError(SQLSTATE.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+}

@@ -1,0 +1,80 @@
+/**
+ * Runs utility statements: SET / RESET / SHOW / DISCARD and every DDL statement. DDL writes the
+ * catalog through the statement's transaction (so it commits or rolls back with it) and marks the
+ * session's catalog dirty until the transaction ends.
+ */
+import type { Node } from '../parse.js';
+import { nodeTag } from '../parse.js';
+import type { Transaction } from '../../mvcc/index.js';
+import { CatalogWriter } from '../../catalog/catalog-store.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
+import { notSupported } from '../bind/bind-errors.js';
+import type { Session } from '../session/session.js';
+import type { DdlContext } from '../ddl/ddl-context.js';
+import { runSet, runShow } from './set-show.js';
+import { runDdl, isDdl } from '../ddl/run-ddl.js';
+
+export interface UtilityResult {
+  readonly tag: string;
+  readonly rows?: Array<Array<string | null>>;
+}
+
+export async function runUtility(session: Session, ast: Node, txn: Transaction): Promise<UtilityResult> {
+  const tag = nodeTag(ast);
+  if ('VariableSetStmt' in ast) return runSet(session, ast.VariableSetStmt);
+  if ('VariableShowStmt' in ast) return runShow(session, ast.VariableShowStmt.name ?? '');
+  if ('DiscardStmt' in ast) {
+    if (session.block.mode === 'block') throw new SqlError(SQLSTATE.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+    session.settings.resetAll();
+    return { tag: 'DISCARD ALL' };
+  }
+  if (!isDdl(tag)) throw notSupported(statementName(tag));
+  const ctx = ddlContext(session, txn);
+  const result = await runDdl(ctx, ast);
+  ctx.writer.finish();
+  session.block.catalogDirty = true;
+  session.block.privateCatalog = undefined;
+  return { tag: result };
+}
+
+function ddlContext(session: Session, txn: Transaction): DdlContext {
+  const catalog = session.catalogFor(txn);
+  const role = catalog.role(session.user);
+  return {
+    txn,
+    catalog,
+    writer: new CatalogWriter(txn),
+    bind: session.bindContext(catalog, [], ''),
+    userOid: role?.oid ?? 10,
+    notice: (message) => session.notice(message),
+    inBlock: session.block.mode === 'block',
+  };
+}
+
+function statementName(tag: string): string {
+  const names: Record<string, string> = {
+    CopyStmt: 'COPY',
+    PrepareStmt: 'PREPARE',
+    ExecuteStmt: 'EXECUTE',
+    DeallocateStmt: 'DEALLOCATE',
+    DeclareCursorStmt: 'DECLARE CURSOR',
+    FetchStmt: 'FETCH',
+    ClosePortalStmt: 'CLOSE',
+    CreateFunctionStmt: 'CREATE FUNCTION',
+    CreateTrigStmt: 'CREATE TRIGGER',
+    CreateTableAsStmt: 'CREATE TABLE AS',
+    GrantStmt: 'GRANT',
+    GrantRoleStmt: 'GRANT role',
+    CommentStmt: 'COMMENT',
+    LockStmt: 'LOCK',
+    VacuumStmt: 'VACUUM/ANALYZE',
+    DoStmt: 'DO',
+    ListenStmt: 'LISTEN',
+    NotifyStmt: 'NOTIFY',
+    CreateExtensionStmt: 'CREATE EXTENSION',
+    CreateEnumStmt: 'CREATE TYPE … AS ENUM',
+    CreateDomainStmt: 'CREATE DOMAIN',
+    MergeStmt: 'MERGE',
+  };
+  return names[tag] ?? tag.replace(/Stmt$/, '');
+}
