@@ -113,14 +113,16 @@ export class TransactionImpl implements Transaction, ScanOwner {
 
   scan(range: KvRange): KvIterator {
     this.assertActive();
-    const bounds = toStringRange(range);
-    const [ownStart, ownEnd] = this.buffer.size() > 0 ? this.buffer.indexesIn(bounds) : [0, 0];
+    const hasOwn = this.buffer.size() > 0;
+    // Key strings of the bounds only when needed (own writes to merge, or a read set to record).
+    const bounds = hasOwn || this.readSet !== undefined ? toStringRange(range) : undefined;
+    const [ownStart, ownEnd] = hasOwn && bounds !== undefined ? this.buffer.indexesIn(bounds) : [0, 0];
     const limit = range.limit ?? Infinity;
     assert(limit >= 0, 'scan limit must be >= 0');
-    const innerLimit = limit === Infinity ? undefined : limit + (ownEnd - ownStart);
-    const inner = this.coordinator.kv.scan(innerLimit === undefined ? range : { ...range, limit: innerLimit }, this.snapshotTs);
-    const readRange = this.readSet?.addRange(bounds);
-    const ownKeys = this.buffer.size() > 0 ? this.buffer.sortedKeys() : [];
+    const innerLimit = limit === Infinity || ownEnd === ownStart ? range.limit : limit + (ownEnd - ownStart);
+    const inner = this.coordinator.kv.scan(innerLimit === range.limit ? range : { ...range, limit: innerLimit }, this.snapshotTs);
+    const readRange = bounds === undefined ? undefined : this.readSet?.addRange(bounds);
+    const ownKeys = hasOwn ? this.buffer.sortedKeys() : [];
     const reverse = range.reverse === true;
     const scan = new TxnScanIterator(this, this.snapshotTs, inner, this.buffer, ownKeys, ownStart, ownEnd, reverse, limit, readRange);
     this.coordinator.pin(this.snapshotTs); // the scan keeps its snapshot even past newStatement()
@@ -167,6 +169,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
     }
     const failure = this.findConflict();
     if (failure !== undefined) {
+      this.coordinator.failures++;
       this.finish('aborted');
       throw failure;
     }
@@ -211,6 +214,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
     const previous = this.buffer.get(keyString);
     const sinceTs = previous?.sinceTs ?? this.snapshotTs;
     if (this.coordinator.tracker.writtenSince(keyString, sinceTs) && this.settings.faults.skipWriteWriteCheck !== true) {
+      this.coordinator.failures++;
       throw new SerializationFailure('write-write');
     }
     const bytes = this.buffer.bytesAfter(keyString, key, value);

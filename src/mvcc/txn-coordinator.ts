@@ -25,6 +25,8 @@ export class TxnCoordinator {
   private readonly inFlight = new Set<Promise<void>>();
   private commitCount = 0;
   private closed = false;
+  /** Serialization failures raised by any transaction (statistics). */
+  failures = 0;
 
   constructor(
     readonly kv: VersionedKv,

@@ -65,11 +65,11 @@ export class TxnKvOptionsError extends SqlError {
   }
 }
 
-const ISOLATIONS: readonly IsolationLevel[] = ['read committed', 'repeatable read', 'serializable'];
+export const ISOLATION_LEVELS: readonly IsolationLevel[] = ['read committed', 'repeatable read', 'serializable'];
 
 export function resolveTxnKvOptions(options: TxnKvOptions): ResolvedTxnKvOptions {
   const isolation = options.isolation ?? 'read committed';
-  if (!ISOLATIONS.includes(isolation)) throw new TxnKvOptionsError('isolation', isolation);
+  if (!ISOLATION_LEVELS.includes(isolation)) throw new TxnKvOptionsError('isolation', isolation);
   return {
     writeSetBytesMax: count('writeSetBytesMax', options.writeSetBytesMax, 64 * 1024 * 1024, 1),
     writeSetKeysMax: count('writeSetKeysMax', options.writeSetKeysMax, 1_000_000, 1),

@@ -18,7 +18,7 @@ import { TxnCoordinator } from './txn-coordinator.js';
 import { IntegerOverflowError, NotAnIntegerError, ReservedKeyError, TxnKvClosedError, isSerializationFailure } from './errors.js';
 import { readExpiry, readLive, scanLive, sweepExpiredIn, writeLive } from './ttl-values.js';
 import { isReservedKey, ttlMetaRange } from './ttl-keys.js';
-import { TxnKvOptionsError, resolveTxnKvOptions, type ResolvedTxnKvOptions, type TxnKvOptions } from './txn-kv-options.js';
+import { ISOLATION_LEVELS, TxnKvOptionsError, resolveTxnKvOptions, type ResolvedTxnKvOptions, type TxnKvOptions } from './txn-kv-options.js';
 import { compareBytes, equalBytes, fromUtf8, prefixUpperBound, utf8 } from '../util/index.js';
 
 export interface BeginOptions {
@@ -60,7 +60,6 @@ export class TxnKv {
   private ttlInUse: boolean;
   private sweeper: NodeJS.Timeout | undefined = undefined;
   private sweeping = false;
-  private failures = 0;
   private retryCount = 0;
   private sweepErrorCount = 0;
 
@@ -77,6 +76,7 @@ export class TxnKv {
   begin(options: BeginOptions = {}): Transaction {
     if (this.closed) throw new TxnKvClosedError();
     const isolation = options.isolation ?? this.options.isolation;
+    if (!ISOLATION_LEVELS.includes(isolation)) throw new TxnKvOptionsError('isolation', isolation);
     const readOnly = this.options.readOnly || options.readOnly === true;
     return new TransactionImpl(this.coordinator, isolation, readOnly, this.settings);
   }
@@ -93,7 +93,6 @@ export class TxnKv {
       } catch (error) {
         txn.rollback();
         if (!isSerializationFailure(error)) throw error;
-        this.failures++;
         if (attempt >= retriesMax) throw error;
         this.retryCount++;
         await backoff(attempt, this.options.retryBackoffMsMax);
@@ -109,7 +108,7 @@ export class TxnKv {
   stats(): TxnKvStats {
     return {
       commits: this.coordinator.commits(),
-      serializationFailures: this.failures,
+      serializationFailures: this.coordinator.failures,
       retries: this.retryCount,
       liveSnapshots: this.coordinator.liveCount(),
       conflictKeys: this.coordinator.tracker.size(),

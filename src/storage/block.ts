@@ -27,11 +27,15 @@ export class Block {
    * @param path file the block was read from (for errors)
    * @param fileOffset absolute offset of data[0] in that file (for errors)
    */
+  /** The block bytes as a plain Uint8Array (views of it are cheaper to create than Buffer views). */
+  readonly data: Uint8Array;
+
   constructor(
-    readonly data: Uint8Array,
+    data: Uint8Array,
     readonly path: string,
     readonly fileOffset: number,
   ) {
+    this.data = Buffer.isBuffer(data) ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data;
     if (data.length < 8) this.corrupt(0, 'block shorter than its restart count');
     const count = readUint32LE(data, data.length - 4);
     const maxCount = Math.floor((data.length - 4) / 4);

@@ -49,9 +49,26 @@ export function validateWrites(writes: readonly Write[], options: ResolvedOption
   return bytes;
 }
 
+/** FNV-1a of a key: a cheap first pass that proves most batches hold no duplicate key. */
+function keyHash(key: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ (key[i] as number), 0x01000193);
+  return hash >>> 0;
+}
+
+function mayHaveDuplicates(writes: readonly Write[]): boolean {
+  const seen = new Set<number>();
+  for (const write of writes) {
+    const hash = keyHash(write.key);
+    if (seen.has(hash)) return true;
+    seen.add(hash);
+  }
+  return false;
+}
+
 /** The writes with only the last write of each key kept (order of last occurrence). */
 export function dedupeWrites(writes: readonly Write[]): readonly Write[] {
-  if (writes.length < 2) return writes;
+  if (writes.length < 2 || !mayHaveDuplicates(writes)) return writes;
   const last = new Map<string, number>();
   for (let i = 0; i < writes.length; i++) last.set(Buffer.from((writes[i] as Write).key).toString('latin1'), i);
   if (last.size === writes.length) return writes;

@@ -9,7 +9,7 @@
  * - Segments below the checkpoint hold only commits already in SSTables; they are deleted after
  *   the manifest edit that advanced the checkpoint is durable.
  */
-import { encodeLogRecord } from './log-record.js';
+import { encodeLogRecords } from './log-record.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 
 export function commitLogName(segment: number): string {
@@ -46,8 +46,7 @@ export class CommitLog {
   /** Appends framed records for each payload (one write call for the whole group). */
   append(payloads: readonly Uint8Array[]): void {
     if (this.active === undefined) this.rotate();
-    const records = payloads.map(encodeLogRecord);
-    const data = records.length === 1 ? (records[0] as Uint8Array) : Buffer.concat(records);
+    const data = encodeLogRecords(payloads);
     (this.active as VfsFile).append(data);
     this.bytesWritten += data.length;
   }

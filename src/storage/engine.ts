@@ -63,6 +63,8 @@ export class Engine {
   private safePointTs = 0;
   private failure: Error | undefined;
   private closed = false;
+  /** Set when close() starts: new writes are refused from then on. */
+  private closing = false;
   private commits = 0;
   private relaxedTimer: NodeJS.Timeout | undefined;
   private memtablesCache: Memtable[] = [];
@@ -98,14 +100,16 @@ export class Engine {
     const vfs = resolved.vfs;
     vfs.mkdirp(dir);
     const lock = vfs.lock(joinPath(dir, 'LOCK'));
+    let recovered: Awaited<ReturnType<typeof recover>> | undefined;
     try {
-      const recovered = await recover(vfs, dir);
+      recovered = await recover(vfs, dir);
       const engine = new Engine(dir, resolved, lock, recovered.manifest, recovered.memtable, recovered.lastTs);
       engine.vlog.openExisting(recovered.vlogSegments);
       engine.flusher.start(recovered.logSegments, engine.commitLog.rotate());
       if (resolved.sync === 'relaxed') engine.startRelaxedSync();
       return engine;
     } catch (error) {
+      recovered?.manifest.close();
       lock.release();
       throw error;
     }
@@ -167,7 +171,8 @@ export class Engine {
 
   /** Waits for queued commits and flushes, then releases files and the directory lock. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closing) return;
+    this.closing = true;
     await this.groupCommit.barrier(async () => {}).catch(() => {});
     await this.flusher.idle();
     if (this.relaxedTimer !== undefined) clearInterval(this.relaxedTimer);
@@ -226,9 +231,9 @@ export class Engine {
   }
 
   private async processGroup(items: PendingCommit[]): Promise<void> {
-    this.checkWritable();
+    this.checkNotFailed();
     await this.flusher.waitForRoom();
-    this.checkWritable();
+    this.checkNotFailed();
     const entries: CommitEntry[][] = [];
     try {
       const threshold = this.options.valueThreshold;
@@ -290,7 +295,14 @@ export class Engine {
     if (this.closed) throw new EngineClosedError();
   }
 
+  /** For new writes: refused once close() started or after a failure. */
   private checkWritable(): void {
+    if (this.closing) throw new EngineClosedError();
+    this.checkNotFailed();
+  }
+
+  /** For queued work: commits submitted before close() still complete. */
+  private checkNotFailed(): void {
     this.checkOpen();
     if (this.failure !== undefined) throw new EngineFailedError(this.failure);
   }

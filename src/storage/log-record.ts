@@ -30,6 +30,22 @@ export function encodeLogRecord(payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Frames every payload, back to back, into one buffer (one copy of each payload). */
+export function encodeLogRecords(payloads: readonly Uint8Array[]): Uint8Array {
+  let bytes = 0;
+  for (const payload of payloads) bytes += LOG_HEADER_BYTES + payload.length;
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const payload of payloads) {
+    out.writeUInt32LE(payload.length, at);
+    out.writeUInt32LE(crc32(payload), at + 4);
+    out.writeUInt32LE(crc32(out.subarray(at, at + 8)), at + 8);
+    out.set(payload, at + LOG_HEADER_BYTES);
+    at += LOG_HEADER_BYTES + payload.length;
+  }
+  return out;
+}
+
 export interface LogReadResult {
   /** Offset just past the last whole record. */
   readonly validEnd: number;

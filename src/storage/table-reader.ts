@@ -108,6 +108,8 @@ export class TableReader {
     checkTiling(source.path, footerAt, [index, filter, meta]);
     const metaBytes = readVerifiedBlock(source, meta);
     const tableMeta = decodeTableMeta(metaBytes, source.path, meta.offset);
+    // Each index entry takes well over 8 bytes: bound the arrays sized by the meta's block count.
+    if (tableMeta.dataBlocks > index.size / 8) throw new CorruptionError(source.path, meta.offset, `meta block: ${tableMeta.dataBlocks} data blocks cannot fit the index`);
     const indexBlock = new Block(readVerifiedBlock(source, index), source.path, index.offset);
     const filterBytes = readVerifiedBlock(source, filter);
     return new TableReader(source, fileNumber, cache, tableMeta, indexBlock, filterBytes, index.offset);
@@ -146,7 +148,7 @@ export class TableReader {
 
   /** The newest version of userKey with ts <= readTs (tombstones included), or undefined. */
   get(userKey: Uint8Array, readTs: number): KeyVersion | undefined {
-    if (this.fenceCount === 0 || !this.mayContain(userKey)) return undefined;
+    if (this.fenceCount === 0 || readTs < this.meta.minTs || !this.mayContain(userKey)) return undefined;
     const target = this.seekKey(userKey, readTs > TS_MAX ? TS_MAX : readTs);
     const i = this.findBlock(target);
     if (i === this.fenceCount) return undefined;

@@ -51,7 +51,7 @@ async function runRound(random: Random, isolation: IsolationLevel): Promise<void
       txn.put(utf8(k), utf8(`base-${k}`));
     }
   });
-  const txn = db.begin({ isolation: isolation === 'read committed' ? 'repeatable read' : isolation });
+  const txn = db.begin({ isolation });
   let model = new Map(committed);
   const savepoints: Array<{ handle: number; state: Map<string, string> }> = [];
   for (let step = 0; step < 200; step++) {

@@ -84,7 +84,7 @@ describe('I/O faults are typed, sticky, and lose nothing acknowledged', () => {
   });
   it('faults by seeded probability', async () => {
     for (let i = 0; i < 6; i++) {
-      await runWithFault({ kind: i % 2 === 0 ? 'write' : 'sync', probability: i % 2 === 0 ? 0.02 : 0.2, random: prng(seed + i), errno: i % 3 === 0 ? 'ENOSPC' : 'EIO' });
+      await runWithFault({ kind: i % 2 === 0 ? 'write' : 'sync', probability: i % 2 === 0 ? 0.1 : 0.25, random: prng(seed + i), errno: i % 3 === 0 ? 'ENOSPC' : 'EIO' });
     }
   });
 });

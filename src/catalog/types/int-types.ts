@@ -110,7 +110,40 @@ function makeOidType(oid: number, name: string, sqlName: string): SqlType {
   };
 }
 
+/**
+ * Name lookups for the reg* types, installed by their owners: the type registry for regtype, the
+ * catalog for regclass/regproc. Without one, values print and parse as plain oids.
+ */
+export interface RegNameResolver {
+  /** Name of an object oid, or undefined to print the number. */
+  nameOf(oid: number): string | undefined;
+  /** Oid of a named object; throws the owner's error (42P01, 42704) when absent. */
+  oidOf(name: string): number;
+}
+
+const resolvers = new Map<number, RegNameResolver>();
+
+/** Installs the name resolver of regclass, regtype or regproc (by type oid). */
+export function setRegNameResolver(typeOid: number, resolver: RegNameResolver): void {
+  resolvers.set(typeOid, resolver);
+}
+
+function makeRegType(oid: number, name: string): SqlType {
+  const base = makeOidType(oid, name, name);
+  return {
+    ...base,
+    toText(v, ctx): string {
+      return resolvers.get(oid)?.nameOf(v as number) ?? base.toText(v, ctx);
+    },
+    fromText(text, typmod, ctx): Value {
+      const resolver = resolvers.get(oid);
+      if (resolver === undefined || /^\s*\d+\s*$/.test(text)) return base.fromText(text, typmod, ctx);
+      return resolver.oidOf(text.trim());
+    },
+  };
+}
+
 export const OID_TYPE: SqlType = makeOidType(OID.oid, 'oid', 'oid');
-export const REGCLASS: SqlType = makeOidType(OID.regclass, 'regclass', 'regclass');
-export const REGTYPE: SqlType = makeOidType(OID.regtype, 'regtype', 'regtype');
-export const REGPROC: SqlType = makeOidType(OID.regproc, 'regproc', 'regproc');
+export const REGCLASS: SqlType = makeRegType(OID.regclass, 'regclass');
+export const REGTYPE: SqlType = makeRegType(OID.regtype, 'regtype');
+export const REGPROC: SqlType = makeRegType(OID.regproc, 'regproc');

@@ -11,7 +11,7 @@ import { BOOL } from './bool-type.js';
 import { BYTEA } from './bytea-type.js';
 import { DATE } from './date-type.js';
 import { FLOAT4, FLOAT8 } from './float-types.js';
-import { INT2, INT4, INT8, OID_TYPE, REGCLASS, REGPROC, REGTYPE } from './int-types.js';
+import { INT2, INT4, INT8, OID_TYPE, REGCLASS, REGPROC, REGTYPE, setRegNameResolver } from './int-types.js';
 import { INTERVAL } from './interval-type.js';
 import { JSON_TYPE, JSONB } from './json-types.js';
 import { NUMERIC, numericTypmod } from './numeric-type.js';
@@ -159,6 +159,16 @@ function typmodSuffix(type: SqlType, typmod: number): string {
   if (typmod < 0 || type.typmodText === undefined) return '';
   return type.typmodText(typmod);
 }
+
+setRegNameResolver(OID.regtype, {
+  nameOf: (oid) => (byOid.has(oid) ? formatType(oid, -1) : undefined),
+  oidOf(name: string): number {
+    const m = /^(.*?)\s*(\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/.exec(name);
+    const type = typeByName((m?.[1] ?? name).replace(/^pg_catalog\./, '').replace(/^"(.*)"$/, '$1'));
+    if (type === undefined) throw undefinedType(name);
+    return type.oid;
+  },
+});
 
 /** PostgreSQL's format_type(oid, typmod). */
 export function formatType(oid: number, typmod: number): string {

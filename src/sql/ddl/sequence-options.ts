@@ -31,7 +31,7 @@ export interface SequenceSettings {
 }
 
 /** Applies options over a base (an existing sequence for ALTER, defaults for CREATE). */
-export function sequenceSettings(options: readonly Node[] | undefined, base?: SequenceDesc, defaultTypeOid = OID.int8): SequenceSettings {
+export function sequenceSettings(options: readonly Node[] | undefined, base?: SequenceDesc, defaultTypeOid: number = OID.int8): SequenceSettings {
   let typeOid = base?.typeOid ?? defaultTypeOid;
   let increment = base?.increment ?? 1n;
   let min: bigint | undefined | null = base?.min;

@@ -151,7 +151,7 @@ export class TableBuilder {
 
   private setIdentity(columnName: string, c: Constraint): void {
     const col = this.column(columnName);
-    if (![OID.int2, OID.int4, OID.int8].includes(col.typeOid as 21)) {
+    if (!([OID.int2, OID.int4, OID.int8] as number[]).includes(col.typeOid)) {
       throw new SqlError(SQLSTATE.datatypeMismatch, `identity column type must be smallint, integer, or bigint`);
     }
     this.ownedSequence(columnName, col.attnum, col.typeOid, c.options);

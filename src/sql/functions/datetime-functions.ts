@@ -117,9 +117,9 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
   fn('date_part', [text, date], float8, ([u, v]) => toFloat(extractTs(u as string, dateToTimestamp(v as number), 'timestamp', {} as EvalContext))),
   fn('date_part', [text, time], float8, ([u, v]) => toFloat(extractTime(u as string, v as number))),
   fn('date_part', [text, interval], float8, ([u, v]) => toFloat(extractInterval(u as string, v as Interval))),
-  fn('date_trunc', [text, timestamp], timestamp, ([u, v]) => (isInfinite(v as bigint) ? v : truncTimestamp(u as string, 'timestamp', v as bigint))),
+  fn('date_trunc', [text, timestamp], timestamp, ([u, v]) => (isInfinite(v as bigint) ? (v as bigint) : truncTimestamp(u as string, 'timestamp', v as bigint))),
   fn('date_trunc', [text, timestamptz], timestamptz, ([u, v], ctx) =>
-    isInfinite(v as bigint) ? v : fromLocal(truncTimestamp(u as string, 'timestamptz', toLocal(v as bigint, ctx.timeZone)), ctx.timeZone)),
+    isInfinite(v as bigint) ? (v as bigint) : fromLocal(truncTimestamp(u as string, 'timestamptz', toLocal(v as bigint, ctx.timeZone)), ctx.timeZone)),
   fn('date_trunc', [text, interval], interval, ([u, v]) => truncInterval(u as string, v as Interval)),
   fn('age', [timestamp, timestamp], interval, ([a, b]) => age(a as bigint, b as bigint)),
   fn('age', [timestamptz, timestamptz], interval, ([a, b], ctx) => age(toLocal(a as bigint, ctx.timeZone), toLocal(b as bigint, ctx.timeZone))),

@@ -42,7 +42,7 @@ export interface ResolvedFunction {
   readonly strict: boolean;
   /** random(), now() vary per call or per statement: never constant-folded. */
   readonly volatile: boolean;
-  /** Set-returning (unnest, generate_series): impl returns a Value[] of rows. */
+  /** Set-returning (unnest, generate_series): impl returns an Iterable<Value> of rows (lazy). */
   readonly setReturning: boolean;
 }
 

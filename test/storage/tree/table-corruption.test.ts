@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CorruptionError } from '../../../src/storage/errors.js';
 import { TS_MAX } from '../../../src/storage/internal-key.js';
 import { TableBuilder } from '../../../src/storage/table-builder.js';
+import { crc32 } from '../../../src/util/crc32.js';
 import { TableReader } from '../../../src/storage/table-reader.js';
 import { MemorySource, modelGet, Prng, randomEntries, testSeed, type ModelEntry } from './tree-helpers.js';
 
@@ -64,5 +65,42 @@ describe('table corruption', () => {
       const junk = rng.bytes(rng.int(300));
       expect(() => TableReader.open(new MemorySource(junk), 1, undefined)).toThrow(CorruptionError);
     }
+  });
+
+  it('survives forged blocks (bytes changed and the CRC recomputed): CorruptionError or a clean read, never a crash', () => {
+    const rng = new Prng(testSeed('table forgery'));
+    const entries = randomEntries(rng, 50, { keySpace: 15, valueBytesMax: 6 });
+    const builder = new TableBuilder({ blockBytes: 96, restartInterval: 3, bloomBitsPerKey: 10 });
+    for (const e of entries) builder.add(e.ikey, e.value);
+    const bytes = Uint8Array.prototype.slice.call(builder.finish());
+    // Block extents: each block ends at the first position holding type 0 and the CRC of the bytes so far.
+    const blockEnds: Array<[number, number]> = [];
+    let start = 0;
+    for (let end = 1; end + 5 <= bytes.length - 48; end++) {
+      const stored = Buffer.from(bytes.buffer, bytes.byteOffset + end + 1, 4).readUInt32LE(0);
+      if (bytes[end] === 0 && stored === crc32(bytes.subarray(start, end + 1))) {
+        blockEnds.push([start, end]);
+        start = end + 5;
+      }
+    }
+    expect(start).toBe(bytes.length - 48); // the walk found every block
+    let corrupt = 0;
+    let clean = 0;
+    for (const [blockStart, contentEnd] of blockEnds) {
+      for (let i = blockStart; i < contentEnd; i++) {
+        const copy = Uint8Array.from(bytes);
+        copy[i] = (copy[i] as number) ^ (1 << rng.int(8));
+        Buffer.from(copy.buffer).writeUInt32LE(crc32(copy.subarray(blockStart, contentEnd + 1)), contentEnd + 1);
+        try {
+          readAll(TableReader.open(new MemorySource(copy), 1, undefined), entries);
+          clean++;
+        } catch (error) {
+          if (!(error instanceof CorruptionError)) throw new Error(`forged byte ${i}: ${String(error)}`);
+          corrupt++;
+        }
+      }
+    }
+    expect(corrupt + clean).toBeGreaterThan(bytes.length / 2);
+    expect(corrupt).toBeGreaterThan(0);
   });
 });
