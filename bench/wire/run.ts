@@ -1,6 +1,7 @@
 /**
  * Wire benchmark: `SELECT 1` round trips per second, simple and extended query protocol, with 1
- * and 8 connections, against stratadb's wire server (fake database, own process) and PostgreSQL 15
+ * and 8 connections, against stratadb's wire server (own process; over the fake database and over
+ * the real SQL layer on the in-memory KV) and PostgreSQL 15
  * (temporary cluster, trust auth, loopback) in the same run. Clients are node-postgres.
  * Modes: simple (Query), extended (unnamed Parse/Bind/Describe/Execute/Sync per query), prepared
  * (named statement, Bind/Execute/Sync), rows (DataRow throughput: rows/s of a 10,000-row result). Run: `npx tsx bench/wire/run.ts [secondsPerCell]`.
@@ -41,8 +42,8 @@ function startPostgres(): { port: number; stop(): void } {
   };
 }
 
-async function startStrata(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn('npx', ['tsx', 'bench/wire/server-main.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startStrata(kind: 'fake' | 'sql'): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn('npx', ['tsx', 'bench/wire/server-main.ts', kind], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -55,6 +56,7 @@ async function startStrata(): Promise<{ port: number; child: ChildProcess }> {
   return { port, child };
 }
 
+/** Round trips (or rows) per second; NaN when the server does not support the query. */
 async function roundTrips(port: number, connections: number, mode: Mode): Promise<number> {
   const clients = await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -67,7 +69,12 @@ async function roundTrips(port: number, connections: number, mode: Mode): Promis
     mode === 'rows' ? `SELECT generate_series(1, ${ROWS_PER_QUERY})` : mode === 'simple' ? 'SELECT 1' : mode === 'extended'
         ? ({ text: 'SELECT 1', queryMode: 'extended' } as pg.QueryConfig) // Parse/Bind/Describe/Execute/Sync each time
         : { name: 'one', text: 'SELECT 1' }; // named prepared statement: Bind/Execute/Sync
-  for (const client of clients) for (let i = 0; i < 50; i++) await client.query(query); // warm up
+  try {
+    for (const client of clients) for (let i = 0; i < 50; i++) await client.query(query); // warm up
+  } catch {
+    await Promise.all(clients.map((client) => client.end()));
+    return Number.NaN;
+  }
   let count = 0;
   const deadline = performance.now() + SECONDS * 1000;
   await Promise.all(
@@ -82,22 +89,29 @@ async function roundTrips(port: number, connections: number, mode: Mode): Promis
   return ((mode === 'rows' ? ROWS_PER_QUERY : 1) * count) / SECONDS;
 }
 
+function rate(value: number): string {
+  return (Number.isNaN(value) ? 'n/a' : Math.round(value).toLocaleString('en-US')).padStart(12);
+}
+
 async function main(): Promise<void> {
   const postgres = startPostgres();
-  const strata = await startStrata();
+  const fake = await startStrata('fake');
+  const sql = await startStrata('sql');
   try {
-    console.log(`SELECT 1 round trips/s, ${SECONDS} s per cell, node-postgres clients in one process`);
-    console.log('mode      conns   stratadb(fake db)   postgres 15   ratio');
+    console.log(`round trips/s (rows/s for 'rows'), ${SECONDS} s per cell, node-postgres clients in one process`);
+    console.log('mode      conns   strata:fake    strata:sql   postgres 15   fake/pg   sql/pg');
     for (const mode of ['simple', 'extended', 'prepared', 'rows'] as const) {
       for (const connections of [1, 8]) {
-        const ours = await roundTrips(strata.port, connections, mode);
+        const ours = await roundTrips(fake.port, connections, mode);
+        const full = await roundTrips(sql.port, connections, mode);
         const theirs = await roundTrips(postgres.port, connections, mode);
-        const line = `${mode.padEnd(9)} ${String(connections).padStart(5)}   ${Math.round(ours).toLocaleString('en-US').padStart(17)}   ${Math.round(theirs).toLocaleString('en-US').padStart(11)}   ${(ours / theirs).toFixed(2)}`;
-        console.log(line);
+        const ratio = (x: number): string => (Number.isNaN(x) ? 'n/a' : (x / theirs).toFixed(2)).padStart(8);
+        console.log(`${mode.padEnd(9)} ${String(connections).padStart(5)}  ${rate(ours)}  ${rate(full)}  ${rate(theirs)}  ${ratio(ours)} ${ratio(full)}`);
       }
     }
   } finally {
-    strata.child.stdin?.end();
+    fake.child.stdin?.end();
+    sql.child.stdin?.end();
     postgres.stop();
   }
 }

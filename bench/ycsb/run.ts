@@ -176,7 +176,7 @@ async function runOne(system: System, workload: WorkloadName, run: number, keys:
 }
 
 function title(options: Options): string {
-  return `YCSB ${options.workloads.join('/')}: ${options.records.toLocaleString('en-US')} records, ${options.connections} connections, durability ${options.durability}`;
+  return `YCSB ${options.workloads.join('/')}: ${options.records.toLocaleString('en-US')} records, ${options.connections} connection${options.connections === 1 ? '' : 's'}, durability ${options.durability}`;
 }
 
 function subtitle(options: Options, systems: readonly System[]): string {

@@ -55,7 +55,8 @@ function throughputPanel(summaries: readonly Summary[], workloads: readonly stri
       const barTop = y(summary.throughputMedianOpsPerS);
       out.push(`<rect x="${x + 2}" y="${barTop}" width="${barWidth - 4}" height="${bottom - barTop}" fill="${COLOURS[system]}"/>`);
       const centre = x + barWidth / 2;
-      out.push(`<line x1="${centre}" x2="${centre}" y1="${y(summary.throughputMinOpsPerS)}" y2="${y(summary.throughputMaxOpsPerS)}" stroke="#222"/>`);
+      const [low, high] = [y(summary.throughputMinOpsPerS), y(summary.throughputMaxOpsPerS)];
+      out.push(`<path d="M${centre - 6} ${low}H${centre + 6}M${centre} ${low}V${high}M${centre - 6} ${high}H${centre + 6}" stroke="#222" fill="none"/>`);
       out.push(text(centre, Math.min(barTop, y(summary.throughputMaxOpsPerS)) - 6, summary.throughputMedianOpsPerS.toLocaleString('en-US'), 'text-anchor="middle" font-size="11"'));
     });
   });

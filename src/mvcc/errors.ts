@@ -4,6 +4,7 @@
  * apart with instanceof).
  * - SerializationFailure (40001): a write-write or read-write conflict; retrying the whole
  *   transaction may succeed.
+ * - DeadlockDetected (40P01): waiting for a key lock would close a cycle of waiting transactions.
  * - WriteSetTooLargeError (54000): the buffered writes passed `writeSetBytesMax` or
  *   `writeSetKeysMax`.
  * - ReadOnlyTransactionError (25006): a write in a read-only transaction or a read-only TxnKv.
@@ -24,11 +25,18 @@ export class SerializationFailure extends SqlError {
       conflict === 'write-write'
         ? 'could not serialize access due to concurrent update'
         : 'could not serialize access due to read/write dependencies among transactions',
+      // PostgreSQL's texts: the hint comes with read/write dependency failures only.
       {
-        hint: 'The transaction might succeed if retried.',
+        ...(conflict === 'read-write' ? { hint: 'The transaction might succeed if retried.' } : {}),
         ...(detail === undefined ? {} : { detail }),
       },
     );
+  }
+}
+
+export class DeadlockDetected extends SqlError {
+  constructor() {
+    super('40P01', 'deadlock detected', { hint: 'See server log for query details.' });
   }
 }
 
@@ -62,9 +70,15 @@ export class TxnKvClosedError extends SqlError {
   }
 }
 
-/** True for an error that a retry of the whole transaction may cure (SQLSTATE 40001). */
+/** True for a serialization failure (SQLSTATE 40001). */
 export function isSerializationFailure(error: unknown): error is SerializationFailure {
   return (error as { code?: unknown } | null)?.code === SQLSTATE.serializationFailure;
+}
+
+/** True for an error that a retry of the whole transaction may cure: 40001 or 40P01. */
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === SQLSTATE.serializationFailure || code === '40P01';
 }
 
 export class ReservedKeyError extends SqlError {

@@ -19,7 +19,9 @@ export {
   IntegerOverflowError,
   ReservedKeyError,
   TxnKvClosedError,
+  DeadlockDetected,
   isSerializationFailure,
+  isRetryable,
 } from './errors.js';
 export type { ConflictKind } from './errors.js';
 export { TTL_KEY_PREFIX } from './ttl-keys.js';

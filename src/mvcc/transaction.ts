@@ -16,6 +16,8 @@
  *   was committed by another transaction after readTs(). Read-only transactions never fail:
  *   they serialize at their snapshot.
  * - The check, the commitTs allocation and the kv.commit() call run in one synchronous step.
+ * - Key locks (lockKey, optional) are held until the transaction ends; after a commit, until it
+ *   is visible, so a woken waiter's fresh snapshot includes it.
  */
 import type { KvIterator, KvRange, Ts } from './versioned-kv.js';
 import type { TxnCoordinator } from './txn-coordinator.js';
@@ -47,6 +49,15 @@ export interface Transaction {
   delete(key: Uint8Array): void;
   /** Statement boundary: READ COMMITTED takes a fresh snapshot; the others do nothing. */
   newStatement(): void;
+  /**
+   * Optional row-lock emulation (see key-locks.ts): claims `key` before writing it. Undefined
+   * when claimed; else a promise that resolves once the holder has ended (committed and
+   * visible, or rolled back): the caller then re-runs its statement — after newStatement() —
+   * and claims again. Throws DeadlockDetected (40P01) instead of closing a wait cycle, and
+   * SerializationFailure when the key was committed by another transaction after the snapshot
+   * (as SELECT … FOR UPDATE under REPEATABLE READ; READ COMMITTED re-runs see the commit).
+   */
+  lockKey(key: Uint8Array): Promise<void> | undefined;
   /** SQL SAVEPOINT: a handle to the current state of the write buffer. */
   savepoint(): number;
   /** SQL ROLLBACK TO SAVEPOINT: undoes later writes; the savepoint stays. */
@@ -146,6 +157,20 @@ export class TransactionImpl implements Transaction, ScanOwner {
     this.snapshotTs = next;
   }
 
+  lockKey(key: Uint8Array): Promise<void> | undefined {
+    this.assertActive();
+    if (this.readOnly) throw new ReadOnlyTransactionError('SELECT FOR UPDATE');
+    const keyString = toKeyString(key);
+    const wait = this.coordinator.locks.acquire(this, keyString);
+    // Like SELECT … FOR UPDATE: a row changed since the snapshot cannot be locked (40001).
+    const sinceTs = this.buffer.get(keyString)?.sinceTs ?? this.snapshotTs;
+    if (wait === undefined && this.coordinator.tracker.writtenSince(keyString, sinceTs)) {
+      this.coordinator.failures++;
+      throw new SerializationFailure('write-write');
+    }
+    return wait;
+  }
+
   savepoint(): number {
     this.assertActive();
     return this.buffer.savepoint();
@@ -180,6 +205,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
       done = this.coordinator.commit(writes, keyStrings);
     } catch (error) {
       this.stateValue = 'aborted';
+      this.coordinator.locks.releaseAll(this);
       throw error;
     } finally {
       this.endScans();
@@ -191,6 +217,8 @@ export class TransactionImpl implements Transaction, ScanOwner {
     } catch (error) {
       this.stateValue = 'aborted';
       throw error;
+    } finally {
+      this.coordinator.locks.releaseAll(this); // waiters wake once the commit is visible
     }
   }
 
@@ -243,6 +271,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
       if (tracker.writtenSince(keyString, this.snapshotTs)) return new SerializationFailure('read-write');
     }
     if (readSet.rangeCount() === 0) return undefined;
+    readSet.prepare();
     const hit = tracker.someKeyWrittenSince(this.snapshotTs, (keyString) => readSet.contains(keyString));
     return hit ? new SerializationFailure('read-write') : undefined;
   }
@@ -250,6 +279,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
   private finish(state: TransactionState): void {
     this.endScans();
     this.unpinAll();
+    this.coordinator.locks.releaseAll(this);
     this.stateValue = state;
   }
 

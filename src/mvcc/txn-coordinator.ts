@@ -16,9 +16,11 @@ import type { KvWrite, Ts, VersionedKv } from './versioned-kv.js';
 import { ConflictTracker } from './conflict-tracker.js';
 import { LiveSnapshots } from './live-snapshots.js';
 import { TxnKvClosedError } from './errors.js';
+import { KeyLocks } from './key-locks.js';
 
 export class TxnCoordinator {
   readonly tracker: ConflictTracker;
+  readonly locks: KeyLocks;
   private readonly live = new LiveSnapshots();
   private last: Ts;
   private safe: Ts;
@@ -31,8 +33,10 @@ export class TxnCoordinator {
   constructor(
     readonly kv: VersionedKv,
     conflictKeysMax: number,
+    lockKeysMax: number,
   ) {
     this.tracker = new ConflictTracker(conflictKeysMax);
+    this.locks = new KeyLocks(lockKeysMax);
     this.last = kv.lastTs();
     this.safe = kv.visibleTs();
   }

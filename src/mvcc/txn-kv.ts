@@ -4,7 +4,7 @@
  *
  * Invariants:
  * - One TxnKv is the only writer of its kv (its oracle continues from kv.lastTs()).
- * - transaction(fn) retries `fn` in a fresh transaction after a SerializationFailure, at most
+ * - transaction(fn) retries `fn` in a fresh transaction after a 40001 or 40P01, at most
  *   `retriesMax` times; any other error rolls back and propagates at once.
  * - In read-only mode every write fails with ReadOnlyTransactionError and no sweeper runs.
  * - The TTL sweeper timer is unref'd (it never keeps the process alive) and stops at close().
@@ -15,7 +15,7 @@ import type { IsolationLevel, Transaction, TransactionSettings } from './transac
 import type { ExpiryChange } from './ttl-values.js';
 import { TransactionImpl } from './transaction.js';
 import { TxnCoordinator } from './txn-coordinator.js';
-import { IntegerOverflowError, NotAnIntegerError, ReservedKeyError, TxnKvClosedError, isSerializationFailure } from './errors.js';
+import { IntegerOverflowError, NotAnIntegerError, ReservedKeyError, TxnKvClosedError, isRetryable } from './errors.js';
 import { readExpiry, readLive, scanLive, sweepExpiredIn, writeLive } from './ttl-values.js';
 import { isReservedKey, ttlMetaRange } from './ttl-keys.js';
 import { ISOLATION_LEVELS, TxnKvOptionsError, resolveTxnKvOptions, type ResolvedTxnKvOptions, type TxnKvOptions } from './txn-kv-options.js';
@@ -66,7 +66,7 @@ export class TxnKv {
   constructor(kv: VersionedKv, options: TxnKvOptions = {}) {
     this.options = resolveTxnKvOptions(options);
     this.settings = this.options;
-    this.coordinator = new TxnCoordinator(kv, this.options.conflictKeysMax);
+    this.coordinator = new TxnCoordinator(kv, this.options.conflictKeysMax, this.options.writeSetKeysMax);
     const probe = kv.scan({ ...ttlMetaRange(), limit: 1 }, kv.visibleTs());
     this.ttlInUse = probe.next().done !== true;
     probe.return?.();
@@ -92,7 +92,7 @@ export class TxnKv {
         return result;
       } catch (error) {
         txn.rollback();
-        if (!isSerializationFailure(error)) throw error;
+        if (!isRetryable(error)) throw error;
         if (attempt >= retriesMax) throw error;
         this.retryCount++;
         await backoff(attempt, this.options.retryBackoffMsMax);

@@ -15,6 +15,7 @@ import type { InternalIterator } from './internal-iterator.js';
 import { compareInternalKeyAt, TRAILER_BYTES } from './internal-key.js';
 import { assert } from '../util/assert.js';
 import { readVarint } from '../util/varint.js';
+import { BlockRunCache } from './block-run-cache.js';
 import { ScratchViews } from './block-scratch.js';
 
 export class Block {
@@ -98,6 +99,9 @@ export class BlockIterator implements InternalIterator {
   private valueLength = 0;
   private keyView: Uint8Array | undefined;
   private readonly varint: number[] = [0];
+  /** Decoded entries of the restart run prev() last walked; runIndex = position in it, or -1. */
+  private readonly run = new BlockRunCache();
+  private runIndex = -1;
 
   constructor(block: Block) {
     this.block = block;
@@ -113,6 +117,8 @@ export class BlockIterator implements InternalIterator {
     this.end = block.restartsOffset;
     this.current = this.end;
     this.keyView = undefined;
+    this.run.clear();
+    this.runIndex = -1;
   }
 
   valid(): boolean {
@@ -158,6 +164,11 @@ export class BlockIterator implements InternalIterator {
 
   prev(): void {
     assert(this.valid(), 'prev() on an invalid iterator');
+    const run = this.run;
+    if (this.runIndex > 0) {
+      this.loadFromRun(this.runIndex - 1);
+      return;
+    }
     const original = this.current;
     while (this.block.restartAt(this.restartIndex) >= original) {
       if (this.restartIndex === 0) {
@@ -167,9 +178,34 @@ export class BlockIterator implements InternalIterator {
       }
       this.restartIndex--;
     }
+    // Decode the run up to the original entry once, remembering each entry for later prev() calls.
     this.seekToRestart(this.restartIndex);
-    while (this.parseNext() && this.nextOffset < original) {
-      // advance to the entry just before the original one
+    run.clear(this.restartIndex);
+    while (this.parseNext()) {
+      run.record(this.current, this.nextOffset, this.valueStart, this.valueLength, this.keyBuf, this.keyLength);
+      if (this.nextOffset >= original) break;
+    }
+    this.runIndex = run.count - 1;
+  }
+
+  /** Positions at entry j of the run cache (same restart run as the cache's). */
+  private loadFromRun(j: number): void {
+    const run = this.run;
+    const keyLength = run.keyLengthOf(j);
+    if (keyLength > this.keyBuf.length) this.growKey(keyLength);
+    run.copyKey(j, this.keyBuf);
+    this.keyLength = keyLength;
+    this.keyView = undefined;
+    this.current = run.offsetOf(j);
+    this.nextOffset = run.nextOffsetOf(j);
+    this.valueStart = run.valueStartOf(j);
+    this.valueLength = run.valueLengthOf(j);
+    this.runIndex = j;
+    if (this.restartIndex !== run.restartIndex) {
+      const block = this.block;
+      this.restartIndex = run.restartIndex;
+      this.restartOffset = block.restartAt(run.restartIndex);
+      this.nextRestart = run.restartIndex + 1 < block.restartCount ? block.restartAt(run.restartIndex + 1) : this.end;
     }
   }
 
@@ -225,6 +261,7 @@ export class BlockIterator implements InternalIterator {
   /** Decodes the entry at nextOffset; false (and invalid) at the end of the entries. */
   private parseNext(): boolean {
     this.keyView = undefined;
+    this.runIndex = -1;
     const offset = this.nextOffset;
     this.current = offset;
     if (offset >= this.end) {

@@ -4,8 +4,9 @@
  *
  * Invariants:
  * - Segments are numbered from the engine's file-number counter, so replay order = number order.
- * - A segment is rotated only between groups (rotate()), and the previous one was synced by the
- *   group that wrote it last; so only the last segment's tail can be torn.
+ * - A segment is rotated only between groups (rotate(): at a memtable freeze or at
+ *   commitLogSegmentBytesMax), and the previous one was synced first; so only the last segment's
+ *   tail can be torn.
  * - Segments below the checkpoint hold only commits already in SSTables; they are deleted after
  *   the manifest edit that advanced the checkpoint is durable.
  */

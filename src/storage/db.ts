@@ -9,6 +9,8 @@
  * - get() and scans read at visibleTs() taken when they start; a snapshot reads at a fixed ts until
  *   release().
  * - A scan's async iterator releases its pinned files when it ends or when the loop breaks.
+ * - The engine's safe point never passes the readTs of a live snapshot: it advances to the oldest
+ *   live snapshot (or visibleTs when there is none) on release() and flush().
  */
 import { assert } from '../util/assert.js';
 import { prefixUpperBound } from '../util/bytes.js';
@@ -54,6 +56,8 @@ function toRange(options: ScanOptions): ScanRange {
 }
 
 export class Db {
+  /** readTs → number of live snapshots reading at it. */
+  private readonly liveSnapshots = new Map<number, number>();
   private snapshots = 0;
   private closed = false;
 
@@ -90,6 +94,7 @@ export class Db {
     const readTs = this.engine.visibleTs();
     let released = false;
     this.snapshots++;
+    this.liveSnapshots.set(readTs, (this.liveSnapshots.get(readTs) ?? 0) + 1);
     return {
       readTs,
       get: (key) => {
@@ -104,11 +109,16 @@ export class Db {
         if (released) return;
         released = true;
         this.snapshots--;
+        const left = (this.liveSnapshots.get(readTs) ?? 1) - 1;
+        if (left === 0) this.liveSnapshots.delete(readTs);
+        else this.liveSnapshots.set(readTs, left);
+        this.advanceSafePoint();
       },
     };
   }
 
   flush(): Promise<void> {
+    this.advanceSafePoint();
     return this.engine.flush();
   }
 
@@ -119,6 +129,13 @@ export class Db {
   async close(): Promise<void> {
     this.closed = true;
     await this.engine.close();
+  }
+
+  private advanceSafePoint(): void {
+    if (this.closed) return;
+    let oldest = this.engine.visibleTs();
+    for (const ts of this.liveSnapshots.keys()) if (ts < oldest) oldest = ts;
+    if (oldest > this.engine.safePoint) this.engine.setSafePoint(oldest);
   }
 
   private scanAt(options: ScanOptions, readTs: number): AsyncIterableIterator<ScanEntry> {

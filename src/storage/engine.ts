@@ -248,6 +248,7 @@ export class Engine {
     }
     this.apply(items, entries);
     if (this.memtable.approximateBytes >= this.options.memtableBytesMax) await this.freeze();
+    else if (this.commitLog.activeBytes >= this.options.commitLogSegmentBytesMax) await this.rotateLog();
   }
 
   private apply(items: readonly PendingCommit[], entries: readonly CommitEntry[][]): void {
@@ -262,11 +263,18 @@ export class Engine {
   /** Between groups: freezes a non-empty memtable, rotates the commit log, schedules its flush. */
   private async freeze(): Promise<void> {
     if (this.memtable.count === 0 || this.failure !== undefined) return;
+    const checkpoint = await this.rotateLog();
+    this.flusher.enqueue(this.memtable, checkpoint);
+    this.memtable = new Memtable();
+  }
+
+  /** Between groups: starts a new commit-log segment (the current one synced); returns its number. */
+  private async rotateLog(): Promise<number> {
     try {
       if (this.options.sync === 'relaxed') await this.syncLogs();
-      const checkpoint = this.commitLog.rotate();
-      this.flusher.enqueue(this.memtable, checkpoint);
-      this.memtable = new Memtable();
+      const segment = this.commitLog.rotate();
+      this.flusher.addLogSegment(segment);
+      return segment;
     } catch (error) {
       throw this.fail(error);
     }

@@ -67,9 +67,14 @@ export class Flusher {
     this.logSegments = [...logSegments, activeSegment];
   }
 
+  /** Records a new commit-log segment (deleted once a checkpoint passes it). */
+  addLogSegment(segment: number): void {
+    this.logSegments.push(segment);
+  }
+
+  /** Queues `memtable` for flush; `checkpoint` was added with addLogSegment(). */
   enqueue(memtable: Memtable, checkpoint: number): void {
     this.frozen.push({ memtable, checkpoint });
-    this.logSegments.push(checkpoint);
     this.task ??= this.run().finally(() => {
       this.task = undefined;
     });

@@ -7,10 +7,12 @@
  * - An empty data block (impossible from TableBuilder, but bytes are untrusted) is skipped, never
  *   mistaken for the end of the table.
  * - key()/value() are views valid until the next move.
+ * - Every entry it stops at has a known kind (checked after each move; CorruptionError otherwise).
  */
 import { assert } from '../util/assert.js';
 import { BlockIterator } from './block.js';
 import type { InternalIterator } from './internal-iterator.js';
+import { KIND_MAX } from './internal-key.js';
 import type { TableReader } from './table-reader.js';
 
 export class TableIterator implements InternalIterator {
@@ -40,6 +42,7 @@ export class TableIterator implements InternalIterator {
     const data = this.data as BlockIterator;
     data.seek(ikey);
     if (!data.valid()) this.table.corruptBlock(this.blockIndex, 'data block ends before its fence key');
+    this.checkKind();
   }
 
   seekForPrev(ikey: Uint8Array): void {
@@ -102,6 +105,7 @@ export class TableIterator implements InternalIterator {
       if (!this.load(this.blockIndex + 1)) return;
       this.data.seekToFirst();
     }
+    this.checkKind();
   }
 
   private skipBackward(): void {
@@ -109,5 +113,13 @@ export class TableIterator implements InternalIterator {
       if (!this.load(this.blockIndex - 1)) return;
       this.data.seekToLast();
     }
+    this.checkKind();
+  }
+
+  private checkKind(): void {
+    if (this.data === undefined || !this.data.valid()) return;
+    const key = this.data.key();
+    const kind = key[key.length - 1] as number;
+    if (kind > KIND_MAX) this.table.corruptBlock(this.blockIndex, `unknown kind ${kind}`);
   }
 }

@@ -6,8 +6,9 @@
  *   crc    = crc32 of every byte after the crc field
  *
  * Invariants:
- * - A pointer is handed out only for a record appended whole to the active segment; it becomes
- *   durable at the next sync() (group commit syncs before the commit record is written).
+ * - append() stages a record and hands out its pointer; sync() writes every staged record with one
+ *   append call and makes them durable (group commit syncs before the commit record is written,
+ *   and no reader sees a pointer before its commit is applied, which is after that sync).
  * - A group's values all go to one segment: rotation happens only in rotateIfFull(), between groups.
  * - read() checks the CRC, the lengths and that the record belongs to the expected key; any
  *   mismatch is a CorruptionError naming the segment file and offset — never wrong data.
@@ -28,6 +29,8 @@ export class ValueLog {
   private readonly files = new Map<number, VfsFile>();
   private active: VfsFile | undefined;
   private activeSegment = 0;
+  private staged: Uint8Array[] = [];
+  private stagedBytes = 0;
   /** Bytes appended over the engine's lifetime (for stats). */
   bytesWritten = 0;
 
@@ -65,15 +68,23 @@ export class ValueLog {
     record.set(key, VLOG_HEADER_BYTES);
     record.set(value, VLOG_HEADER_BYTES + key.length);
     record.writeUInt32LE(crc32(record.subarray(4)), 0);
-    const offset = file.size();
-    file.append(record);
+    const offset = file.size() + this.stagedBytes;
+    this.staged.push(record);
+    this.stagedBytes += record.length;
     this.bytesWritten += record.length;
     return { segment: this.activeSegment, offset, length: record.length };
   }
 
-  /** Makes every appended record durable. */
+  /** Writes the staged records (one append) and makes every record durable. */
   async sync(): Promise<void> {
-    if (this.active !== undefined) await this.active.sync();
+    if (this.active === undefined) return;
+    if (this.staged.length > 0) {
+      const data = this.staged.length === 1 ? (this.staged[0] as Uint8Array) : Buffer.concat(this.staged, this.stagedBytes);
+      this.staged = [];
+      this.stagedBytes = 0;
+      this.active.append(data);
+    }
+    await this.active.sync();
   }
 
   /** Reads the value `pointer` names, checking it belongs to `key`. */
@@ -97,6 +108,8 @@ export class ValueLog {
   }
 
   close(): void {
+    this.staged = [];
+    this.stagedBytes = 0;
     for (const file of this.files.values()) file.close();
     this.files.clear();
     this.active = undefined;

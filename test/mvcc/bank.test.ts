@@ -73,7 +73,7 @@ async function transfer(db: TxnKv, random: Random, id: number, isolation: Isolat
 }
 
 /** Runs clients and auditors until `stop()` says so; `crashAt` is called with each ack. */
-async function round(db: TxnKv, random: Random, isolation: IsolationLevel, firstId: number, transfersMax: number, onAck: (acked: number) => boolean): Promise<RoundResult> {
+async function round(db: TxnKv, random: Random, isolation: IsolationLevel, firstId: number, transfersMax: number, onAck: (acked: number, id: number) => boolean): Promise<RoundResult> {
   const result: RoundResult = { acked: new Set(), audits: 0, aborted: 0 };
   let nextId = firstId;
   let stopped = false;
@@ -85,7 +85,7 @@ async function round(db: TxnKv, random: Random, isolation: IsolationLevel, first
       if (!done) result.aborted++;
       else {
         result.acked.add(id);
-        if (onAck(result.acked.size)) stopped = true;
+        if (onAck(result.acked.size, id)) stopped = true;
       }
     }
   };
@@ -173,5 +173,43 @@ describe(`bank (SEED=${SEED})`, () => {
     }
     await db.close();
     await engine.close();
+  });
+
+  it('every crash image taken at random moments of a run recovers a consistent bank', async () => {
+    const random = new Random(SEED + 1);
+    const dir = '/bank-images';
+    const engineOptions = { flushInWorker: false, memtableBytesMax: 8 * 1024, valueThreshold: 8, groupCommitDelayMs: 0.2 };
+    const vfs = new MemoryVfs();
+    const engine = await Engine.open(dir, { ...engineOptions, vfs });
+    const db = new TxnKv(engine as VersionedKv, { retryBackoffMsMax: 0 });
+    await seed(db);
+    const images: Array<{ vfs: MemoryVfs; acked: Set<number> }> = [];
+    const acked = new Set<number>();
+    let running = true;
+    const monkey = async (): Promise<void> => {
+      while (running) {
+        for (let i = random.int(40); i > 0 && running; i--) await new Promise((resolve) => setImmediate(resolve));
+        if (running) images.push({ vfs: vfs.crashImage(() => random.next()), acked: new Set(acked) });
+      }
+    };
+    const work = round(db, random, 'repeatable read', 1, 500, (_count, id) => {
+      acked.add(id);
+      return false;
+    });
+    const monkeyDone = monkey();
+    await work.finally(() => (running = false));
+    await monkeyDone;
+    await db.close();
+    await engine.close();
+    expect(images.length).toBeGreaterThan(5);
+    expect(images.some((image) => image.acked.size > 0)).toBe(true);
+    for (const image of images) {
+      const reopened = await Engine.open(dir, { ...engineOptions, vfs: image.vfs });
+      const recovered = new TxnKv(reopened as VersionedKv);
+      expect(await balanceSum(recovered, 'repeatable read')).toBe(TOTAL);
+      checkReplay(recovered, image.acked);
+      await recovered.close();
+      await reopened.close();
+    }
   });
 });

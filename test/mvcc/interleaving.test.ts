@@ -7,6 +7,8 @@
  *   init k=v …            committed before the schedule starts
  *   tN begin | commit | rollback
  *   tN get k | put k=v | delete k | scan [lo,hi) | count [lo,hi)
+ *   tN lock k             Transaction.lockKey (SELECT … FOR UPDATE): granted, or waiting for
+ *                         the holder (the schedule then locks again after the holder ends)
  *   read k                a fresh committed read after the schedule
  * Every step of tN is a statement (READ COMMITTED takes a new snapshot before it). Output lists
  * reads, commit results and errors ("40001"); a 40001 ends that transaction.
@@ -57,6 +59,7 @@ async function step(db: TxnKv, txns: Map<string, Transaction>, isolation: Isolat
     if (verb === 'get') return `${line}: ${fromUtf8(txn.get(utf8(arg)) ?? utf8('<absent>'))}`;
     if (verb === 'put') txn.put(utf8(arg.split('=')[0] as string), utf8(arg.split('=')[1] as string));
     else if (verb === 'delete') txn.delete(utf8(arg));
+    else if (verb === 'lock') return `${line}: ${txn.lockKey(utf8(arg)) === undefined ? 'granted' : 'waiting'}`;
     else if (verb === 'scan') return `${line}: ${[...txn.scan(rangeOf(arg))].map((e) => `${fromUtf8(e.key)}=${fromUtf8(e.value)}`).join(' ')}`;
     else if (verb === 'count') return `${line}: ${[...txn.scan(rangeOf(arg))].length}`;
     else throw new Error(`unknown step ${line}`);

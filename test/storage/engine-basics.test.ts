@@ -132,8 +132,12 @@ describe('engine lifecycle', () => {
     expect(text(snapshot.get(enc('empty')))).toBe('');
     expect(text(db.get(enc('empty')))).toBe('now full');
     expect(db.stats().openSnapshots).toBe(1);
+    expect(db.stats().safePointTs).toBeLessThanOrEqual(snapshot.readTs);
+    await db.flush();
+    expect(db.stats().safePointTs).toBe(snapshot.readTs);
     snapshot.release();
     expect(db.stats().openSnapshots).toBe(0);
+    expect(db.stats().safePointTs).toBe(db.stats().visibleTs);
     await db.close();
     expect(() => db.get(enc('empty'))).toThrow(EngineClosedError);
     await expect(db.put(enc('x'), enc('y'))).rejects.toBeInstanceOf(EngineClosedError);

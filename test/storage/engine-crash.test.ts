@@ -87,7 +87,7 @@ function decodeN(value: Uint8Array | undefined): number {
   return Number(Buffer.from(value).toString().split(':')[1]);
 }
 
-const ENGINE_OPTIONS = { valueThreshold: 64, memtableBytesMax: 4096, blockBytes: 256 };
+const ENGINE_OPTIONS = { valueThreshold: 64, memtableBytesMax: 8192, commitLogSegmentBytesMax: 4096, blockBytes: 256 };
 
 /**
  * Opens the engine on `mem` through a hooked Vfs (so crash images are captured during recovery

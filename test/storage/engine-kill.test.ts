@@ -82,6 +82,13 @@ describe('kill -9 loses no acknowledged write', () => {
             const got = db.get(Buffer.from(name));
             expect(got === undefined ? 'missing' : Buffer.from(got).toString(), `seed ${seed} round ${round} ${name}`).toBe(Buffer.from(killTestValue(name)).toString());
           }
+          const batchParts = new Map<string, number>();
+          for await (const { key } of db.scan()) {
+            const name = Buffer.from(key).toString();
+            const match = /^(.*)-b[012]$/.exec(name);
+            if (match !== null) batchParts.set(match[1] as string, (batchParts.get(match[1] as string) ?? 0) + 1);
+          }
+          for (const [batch, parts] of batchParts) expect(parts, `seed ${seed} round ${round}: batch ${batch} half-applied`).toBe(3);
         } finally {
           await db.close();
         }

@@ -22,7 +22,7 @@ interface OptionSet {
 
 const OPTION_SETS: OptionSet[] = [
   { name: 'all values in the vlog, tiny memtable, tiny blocks', options: { valueThreshold: 0, memtableBytesMax: 2048, blockBytes: 64, restartInterval: 2, flushInWorker: false } },
-  { name: 'threshold 64, small memtable, worker flush', options: { valueThreshold: 64, memtableBytesMax: 16 * 1024, blockBytes: 256 } },
+  { name: 'threshold 64, small memtable, small log segments, worker flush', options: { valueThreshold: 64, memtableBytesMax: 16 * 1024, blockBytes: 256, commitLogSegmentBytesMax: 4096 } },
   { name: 'values in the LSM, no bloom, restart every key', options: { valueThreshold: Infinity, memtableBytesMax: 4096, blockBytes: 128, restartInterval: 1, bloomBitsPerKey: 0, flushInWorker: false } },
   { name: 'defaults on disk, tiny vlog segments', options: { vlogSegmentBytesMax: 4096, valueThreshold: 64, memtableBytesMax: 8192, blockCacheBytes: 0 }, onDisk: true },
 ];
@@ -58,6 +58,45 @@ async function scanAll(iterable: AsyncIterable<{ key: Uint8Array; value: Uint8Ar
   return out;
 }
 
+/** One random write: put (roll < 28), delete, batch, or a burst of concurrent commits. */
+async function writeStep(db: Db, model: Map<string, Uint8Array>, random: () => number, roll: number, serialIn: number): Promise<number> {
+  let serial = serialIn;
+  if (roll < 28) {
+    const key = randomKey(random);
+    const value = randomValue(random, serial++);
+    await db.put(key, value);
+    model.set(hex(key), value);
+  } else if (roll < 36) {
+    const key = randomKey(random);
+    await db.delete(key);
+    model.delete(hex(key));
+  } else if (roll < 44) {
+    const ops = Array.from({ length: 1 + randomInt(random, 8) }, () =>
+      random() < 0.75 ? { type: 'put' as const, key: randomKey(random), value: randomValue(random, serial++) } : { type: 'del' as const, key: randomKey(random) },
+    );
+    await db.batch(ops);
+    for (const o of ops) {
+      if (o.type === 'put') model.set(hex(o.key), o.value);
+      else model.delete(hex(o.key));
+    }
+  } else {
+    const pending: Array<Promise<void>> = [];
+    for (let i = 0; i < 2 + randomInt(random, 10); i++) {
+      const key = randomKey(random);
+      if (random() < 0.8) {
+        const value = randomValue(random, serial++);
+        pending.push(db.put(key, value));
+        model.set(hex(key), value);
+      } else {
+        pending.push(db.delete(key));
+        model.delete(hex(key));
+      }
+    }
+    await Promise.all(pending);
+  }
+  return serial;
+}
+
 async function runSet(set: OptionSet, seed: number): Promise<void> {
   const random = prng(seed);
   const vfs = new MemoryVfs();
@@ -74,38 +113,8 @@ async function runSet(set: OptionSet, seed: number): Promise<void> {
     for (let op = 0; op < OPS_PER_SET; op++) {
       const roll = randomInt(random, 100);
       const where = `seed ${seed}, op ${op}`;
-      if (roll < 28) {
-        const key = randomKey(random);
-        const value = randomValue(random, serial++);
-        await db.put(key, value);
-        model.set(hex(key), value);
-      } else if (roll < 36) {
-        const key = randomKey(random);
-        await db.delete(key);
-        model.delete(hex(key));
-      } else if (roll < 44) {
-        const ops = Array.from({ length: 1 + randomInt(random, 8) }, () =>
-          random() < 0.75 ? { type: 'put' as const, key: randomKey(random), value: randomValue(random, serial++) } : { type: 'del' as const, key: randomKey(random) },
-        );
-        await db.batch(ops);
-        for (const o of ops) {
-          if (o.type === 'put') model.set(hex(o.key), o.value);
-          else model.delete(hex(o.key));
-        }
-      } else if (roll < 50) {
-        const pending: Array<Promise<void>> = [];
-        for (let i = 0; i < 2 + randomInt(random, 10); i++) {
-          const key = randomKey(random);
-          if (random() < 0.8) {
-            const value = randomValue(random, serial++);
-            pending.push(db.put(key, value));
-            model.set(hex(key), value);
-          } else {
-            pending.push(db.delete(key));
-            model.delete(hex(key));
-          }
-        }
-        await Promise.all(pending);
+      if (roll < 50) {
+        serial = await writeStep(db, model, random, roll, serial);
       } else if (roll < 70) {
         const key = randomKey(random);
         const got = db.get(key);

@@ -84,6 +84,15 @@ describe('extended query', () => {
     client.end();
   });
 
+  it('sends results on Flush without a Sync', async () => {
+    const client = await RawClient.ready(running.port);
+    client.send(Buffer.concat([serialize.parse({ text: 'SELECT 1', types: [] }), serialize.bind({}), serialize.execute({}), serialize.flush()]));
+    expect(names(await client.until('commandComplete'))).toEqual(['parseComplete', 'bindComplete', 'dataRow', 'commandComplete']);
+    client.send(serialize.sync());
+    expect((await client.until('readyForQuery'))[0]?.status).toBe('I');
+    client.end();
+  });
+
   it('answers NoData, EmptyQueryResponse and inferred parameter types', async () => {
     const client = await RawClient.ready(running.port);
     client.send(Buffer.concat([

@@ -11,6 +11,7 @@ import { OID } from '../types/oids.js';
 import type { SqlType, Value } from '../types/sql-type.js';
 import { trimTrailingSpaces } from '../types/text-compare.js';
 import type { ByteWriter } from './key-writer.js';
+import { decodeUtf8 } from './row-encoding.js';
 
 export const KIND = {
   none: 0, bool: 1, int2: 2, int4: 3, int8: 4, uint32: 5, float: 6, numeric: 7, text: 8, bpchar: 9,
@@ -203,6 +204,20 @@ function takeFixed(r: KeyReader, n: number): DataView {
   return scratch;
 }
 
+/** Fast path: an ascending body without escapes decodes straight from the key bytes. */
+function readEscapedText(r: KeyReader): string {
+  if (r.mask === 0) {
+    const end = r.bytes.indexOf(0, r.pos);
+    if (end >= 0 && r.bytes[end + 1] === 1) {
+      const text = decodeUtf8(r.bytes, r.pos, end);
+      r.pos = end + 2;
+      return text;
+    }
+  }
+  const raw = readEscaped(r);
+  return decodeUtf8(raw, 0, raw.length);
+}
+
 function readEscaped(r: KeyReader): Uint8Array {
   const out: number[] = [];
   for (;;) {
@@ -246,7 +261,7 @@ function readJson(r: KeyReader): JsonNode {
   const rank = take(r);
   switch (rank) {
     case 0: return null;
-    case 1: return textDecoder.decode(readEscaped(r));
+    case 1: return readEscapedText(r);
     case 2: return readNumeric(r);
     case 3: return take(r) === 1;
     case 4: {
@@ -317,7 +332,7 @@ export function readBody(r: KeyReader, type: SqlType): Value {
       return type.oid === OID.float4 ? Math.fround(v) : v;
     }
     case KIND.numeric: return readNumeric(r);
-    case KIND.text: case KIND.bpchar: return textDecoder.decode(readEscaped(r));
+    case KIND.text: case KIND.bpchar: return readEscapedText(r);
     case KIND.bytea: return readEscaped(r);
     case KIND.uuid: {
       const hex = Buffer.from(Array.from({ length: 16 }, () => take(r))).toString('hex');

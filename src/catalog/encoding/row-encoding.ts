@@ -52,6 +52,22 @@ function rowKind(type: SqlType): RK {
 }
 
 const textDecoder = new TextDecoder();
+/** Strings up to this many bytes are decoded by hand when ASCII (faster than TextDecoder). */
+const ASCII_FAST_BYTES_MAX = 64;
+
+/** UTF-8 bytes [start, end) as a string. */
+export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= ASCII_FAST_BYTES_MAX) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i] as number;
+      if (b >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return textDecoder.decode(bytes.subarray(start, end));
+}
 
 function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
@@ -286,6 +302,10 @@ class RowCursor {
   }
 
   text(): string {
-    return textDecoder.decode(this.slice(this.varint()));
+    const n = this.varint();
+    if (this.pos + n > this.bytes.length) throw corrupt(this.pos);
+    const start = this.pos;
+    this.pos += n;
+    return decodeUtf8(this.bytes, start, this.pos);
   }
 }

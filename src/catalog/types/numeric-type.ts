@@ -56,6 +56,8 @@ function numericSend(n: Numeric): Uint8Array {
   if (n.kind !== NUMERIC_FINITE) {
     const out = Buffer.alloc(8);
     out.writeUInt16BE(n.kind === NUMERIC_NAN ? SIGN_NAN : n.kind === NUMERIC_PINF ? SIGN_PINF : SIGN_NINF, 4);
+    // PostgreSQL 15 sends dscale 32 for ±Infinity (the stored header's bits), 0 for NaN.
+    if (n.kind !== NUMERIC_NAN) out.writeUInt16BE(0x20, 6);
     return out;
   }
   const negative = n.unscaled < 0n;

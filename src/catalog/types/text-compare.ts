@@ -1,7 +1,8 @@
 /**
  * Text order of PostgreSQL's "C" collation: UTF-8 byte order, which equals Unicode code point
  * order. JS compares UTF-16 code units, which differs only when a surrogate (a code point above
- * U+FFFF) meets a unit in U+E000..U+FFFF; compareText fixes that case without allocating.
+ * U+FFFF) meets a unit in U+E000..U+FFFF; compareText uses the native comparison unless both
+ * strings hold such units, and then fixes the order without allocating.
  */
 
 function fixup(unit: number): number {
@@ -10,8 +11,16 @@ function fixup(unit: number): number {
   return unit;
 }
 
+/** Any UTF-16 unit at or above U+D800: only then can unit order differ from code point order. */
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 export function compareText(a: string, b: string): number {
   if (a === b) return 0;
+  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : 1;
+  return compareTextSlow(a, b);
+}
+
+function compareTextSlow(a: string, b: string): number {
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -31,6 +31,7 @@ import {
 import type { AggCollector } from './agg-collector.js';
 import { bindSpecialFunction } from './special-functions.js';
 import { bindSqlValueFunction } from './sql-value-functions.js';
+import { isAggregateName } from '../functions/index.js';
 
 export interface ExprEnv {
   readonly ctx: BindContext;
@@ -283,7 +284,7 @@ function bindFuncCall(f: FuncCall, env: ExprEnv): BoundExpr {
 }
 
 function isAggregateCall(name: string, f: FuncCall): boolean {
-  return AGGREGATE_NAMES.has(name) || f.agg_star === true;
+  return isAggregateName(name) || f.agg_star === true;
 }
 
 export const AGGREGATE_NAMES: ReadonlySet<string> = new Set([

@@ -38,7 +38,7 @@ export function bindInsert(ctx: BindContext, s: InsertStmt): BoundDml {
   const target = bindDmlTarget(ctx, s.relation, 'insert into');
   const columns = targetColumns(target.table, s.cols);
   const overriding = s.override === 'OVERRIDING_SYSTEM_VALUE';
-  const source = bindSource(ctx, target, columns, s.selectStmt, overriding);
+  const source = bindSource(ctx, target, columns, s.cols !== undefined, s.selectStmt, overriding);
   const scope = tableScope(target.table, target.alias);
   const returning = bindReturning(ctx, s.returningClause?.exprs, scope);
   const onConflict = s.onConflictClause === undefined ? undefined : bindOnConflict(ctx, target, s.onConflictClause);
@@ -48,6 +48,15 @@ export function bindInsert(ctx: BindContext, s: InsertStmt): BoundDml {
 function targetColumns(table: TableDesc, cols: Node[] | undefined): ColumnDesc[] {
   const live = table.columns.filter((c) => !c.dropped);
   if (cols === undefined) return live;
+  return explicitColumns(table, live, cols);
+}
+
+/** Without a column list, a source narrower than the table fills its leading columns. */
+function leadingColumns(columns: ColumnDesc[], explicit: boolean, width: number): ColumnDesc[] {
+  return explicit || width >= columns.length ? columns : columns.slice(0, width);
+}
+
+function explicitColumns(table: TableDesc, live: ColumnDesc[], cols: Node[]): ColumnDesc[] {
   const out: ColumnDesc[] = [];
   for (const n of cols) {
     const rt = (n as { ResTarget: ResTarget }).ResTarget;
@@ -83,15 +92,23 @@ function fullRow(ctx: BindContext, table: TableDesc, columns: ColumnDesc[], give
   });
 }
 
-function bindSource(ctx: BindContext, target: DmlTarget, columns: ColumnDesc[], select: Node | undefined, overriding: boolean): InsertPlan['source'] {
+function bindSource(
+  ctx: BindContext,
+  target: DmlTarget,
+  allColumns: ColumnDesc[],
+  explicit: boolean,
+  select: Node | undefined,
+  overriding: boolean,
+): InsertPlan['source'] {
   const table = target.table;
-  if (select === undefined) return new ValuesScanPlan([fullRow(ctx, table, columns, [], overriding)], table.columns.length);
+  if (select === undefined) return new ValuesScanPlan([fullRow(ctx, table, [], [], overriding)], table.columns.length);
   const stmt = (select as { SelectStmt: SelectStmt }).SelectStmt;
   const plain = stmt.valuesLists !== undefined && stmt.sortClause === undefined && stmt.limitCount === undefined;
   if (plain) {
     const env = { ctx, scope: Scope.empty(), aggs: undefined, clause: 'VALUES' };
     const rows = (stmt.valuesLists ?? []).map((l) => {
       const items = (l as { List: { items?: Node[] } }).List.items ?? [];
+      const columns = leadingColumns(allColumns, explicit, items.length);
       checkArity(items.length, columns.length);
       const given = items.map((n) => ('SetToDefault' in n ? ('default' as const) : bindExpr(n, env)));
       return fullRow(ctx, table, columns, given, overriding);
@@ -99,6 +116,7 @@ function bindSource(ctx: BindContext, target: DmlTarget, columns: ColumnDesc[], 
     return new ValuesScanPlan(rows, table.columns.length);
   }
   const query = bindSelect(ctx, stmt);
+  const columns = leadingColumns(allColumns, explicit, query.columns.length);
   checkArity(query.columns.length, columns.length);
   const given: BoundExpr[] = query.columns.map((c, slot) => ({ kind: 'column', slot, type: c.type, typmod: c.typmod, name: c.name, tableOid: 0, attnum: 0 }));
   return new ProjectPlan(planPhysical(query.plan), fullRow(ctx, table, columns, given, overriding));

@@ -19,7 +19,7 @@ import { notSupported, withPosition } from './bind-errors.js';
 import { bindExpr, locationOf, type ExprEnv } from './bind-expr.js';
 import { AggCollector } from './agg-collector.js';
 import { bindFromClause } from './bind-from.js';
-import { coerce, coerceToBool, commonType, INT8, typeOfOid } from './resolve.js';
+import { coerce, coerceToBool, commonType, INT8, TEXT, typeOfOid } from './resolve.js';
 import type { LogicalPlan, OutputColumn, SortKey } from '../plan/logical-plan.js';
 import { figureColumnName } from './column-name.js';
 import { intOf, stringList } from './ast-util.js';
@@ -37,14 +37,15 @@ export function bindQuery(ctx: BindContext, node: Node): BoundQuery {
   return bindSelect(ctx, node.SelectStmt);
 }
 
-export function bindSelect(ctx: BindContext, s: SelectStmt): BoundQuery {
+/** keepUnknown: leave unknown-typed outputs for a set operation to resolve (PostgreSQL's rule). */
+export function bindSelect(ctx: BindContext, s: SelectStmt, keepUnknown = false): BoundQuery {
   if (s.withClause !== undefined) throw notSupported('WITH');
   if (s.intoClause !== undefined) throw notSupported('SELECT INTO');
   if (s.lockingClause !== undefined) throw notSupported('FOR UPDATE/SHARE');
   if (s.windowClause !== undefined) throw notSupported('WINDOW clause');
   if (s.op !== undefined && s.op !== 'SETOP_NONE') return bindSetOperation(ctx, s);
   if (s.valuesLists !== undefined) return finishQuery(ctx, s, bindValues(ctx, s.valuesLists));
-  return bindPlainSelect(ctx, s);
+  return bindPlainSelect(ctx, s, keepUnknown);
 }
 
 /** ORDER BY / LIMIT applied on top of a VALUES list or a set operation (output columns only). */
@@ -92,7 +93,7 @@ interface Target {
   readonly name: string;
 }
 
-function bindPlainSelect(ctx: BindContext, s: SelectStmt): BoundQuery {
+function bindPlainSelect(ctx: BindContext, s: SelectStmt, keepUnknown: boolean): BoundQuery {
   const from = bindFromClause(ctx, s.fromClause);
   let plan = from.plan;
   if (s.whereClause !== undefined) {
@@ -101,7 +102,7 @@ function bindPlainSelect(ctx: BindContext, s: SelectStmt): BoundQuery {
   }
   const aggs = new AggCollector();
   const env: ExprEnv = { ctx, scope: from.scope, aggs, clause: 'select list' };
-  let targets = bindTargets(s.targetList ?? [], env);
+  let targets = bindTargets(s.targetList ?? [], env, keepUnknown);
   const groupExprs = (s.groupClause ?? []).map((g) => bindGroupKey(g, env, targets));
   const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, { ...env, clause: 'HAVING' }), 'HAVING');
   const sort = bindSortClause(s.sortClause ?? [], env, targets);
@@ -182,7 +183,7 @@ function applyLimit(ctx: BindContext, s: SelectStmt, plan: LogicalPlan): Logical
   return { kind: 'limit', input: plan, limit: bindCount(s.limitCount), offset: bindCount(s.limitOffset), width: plan.width };
 }
 
-function bindTargets(list: readonly Node[], env: ExprEnv): Target[] {
+function bindTargets(list: readonly Node[], env: ExprEnv, keepUnknown: boolean): Target[] {
   const out: Target[] = [];
   for (const item of list) {
     const rt = (item as { ResTarget: ResTarget }).ResTarget;
@@ -192,7 +193,10 @@ function bindTargets(list: readonly Node[], env: ExprEnv): Target[] {
       continue;
     }
     if (rt.indirection !== undefined) throw notSupported('indirection in select list', rt.location);
-    out.push({ expr: bindExpr(val, env), name: rt.name ?? figureColumnName(val) });
+    const expr = bindExpr(val, env);
+    // An output column still of type unknown ('abc', NULL) becomes text, as in PostgreSQL.
+    const typed = expr.type.oid === 705 && !keepUnknown ? coerce(env.ctx, expr, TEXT(), -1, 'implicit') : expr;
+    out.push({ expr: typed, name: rt.name ?? figureColumnName(val) });
   }
   return out;
 }

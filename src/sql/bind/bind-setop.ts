@@ -14,8 +14,8 @@ const OPS = { SETOP_UNION: 'union', SETOP_INTERSECT: 'intersect', SETOP_EXCEPT: 
 
 export function bindSetOperation(ctx: BindContext, s: SelectStmt): BoundQuery {
   const op = OPS[s.op as keyof typeof OPS];
-  const left = bindSelect(ctx, s.larg as SelectStmt);
-  const right = bindSelect(ctx, s.rarg as SelectStmt);
+  const left = bindSelect(ctx, s.larg as SelectStmt, true);
+  const right = bindSelect(ctx, s.rarg as SelectStmt, true);
   const label = op.toUpperCase();
   if (left.columns.length !== right.columns.length) {
     throw new SqlError(SQLSTATE.syntaxError, `each ${label} query must have the same number of columns`);

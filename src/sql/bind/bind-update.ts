@@ -73,7 +73,7 @@ export function bindUpdate(ctx: BindContext, s: UpdateStmt): BoundDml {
       set[slot] = coerce(ctx, bindExpr(val, env), typeOfOid(col.typeOid), col.typmod, 'assignment', rt.location);
     }
   }
-  const returning = bindReturning(ctx, s.returningClause?.exprs, tableScope(table, target.alias));
+  const returning = bindReturning(ctx, s.returningClause?.exprs, source.scope);
   const dml = new UpdatePlan(target.writer, planPhysical(source.plan), set, returning?.exprs);
   return { dml, columns: returning?.columns };
 }
@@ -82,6 +82,6 @@ export function bindDelete(ctx: BindContext, s: DeleteStmt): BoundDml {
   if (s.withClause !== undefined) throw notSupported('WITH');
   const target = bindDmlTarget(ctx, s.relation, 'delete from');
   const source = targetSource(ctx, target, s.usingClause, s.whereClause);
-  const returning = bindReturning(ctx, s.returningClause?.exprs, tableScope(target.table, target.alias));
+  const returning = bindReturning(ctx, s.returningClause?.exprs, source.scope);
   return { dml: new DeletePlan(target.writer, planPhysical(source.plan), returning?.exprs), columns: returning?.columns };
 }

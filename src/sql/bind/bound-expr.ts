@@ -148,7 +148,7 @@ export function childrenOf(e: BoundExpr): readonly BoundExpr[] {
 export function exprKey(e: BoundExpr): string {
   switch (e.kind) {
     case 'const':
-      return `c:${e.type.oid}:${typeof e.value === 'bigint' ? `${e.value}n` : JSON.stringify(e.value)}`;
+      return `c:${e.type.oid}:${e.value === null ? 'null' : typeof e.value === 'string' ? JSON.stringify(e.value) : String(e.type.hashKey(e.value))}`;
     case 'param':
       return `p:${e.index}`;
     case 'column':

@@ -27,11 +27,8 @@ export function requireSchema(ctx: BindContext, name: string): SchemaDesc {
 export function lookupRelation(ctx: BindContext, q: QualifiedName): RelationDesc | undefined {
   if (q.schema !== undefined) {
     const schema = schemaByName(ctx, q.schema);
-    if (schema === undefined) {
-      if (q.schema === 'pg_catalog' || q.schema === 'information_schema') return undefined;
-      throw new SqlError(SQLSTATE.invalidSchemaName, `schema "${q.schema}" does not exist`);
-    }
-    return ctx.catalog.relation(schema.oid, q.name);
+    // A missing schema reads as a missing relation (42P01), as PostgreSQL reports it.
+    return schema === undefined ? undefined : ctx.catalog.relation(schema.oid, q.name);
   }
   for (const name of ctx.searchPath) {
     const schema = schemaByName(ctx, name);

@@ -228,7 +228,7 @@ export function commonType(ctx: BindContext, exprs: readonly BoundExpr[], contex
   void ctx;
   const known = exprs.filter((e) => !isUnknown(e));
   if (known.length === 0) return { type: TEXT(), typmod: -1 };
-  const type = functions.commonSuperType(known.map((e) => e.type), context, location);
+  const type = withLocation(location, () => functions.commonType(known.map((e) => e.type), context));
   const typmods = new Set(known.map(typmodOf));
   return { type, typmod: typmods.size === 1 && known.every((e) => e.type.oid === type.oid) ? typmodOf(known[0] as BoundExpr) : -1 };
 }

@@ -7,6 +7,8 @@ import type { Catalog } from '../../catalog/catalog.js';
 import type { CatalogWriter } from '../../catalog/catalog-store.js';
 import type { KvTxn } from '../../catalog/kv-txn.js';
 import type { BindContext } from '../bind/bind-context.js';
+import type { SequenceStore } from '../../catalog/sequence-store.js';
+import type { RowIdSource } from './validate-constraints.js';
 
 export interface DdlContext {
   readonly txn: KvTxn;
@@ -17,4 +19,8 @@ export interface DdlContext {
   notice(message: string): void;
   /** Whether the statement runs inside an explicit transaction block (CREATE DATABASE refuses). */
   readonly inBlock: boolean;
+  readonly rowIds: RowIdSource;
+  readonly sequences: SequenceStore;
+  /** The session's current database name (DROP DATABASE refuses it). */
+  readonly databaseName: string;
 }

@@ -145,7 +145,14 @@ export class TableBuilder {
       return;
     }
     const env = { ctx: this.ctx.bind, scope: Scope.empty(), aggs: undefined, clause: 'DEFAULT expressions' };
-    coerce(this.ctx.bind, bindExpr(raw, env), typeOfOid(col.typeOid), col.typmod, 'assignment');
+    try {
+      coerce(this.ctx.bind, bindExpr(raw, env), typeOfOid(col.typeOid), col.typmod, 'assignment');
+    } catch (error) {
+      if (error instanceof SqlError && error.code === SQLSTATE.undefinedColumn) {
+        throw new SqlError(SQLSTATE.featureNotSupported, 'cannot use column reference in DEFAULT expression');
+      }
+      throw error;
+    }
     this.replaceColumn({ ...col, default: { tree: raw, text: '' } });
   }
 

@@ -42,7 +42,7 @@ export class DeletePlan implements DmlPlan {
       const target = source.slice(0, width + 1);
       this.writer.delete(target, ctx);
       count++;
-      if (this.returningEvals !== undefined) rows.push(this.returningEvals.map((e) => e(target, ctx)));
+      if (this.returningEvals !== undefined) rows.push(this.returningEvals.map((e) => e(source, ctx)));
     }
     return { count, rows };
   }

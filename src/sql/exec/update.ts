@@ -52,7 +52,8 @@ export class UpdatePlan implements DmlPlan {
       w.update(source.slice(0, width + 1), updated, newKey, ctx);
       count++;
       if (this.returningEvals !== undefined) {
-        const written = [...updated, newKey];
+        // RETURNING sees the new target row and the FROM items' columns after it.
+        const written = [...updated, newKey, ...source.slice(width + 1)];
         rows.push(this.returningEvals.map((e) => e(written, ctx)));
       }
     }

@@ -118,7 +118,7 @@ function sqrtAt(v: Numeric, rscale: number): Numeric {
 function minMax(type: SqlType, sign: number): Impl {
   const cmp = type.compare;
   return agg((s, a) => {
-    if (s.n === 0 || sign * cmp(a, s.v) > 0) s.v = a;
+    if (s.n === 0 || sign * cmp(a, s.v) >= 0) s.v = a;
     s.n++;
   }, (s) => nullIfEmpty(s, s.v));
 }

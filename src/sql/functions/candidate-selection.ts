@@ -95,7 +95,7 @@ export function selectCandidate<C extends Candidate>(inputs: readonly SqlType[],
       if (found !== undefined) return { kind: 'found', candidate: found };
     }
   }
-  let cands = sized.filter((c) => c.args.every((a, i) => acceptsInput(inputs[i] as SqlType, a)));
+  let cands = sized.filter((c) => c.args.every((a, i) => acceptsInput(inputs[i] as SqlType, a)) && polymorphicConsistent(inputs, c.args));
   if (cands.length <= 1) return cands.length === 1 ? { kind: 'found', candidate: cands[0] as C } : { kind: 'none' };
   cands = keepBest(cands, (c) => c.args.filter((a, i) => a === (inputs[i] as SqlType).oid && a !== OID.unknown).length);
   if (cands.length === 1) return { kind: 'found', candidate: cands[0] as C };
@@ -112,11 +112,33 @@ export function selectCandidate<C extends Candidate>(inputs: readonly SqlType[],
     const known = inputs.filter((t) => t.oid !== OID.unknown);
     if (known.length > 0 && known.every((t) => t.oid === (known[0] as SqlType).oid)) {
       const common = known[0] as SqlType;
-      const fits = cands.filter((c) => c.args.every((a) => acceptsInput(common, a)));
+      const assumed = inputs.map((t) => (t.oid === OID.unknown ? common : t));
+      const fits = cands.filter((c) => c.args.every((a, i) => acceptsInput(assumed[i] as SqlType, a)) && polymorphicConsistent(assumed, c.args));
       if (fits.length === 1) return { kind: 'found', candidate: fits[0] as C };
     }
   }
   return { kind: 'ambiguous' };
+}
+
+/**
+ * check_generic_type_consistency: every anyelement/anynonarray input has one type, and every
+ * anyarray input is an array of it (unknown inputs are unconstrained).
+ */
+export function polymorphicConsistent(inputs: readonly SqlType[], params: readonly number[]): boolean {
+  let element: number | undefined;
+  const hasArrayParam = params.some((p) => ARRAY_LIKE.has(p));
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as number;
+    const input = inputs[i] as SqlType;
+    if (input.oid === OID.unknown || !isPolymorphic(p) || p === OID.any) continue;
+    const e = ARRAY_LIKE.has(p) ? input.element?.oid : input.oid;
+    if (e === undefined) return false;
+    // An array bound to anyelement would need an array-of-arrays type, which does not exist.
+    if (hasArrayParam && !ARRAY_LIKE.has(p) && input.element !== undefined) return false;
+    if (element !== undefined && element !== e && !(ANY_LIKE.has(p) && p === OID.anycompatible)) return false;
+    element = e;
+  }
+  return true;
 }
 
 /**

@@ -85,6 +85,8 @@ export function castValue(v: Value, source: SqlType, target: SqlType, typmod: nu
   if (v === null) return null;
   const impl = findCast(source, target, explicit ? 'e' : 'a');
   if (impl === undefined) throw cannotCast(source, target);
-  const converted = source.oid === OID.unknown ? target.fromText(v as string, typmod, ctx) : impl(v, ctx);
+  // As PostgreSQL's coerce_type: the input function runs without the typmod, which is then
+  // applied with the cast's own (explicit or assignment) semantics.
+  const converted = source.oid === OID.unknown ? target.fromText(v as string, -1, ctx) : impl(v, ctx);
   return applyTypmod(target, converted, typmod, explicit);
 }

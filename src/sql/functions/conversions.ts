@@ -187,7 +187,8 @@ for (const target of [OID.int2, OID.int4, OID.int8, OID.float4, OID.float8]) {
   const fromNumeric = CONVERSIONS.get(OID.numeric * 100000 + target) as CastImpl;
   CONVERSIONS.set(OID.jsonb * 100000 + target, (v, ctx) => fromNumeric(toNumeric(v), ctx));
 }
-for (const [a, b] of [[OID.text, OID.varchar], [OID.varchar, OID.text], [OID.text, OID.bpchar], [OID.varchar, OID.bpchar],
+for (const [a, b] of [[OID.regtype, OID.oid], [OID.oid, OID.regtype], [OID.regclass, OID.oid], [OID.oid, OID.regclass],
+  [OID.text, OID.varchar], [OID.varchar, OID.text], [OID.text, OID.bpchar], [OID.varchar, OID.bpchar],
   [OID.name, OID.text], [OID.name, OID.varchar], [OID.name, OID.bpchar], [OID.char, OID.text], [OID.char, OID.varchar],
   [OID.char, OID.bpchar]] as const) {
   CONVERSIONS.set(a * 100000 + b, (v) => v);

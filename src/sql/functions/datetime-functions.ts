@@ -99,6 +99,31 @@ function justifyDays(iv: Interval): Interval {
   return new Interval(months, days, iv.micros);
 }
 
+/** interval_justify_interval, step by step as timestamp.c. */
+function justifyInterval(iv: Interval): Interval {
+  const day = 86_400_000_000n;
+  let months = iv.months;
+  let days = iv.days + Number(iv.micros / day);
+  let micros = iv.micros % day;
+  months += Math.trunc(days / 30);
+  days -= Math.trunc(days / 30) * 30;
+  if (months > 0 && (days < 0 || (days === 0 && micros < 0n))) {
+    days += 30;
+    months--;
+  } else if (months < 0 && (days > 0 || (days === 0 && micros > 0n))) {
+    days -= 30;
+    months++;
+  }
+  if (days > 0 && micros < 0n) {
+    micros += day;
+    days--;
+  } else if (days < 0 && micros > 0n) {
+    micros -= day;
+    days++;
+  }
+  return new Interval(months, days, micros);
+}
+
 const now = (_a: readonly Value[], ctx: EvalContext): Value => currentTimestamp(ctx);
 
 export const DATETIME_FUNCTIONS: FunctionDef[] = [
@@ -131,7 +156,7 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
   fn('to_timestamp', [float8], timestamptz, ([s]) => toTimestampEpoch(s as number)),
   fn('justify_hours', [interval], interval, ([v]) => justifyHours(v as Interval)),
   fn('justify_days', [interval], interval, ([v]) => justifyDays(v as Interval)),
-  fn('justify_interval', [interval], interval, ([v]) => justifyDays(justifyHours(v as Interval))),
+  fn('justify_interval', [interval], interval, ([v]) => justifyInterval(v as Interval)),
   fn('isfinite', [date], bool, ([v]) => Number.isFinite(v as number)),
   fn('isfinite', [timestamp], bool, ([v]) => !isInfinite(v as bigint)),
   fn('isfinite', [timestamptz], bool, ([v]) => !isInfinite(v as bigint)),

@@ -15,6 +15,7 @@ const { int2, int4, int8, float4, float8, numeric } = OID;
 
 function overflowCheck(r: number, x: number): number {
   if (!Number.isFinite(r) && Number.isFinite(x)) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value out of range: overflow');
+  if (r === 0 && Number.isFinite(x)) throw new SqlError(SQLSTATE.numericValueOutOfRange, 'value out of range: underflow');
   return r;
 }
 

@@ -3,7 +3,7 @@
  * type oids (left 0 = prefix operator), result type oid and implementation. Polymorphic rows
  * (anyarray, anynonarray, anyelement) build their implementation from the resolved types.
  */
-import { Interval, Jsonb, Numeric, OID, compareText, typeByOid, type SqlType, type Value } from '../../catalog/types/index.js';
+import { Interval, Jsonb, Numeric, OID, TEXT, compareText, typeByOid, type SqlType, type Value } from '../../catalog/types/index.js';
 import { INT8_OPS, NUMERIC_OPS, floatOps, floatPower, smallIntOps } from './arithmetic.js';
 import {
   dateDiff, datePlusDays, datePlusInterval, datePlusTime, timeDiff, timePlusInterval, timestampDiff,
@@ -14,6 +14,7 @@ import { arrow, arrowText, concatJsonb, containsOp, jsonArrow, keyExists, nodeTe
 import { like, regexMatch } from './pattern-match.js';
 import { arrayConcat, arrayContains, arrayOverlaps } from './array-ops.js';
 import { intOutOfRange } from './conversions.js';
+import { castImplFor } from './casts.js';
 
 export interface OperatorDef {
   readonly name: string;
@@ -130,8 +131,15 @@ addComparisons(text, name, (a, b) => compareText(a as string, b as string));
 
 // Text.
 add('||', text, text, text, (a, b) => (a as string) + (b as string));
-add('||', text, anynonarray, text, (a, b) => (a as string) + String(b), (_l, r) => (a, b, ctx) => (a as string) + r.toText(b, ctx));
-add('||', anynonarray, text, text, (a, b) => String(a) + (b as string), (l) => (a, b, ctx) => (l as SqlType).toText(a, ctx) + (b as string));
+// textanycat / anytextcat: the non-text side goes through its cast to text (bool → 'true').
+add('||', text, anynonarray, text, (a, b) => (a as string) + String(b), (_l, r) => {
+  const toText = castImplFor(r, TEXT);
+  return (a, b, ctx) => (a as string) + (toText(b, ctx) as string);
+});
+add('||', anynonarray, text, text, (a, b) => String(a) + (b as string), (l) => {
+  const toText = castImplFor(l as SqlType, TEXT);
+  return (a, b, ctx) => (toText(a, ctx) as string) + (b as string);
+});
 add('||', bytea, bytea, bytea, (a, b) => Buffer.concat([a as Uint8Array, b as Uint8Array]));
 for (const t of [text, bpchar, name]) {
   add('~~', t, text, bool, (a, b) => like(a as string, b as string));

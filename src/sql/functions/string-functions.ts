@@ -124,6 +124,31 @@ const concatWsMake = (types: readonly SqlType[]): ScalarImpl => (args, ctx) => {
   return parts.join(args[0] as string);
 };
 
+/** similar_to_escape: SQL SIMILAR TO pattern → POSIX regex (anchored, % → .*, _ → .). */
+export function similarToRegex(pattern: string, escape = '\\'): string {
+  let out = '^(?:';
+  let inBracket = false;
+  const cs = chars(pattern);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as string;
+    if (escape !== '' && c === escape) {
+      const next = cs[++i];
+      if (next === undefined) throw new SqlError('2201B', 'invalid escape string');
+      out += /[a-zA-Z0-9]/.test(next) ? next : '\\' + next;
+    } else if (inBracket) {
+      out += c;
+      if (c === ']') inBracket = false;
+    } else if (c === '[') {
+      inBracket = true;
+      out += c;
+    } else if (c === '%') out += '.*';
+    else if (c === '_') out += '.';
+    else if (c === '.' || c === '^' || c === '$') out += '\\' + c;
+    else out += c;
+  }
+  return out + ')$';
+}
+
 function toHex(v: Value): string {
   return typeof v === 'bigint' ? BigInt.asUintN(64, v).toString(16) : ((v as number) >>> 0).toString(16);
 }
@@ -192,4 +217,7 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
   fn('quote_literal', [text], text, s1((s) => (s.includes('\\') ? 'E' : '') + "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "''") + "'")),
   fn('string_to_array', [text, text], 1009, ([a, b]) => (a === null ? null : (a as string) === '' ? [] : b === null ? chars(a as string) : (a as string).split(b as string)), { strict: false }),
   fn('name', [text], name, s1((s) => s)),
+  fn('similar_to_escape', [text], text, s1((s) => similarToRegex(s))),
+  fn('similar_to_escape', [text, text], text, ([a, b]) => similarToRegex(a as string, b as string)),
+  fn('similar_escape', [text, text], text, ([a, b]) => similarToRegex(a as string, (b as string | null) ?? '\\'), { strict: false }),
 ];

@@ -94,11 +94,11 @@ export class SqlPortal implements Portal {
         return this.finish(plan.columns === undefined ? { kind: 'command', tag } : { kind: 'rows', rows: this.format(result.rows), suspended: false, tag });
       }
       case 'explain':
-        return this.finish({ kind: 'rows', rows: plan.lines.map((l) => [l]), suspended: false, tag: `EXPLAIN` });
+        return this.finish({ kind: 'rows', rows: this.format(plan.lines.map((l) => [l])), suspended: false, tag: `EXPLAIN` });
       case 'utility': {
         const result = await runUtility(session, plan.ast, txn);
         if (result.rows === undefined) return this.finish({ kind: 'command', tag: result.tag });
-        return this.finish({ kind: 'rows', rows: result.rows.map((r) => r.map((v) => v)), suspended: false, tag: result.tag });
+        return this.finish({ kind: 'rows', rows: this.format(result.rows), suspended: false, tag: result.tag });
       }
     }
   }

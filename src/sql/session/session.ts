@@ -29,7 +29,7 @@ import { effectiveSearchPath } from '../bind/names.js';
 import { planStatement } from '../statement/plan-statement.js';
 import type { StatementPlan } from '../statement/statement-plan.js';
 import type { ExecContext, SequenceAccess } from '../exec/exec-context.js';
-import { Settings } from './settings.js';
+import { Settings, settingMs } from './settings.js';
 import { TxnBlock, inFailedTransaction } from './txn-block.js';
 import { SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
@@ -195,7 +195,7 @@ export class Session implements SqlSession {
   /** Starts a statement: checks the failed state, opens the transaction, arms the timeout. */
   startStatement(p: SqlPrepared): Transaction {
     this.cancelRequested = false;
-    const timeoutMs = Number(this.settings.get('statement_timeout'));
+    const timeoutMs = settingMs(this.settings.get('statement_timeout'));
     this.statementDeadlineMs = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
     if (this.block.mode === 'failed') throw inFailedTransaction();
     const txn = this.block.ensure();

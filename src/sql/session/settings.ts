@@ -60,6 +60,27 @@ function clientEncoding(value: string): string {
   throw new SqlError(SQLSTATE.invalidParameterValue, `invalid value for parameter "client_encoding": "${value}"`);
 }
 
+/** Milliseconds as PostgreSQL shows them: 0, 1500ms, 5s, 2min, 3h, 1d. */
+function formatMs(ms: number): string {
+  if (ms === 0) return '0';
+  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+  for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+function msSetting(name: string): (value: string) => string {
+  const parse = intSetting(name);
+  return (value) => formatMs(Number(parse(value.replace(/(\d+)\s*(d|h)$/, (_m, n: string, u: string) => String(Number(n) * (u === 'd' ? 86_400_000 : 3_600_000))))));
+}
+
+/** Reads a duration setting's value back in milliseconds. */
+export function settingMs(value: string): number {
+  const m = /^(\d+)(ms|s|min|h|d)?$/.exec(value);
+  if (m === null) return 0;
+  const unit = m[2] === 's' ? 1000 : m[2] === 'min' ? 60_000 : m[2] === 'h' ? 3_600_000 : m[2] === 'd' ? 86_400_000 : 1;
+  return Number(m[1]) * unit;
+}
+
 function intSetting(name: string): (value: string) => string {
   return (value) => {
     const n = Number.parseInt(value, 10);
@@ -89,9 +110,9 @@ const DEFS: readonly SettingDef[] = [
   { name: 'session_authorization', initial: '', reported: true, readOnly: true },
   { name: 'default_transaction_read_only', initial: 'off', reported: true, readOnly: false, normalize: bool('default_transaction_read_only') },
   { name: 'in_hot_standby', initial: 'off', reported: true, readOnly: true },
-  { name: 'statement_timeout', initial: '0', reported: false, readOnly: false, normalize: intSetting('statement_timeout') },
-  { name: 'lock_timeout', initial: '0', reported: false, readOnly: false, normalize: intSetting('lock_timeout') },
-  { name: 'idle_in_transaction_session_timeout', initial: '0', reported: false, readOnly: false, normalize: intSetting('idle_in_transaction_session_timeout') },
+  { name: 'statement_timeout', initial: '0', reported: false, readOnly: false, normalize: msSetting('statement_timeout') },
+  { name: 'lock_timeout', initial: '0', reported: false, readOnly: false, normalize: msSetting('lock_timeout') },
+  { name: 'idle_in_transaction_session_timeout', initial: '0', reported: false, readOnly: false, normalize: msSetting('idle_in_transaction_session_timeout') },
   { name: 'extra_float_digits', initial: '1', reported: false, readOnly: false, normalize: intSetting('extra_float_digits') },
   { name: 'transaction_isolation', initial: 'read committed', reported: false, readOnly: false, normalize: isolation },
   { name: 'default_transaction_isolation', initial: 'read committed', reported: false, readOnly: false, normalize: isolation },

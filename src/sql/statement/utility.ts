@@ -48,6 +48,12 @@ function ddlContext(session: Session, txn: Transaction): DdlContext {
     userOid: role?.oid ?? 10,
     notice: (message) => session.notice(message),
     inBlock: session.block.mode === 'block',
+    rowIds: {
+      nextRowId: () => session.host.nextRowId(),
+      execContext: (ddl) => session.execContext(txn, ddl.catalog, []),
+    },
+    sequences: session.host.sequences,
+    databaseName: session.database,
   };
 }
 

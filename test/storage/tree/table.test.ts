@@ -90,4 +90,30 @@ describe('TableBuilder / TableReader', () => {
     expect(() => new TableBuilder({ blockBytes: 1, restartInterval: 16, bloomBitsPerKey: 10 })).toThrow(/blockBytes/);
     expect(() => new TableBuilder({ blockBytes: 4096, restartInterval: 0, bloomBitsPerKey: 10 })).toThrow(/restartInterval/);
   });
+
+  it('lays out blocks and footer as docs/format.md says (format version 1)', () => {
+    const entries: ModelEntry[] = [];
+    for (let i = 0; i < 3; i++) {
+      const userKey = Buffer.from(`k${i}`);
+      entries.push({ userKey, ts: 10 + i, kind: KIND_VALUE, value: Buffer.from('v'), ikey: encodeInternalKey(userKey, 10 + i, KIND_VALUE) });
+    }
+    const { bytes } = buildTable(entries, { blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10 });
+    const file = Buffer.from(bytes);
+    const footer = file.subarray(file.length - 48);
+    expect(footer.toString('latin1', 44, 48)).toBe('STBL');
+    expect(footer.readUInt32LE(36)).toBe(1);
+    const handle = (at: number): [number, number] => [footer.readUInt32LE(at) + footer.readUInt32LE(at + 4) * 2 ** 32, footer.readUInt32LE(at + 8)];
+    const [indexOffset, indexSize] = handle(0);
+    const [filterOffset, filterSize] = handle(12);
+    const [metaOffset, metaSize] = handle(24);
+    // One data block at 0, then index, filter, meta, footer: each block followed by its 5-byte trailer.
+    expect(filterOffset).toBe(indexOffset + indexSize + 5);
+    expect(metaOffset).toBe(filterOffset + filterSize + 5);
+    expect(metaOffset + metaSize + 5).toBe(file.length - 48);
+    expect(filterSize).toBe(64 + 1); // one 64-byte line and k
+    expect(file[filterOffset + filterSize - 1]).toBe(7); // k for 10 bits per key
+    expect(file[indexOffset - 5]).toBe(0); // data block type: uncompressed
+    // Meta: entries 3, 1 data block, minTs 10, maxTs 12, then the two keys.
+    expect([...file.subarray(metaOffset, metaOffset + 5)]).toEqual([3, 1, 10, 12, 10]);
+  });
 });
