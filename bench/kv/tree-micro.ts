@@ -116,4 +116,15 @@ for (const [label, cache] of [
     return n;
   });
   rate('version scan over memtable + table (2 copies)', count, ms, 'keys/s');
+  for (const reverse of [false, true]) {
+    [count, ms] = time(() => {
+      const it = new VersionIterator(new MergingIterator([scanTable.iterator()]), N);
+      let n = 0;
+      if (reverse) for (it.seekToLast(); it.valid(); it.prev()) n++;
+      else for (it.seekToFirst(); it.valid(); it.next()) n++;
+      it.close();
+      return n;
+    });
+    rate(`version scan over one table, ${reverse ? 'reverse' : 'forward'}`, count, ms, 'keys/s');
+  }
 }

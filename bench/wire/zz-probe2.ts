@@ -12,7 +12,7 @@ const values = Array.from({ length: 3000 }, (_, i) => `(${i})`).join(',');
 await c.query(`INSERT INTO big VALUES ${values}`);
 let t = performance.now();
 const p = c.query('SELECT count(*) FROM big a, big b, big c');
-setTimeout(() => { (new pg.Client({ host: '127.0.0.1', port }) as any).cancel(c, (c as any).activeQuery); }, 500);
+setTimeout(() => { console.log('cancelling'); (new pg.Client({ host: '127.0.0.1', port }) as any).cancel(c, (c as any).activeQuery); }, 500);
 try { console.log((await p).rows); } catch (e) { console.log('ERR', (e as any).code, (e as Error).message); }
 console.log('ms', performance.now() - t);
 await c.end(); await server.close(); await db.close();

@@ -16,7 +16,7 @@ import { seedFrom } from './random.js';
 
 const SEED = seedFrom(20261121);
 
-async function history(isolation: IsolationLevel, seed: number, options: TxnKvOptions = {}, onEngine = false): Promise<TxnRecord[]> {
+async function history(isolation: IsolationLevel, seed: number, options: TxnKvOptions = {}, onEngine = false, useLocks = false): Promise<TxnRecord[]> {
   const engine = onEngine ? await Engine.open('/elle', { vfs: new MemoryVfs(), flushInWorker: false, memtableBytesMax: 8192 }) : undefined;
   const kv: VersionedKv = engine ?? new MemoryVersionedKv({ applyMode: seed % 2 === 0 ? 'deferred' : 'sync' });
   const db = new TxnKv(kv, options);
@@ -28,6 +28,7 @@ async function history(isolation: IsolationLevel, seed: number, options: TxnKvOp
     keys: 6,
     opsMax: 4,
     abortProbability: 0.05,
+    useLocks,
   });
   await db.close();
   await engine?.close();
@@ -65,6 +66,15 @@ describe(`list-append anomaly checker (SEED=${SEED})`, () => {
       const model = isolation === 'read committed' ? 'read committed' : isolation === 'serializable' ? 'serializable' : 'snapshot isolation';
       const found = checkListAppend(await history(isolation, SEED, {}, true));
       expect(violations(found, model), `seed ${SEED}`).toEqual({});
+    });
+  }
+
+  for (const isolation of ['read committed', 'repeatable read', 'serializable'] as const) {
+    it(`with key locks (SQL's row-lock protocol): ${isolation} shows no forbidden anomaly`, async () => {
+      const model = isolation === 'read committed' ? 'read committed' : isolation === 'serializable' ? 'serializable' : 'snapshot isolation';
+      const records = await history(isolation, SEED + 7, {}, false, true);
+      expect(violations(checkListAppend(records), model), `seed ${SEED + 7}`).toEqual({});
+      expect(records.filter((r) => r.status === 'ok').length).toBeGreaterThan(100);
     });
   }
 

@@ -11,7 +11,7 @@ import { OID } from '../types/oids.js';
 import type { SqlType, Value } from '../types/sql-type.js';
 import { trimTrailingSpaces } from '../types/text-compare.js';
 import type { ByteWriter } from './key-writer.js';
-import { decodeUtf8 } from './row-encoding.js';
+import { decodeUtf8 } from './utf8-decode.js';
 
 export const KIND = {
   none: 0, bool: 1, int2: 2, int4: 3, int8: 4, uint32: 5, float: 6, numeric: 7, text: 8, bpchar: 9,

@@ -24,6 +24,7 @@ import { OID } from '../types/oids.js';
 import { DEFAULT_TYPE_CONTEXT, type SqlType, type Value } from '../types/sql-type.js';
 import { Jsonb, jsonNodeToText, parseJson } from '../types/jsonb.js';
 import { ByteWriter } from './key-writer.js';
+import { decodeUtf8 } from './utf8-decode.js';
 
 const ROW_FORMAT_VERSION = 1;
 const INT32_MAX = 2147483647;
@@ -49,24 +50,6 @@ function rowKind(type: SqlType): RK {
     case OID.jsonb: return RK.Jsonb;
     default: return RK.Other;
   }
-}
-
-const textDecoder = new TextDecoder();
-/** Strings up to this many bytes are decoded by hand when ASCII (faster than TextDecoder). */
-const ASCII_FAST_BYTES_MAX = 64;
-
-/** UTF-8 bytes [start, end) as a string. */
-export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= ASCII_FAST_BYTES_MAX) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const b = bytes[i] as number;
-      if (b >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
-      s += String.fromCharCode(b);
-    }
-    return s;
-  }
-  return textDecoder.decode(bytes.subarray(start, end));
 }
 
 function zigzag(n: number): number {

@@ -3,7 +3,9 @@
  * best constrained by the predicate's conjuncts (equalities and IN lists first, then one range),
  * preferring the primary index on ties. Without a usable conjunct it is a sequential scan.
  *
- * - The full predicate always stays as a Filter above the chosen scan (see index-scan.ts).
+ * - Equality and IN conjuncts the index matches are enforced exactly by the key ranges (equal
+ *   values encode to equal bytes) and are consumed; every other conjunct, range conditions
+ *   included (their ranges may admit NULLs), stays in a Filter above the scan.
  */
 import type { IndexDesc, TableDesc } from '../../catalog/descriptors.js';
 import type { BoundExpr } from '../bind/bound-expr.js';
@@ -16,17 +18,24 @@ interface Candidate {
   readonly index: IndexDesc;
   readonly predicate: IndexPredicate;
   readonly score: number;
+  readonly consumed: readonly BoundExpr[];
 }
 
-export function chooseScan(table: TableDesc, alias: string, conjuncts: readonly BoundExpr[]): PhysicalPlan {
+export interface ChosenScan {
+  readonly plan: PhysicalPlan;
+  /** Conjuncts the scan enforces exactly (no filter needed for them). */
+  readonly consumed: readonly BoundExpr[];
+}
+
+export function chooseScan(table: TableDesc, alias: string, conjuncts: readonly BoundExpr[]): ChosenScan {
   const indexes = table.hiddenRowId ? table.indexes : [table.primary, ...table.indexes];
   let best: Candidate | undefined;
   for (const index of indexes) {
     const c = matchIndex(table, index, conjuncts);
     if (c !== undefined && (best === undefined || c.score > best.score)) best = c;
   }
-  if (best === undefined) return new SeqScanPlan(table, alias);
-  return new IndexScanPlan(table, alias, best.index, best.predicate);
+  if (best === undefined) return { plan: new SeqScanPlan(table, alias), consumed: [] };
+  return { plan: new IndexScanPlan(table, alias, best.index, best.predicate), consumed: best.consumed };
 }
 
 function slotOfAttnum(table: TableDesc, attnum: number): number {
@@ -36,6 +45,7 @@ function slotOfAttnum(table: TableDesc, attnum: number): number {
 function matchIndex(table: TableDesc, index: IndexDesc, conjuncts: readonly BoundExpr[]): Candidate | undefined {
   const equal: BoundExpr[][] = [];
   const conditions: BoundExpr[] = [];
+  const consumed: BoundExpr[] = [];
   let lower: RangeBound | undefined;
   let upper: RangeBound | undefined;
   for (const col of index.columns) {
@@ -44,6 +54,7 @@ function matchIndex(table: TableDesc, index: IndexDesc, conjuncts: readonly Boun
     if (eq !== undefined) {
       equal.push(eq.values);
       conditions.push(eq.source);
+      consumed.push(eq.source);
       continue;
     }
     for (const c of conjuncts) {
@@ -62,7 +73,7 @@ function matchIndex(table: TableDesc, index: IndexDesc, conjuncts: readonly Boun
   const unique = index.primary || index.unique;
   // Score: a full unique match beats everything; then more equal columns; a range counts half.
   const score = (full && unique ? 1000 : 0) + equal.length * 10 + (lower !== undefined ? 3 : 0) + (upper !== undefined ? 3 : 0) + (index.primary ? 1 : 0);
-  return { index, predicate: { equal, lower, upper, conditions }, score };
+  return { index, predicate: { equal, lower, upper, conditions }, score, consumed };
 }
 
 function findEquality(conjuncts: readonly BoundExpr[], slot: number): { values: BoundExpr[]; source: BoundExpr } | undefined {

@@ -28,6 +28,11 @@ function walk(plan: PhysicalPlan, depth: number, top: boolean, lines: string[]):
     for (const c of inner.children) walk(c, depth + 1, false, lines);
     return;
   }
+  // Projections are part of their input's target list in PostgreSQL's plans, not nodes.
+  if (node.label === 'Result' && node.children.length === 1) {
+    walk(node.children[0] as PhysicalPlan, depth, top, lines);
+    return;
+  }
   emit(node.label, node.details, depth, top, lines);
   const hash = node.label.startsWith('Hash Join');
   node.children.forEach((c, i) => {

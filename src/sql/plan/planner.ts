@@ -61,7 +61,9 @@ function columnTypes(plan: LogicalPlan): BoundExpr['type'][] {
 function planFilter(input: LogicalPlan, conjuncts: BoundExpr[]): PhysicalPlan {
   if (conjuncts.length === 0) return planPhysical(input);
   if (input.kind === 'scan') {
-    return new FilterPlan(chooseScan(input.table, input.alias, conjuncts), joinConjuncts(conjuncts) as BoundExpr);
+    const chosen = chooseScan(input.table, input.alias, conjuncts);
+    const residual = joinConjuncts(conjuncts.filter((c) => !chosen.consumed.includes(c)));
+    return residual === undefined ? chosen.plan : new FilterPlan(chosen.plan, residual);
   }
   if (input.kind === 'filter') return planFilter(input.input, [...splitConjuncts(input.predicate), ...conjuncts]);
   if (input.kind === 'join' && (input.type === 'inner' || input.type === 'cross')) return planJoin(input, conjuncts);

@@ -6,7 +6,7 @@
  * A final quiescent read of every key closes the history.
  */
 import type { Transaction, TxnKv, IsolationLevel } from '../../../src/mvcc/index.js';
-import { isSerializationFailure } from '../../../src/mvcc/index.js';
+import { isRetryable } from '../../../src/mvcc/index.js';
 import { fromUtf8, utf8 } from '../../../src/util/index.js';
 import type { Op, TxnRecord } from './history.js';
 import { Random } from '../random.js';
@@ -19,6 +19,8 @@ export interface WorkloadOptions {
   readonly keys: number;
   readonly opsMax: number;
   readonly abortProbability: number;
+  /** Claim each key with lockKey() before appending; wait and re-run the append when held. */
+  readonly useLocks?: boolean;
 }
 
 export function keyOf(key: number): Uint8Array {
@@ -76,6 +78,7 @@ async function runOne(
       if (random.int(2) === 0) {
         ops.push({ f: 'r', key, value: readList(txn, key) });
       } else {
+        if (options.useLocks === true) await lockForAppend(txn, key);
         const value = element();
         const list = readList(txn, key);
         list.push(value);
@@ -92,7 +95,17 @@ async function runOne(
     return 'ok';
   } catch (error) {
     txn.rollback();
-    if (isSerializationFailure(error)) return 'fail';
+    if (isRetryable(error)) return 'fail';
     throw error;
+  }
+}
+
+/** The statement-level protocol of a SQL layer: wait for the holder, then re-run on a new snapshot. */
+async function lockForAppend(txn: Transaction, key: number): Promise<void> {
+  for (;;) {
+    const wait = txn.lockKey(keyOf(key));
+    if (wait === undefined) return;
+    await wait;
+    txn.newStatement();
   }
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * `stratadb` — starts the server. Defaults: data directory ./data, listening on 127.0.0.1:5432.
+ * SIGINT / SIGTERM close it cleanly (stop accepting, end sessions, close the engine).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from './server.js';
+import { createLogger, type LogLevel } from './util/logger.js';
+
+const HELP = `Usage: stratadb [options]
+
+Starts the stratadb server (PostgreSQL wire protocol).
+
+Options:
+  --data DIR             data directory (default ./data; created if missing)
+  --host HOST            address to listen on (default 127.0.0.1)
+  --port N               port to listen on (default 5432; 0 picks a free port)
+  --password PW          password of the superuser "postgres"; turns on SCRAM-SHA-256
+                         authentication (required to listen on a non-loopback address)
+  --auth METHOD          trust | password | md5 | scram-sha-256
+  --max-connections N    connections accepted at once (default 100; past it: 53300)
+  --tls-cert FILE        PEM certificate: accept SSL connections (with --tls-key)
+  --tls-key FILE         PEM private key
+  --sync MODE            full (default: every acknowledged commit is fsynced) | relaxed
+                         (fsync every few ms: a crash can lose the last few ms of commits)
+  --log-level LEVEL      fatal | error | warn | info (default) | debug | trace | silent
+  -h, --help             show this help
+`;
+
+const AUTH_METHODS = ['trust', 'password', 'md5', 'scram-sha-256'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function fail(message: string): never {
+  process.stderr.write(`stratadb: ${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) fail(`--${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
+        password: { type: 'string' }, auth: { type: 'string' }, 'max-connections': { type: 'string' },
+        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, sync: { type: 'string' },
+        'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const args = parsed.values;
+  if (args.help === true) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const logger = createLogger({ level: oneOf('log-level', args['log-level'], LOG_LEVELS) ?? 'info' });
+  const dataDir = resolve(args.data ?? './data');
+  mkdirSync(dataDir, { recursive: true });
+  const sync = oneOf('sync', args.sync, ['full', 'relaxed'] as const);
+  const maxConnections = integer('max-connections', args['max-connections'], 1, 100_000);
+  const authMethod = oneOf('auth', args.auth, AUTH_METHODS);
+  const server = await startServer({
+    dataDir,
+    host: args.host ?? '127.0.0.1',
+    port: integer('port', args.port, 0, 65535) ?? 5432,
+    logger,
+    ...(args.password === undefined ? {} : { password: args.password }),
+    ...(authMethod === undefined ? {} : { authMethod }),
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(args['tls-cert'] === undefined ? {} : { tlsCertPath: args['tls-cert'] }),
+    ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
+    ...(sync === undefined ? {} : { engine: { sync } }),
+  });
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`stratadb: ${(error as Error).message ?? String(error)}\n`);
+  process.exit(1);
+});
