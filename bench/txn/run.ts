@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { TxnKv, isSerializationFailure } from '../../src/mvcc/index.js';
-import type { VersionedKv } from '../../src/mvcc/index.js';
+import { TxnKv, isRetryable } from '../../src/mvcc/index.js';
+import type { IsolationLevel, VersionedKv } from '../../src/mvcc/index.js';
 import { Engine, NodeVfs } from '../../src/storage/index.js';
 import { CountingVfs } from './counting-vfs.js';
 
@@ -22,6 +22,7 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const KEYS = Number(process.env['BENCH_KEYS'] ?? 10_000);
 
 interface Point {
+  readonly mode: string;
   readonly clients: number;
   readonly keys: number;
   readonly windowMs: number;
@@ -37,7 +38,39 @@ interface Point {
 const keyOf = (i: number): Uint8Array => Buffer.from(`counter/${String(i).padStart(6, '0')}`);
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
-async function measure(clients: number, keys: number, windowMs: number): Promise<Point> {
+interface Workload {
+  readonly clients: number;
+  readonly keys: number;
+  readonly windowMs: number;
+  readonly isolation: IsolationLevel;
+  /** The SQL layer's row-lock protocol: lockKey(), wait for the holder, re-run the statement. */
+  readonly locks: boolean;
+}
+
+/** One read-modify-write transaction attempt; resolves with the commit latency. */
+async function attempt(db: TxnKv, workload: Workload): Promise<number> {
+  const txn = db.begin({ isolation: workload.isolation });
+  const key = keyOf(Math.floor(Math.random() * workload.keys));
+  try {
+    for (;;) {
+      const wait = workload.locks ? txn.lockKey(key) : undefined;
+      if (wait === undefined) break;
+      await wait;
+      txn.newStatement();
+    }
+    const value = Number(Buffer.from(txn.get(key) as Uint8Array).toString());
+    txn.put(key, Buffer.from(String(value + 1))); // may fail at once (40001) if already known
+    const commitStartUs = nowUs();
+    await txn.commit();
+    return Math.max(1, nowUs() - commitStartUs);
+  } catch (error) {
+    txn.rollback();
+    throw error;
+  }
+}
+
+async function measure(workload: Workload): Promise<Point> {
+  const { clients, keys, windowMs } = workload;
   const dir = mkdtempSync(join(tmpdir(), 'strata-txn-bench-'));
   const vfs = new CountingVfs(new NodeVfs());
   const engine = await Engine.open(dir, { vfs, groupCommitDelayMs: windowMs });
@@ -56,18 +89,11 @@ async function measure(clients: number, keys: number, windowMs: number): Promise
     while (nowUs() < endUs) {
       const txnStartUs = nowUs();
       for (;;) {
-        const txn = db.begin({ isolation: 'repeatable read' });
-        const key = keyOf(Math.floor(Math.random() * keys));
         try {
-          const value = Number(Buffer.from(txn.get(key) as Uint8Array).toString());
-          txn.put(key, Buffer.from(String(value + 1))); // may fail at once (40001) if already known
-          const commitStartUs = nowUs();
-          await txn.commit();
-          commitHist.recordValue(Math.max(1, nowUs() - commitStartUs));
+          commitHist.recordValue(await attempt(db, workload));
           break;
         } catch (error) {
-          txn.rollback();
-          if (!isSerializationFailure(error)) throw error;
+          if (!isRetryable(error)) throw error;
           aborts++;
         }
       }
@@ -85,6 +111,7 @@ async function measure(clients: number, keys: number, windowMs: number): Promise
     clients,
     keys,
     windowMs,
+    mode: `${workload.isolation}${workload.locks ? ' +locks' : ''}`,
     commitsPerSecond: Math.round(commits / elapsedS),
     txnUsP50: txnHist.getValueAtPercentile(50),
     txnUsP99: txnHist.getValueAtPercentile(99),
@@ -96,10 +123,11 @@ async function measure(clients: number, keys: number, windowMs: number): Promise
 }
 
 function print(points: readonly Point[]): void {
-  console.log('clients  keys  window_ms  commits/s  txn_p50_us  txn_p99_us  commit_p50_us  commit_p99_us  abort_rate  fsyncs/commit');
+  console.log('mode                     clients  keys  window_ms  commits/s  txn_p50_us  txn_p99_us  commit_p50_us  commit_p99_us  abort_rate  fsyncs/commit');
   for (const p of points) {
     console.log(
       [
+        p.mode.padEnd(24),
         String(p.clients).padStart(7),
         String(p.keys).padStart(5),
         String(p.windowMs).padStart(9),
@@ -116,14 +144,17 @@ function print(points: readonly Point[]): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`RMW transactions, ${SECONDS}s per point, REPEATABLE READ, node ${process.version}`);
-  const clientsPoints: Point[] = [];
-  for (const clients of [1, 8, 64]) clientsPoints.push(await measure(clients, KEYS, 0));
-  clientsPoints.push(await measure(64, 64, 0)); // hot keys: aborts and retries
-  print(clientsPoints);
+  console.log(`RMW transactions, ${SECONDS}s per point, node ${process.version}`);
+  const rr = (clients: number, keys: number, windowMs: number): Workload => ({ clients, keys, windowMs, isolation: 'repeatable read', locks: false });
+  const points: Point[] = [];
+  for (const clients of [1, 8, 64]) points.push(await measure(rr(clients, KEYS, 0)));
+  points.push(await measure({ ...rr(64, KEYS, 0), isolation: 'serializable' }));
+  points.push(await measure(rr(64, 64, 0))); // hot keys: aborts and retries
+  points.push(await measure({ ...rr(64, 64, 0), isolation: 'read committed', locks: true })); // hot keys, waits instead
+  print(points);
   console.log('\ncommit latency against the group-commit window (64 clients)');
   const windowPoints: Point[] = [];
-  for (const windowMs of [0, 0.5, 1, 2]) windowPoints.push(await measure(64, KEYS, windowMs));
+  for (const windowMs of [0, 0.5, 1, 2]) windowPoints.push(await measure(rr(64, KEYS, windowMs)));
   print(windowPoints);
 }
 

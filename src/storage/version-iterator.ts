@@ -12,6 +12,7 @@
  * - A run of versions longer than SKIP_STEPS_MAX is skipped with one seek instead of many next()s.
  */
 import { assert } from '../util/assert.js';
+import { ScratchViews } from './block-scratch.js';
 import type { InternalIterator } from './internal-iterator.js';
 import { compareRanges, KIND_TOMBSTONE, readTrailerTs, TRAILER_BYTES, TS_MAX, writeTrailer } from './internal-key.js';
 
@@ -35,13 +36,14 @@ export class VersionIterator {
   private readonly upperInclusive: boolean;
   private isValid = false;
   private direction = FORWARD;
-  private keyBuf: Buffer = Buffer.allocUnsafe(64);
+  private readonly keyScratch = new ScratchViews(64);
+  private keyBuf: Uint8Array = this.keyScratch.reserve(64);
   private keyLength = 0;
   private currentKind = 0;
   private currentTs = 0;
-  private valueBuf: Buffer = Buffer.allocUnsafe(256);
+  private readonly valueScratch = new ScratchViews(256);
   private valueLength = 0;
-  private seekBuf: Buffer = Buffer.allocUnsafe(64);
+  private seekBuf: Uint8Array = new Uint8Array(64);
 
   /** The snapshot ts (a readTs above TS_MAX is clamped to it). */
   readonly readTs: number;
@@ -110,7 +112,7 @@ export class VersionIterator {
   /** The current user key: a view valid until the next move. */
   userKey(): Uint8Array {
     assert(this.isValid, 'userKey() on an invalid iterator');
-    return this.keyBuf.subarray(0, this.keyLength);
+    return this.keyScratch.view(this.keyLength);
   }
 
   /** KIND_VALUE or KIND_POINTER. */
@@ -128,7 +130,7 @@ export class VersionIterator {
   /** The raw stored value (inline value or encoded pointer): a view valid until the next move. */
   value(): Uint8Array {
     assert(this.isValid, 'value() on an invalid iterator');
-    return this.direction === FORWARD ? this.inner.value() : this.valueBuf.subarray(0, this.valueLength);
+    return this.direction === FORWARD ? this.inner.value() : this.valueScratch.view(this.valueLength);
   }
 
   close(): void {
@@ -270,11 +272,11 @@ export class VersionIterator {
   }
 
   private ensureSeek(bytes: number): void {
-    if (bytes > this.seekBuf.length) this.seekBuf = Buffer.allocUnsafe(Math.max(bytes, this.seekBuf.length * 2));
+    if (bytes > this.seekBuf.length) this.seekBuf = new Uint8Array(Math.max(bytes, this.seekBuf.length * 2));
   }
 
   private saveKey(k: Uint8Array, userEnd: number): void {
-    if (userEnd > this.keyBuf.length) this.keyBuf = Buffer.allocUnsafe(Math.max(userEnd, this.keyBuf.length * 2));
+    if (userEnd > this.keyBuf.length) this.keyBuf = this.keyScratch.reserve(userEnd);
     const buf = this.keyBuf;
     if (userEnd <= 32) {
       for (let i = 0; i < userEnd; i++) buf[i] = k[i] as number;
@@ -285,8 +287,7 @@ export class VersionIterator {
   }
 
   private saveValue(value: Uint8Array): void {
-    if (value.length > this.valueBuf.length) this.valueBuf = Buffer.allocUnsafe(Math.max(value.length, this.valueBuf.length * 2));
-    this.valueBuf.set(value, 0);
+    this.valueScratch.reserve(value.length).set(value, 0);
     this.valueLength = value.length;
   }
 

@@ -4,7 +4,11 @@
  * EmptyQueryResponse, or the COPY sub-protocol.
  * - maxRows = 0 means all rows; otherwise at most maxRows DataRows are sent.
  * - At most one chunk of rows is held in memory per connection at a time.
+ * - Between chunks the event loop gets a turn, so one large result does not starve the other
+ *   connections or delay a CancelRequest (a single long execute() still does: the SQL layer must
+ *   yield inside it).
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Portal, WireRow } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { BackendCode } from './message-codes.js';
@@ -33,6 +37,8 @@ export async function runPortal(channel: WireChannel, portal: Portal, maxRows: n
           }
         }
         await channel.flushIfFull();
+        // A macrotask turn between chunks: other connections and CancelRequests get served.
+        await setImmediate();
         if (channel.isClosed) throw new ConnectionLost('client closed the connection');
         break;
       }

@@ -25,3 +25,5 @@ export { Interval } from './interval.js';
 export { VOID, RECORD, ANY_ELEMENT, ANY_ARRAY, ANY_NON_ARRAY } from './pseudo-types.js';
 export { TIMESTAMP_NOBEGIN, TIMESTAMP_NOEND } from './datetime-core.js';
 export { timeZoneOf, lookupTimeZone } from './time-zone.js';
+export { pgTypeRow, PG_CATALOG_NAMESPACE_OID, type PgTypeRow } from './pg-type-info.js';
+export { setRegNameResolver, type RegNameResolver } from './int-types.js';

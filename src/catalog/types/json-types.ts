@@ -4,7 +4,7 @@
  * Binary format of jsonb is a version byte 1 followed by the text.
  */
 import { SqlError, SQLSTATE, utf8, fromUtf8 } from '../../util/index.js';
-import { Jsonb, compareJsonNodes, jsonNodeToText, parseJson } from './jsonb.js';
+import { Jsonb, compareJsonNodes, jsonHashKey, jsonNodeToText, parseJson } from './jsonb.js';
 import { OID, ARRAY_OID } from './oids.js';
 import { TypeCategory, type SqlType, type Value } from './sql-type.js';
 
@@ -48,7 +48,7 @@ export const JSONB: SqlType = {
   indexable: true,
   compare: (a, b) => compareJsonNodes((a as Jsonb).root, (b as Jsonb).root),
   equals: (a, b) => compareJsonNodes((a as Jsonb).root, (b as Jsonb).root) === 0,
-  hashKey: (a) => jsonNodeToText((a as Jsonb).root),
+  hashKey: (a) => jsonHashKey((a as Jsonb).root),
   toText: (v) => jsonNodeToText((v as Jsonb).root),
   fromText: (text): Value => new Jsonb(parseJson(text)),
   toBinary: (v) => Buffer.concat([Uint8Array.of(1), utf8(jsonNodeToText((v as Jsonb).root))]),

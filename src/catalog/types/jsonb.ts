@@ -97,6 +97,14 @@ export function compareJsonNodes(a: JsonNode, b: JsonNode): number {
   }
 }
 
+/** A string equal for equal jsonb values (numbers without trailing fractional zeros). */
+export function jsonHashKey(n: JsonNode): string {
+  if (n instanceof Numeric) return n.hashKey();
+  if (Array.isArray(n)) return '[' + n.map(jsonHashKey).join(',') + ']';
+  if (n instanceof JsonObject) return '{' + n.keys.map((k, i) => quoteJsonString(k) + ':' + jsonHashKey(n.values[i] as JsonNode)).join(',') + '}';
+  return jsonNodeToText(n);
+}
+
 /** JSON string literal as PostgreSQL's escape_json writes it. */
 export function quoteJsonString(s: string): string {
   let out = '"';
