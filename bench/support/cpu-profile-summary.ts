@@ -5,7 +5,8 @@
  *
  *   tsx bench/support/cpu-profile-summary.ts FILE.cpuprofile [--top 25]
  *
- * - Self time of a node = its hit count × the profile's mean sampling interval.
+ * - Self time of a node = its hit count × the profile's mean sampling interval; idle time is shown
+ *   apart and left out of the percentages.
  * - Paths are shown relative to the repository; node internals keep their `node:` URLs.
  */
 import { readFileSync } from 'node:fs';
@@ -47,9 +48,14 @@ export function summarizeProfile(profile: CpuProfile, count: number): string {
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
   let totalMs = 0;
+  let idleMs = 0;
   for (const node of profile.nodes) {
     const ms = (node.hitCount ?? 0) * intervalMs;
     if (ms === 0) continue;
+    if (node.callFrame.functionName === '(idle)') {
+      idleMs += ms;
+      continue;
+    }
     totalMs += ms;
     const file = location(node.callFrame.url);
     const name = `${node.callFrame.functionName || '(anonymous)'}  ${file}:${node.callFrame.lineNumber + 1}`;
@@ -57,7 +63,7 @@ export function summarizeProfile(profile: CpuProfile, count: number): string {
     byFile.set(file, (byFile.get(file) ?? 0) + ms);
   }
   return [
-    `profile: ${(totalMs / 1000).toFixed(1)} s of samples, interval ${(intervalMs * 1000).toFixed(0)} µs`,
+    `profile: ${(totalMs / 1000).toFixed(1)} s busy + ${(idleMs / 1000).toFixed(1)} s idle, sampled every ${(intervalMs * 1000).toFixed(0)} µs`,
     '',
     'self time by function:',
     ...top(byFunction, count, totalMs),

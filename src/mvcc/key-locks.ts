@@ -6,7 +6,8 @@
  * the holder has ended — committed *and visible*, or rolled back — and then re-runs its
  * statement (READ COMMITTED: on a fresh snapshot that includes the holder's commit, so it updates
  * the new version instead of failing; REPEATABLE READ: its write then fails with 40001), which is
- * what PostgreSQL does after waiting for a row lock.
+ * what PostgreSQL does after waiting for a row lock. (Transaction.lockKey adds the snapshot check:
+ * a key changed after the statement's snapshot means "re-run" under READ COMMITTED, 40001 above.)
  *
  * Invariants:
  * - A key has at most one holder; a holder's keys are all released at once, when it ends.

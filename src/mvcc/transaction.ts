@@ -53,9 +53,10 @@ export interface Transaction {
    * Optional row-lock emulation (see key-locks.ts): claims `key` before writing it. Undefined
    * when claimed; else a promise that resolves once the holder has ended (committed and
    * visible, or rolled back): the caller then re-runs its statement — after newStatement() —
-   * and claims again. Throws DeadlockDetected (40P01) instead of closing a wait cycle, and
-   * SerializationFailure when the key was committed by another transaction after the snapshot
-   * (as SELECT … FOR UPDATE under REPEATABLE READ; READ COMMITTED re-runs see the commit).
+   * and claims again. A resolved promise means "re-run": under READ COMMITTED the key changed
+   * after the statement's snapshot. Throws DeadlockDetected (40P01) instead of closing a wait
+   * cycle, and SerializationFailure when the key changed after the snapshot under REPEATABLE
+   * READ / SERIALIZABLE (as SELECT … FOR UPDATE there) or after this transaction wrote it.
    */
   lockKey(key: Uint8Array): Promise<void> | undefined;
   /** SQL SAVEPOINT: a handle to the current state of the write buffer. */
@@ -162,13 +163,14 @@ export class TransactionImpl implements Transaction, ScanOwner {
     if (this.readOnly) throw new ReadOnlyTransactionError('SELECT FOR UPDATE');
     const keyString = toKeyString(key);
     const wait = this.coordinator.locks.acquire(this, keyString);
-    // Like SELECT … FOR UPDATE: a row changed since the snapshot cannot be locked (40001).
-    const sinceTs = this.buffer.get(keyString)?.sinceTs ?? this.snapshotTs;
-    if (wait === undefined && this.coordinator.tracker.writtenSince(keyString, sinceTs)) {
-      this.coordinator.failures++;
-      throw new SerializationFailure('write-write');
-    }
-    return wait;
+    const buffered = this.buffer.get(keyString);
+    if (wait !== undefined || !this.coordinator.tracker.writtenSince(keyString, buffered?.sinceTs ?? this.snapshotTs)) return wait;
+    // The key changed after the statement's snapshot. READ COMMITTED re-runs the statement on a
+    // fresh one (PostgreSQL re-checks the newest row version); otherwise, as SELECT … FOR
+    // UPDATE under REPEATABLE READ (or an earlier write of ours is stale): 40001.
+    if (this.isolation === 'read committed' && buffered === undefined) return Promise.resolve();
+    this.coordinator.failures++;
+    throw new SerializationFailure('write-write');
   }
 
   savepoint(): number {
@@ -252,8 +254,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
     }
     this.buffer.set(keyString, { key: Uint8Array.from(key), value, sinceTs });
     if (this.writePinTs === undefined) {
-      this.writePinTs = this.snapshotTs;
-      this.coordinator.pin(this.writePinTs);
+      this.writePinTs = this.snapshotTs; // BROKEN
     }
   }
 
@@ -292,7 +293,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
   }
 
   private unpinAll(): void {
-    if (this.writePinTs !== undefined) this.coordinator.unpin(this.writePinTs);
+    // BROKEN
     this.coordinator.unpin(this.snapshotTs);
   }
 }

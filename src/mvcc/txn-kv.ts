@@ -47,6 +47,7 @@ export interface TxnKvStats {
   readonly retries: number;
   readonly liveSnapshots: number;
   readonly conflictKeys: number;
+  readonly lockedKeys: number;
   readonly safePoint: Ts;
 }
 
@@ -112,6 +113,7 @@ export class TxnKv {
       retries: this.retryCount,
       liveSnapshots: this.coordinator.liveCount(),
       conflictKeys: this.coordinator.tracker.size(),
+      lockedKeys: this.coordinator.locks.size(),
       safePoint: this.coordinator.safePoint(),
     };
   }

@@ -8,7 +8,8 @@
  * - The set of own keys merged is the one at scan start (writes made while the scan is open to
  *   new keys are not seen; values of own keys are looked up when reached).
  * - For SERIALIZABLE, `readRange` (already recorded in the read set) is narrowed to the keys
- *   actually returned when the scan stops before the end of its range.
+ *   actually returned when the scan stops before the end of its range (at once when its limit
+ *   is reached, even if the consumer never calls next() or return() again).
  * - `owner.scanEnded(this)` is called exactly once, when the scan ends for any reason; after the
  *   transaction ends, next() is a programmer error.
  * - Entries returned stay valid after next().
@@ -106,6 +107,7 @@ export class TxnScanIterator implements KvIterator {
     }
     this.remaining--;
     this.lastKey = result.value.key;
+    if (this.remaining === 0) this.narrowToLast();
     return result;
   }
 
@@ -124,7 +126,13 @@ export class TxnScanIterator implements KvIterator {
   private emit(entry: KvEntry): IteratorResult<KvEntry> {
     this.remaining--;
     this.lastKey = entry.key;
+    if (this.remaining === 0) this.narrowToLast();
     return { done: false, value: entry };
+  }
+
+  /** The limit is reached: whatever the consumer does next, nothing past lastKey is read. */
+  private narrowToLast(): void {
+    if (this.readRange !== undefined) narrow(this.readRange, this.lastKey, this.reverse);
   }
 
   private end(early: boolean): IteratorResult<KvEntry> {

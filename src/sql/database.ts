@@ -16,6 +16,7 @@ import { SequenceStore } from '../catalog/sequence-store.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { loadParser } from './parse.js';
 import { PlanCache, PLAN_CACHE_ENTRIES_MAX_DEFAULT } from './plan-cache.js';
+import { ParseCache } from './parse-cache.js';
 import type { RoleAuth, SessionOptions, SqlDatabase, SqlSession } from './session-api.js';
 import { Session } from './session/session.js';
 import type { SessionHost } from './session/session-host.js';
@@ -32,6 +33,7 @@ export interface DatabaseOptions {
 export class Database implements SqlDatabase, SessionHost {
   readonly catalogs = new CatalogCache();
   readonly plans: PlanCache;
+  readonly parses: ParseCache;
   readonly sequences: SequenceStore;
   private lastRowId = 0n;
   private embedded: EmbeddedSession | undefined;
@@ -44,6 +46,7 @@ export class Database implements SqlDatabase, SessionHost {
     const entries = options.planCacheEntriesMax ?? PLAN_CACHE_ENTRIES_MAX_DEFAULT;
     if (!Number.isInteger(entries) || entries < 0) throw new SqlError(SQLSTATE.invalidParameterValue, 'planCacheEntriesMax must be a non-negative integer');
     this.plans = new PlanCache(entries);
+    this.parses = new ParseCache(entries);
     this.sequences = new SequenceStore(txnKv);
   }
 

@@ -10,6 +10,7 @@
  * - Segments below the checkpoint hold only commits already in SSTables; they are deleted after
  *   the manifest edit that advanced the checkpoint is durable.
  */
+import { assert } from '../util/assert.js';
 import { encodeLogRecords } from './log-record.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 
@@ -36,17 +37,24 @@ export class CommitLog {
     return this.active?.size() ?? 0;
   }
 
-  /** Closes the active segment (already synced) and starts a new one; returns its number. */
-  rotate(): number {
+  /**
+   * Closes the active segment (already synced) and starts a new one whose directory entry is
+   * durable before any commit is written to it; returns its number.
+   */
+  async rotate(): Promise<number> {
     this.active?.close();
-    this.activeSegmentNumber = this.allocateFileNumber();
-    this.active = this.vfs.openAppend(joinPath(this.dir, commitLogName(this.activeSegmentNumber)));
-    return this.activeSegmentNumber;
+    this.active = undefined;
+    const segment = this.allocateFileNumber();
+    const file = this.vfs.openAppend(joinPath(this.dir, commitLogName(segment)));
+    await this.vfs.syncDir(this.dir);
+    this.active = file;
+    this.activeSegmentNumber = segment;
+    return segment;
   }
 
   /** Appends framed records for each payload (one write call for the whole group). */
   append(payloads: readonly Uint8Array[]): void {
-    if (this.active === undefined) this.rotate();
+    assert(this.active !== undefined, 'append before the first rotate()');
     const data = encodeLogRecords(payloads);
     (this.active as VfsFile).append(data);
     this.bytesWritten += data.length;

@@ -30,6 +30,14 @@ import { joinPath, type VfsLock } from './vfs.js';
 import type { Manifest } from './manifest.js';
 import type { Version } from './version.js';
 
+/** True when some value of the group goes to the value log. */
+function needsValueLog(items: readonly PendingCommit[], threshold: number): boolean {
+  for (const item of items) {
+    for (const write of item.writes) if (write.value !== undefined && write.value.length >= threshold) return true;
+  }
+  return false;
+}
+
 interface PendingCommit {
   readonly ts: number;
   readonly writes: readonly Write[];
@@ -105,7 +113,7 @@ export class Engine {
       recovered = await recover(vfs, dir);
       const engine = new Engine(dir, resolved, lock, recovered.manifest, recovered.memtable, recovered.lastTs);
       engine.vlog.openExisting(recovered.vlogSegments);
-      engine.flusher.start(recovered.logSegments, engine.commitLog.rotate());
+      engine.flusher.start(recovered.logSegments, await engine.commitLog.rotate());
       if (resolved.sync === 'relaxed') engine.startRelaxedSync();
       return engine;
     } catch (error) {
@@ -237,7 +245,7 @@ export class Engine {
     const entries: CommitEntry[][] = [];
     try {
       const threshold = this.options.valueThreshold;
-      if (threshold !== Infinity) this.vlog.rotateIfFull();
+      if (threshold !== Infinity && needsValueLog(items, threshold)) await this.vlog.rotateIfFull();
       const vlogBefore = this.vlog.bytesWritten;
       for (const item of items) entries.push(toCommitEntries(item.writes, threshold, this.vlog));
       if (this.vlog.bytesWritten !== vlogBefore) await this.vlog.sync();
@@ -247,8 +255,14 @@ export class Engine {
       throw this.fail(error);
     }
     this.apply(items, entries);
-    if (this.memtable.approximateBytes >= this.options.memtableBytesMax) await this.freeze();
-    else if (this.commitLog.activeBytes >= this.options.commitLogSegmentBytesMax) await this.rotateLog();
+    // The group is durable and visible now: a failure to rotate fails the engine (sticky, through
+    // fail()) for later writes, but must not reject these acknowledged-worthy commits.
+    try {
+      if (this.memtable.approximateBytes >= this.options.memtableBytesMax) await this.freeze();
+      else if (this.commitLog.activeBytes >= this.options.commitLogSegmentBytesMax) await this.rotateLog();
+    } catch {
+      assert(this.failure !== undefined, 'a rotation failure is recorded by fail()');
+    }
   }
 
   private apply(items: readonly PendingCommit[], entries: readonly CommitEntry[][]): void {
@@ -272,7 +286,7 @@ export class Engine {
   private async rotateLog(): Promise<number> {
     try {
       if (this.options.sync === 'relaxed') await this.syncLogs();
-      const segment = this.commitLog.rotate();
+      const segment = await this.commitLog.rotate();
       this.flusher.addLogSegment(segment);
       return segment;
     } catch (error) {

@@ -5,7 +5,8 @@
  *   payload = (ikeyLength varint ‖ valueLength varint ‖ ikey ‖ value)*   in internal-key order
  *
  * Invariants:
- * - serializeEntries() copies every entry, so the payload can be transferred to another thread.
+ * - serializeEntries() copies every entry, so the payload can be transferred to another thread;
+ *   it yields to the event loop between slices of entries.
  * - buildTable() adds entries in payload order (the iterator's order), which TableBuilder asserts.
  */
 import { readVarint, varintLength, writeVarint } from '../util/varint.js';
@@ -21,11 +22,26 @@ export interface BuiltTable {
   readonly entries: number;
 }
 
-/** Serializes every entry of `iterator` (which it closes). */
-export function serializeEntries(iterator: InternalIterator, approximateBytes: number): Uint8Array {
+/** Entries serialized between two yields to the event loop (so a big flush never blocks it long). */
+const ENTRIES_PER_SLICE = 16 * 1024;
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Serializes every entry of `iterator` (which it closes), yielding to the event loop every
+ * ENTRIES_PER_SLICE entries. The source must not change meanwhile (a frozen memtable).
+ */
+export async function serializeEntries(iterator: InternalIterator, approximateBytes: number): Promise<Uint8Array> {
   let out = Buffer.allocUnsafe(Math.max(1024, approximateBytes + 1024));
   let at = 0;
+  let slice = 0;
   for (iterator.seekToFirst(); iterator.valid(); iterator.next()) {
+    if (++slice === ENTRIES_PER_SLICE) {
+      slice = 0;
+      await yieldTurn();
+    }
     const key = iterator.key();
     const value = iterator.value();
     const need = at + 16 + key.length + value.length;

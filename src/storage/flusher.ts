@@ -125,7 +125,7 @@ export class Flusher {
   }
 
   private async build(memtable: Memtable): Promise<BuiltTable> {
-    const payload = serializeEntries(memtable.iterator(), memtable.approximateBytes);
+    const payload = await serializeEntries(memtable.iterator(), memtable.approximateBytes);
     const tableOptions = {
       blockBytes: this.options.blockBytes,
       restartInterval: this.options.restartInterval,

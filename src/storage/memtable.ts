@@ -6,15 +6,18 @@
  * GC pressure), and a search hop reads one record — the key head and next pointers sit together —
  * instead of several parallel arrays (fewer cache misses).
  *
- *   record = keyHead ‖ tsHigh ‖ tsLow ‖ kind ‖ keyChunk ‖ keyOffset ‖ keyLength ‖
+ *   record = keyWord[0..3] ‖ tsHigh ‖ tsLow ‖ kind ‖ keyChunk ‖ keyOffset ‖ keyLength ‖
  *            valueChunk ‖ valueOffset ‖ valueLength ‖ prev0 ‖ next[0] … next[height − 1]
  *   (a node is the offset of its record; the head is the record at 0 with HEIGHT_MAX levels)
  *
  * Invariants:
  * - Entries are ordered by compareInternalKeys on (userKey, ts, kind); one entry per triple — adding
  *   an existing triple replaces its value (idempotent replay).
- * - keyHead is userKeyHead of the key: order-preserving, so most comparisons end without touching
- *   the arena.
+ * - keyWord[i] is userKeyHead of key bytes 4i..4i+4: the first 16 key bytes, zero padded, inline.
+ *   Order-preserving, so most comparisons end without touching the arena even when keys share a
+ *   long prefix (SQL keys start with table and index ids).
+ * - lastAt[l] is the last node at level l (HEAD if none): an add after the current last entry (a
+ *   sequential load) splices there after one comparison instead of searching.
  * - Arena bytes are never modified after they are written, so views handed out (get().value,
  *   iterator value()) stay valid and unchanged for the memtable's lifetime.
  * - Adds may happen while iterators are open. Iterators see a live view: a node never moves or
@@ -40,18 +43,21 @@ const HEIGHT_MAX = 12;
 const NIL = -1;
 const HEAD = 0;
 // Record field offsets.
-const R_HEAD = 0;
-const R_TS_HI = 1;
-const R_TS_LO = 2;
-const R_KIND = 3;
-const R_KEY_CHUNK = 4;
-const R_KEY_OFF = 5;
-const R_KEY_LEN = 6;
-const R_VAL_CHUNK = 7;
-const R_VAL_OFF = 8;
-const R_VAL_LEN = 9;
-const R_PREV = 10;
-const R_NEXT = 11;
+const R_WORD0 = 0;
+const R_WORD1 = 1;
+const R_WORD2 = 2;
+const R_WORD3 = 3;
+const R_TS_HI = 4;
+const R_TS_LO = 5;
+const R_KIND = 6;
+const R_KEY_CHUNK = 7;
+const R_KEY_OFF = 8;
+const R_KEY_LEN = 9;
+const R_VAL_CHUNK = 10;
+const R_VAL_OFF = 11;
+const R_VAL_LEN = 12;
+const R_PREV = 13;
+const R_NEXT = 14;
 const TWO_POW_32 = 0x1_0000_0000;
 const CHUNK_BYTES = 256 * 1024;
 /** A key or value at least this big gets a dedicated arena chunk. */
@@ -72,6 +78,12 @@ export class Memtable {
   /** Last node at level 0 (HEAD when empty). */
   private tail = HEAD;
   private readonly splice = new Int32Array(HEIGHT_MAX);
+  private readonly lastAt = new Int32Array(HEIGHT_MAX); // all HEAD (0)
+  /** keyWord 0..3 of the key being searched (set by setSearch). */
+  private sw0 = 0;
+  private sw1 = 0;
+  private sw2 = 0;
+  private sw3 = 0;
   private rng = 0x2545f491;
   private entryCount = 0;
   private tsMin = 0;
@@ -102,15 +114,25 @@ export class Memtable {
   add(userKey: Uint8Array, ts: number, kind: number, value: Uint8Array): void {
     assert(Number.isInteger(ts) && ts >= 1 && ts <= TS_MAX, `ts out of range: ${ts}`);
     assert(kind >= 0 && kind <= KIND_MAX, `kind out of range: ${kind}`);
-    const found = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, kind, this.splice);
-    if (found !== NIL && this.compareNode(found, userKey, 0, userKey.length, ts, kind) === 0) {
+    this.setSearch(userKey, 0, userKey.length);
+    let found = NIL;
+    const tail = this.tail;
+    if (tail !== HEAD && this.compareToSearch(tail, userKey, 0, userKey.length, ts, kind) < 0) {
+      this.splice.set(this.lastAt);
+    } else {
+      found = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, kind, this.splice);
+    }
+    if (found !== NIL && this.compareToSearch(found, userKey, 0, userKey.length, ts, kind) === 0) {
       this.storeValue(found, value);
       return;
     }
     const h = this.randomHeight();
     const node = this.allocRecord(h);
     const rec = this.rec;
-    rec[node + R_HEAD] = userKeyHead(userKey, 0, userKey.length);
+    rec[node + R_WORD0] = this.sw0;
+    rec[node + R_WORD1] = this.sw1;
+    rec[node + R_WORD2] = this.sw2;
+    rec[node + R_WORD3] = this.sw3;
     rec[node + R_TS_HI] = Math.floor(ts / TWO_POW_32);
     rec[node + R_TS_LO] = ts >>> 0;
     rec[node + R_KIND] = kind;
@@ -125,6 +147,7 @@ export class Memtable {
   /** The newest version of userKey with ts <= readTs (tombstones included), or undefined. */
   get(userKey: Uint8Array, readTs: number): MemtableEntry | undefined {
     const ts = readTs > TS_MAX ? TS_MAX : readTs;
+    this.setSearch(userKey, 0, userKey.length);
     const node = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, 0, undefined);
     if (node === NIL) return undefined;
     const rec = this.rec;
@@ -190,29 +213,44 @@ export class Memtable {
   /** @internal first node >= the internal key `ikey` (NIL if none) */
   seekNode(ikey: Uint8Array): number {
     const userEnd = ikey.length - TRAILER_BYTES;
+    this.setSearch(ikey, 0, userEnd);
     return this.findGreaterOrEqual(ikey, 0, userEnd, readTrailerTs(ikey, userEnd), ikey[ikey.length - 1] as number, undefined);
   }
 
   /** @internal true when `node` holds exactly the internal key `ikey` */
   nodeEquals(node: number, ikey: Uint8Array): boolean {
     const userEnd = ikey.length - TRAILER_BYTES;
-    return this.compareNode(node, ikey, 0, userEnd, readTrailerTs(ikey, userEnd), ikey[ikey.length - 1] as number) === 0;
+    this.setSearch(ikey, 0, userEnd);
+    return this.compareToSearch(node, ikey, 0, userEnd, readTrailerTs(ikey, userEnd), ikey[ikey.length - 1] as number) === 0;
   }
 
   private tsOf(node: number): number {
     return (this.rec[node + R_TS_HI] as number) * TWO_POW_32 + ((this.rec[node + R_TS_LO] as number) >>> 0);
   }
 
-  /** Orders node against (key[start..end), ts, kind) by internal-key order. */
-  private compareNode(node: number, key: Uint8Array, start: number, end: number, ts: number, kind: number): number {
+  /** Sets the key words of the key about to be searched (key[start..end)). */
+  private setSearch(key: Uint8Array, start: number, end: number): void {
+    this.sw0 = userKeyHead(key, start, end);
+    this.sw1 = userKeyHead(key, start + 4, end);
+    this.sw2 = userKeyHead(key, start + 8, end);
+    this.sw3 = userKeyHead(key, start + 12, end);
+  }
+
+  /** Orders node against the searched key (key[start..end), ts, kind; setSearch first). */
+  private compareToSearch(node: number, key: Uint8Array, start: number, end: number, ts: number, kind: number): number {
     const rec = this.rec;
-    const head = (rec[node + R_HEAD] as number) >>> 0;
-    const searchHead = userKeyHead(key, start, end);
-    if (head !== searchHead) return head < searchHead ? -1 : 1;
+    let w = (rec[node + R_WORD0] as number) >>> 0;
+    if (w !== this.sw0) return w < this.sw0 ? -1 : 1;
+    w = (rec[node + R_WORD1] as number) >>> 0;
+    if (w !== this.sw1) return w < this.sw1 ? -1 : 1;
+    w = (rec[node + R_WORD2] as number) >>> 0;
+    if (w !== this.sw2) return w < this.sw2 ? -1 : 1;
+    w = (rec[node + R_WORD3] as number) >>> 0;
+    if (w !== this.sw3) return w < this.sw3 ? -1 : 1;
     return this.compareTail(node, key, start, end, ts, kind);
   }
 
-  /** compareNode once the heads are equal: full key bytes, then ts (descending), then kind. */
+  /** compareToSearch once the key words are equal: full key bytes, then ts (descending), then kind. */
   private compareTail(node: number, key: Uint8Array, start: number, end: number, ts: number, kind: number): number {
     const rec = this.rec;
     const keyOffset = rec[node + R_KEY_OFF] as number;
@@ -224,7 +262,7 @@ export class Memtable {
     return (rec[node + R_KIND] as number) - kind;
   }
 
-  /** First node >= the key (NIL if none); fills `splice` with the last node < key per level. */
+  /** First node >= the searched key (NIL if none; setSearch first); fills `splice` with the last node < key per level. */
   private findGreaterOrEqual(
     key: Uint8Array,
     start: number,
@@ -233,19 +271,14 @@ export class Memtable {
     kind: number,
     splice: Int32Array | undefined,
   ): number {
-    const searchHead = userKeyHead(key, start, end);
     const rec = this.rec;
     let node = HEAD;
     let level = this.height - 1;
     for (;;) {
       const next = rec[node + R_NEXT + level] as number;
-      if (next !== NIL) {
-        const head = (rec[next + R_HEAD] as number) >>> 0;
-        const before = head !== searchHead ? head < searchHead : this.compareTail(next, key, start, end, ts, kind) < 0;
-        if (before) {
-          node = next;
-          continue;
-        }
+      if (next !== NIL && this.compareToSearch(next, key, start, end, ts, kind) < 0) {
+        node = next;
+        continue;
       }
       if (splice !== undefined) splice[level] = node;
       if (level === 0) return next;
@@ -261,8 +294,10 @@ export class Memtable {
     const rec = this.rec;
     for (let l = 0; l < h; l++) {
       const at = (this.splice[l] as number) + R_NEXT + l;
-      rec[node + R_NEXT + l] = rec[at] as number;
+      const after = rec[at] as number;
+      rec[node + R_NEXT + l] = after;
       rec[at] = node;
+      if (after === NIL) this.lastAt[l] = node;
     }
     const after = rec[node + R_NEXT] as number;
     rec[node + R_PREV] = this.splice[0] as number;

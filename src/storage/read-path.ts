@@ -59,14 +59,15 @@ export function findVersion(
 }
 
 /** The user-visible value of a found version: undefined for a tombstone, else a fresh copy. */
-export function resolveValue(
-  found: { readonly kind: number; readonly value: Uint8Array } | undefined,
-  key: Uint8Array,
-  vlog: ValueLog,
-): Uint8Array | undefined {
-  if (found === undefined || found.kind === KIND_TOMBSTONE) return undefined;
-  if (found.kind !== KIND_POINTER) return Uint8Array.prototype.slice.call(found.value);
-  const pointer = decodeValuePointer(found.value);
+export function resolveValue(found: KeyVersion | undefined, key: Uint8Array, vlog: ValueLog): Uint8Array | undefined {
+  return found === undefined ? undefined : resolveStored(found.kind, found.value, key, vlog);
+}
+
+/** The user-visible value of a stored (kind, value): undefined for a tombstone, else a fresh copy. */
+export function resolveStored(kind: number, stored: Uint8Array, key: Uint8Array, vlog: ValueLog): Uint8Array | undefined {
+  if (kind === KIND_TOMBSTONE) return undefined;
+  if (kind !== KIND_POINTER) return Uint8Array.prototype.slice.call(stored);
+  const pointer = decodeValuePointer(stored);
   if (pointer === undefined) throw new CorruptionError('(value pointer)', 0, 'malformed value pointer');
   return vlog.read(pointer, key);
 }

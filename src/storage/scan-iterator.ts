@@ -11,7 +11,7 @@
 import { MergingIterator } from './merging-iterator.js';
 import type { InternalIterator } from './internal-iterator.js';
 import type { Memtable } from './memtable.js';
-import { resolveValue } from './read-path.js';
+import { resolveStored } from './read-path.js';
 import type { ValueLog } from './value-log.js';
 import { VersionIterator } from './version-iterator.js';
 import type { Version } from './version.js';
@@ -99,7 +99,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     }
     this.count++;
     const key = Uint8Array.prototype.slice.call(it.userKey());
-    const value = resolveValue({ kind: it.kind(), value: it.value() }, key, this.vlog) as Uint8Array;
+    const value = resolveStored(it.kind(), it.value(), key, this.vlog) as Uint8Array;
     return { done: false, value: { key, value } };
   }
 

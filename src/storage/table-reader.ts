@@ -14,6 +14,8 @@
 import { crc32 } from '../util/crc32.js';
 import { readVarint } from '../util/varint.js';
 import { Block, BlockIterator } from './block.js';
+import { copyBytes } from './block-builder.js';
+import { ScratchViews } from './block-scratch.js';
 import type { BlockCache } from './block-cache.js';
 import { bloomMayContain } from './bloom.js';
 import { CorruptionError } from './errors.js';
@@ -70,7 +72,7 @@ export class TableReader {
   private readonly blockOffsets: Float64Array;
   private readonly blockSizes: Int32Array;
   private readonly getIter: BlockIterator;
-  private seekScratch: Buffer = Buffer.allocUnsafe(64);
+  private readonly seekScratch = new ScratchViews(64);
 
   private constructor(
     private readonly source: RandomAccessSource,
@@ -203,10 +205,10 @@ export class TableReader {
 
   private seekKey(userKey: Uint8Array, ts: number): Uint8Array {
     const n = userKey.length + TRAILER_BYTES;
-    if (n > this.seekScratch.length) this.seekScratch = Buffer.allocUnsafe(Math.max(n, this.seekScratch.length * 2));
-    this.seekScratch.set(userKey, 0);
-    writeTrailer(this.seekScratch, userKey.length, ts, 0);
-    return this.seekScratch.subarray(0, n);
+    const bytes = this.seekScratch.reserve(n);
+    copyBytes(userKey, 0, bytes, 0, userKey.length);
+    writeTrailer(bytes, userKey.length, ts, 0);
+    return this.seekScratch.view(n);
   }
 
   /** Reads every index entry into fences/handles, checking order, tiling and agreement with meta. */

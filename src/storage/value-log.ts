@@ -14,6 +14,7 @@
  *   mismatch is a CorruptionError naming the segment file and offset — never wrong data.
  * - Segments are never deleted here (value-log GC, a later issue, will).
  */
+import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
 import { CorruptionError } from './errors.js';
 import type { ValuePointer } from './value-pointer.js';
@@ -50,18 +51,24 @@ export class ValueLog {
     return [...this.files.keys()];
   }
 
-  /** Starts a new segment when the active one is full (or none is open yet). */
-  rotateIfFull(): void {
+  /**
+   * Starts a new segment when the active one is full (or none is open yet); its directory entry
+   * is durable before any pointer into it is handed out.
+   */
+  async rotateIfFull(): Promise<void> {
     if (this.active !== undefined && this.active.size() < this.segmentBytesMax) return;
-    this.activeSegment = this.allocateFileNumber();
-    this.active = this.vfs.openAppend(joinPath(this.dir, vlogName(this.activeSegment)));
-    this.files.set(this.activeSegment, this.active);
+    const segment = this.allocateFileNumber();
+    const file = this.vfs.openAppend(joinPath(this.dir, vlogName(segment)));
+    this.files.set(segment, file);
+    await this.vfs.syncDir(this.dir);
+    this.activeSegment = segment;
+    this.active = file;
   }
 
   /** Appends one record to the active segment; returns its pointer. */
   append(key: Uint8Array, value: Uint8Array): ValuePointer {
-    if (this.active === undefined) this.rotateIfFull();
-    const file = this.active as VfsFile;
+    assert(this.active !== undefined, 'append before rotateIfFull()');
+    const file = this.active;
     const record = Buffer.allocUnsafe(VLOG_HEADER_BYTES + key.length + value.length);
     record.writeUInt32LE(key.length, 4);
     record.writeUInt32LE(value.length, 8);

@@ -60,8 +60,8 @@ export class Connection {
 
   /** Serves the connection until it ends; never rejects. */
   async serve(): Promise<void> {
+    // Cleared as soon as the session starts: an idle session has no timer at all.
     const timer = setTimeout(() => this.startupTimedOut(), this.host.options.startupTimeoutMs);
-    timer.unref();
     try {
       const session = await this.start();
       clearTimeout(timer);

@@ -96,6 +96,7 @@ describe('interleavings (testdata)', () => {
     it(file, async () => {
       const results = await runDataDriven(join(TESTDATA, file), runCase);
       expect(results.length).toBeGreaterThan(0);
+      if (process.env['REWRITE'] === '1') return; // the expectations were just rewritten: review the diff
       for (const { testCase, actual } of results) expect(actual, `${file}:${testCase.line}`).toBe(testCase.expected);
     });
   }

@@ -71,6 +71,29 @@ describe('key locks', () => {
     }
   });
 
+  it('READ COMMITTED: a key changed after the statement snapshot means "re-run", not 40001', async () => {
+    const db = new TxnKv(new MemoryVersionedKv());
+    await db.put(k('x'), k('1'));
+    const t2 = db.begin({ isolation: 'read committed' });
+    t2.newStatement(); // the statement's snapshot: x = 1
+    await db.put(k('x'), k('2')); // committed after it, without a lock
+    const rerun = t2.lockKey(k('x'));
+    expect(rerun).toBeInstanceOf(Promise);
+    await rerun;
+    t2.newStatement();
+    expect(t2.lockKey(k('x'))).toBeUndefined();
+    expect(num(t2, 'x')).toBe(2);
+    t2.put(k('x'), k('3'));
+    await t2.commit();
+    const t3 = db.begin({ isolation: 'read committed' });
+    t3.lockKey(k('x'));
+    t3.put(k('x'), k('4')); // an earlier write of this transaction…
+    await db.put(k('x'), k('5')).catch(() => undefined);
+    t3.newStatement();
+    expect(() => t3.lockKey(k('x'))).toThrow(SerializationFailure); // …is stale: no re-run can fix it
+    t3.rollback();
+  });
+
   it('a wait cycle is a deadlock (40P01), retried by transaction()', async () => {
     const db = new TxnKv(new MemoryVersionedKv());
     const t1 = db.begin();
@@ -110,7 +133,9 @@ describe('key locks', () => {
     await empty.commit();
     const fresh = db.begin();
     for (const key of ['a', 'b', 'c']) expect(fresh.lockKey(k(key))).toBeUndefined();
+    expect(db.stats().lockedKeys).toBe(3);
     fresh.rollback();
+    expect(db.stats().lockedKeys).toBe(0);
     const ro = db.begin({ readOnly: true, isolation: 'serializable' as IsolationLevel });
     expect(() => ro.lockKey(k('a'))).toThrow(/read-only/);
   });

@@ -41,6 +41,17 @@ describe('serializable validation', () => {
     expect(await outcome(t2.commit())).toBe('read-write');
   });
 
+  it('a scan that reached its limit reads only up to its last key even if never finished', async () => {
+    const db = await seeded(10);
+    const t1 = db.begin({ isolation: 'serializable' });
+    const scan = t1.scan({ gte: k('r'), limit: 2 });
+    scan.next();
+    scan.next(); // the limit is reached; the consumer never calls next() or return() again
+    t1.put(k('out'), k('1'));
+    await db.put(k('r009'), k('changed'));
+    expect(await outcome(t1.commit())).toBe('ok');
+  });
+
   it('a scan abandoned early with return() reads only what it returned; reverse too', async () => {
     const db = await seeded(10);
     const t1 = db.begin({ isolation: 'serializable' });

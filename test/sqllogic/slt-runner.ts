@@ -163,7 +163,10 @@ export class SltRunner {
     await client?.end().catch(() => undefined);
     if (name === undefined) return;
     const admin = await this.adminClient();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await admin
+      .query(`DROP DATABASE IF EXISTS ${name}`)
+      .catch(() => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+      .catch((error: unknown) => process.stderr.write(`DROP DATABASE ${name} failed: ${errorMessage(error)}\n`));
   }
 
   /** Replaces a connection that did not recover from a cancelled record. */

@@ -293,6 +293,16 @@ describe('limits and failures', () => {
     await server.stop();
   });
 
+  it('keeps no timer for an idle session (idle connections cost no CPU)', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const idle = await RawClient.ready(running.port);
+    expect(timers()).toBe(before);
+    expect(names(await idle.query('SELECT 1'))).toContain('dataRow');
+    expect(timers()).toBe(before);
+    idle.end();
+  });
+
   it('validates options and refuses trust on a non-loopback address', () => {
     const db = new FakeDatabase();
     expect(() => new WireServer(db, { host: '0.0.0.0', port: 0 })).toThrow(WireConfigError);

@@ -28,11 +28,25 @@ export function parseFloatText(text: string, sqlName: string, single: boolean): 
   return value;
 }
 
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The float32 next to positive `v` in direction `step` (+1 / -1), as a double. */
+function nextFloat32(v: number, step: number): number {
+  f32[0] = v;
+  u32[0] = (u32[0] as number) + step;
+  return f32[0] as number;
+}
+
 function shortestDigits(v: number, single: boolean): string {
   if (!single) return v.toExponential();
+  // Shortest decimal strictly inside v's float32 rounding interval: PostgreSQL's Ryu (f2s) does
+  // not take a candidate lying exactly on the midpoint to a neighbour.
+  const low = (v + nextFloat32(v, -1)) / 2;
+  const high = (v + nextFloat32(v, 1)) / 2;
   for (let p = 1; p <= 9; p++) {
     const candidate = Number(v.toPrecision(p));
-    if (Math.fround(candidate) === v) return candidate.toExponential();
+    if (Math.fround(candidate) === v && candidate !== low && candidate !== high) return candidate.toExponential();
   }
   return v.toExponential(8);
 }

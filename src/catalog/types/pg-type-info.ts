@@ -39,6 +39,7 @@ const UNDERSCORE_IO = new Set(['date', 'time', 'timestamp', 'timestamptz', 'inte
 /** [input, output, receive, send] function names as in pg_type. */
 function ioNames(type: SqlType): [string, string, string, string] {
   const base = type.element !== undefined ? 'array' : type.name;
+  if (type.category === 'P' && type.typlen === 4 && base !== 'void') return [`${base}_in`, `${base}_out`, '-', '-'];
   if (type.element !== undefined || type.category === 'P' || UNDERSCORE_IO.has(base)) {
     return [`${base}_in`, `${base}_out`, `${base}_recv`, `${base}_send`];
   }
@@ -46,8 +47,8 @@ function ioNames(type: SqlType): [string, string, string, string] {
 }
 
 function align(type: SqlType): string {
-  if (type.element !== undefined) return type.element.typlen === 8 ? 'd' : 'i';
-  if (type.oid === OID.record) return 'd';
+  if (type.element !== undefined) return type.element.typlen === 8 || type.element.oid === OID.interval ? 'd' : 'i';
+  if (type.oid === OID.record || type.oid === OID.anyarray || type.oid === OID.anycompatiblearray) return 'd';
   if (type.typlen === 1 || type.typlen === -2 || type.oid === OID.name) return 'c';
   if (type.typlen === 2) return 's';
   if (type.typlen === 8 || type.oid === OID.interval || type.oid === OID.numeric) return type.oid === OID.numeric ? 'i' : 'd';

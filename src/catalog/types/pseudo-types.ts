@@ -12,7 +12,7 @@ function pseudo(oid: number, name: string): SqlType {
     oid,
     name,
     sqlName: name,
-    typlen: oid === OID.cstring ? -2 : oid === OID.void ? 4 : -1,
+    typlen: oid === OID.cstring ? -2 : oid === OID.record || oid === OID.anyarray || oid === OID.anycompatiblearray ? -1 : 4,
     category: TypeCategory.pseudo,
     preferred: false,
     indexable: false,

@@ -5,6 +5,14 @@
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { SqlType, TypeContext } from '../../catalog/types/sql-type.js';
+import type { Scope } from './scope.js';
+
+/** The scope of an enclosing query, for correlated subqueries. */
+export interface OuterScope {
+  readonly scope: Scope;
+  /** Set when the subquery nested directly inside this level reads an outer column. */
+  readonly correlated: { value: boolean };
+}
 
 export interface BindContext {
   readonly catalog: Catalog;
@@ -18,4 +26,6 @@ export interface BindContext {
   readonly paramTypes: Array<SqlType | undefined>;
   /** Source text, for error positions. */
   readonly sql: string;
+  /** Enclosing queries' scopes, outermost first (empty at the top level). */
+  readonly outer?: readonly OuterScope[];
 }

@@ -7,7 +7,8 @@
  * - Aggregates are only legal where an AggCollector is passed (select list, HAVING, ORDER BY of
  *   a grouped query); elsewhere they are 42803 as in PostgreSQL.
  */
-import type { Node, A_Const, A_Expr, FuncCall, CaseExpr as AstCase, TypeCast, SQLValueFunction } from '../parse.js';
+import type { Node, A_Const, A_Expr, FuncCall, CaseExpr as AstCase, TypeCast, SQLValueFunction, SubLink } from '../parse.js';
+import { bindSubLink } from './bind-sublink.js';
 import { nodeTag } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr, ConstExpr } from './bound-expr.js';
@@ -76,6 +77,8 @@ export function bindExpr(node: Node, env: ExprEnv): BoundExpr {
       return bindSqlValueFunction(body as SQLValueFunction, env.ctx);
     case 'CollateClause':
       return bindCollate(body as { arg?: Node; collname?: Node[]; location?: number }, env);
+    case 'SubLink':
+      return bindSubLink(body as SubLink, env, bindExpr);
     default:
       throw notSupported(exprFeatureName(tag), locationOf(body));
   }
@@ -119,7 +122,31 @@ function bindColumnRef(ref: { fields?: Node[]; location?: number }, env: ExprEnv
     parts.push(f.String.sval ?? '');
   }
   if (parts.length > 3) throw notSupported('cross-database reference', ref.location);
-  return env.scope.resolve(parts, ref.location);
+  try {
+    return env.scope.resolve(parts, ref.location);
+  } catch (error) {
+    const outer = resolveOuter(parts, env, ref.location);
+    if (outer === undefined) throw error;
+    return outer;
+  }
+}
+
+/** A reference to an enclosing query's column (innermost enclosing scope first). */
+function resolveOuter(parts: string[], env: ExprEnv, location: number | undefined): BoundExpr | undefined {
+  const outer = env.ctx.outer ?? [];
+  for (let i = outer.length - 1; i >= 0; i--) {
+    const level = outer[i] as NonNullable<typeof env.ctx.outer>[number];
+    let col;
+    try {
+      col = level.scope.resolve(parts, location);
+    } catch (error) {
+      if (error instanceof SqlError && error.code === SQLSTATE.ambiguousColumn) throw error;
+      continue;
+    }
+    for (let k = i; k < outer.length; k++) (outer[k] as typeof level).correlated.value = true;
+    return { kind: 'outer', depth: outer.length - i, slot: col.slot, type: col.type, typmod: col.typmod, name: col.name };
+  }
+  return undefined;
 }
 
 function bindParam(p: { number?: number; location?: number }, env: ExprEnv): BoundExpr {

@@ -10,6 +10,7 @@
  */
 import type { SqlType, Value } from '../../catalog/types/sql-type.js';
 import type { ExecContext } from '../exec/exec-context.js';
+import type { PhysicalPlan } from '../exec/operator.js';
 
 export type ScalarFn = (args: Value[], ctx: ExecContext) => Value;
 
@@ -98,6 +99,34 @@ export interface InListExpr {
   readonly type: SqlType;
 }
 
+/** A column of an enclosing query's current row (correlated subquery); depth 1 = the parent. */
+export interface OuterColumnExpr {
+  readonly kind: 'outer';
+  readonly depth: number;
+  readonly slot: number;
+  readonly type: SqlType;
+  readonly typmod: number;
+  readonly name: string;
+}
+
+/**
+ * A subquery in an expression: scalar (first column of at most one row), EXISTS, or
+ * ANY / ALL (IN is = ANY) comparing `test` with each row's first column through `compare`,
+ * a boolean expression over the two-slot row [test value, subquery value].
+ */
+export interface SubqueryExpr {
+  readonly kind: 'subquery';
+  readonly mode: 'scalar' | 'exists' | 'any' | 'all';
+  readonly plan: PhysicalPlan;
+  readonly test: BoundExpr | undefined;
+  readonly compare: BoundExpr | undefined;
+  /** Reads columns of enclosing rows: evaluated per row instead of once per statement. */
+  readonly correlated: boolean;
+  readonly type: SqlType;
+  readonly typmod: number;
+  readonly id: number;
+}
+
 /** The result of aggregate number `index` (valid only above a HashAggregate). */
 export interface AggRefExpr {
   readonly kind: 'aggref';
@@ -117,7 +146,9 @@ export type BoundExpr =
   | CaseExpr
   | CoalesceExpr
   | InListExpr
-  | AggRefExpr;
+  | AggRefExpr
+  | OuterColumnExpr
+  | SubqueryExpr;
 
 export function typmodOf(e: BoundExpr): number {
   return 'typmod' in e ? e.typmod : -1;
@@ -139,6 +170,8 @@ export function childrenOf(e: BoundExpr): readonly BoundExpr[] {
       return [...e.whens.flatMap((w) => [w.cond, w.result]), e.otherwise];
     case 'in':
       return e.comparisons;
+    case 'subquery':
+      return e.test === undefined ? [] : [e.test];
     default:
       return [];
   }
@@ -155,6 +188,10 @@ export function exprKey(e: BoundExpr): string {
       return `col:${e.slot}`;
     case 'aggref':
       return `agg:${e.index}`;
+    case 'outer':
+      return `outer:${e.depth}:${e.slot}`;
+    case 'subquery':
+      return `subquery:${e.id}`;
     case 'call':
       return `${e.name}(${e.args.map(exprKey).join(',')})`;
     default:
@@ -164,6 +201,7 @@ export function exprKey(e: BoundExpr): string {
 
 export function isVolatile(e: BoundExpr): boolean {
   if (e.kind === 'call' && e.volatile) return true;
+  if (e.kind === 'subquery') return true;
   return childrenOf(e).some(isVolatile);
 }
 
@@ -191,6 +229,8 @@ export function mapChildren(e: BoundExpr, f: (child: BoundExpr) => BoundExpr): B
       return { ...e, whens: e.whens.map((w) => ({ cond: f(w.cond), result: f(w.result) })), otherwise: f(e.otherwise) };
     case 'in':
       return { ...e, comparisons: e.comparisons.map(f) };
+    case 'subquery':
+      return e.test === undefined ? e : { ...e, test: f(e.test) };
     default:
       return e;
   }

@@ -65,6 +65,12 @@ function figure(node: Node): [string, number] {
       const t = body['subLinkType'];
       if (t === 'EXISTS_SUBLINK') return ['exists', 2];
       if (t === 'ARRAY_SUBLINK') return ['array', 2];
+      if (t === 'EXPR_SUBLINK') {
+        const select = (body['subselect'] as { SelectStmt?: { targetList?: Node[] } } | undefined)?.SelectStmt;
+        const first = select?.targetList?.[0] as { ResTarget?: { name?: string; val?: Node } } | undefined;
+        if (first?.ResTarget?.name !== undefined) return [first.ResTarget.name, 2];
+        if (first?.ResTarget?.val !== undefined) return figure(first.ResTarget.val);
+      }
       return ['?column?', 0];
     }
     case 'A_ArrayExpr':

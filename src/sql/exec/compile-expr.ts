@@ -10,6 +10,7 @@ import type { Value } from '../../catalog/types/sql-type.js';
 import { assert } from '../../util/index.js';
 import type { BoundExpr, CallExpr } from '../bind/bound-expr.js';
 import type { ExecContext } from './exec-context.js';
+import { compileSubquery } from './subquery-eval.js';
 
 export type Row = Value[];
 export type Evaluator = (row: Row, ctx: ExecContext) => Value;
@@ -61,6 +62,13 @@ export function compileExpr(e: BoundExpr): Evaluator {
     }
     case 'in':
       return compileIn(e.comparisons.map(compileExpr), e.negate);
+    case 'outer': {
+      const depth = e.depth;
+      const slot = e.slot;
+      return (_row, ctx) => (ctx.outerRows[ctx.outerRows.length - depth]?.[slot] as Value | undefined) ?? null;
+    }
+    case 'subquery':
+      return compileSubquery(e, e.test === undefined ? undefined : compileExpr(e.test), e.compare === undefined ? undefined : compileExpr(e.compare));
     case 'aggref':
       assert(false, 'aggref must be rewritten to a column before compilation');
   }

@@ -26,6 +26,10 @@ export interface ExecContext {
   nextRowId(): bigint;
   readonly user: string;
   readonly database: string;
+  /** Rows of enclosing queries while a correlated subquery runs (innermost last). */
+  readonly outerRows: unknown[][];
+  /** Results of uncorrelated subqueries, computed once per execution (by SubqueryExpr.id). */
+  readonly subqueryCache: Map<number, unknown>;
   /** Throws 57014 when the statement was cancelled or timed out; called between rows. */
   checkCancel(): void;
 }

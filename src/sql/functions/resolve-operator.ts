@@ -35,7 +35,9 @@ export function resolveOperator(name: string, left: SqlType | undefined, right: 
   const selection = selectCandidate(inputs, pool, left !== undefined);
   if (selection.kind === 'none') {
     throw new SqlError(SQLSTATE.undefinedFunction, `operator does not exist: ${describe(name, left, right)}`, {
-      hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+      hint: left === undefined
+        ? 'No operator matches the given name and argument type. You might need to add an explicit type cast.'
+        : 'No operator matches the given name and argument types. You might need to add explicit type casts.',
     });
   }
   if (selection.kind === 'ambiguous') {

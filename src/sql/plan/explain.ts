@@ -44,8 +44,9 @@ function walk(plan: PhysicalPlan, depth: number, top: boolean, lines: string[]):
 }
 
 function emit(label: string, details: readonly string[], depth: number, top: boolean, lines: string[]): void {
-  const pad = depth === 0 ? '' : ' '.repeat(depth * 6 - 6);
+  // PostgreSQL: a child at depth d is indented 6(d-1)+2 spaces before "->  "; its details 6d+2.
+  const pad = depth === 0 ? '' : ' '.repeat(depth * 6 - 4);
   lines.push(top || depth === 0 ? label : `${pad}->  ${label}`);
-  const detailPad = depth === 0 ? '  ' : ' '.repeat(depth * 6);
+  const detailPad = depth === 0 ? '  ' : ' '.repeat(depth * 6 + 2);
   for (const d of details) lines.push(`${detailPad}${d}`);
 }

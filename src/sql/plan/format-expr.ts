@@ -34,6 +34,10 @@ export function formatExpr(e: BoundExpr): string {
       return `COALESCE(${e.args.map(formatExpr).join(', ')})`;
     case 'in':
       return `(${e.negate ? 'NOT ' : ''}(${e.comparisons.map(formatExpr).join(' OR ')}))`;
+    case 'outer':
+      return e.name;
+    case 'subquery':
+      return e.mode === 'exists' ? `(EXISTS (SubPlan ${e.id}))` : `(SubPlan ${e.id})`;
   }
 }
 

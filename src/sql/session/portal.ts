@@ -109,6 +109,7 @@ export class SqlPortal implements Portal {
     const out: Row[] = [];
     const limit = maxRows > 0 ? maxRows : Infinity;
     while (out.length < limit) {
+      this.session.checkCancel();
       const row = cursor.next();
       if (row === undefined) {
         cursor.close();

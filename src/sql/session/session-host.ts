@@ -7,11 +7,13 @@ import type { TxnKv } from '../../mvcc/index.js';
 import type { CatalogCache } from '../../catalog/catalog-cache.js';
 import type { SequenceStore } from '../../catalog/sequence-store.js';
 import type { PlanCache } from '../plan-cache.js';
+import type { ParseCache } from '../parse-cache.js';
 
 export interface SessionHost {
   readonly txnKv: TxnKv;
   readonly catalogs: CatalogCache;
   readonly plans: PlanCache;
+  readonly parses: ParseCache;
   readonly sequences: SequenceStore;
   nextRowId(): bigint;
 }

@@ -19,7 +19,6 @@ import type {
   SqlSession,
   TxStatus,
 } from '../session-api.js';
-import { parseSql } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { TypeContext, Value } from '../../catalog/types/sql-type.js';
@@ -70,13 +69,13 @@ export class Session implements SqlSession {
   }
 
   prepareBatch(sql: string): PreparedStatement[] {
-    const parsed = parseSql(sql);
+    const parsed = this.host.parses.parse(sql);
     if (parsed.length === 0) return [new SqlPrepared(this, sql, undefined, [], undefined)];
     return parsed.map((p, index) => new SqlPrepared(this, p.text, p.ast, [], { index, count: parsed.length }));
   }
 
   prepare(sql: string, paramTypeOids: readonly number[]): PreparedStatement {
-    const parsed = parseSql(sql);
+    const parsed = this.host.parses.parse(sql);
     if (parsed.length > 1) throw new SqlError(SQLSTATE.syntaxError, 'cannot insert multiple commands into a prepared statement');
     const first = parsed[0];
     const p = new SqlPrepared(this, sql, first?.ast, paramTypeOids, undefined);
@@ -171,6 +170,9 @@ export class Session implements SqlSession {
 
   /** The statement's plan for the current catalog (from the plan cache when possible). */
   planFor(p: SqlPrepared): StatementPlan {
+    // Outside a transaction, a plan made at the newest committed catalog version is still good
+    // for bind (execution re-checks against its own transaction's catalog).
+    if (this.block.txn === undefined && p.plan !== undefined && p.planVersion === this.host.catalogs.latest()?.version) return p.plan;
     return this.withReadTxn((txn) => {
       const catalog = this.catalogFor(txn);
       if (p.plan !== undefined && p.planVersion === catalog.version && !this.block.catalogDirty) return p.plan;
@@ -216,6 +218,8 @@ export class Session implements SqlSession {
       user: this.user,
       database: this.database,
       nextRowId: () => host.nextRowId(),
+      outerRows: [],
+      subqueryCache: new Map(),
       checkCancel: () => this.checkCancel(),
     };
   }

@@ -30,6 +30,12 @@ describe('internal key', () => {
     }
   });
 
+  it('encodes the bytes docs/format.md shows', () => {
+    expect(Buffer.from(encodeInternalKey(b('a'), 1, KIND_VALUE)).toString('hex')).toBe('611ffffffffffffe01');
+    expect(Buffer.from(encodeInternalKey(b(''), TS_MAX, KIND_TOMBSTONE)).toString('hex')).toBe('0000000000000000');
+    expect(Buffer.from(encodeInternalKey(b('k'), 2 ** 32, KIND_POINTER)).toString('hex')).toBe('6b1ffffeffffffff02');
+  });
+
   it('orders by user key, then newest ts first, then kind', () => {
     const keys = [
       encodeInternalKey(b(''), 5, KIND_VALUE),

@@ -110,7 +110,7 @@ describe('VersionIterator', () => {
   it('yields the newest visible non-deleted version per key at random readTs and bounds (property)', () => {
     const rng = new Prng(testSeed('version property'));
     for (let round = 0; round < 60; round++) {
-      const entries = randomEntries(rng, rng.int(500), { keySpace: 1 + rng.int(40), tsMax: 60 });
+      const entries = randomEntries(rng, rng.int(500), { keySpace: 1 + rng.int(40), tsMax: 60, longKeys: round % 4 === 3, valueBytesMax: round % 4 === 3 ? 600 : 20 });
       const parts = split(entries, 1 + rng.int(5), rng, true);
       const readTs = rng.int(70);
       const bounds: { -readonly [K in keyof VersionIteratorBounds]: VersionIteratorBounds[K] } = {};

@@ -3,6 +3,7 @@ import { BlockCache } from '../../../src/storage/block-cache.js';
 import { encodeInternalKey, KIND_VALUE, TS_MAX } from '../../../src/storage/internal-key.js';
 import { TableBuilder, type TableBuilderOptions } from '../../../src/storage/table-builder.js';
 import { TableReader } from '../../../src/storage/table-reader.js';
+import { Memtable } from '../../../src/storage/memtable.js';
 import { checkAgainstModel, MemorySource, modelGet, Prng, randomEntries, testSeed, type ModelEntry } from './tree-helpers.js';
 
 function buildTable(entries: readonly ModelEntry[], opts: TableBuilderOptions): { bytes: Uint8Array; builder: TableBuilder } {
@@ -48,6 +49,23 @@ describe('TableBuilder / TableReader', () => {
         else expect({ kind: got?.kind, ts: got?.ts, v: Buffer.from(got?.value ?? []).toString('hex') }).toEqual({ kind: want.kind, ts: want.ts, v: want.value.toString('hex') });
       }
       expect(checkAgainstModel(reader.iterator(), entries, rng, 400)).toBe(400);
+    }
+  });
+
+  it('handles long keys and values (past the short-key fast paths)', () => {
+    const rng = new Prng(testSeed('table long keys'));
+    for (let round = 0; round < 6; round++) {
+      const entries = randomEntries(rng, 1 + rng.int(300), { keySpace: 1 + rng.int(60), valueBytesMax: 2000, longKeys: true });
+      const { bytes } = buildTable(entries, { blockBytes: 64 + rng.int(4000), restartInterval: 1 + rng.int(16), bloomBitsPerKey: 10 });
+      const reader = TableReader.open(new MemorySource(bytes), round, new BlockCache(1 << 16));
+      for (const e of entries) {
+        const want = modelGet(entries, e.userKey, e.ts);
+        expect(Buffer.from(reader.get(e.userKey, e.ts)?.value ?? []).toString('hex')).toBe(want?.value.toString('hex'));
+      }
+      expect(checkAgainstModel(reader.iterator(), entries, rng, 300)).toBe(300);
+      const m = new Memtable();
+      for (const e of entries) m.add(e.userKey, e.ts, e.kind, e.value);
+      expect(checkAgainstModel(m.iterator(), entries, rng, 300)).toBe(300);
     }
   });
 

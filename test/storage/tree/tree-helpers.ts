@@ -48,12 +48,22 @@ export function modelEntry(userKey: Buffer, ts: number, kind: number, value: Buf
 }
 
 /** Random versioned entries over a small key space (so keys have several versions), unique ikeys, sorted. */
-export function randomEntries(rng: Prng, count: number, opts: { keySpace?: number; tsMax?: number; valueBytesMax?: number } = {}): ModelEntry[] {
+export function randomEntries(
+  rng: Prng,
+  count: number,
+  opts: { keySpace?: number; tsMax?: number; valueBytesMax?: number; longKeys?: boolean } = {},
+): ModelEntry[] {
   const keySpace = opts.keySpace ?? 50;
   const tsMax = opts.tsMax ?? 100;
   const valueBytesMax = opts.valueBytesMax ?? 20;
   const keys: Buffer[] = [];
-  for (let i = 0; i < keySpace; i++) keys.push(rng.bytes(rng.int(6), 4)); // short keys over a small alphabet: shared prefixes, prefix-of-another keys, the empty key
+  // Short keys over a small alphabet: shared prefixes, keys that are prefixes of others, the empty key.
+  // longKeys: the same behind a long common prefix (past every 32/64-byte fast path), sometimes longer still.
+  const prefix = opts.longKeys === true ? rng.bytes(60 + rng.int(40), 2) : Buffer.alloc(0);
+  for (let i = 0; i < keySpace; i++) {
+    const tail = rng.bytes(opts.longKeys === true && rng.int(4) === 0 ? 100 + rng.int(200) : rng.int(6), 4);
+    keys.push(Buffer.concat([prefix.subarray(0, rng.int(prefix.length + 1)), tail]));
+  }
   const seen = new Set<string>();
   const out: ModelEntry[] = [];
   for (let i = 0; i < count * 2 && out.length < count; i++) {
