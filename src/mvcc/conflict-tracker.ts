@@ -3,8 +3,9 @@
  * live transaction — the memory behind first-committer-wins and serializable validation.
  *
  * Invariants:
- * - For every key written by a commit with commitTs > floorTs(), lastCommitTs(key) is the largest
- *   such commitTs (commits in flight included: they are recorded before kv.commit is called).
+ * - For every key written by a commit with commitTs > floorTs() not yet released, `lastCommit`
+ *   holds the largest such commitTs (commits in flight included: they are recorded before
+ *   kv.commit is called).
  * - `commits` is in increasing commitTs order and holds, per commit, the keys it wrote.
  * - Memory is bounded by `keysMax` recorded keys. release(ts) forgets commits at or below `ts`
  *   (the caller passes the oldest ts any live or future transaction can check against); past
@@ -12,8 +13,6 @@
  *   transaction whose snapshot is older than floorTs() can no longer be checked and must abort.
  */
 import type { Ts } from './versioned-kv.js';
-import type { StringRange } from './key-range.js';
-import { rangeContains } from './key-range.js';
 import { assert } from '../util/index.js';
 
 interface CommitRecord {
@@ -40,10 +39,6 @@ export class ConflictTracker {
   /** Number of keys currently recorded (over all remembered commits). */
   size(): number {
     return this.keyCount;
-  }
-
-  lastCommitTs(key: string): Ts | undefined {
-    return this.lastCommit.get(key);
   }
 
   /** True if a commit after `sinceTs` wrote `key` — or if that can no longer be known. */
@@ -74,17 +69,6 @@ export class ConflictTracker {
       this.commits.splice(0, this.head);
       this.head = 0;
     }
-  }
-
-  /** True if some commit after `sinceTs` wrote a key inside `range` — or if that cannot be known. */
-  rangeWrittenSince(range: StringRange, sinceTs: Ts): boolean {
-    if (sinceTs < this.floor) return true;
-    for (let i = this.commits.length - 1; i >= this.head; i--) {
-      const record = this.commits[i] as CommitRecord;
-      if (record.commitTs <= sinceTs) return false;
-      for (const key of record.keys) if (rangeContains(range, key)) return true;
-    }
-    return false;
   }
 
   /**

@@ -76,10 +76,6 @@ export class ReadSet {
     return candidate !== undefined && belowHigh(candidate, keyString);
   }
 
-  pointCount(): number {
-    return this.points.size;
-  }
-
   rangeCount(): number {
     return this.ranges.length;
   }

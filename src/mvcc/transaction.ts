@@ -107,11 +107,6 @@ export class TransactionImpl implements Transaction, ScanOwner {
     return this.snapshotTs;
   }
 
-  /** Bytes buffered for commit (keys plus values). */
-  writeSetBytes(): number {
-    return this.buffer.bytes();
-  }
-
   get(key: Uint8Array): Uint8Array | undefined {
     this.assertActive();
     if (this.buffer.size() > 0 || this.readSet !== undefined) {
@@ -254,7 +249,8 @@ export class TransactionImpl implements Transaction, ScanOwner {
     }
     this.buffer.set(keyString, { key: Uint8Array.from(key), value, sinceTs });
     if (this.writePinTs === undefined) {
-      this.writePinTs = this.snapshotTs; // BROKEN
+      this.writePinTs = this.snapshotTs;
+      this.coordinator.pin(this.writePinTs);
     }
   }
 
@@ -293,7 +289,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
   }
 
   private unpinAll(): void {
-    // BROKEN
+    if (this.writePinTs !== undefined) this.coordinator.unpin(this.writePinTs);
     this.coordinator.unpin(this.snapshotTs);
   }
 }

@@ -12,6 +12,7 @@ import { SqlPortal } from './session/portal.js';
 import type { FieldDescription } from './session-api.js';
 import { jsParam, jsValue } from './session/values.js';
 import { fieldOf } from './session/prepared.js';
+import { SqlError, SQLSTATE } from '../util/index.js';
 
 export interface QueryResult {
   readonly rows: Array<Record<string, unknown>>;
@@ -55,7 +56,11 @@ export class EmbeddedSession {
       throw error;
     }
     portal.keepRaw = true;
-    const { rows, tag } = await portal.executeRaw();
+    const { rows, tag, kind } = await portal.executeRaw();
+    if (kind === 'copyIn' || kind === 'copyOut') {
+      this.session.failStatement();
+      throw new SqlError(SQLSTATE.featureNotSupported, 'COPY FROM STDIN / TO STDOUT is not supported by db.query()', { hint: 'Use INSERT or SELECT.' });
+    }
     const columns = portal.columns ?? [];
     const ctx = this.session.typeContext();
     const objects = rows.map((row) => {

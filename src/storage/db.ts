@@ -5,7 +5,9 @@
  *
  * Invariants:
  * - put/delete/batch allocate their ts synchronously, so commits are ordered as they were called;
- *   each resolves once durable and visible (read-your-writes after await).
+ *   each resolves once durable and visible (read-your-writes after await). Keys and values are
+ *   copied when their group is written, so the caller must not modify them until the promise
+ *   settles (as with fs.write).
  * - get() and scans read at visibleTs() taken when they start; a snapshot reads at a fixed ts until
  *   release().
  * - A scan's async iterator releases its pinned files when it ends or when the loop breaks.

@@ -60,6 +60,7 @@ export interface EngineStats {
   readonly groups: number;
   readonly flushes: number;
   readonly writeStalls: number;
+  readonly writeStallMs: number;
   readonly blockCacheHits: number;
   readonly blockCacheMisses: number;
 }
@@ -146,7 +147,10 @@ export class Engine {
     return new ScanIterator(range, readTs, this.memtables(), version, this.vlog);
   }
 
-  /** Atomically applies `writes` at `commitTs`; resolves once durable and visible. */
+  /**
+   * Atomically applies `writes` at `commitTs`; resolves once durable and visible. The key and
+   * value buffers are read when the group is written: leave them unmodified until it settles.
+   */
   commit(writes: readonly Write[], commitTs: number): Promise<void> {
     try {
       this.checkWritable();
@@ -216,6 +220,7 @@ export class Engine {
       groups: this.groupCommit.groups,
       flushes: this.flusher.flushes,
       writeStalls: this.flusher.stalls,
+      writeStallMs: this.flusher.stallMs,
       blockCacheHits: this.cache.hits,
       blockCacheMisses: this.cache.misses,
     };

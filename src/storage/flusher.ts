@@ -39,6 +39,8 @@ export class Flusher {
   version: Version = new Version([]);
   flushes = 0;
   stalls = 0;
+  /** Total time writers waited for a flush (a write stall), in milliseconds. */
+  stallMs = 0;
   tableBytesWritten = 0;
   private logSegments: number[] = [];
   private task: Promise<void> | undefined;
@@ -82,10 +84,13 @@ export class Flusher {
 
   /** Waits while too many memtables are frozen (a write stall, counted). */
   async waitForRoom(): Promise<void> {
-    if (this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped) this.stalls++;
+    if (this.frozen.length < this.options.frozenMemtablesMax || this.stopped) return;
+    this.stalls++;
+    const start = performance.now();
     while (this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+    this.stallMs += performance.now() - start;
   }
 
   /** Resolves once no flush is running or queued. */

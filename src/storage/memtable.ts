@@ -6,8 +6,8 @@
  * GC pressure), and a search hop reads one record — the key head and next pointers sit together —
  * instead of several parallel arrays (fewer cache misses).
  *
- *   record = keyWord[0..3] ‖ tsHigh ‖ tsLow ‖ kind ‖ keyChunk ‖ keyOffset ‖ keyLength ‖
- *            valueChunk ‖ valueOffset ‖ valueLength ‖ prev0 ‖ next[0] … next[height − 1]
+ *   record = tsHigh ‖ tsLow ‖ kind ‖ keyChunk ‖ keyOffset ‖ keyLength ‖ valueChunk ‖
+ *            valueOffset ‖ valueLength ‖ prev0 ‖ keyWord[0..3] ‖ next[0] … next[height − 1]
  *   (a node is the offset of its record; the head is the record at 0 with HEIGHT_MAX levels)
  *
  * Invariants:
@@ -43,20 +43,21 @@ const HEIGHT_MAX = 12;
 const NIL = -1;
 const HEAD = 0;
 // Record field offsets.
-const R_WORD0 = 0;
-const R_WORD1 = 1;
-const R_WORD2 = 2;
-const R_WORD3 = 3;
-const R_TS_HI = 4;
-const R_TS_LO = 5;
-const R_KIND = 6;
-const R_KEY_CHUNK = 7;
-const R_KEY_OFF = 8;
-const R_KEY_LEN = 9;
-const R_VAL_CHUNK = 10;
-const R_VAL_OFF = 11;
-const R_VAL_LEN = 12;
-const R_PREV = 13;
+const R_TS_HI = 0;
+const R_TS_LO = 1;
+const R_KIND = 2;
+const R_KEY_CHUNK = 3;
+const R_KEY_OFF = 4;
+const R_KEY_LEN = 5;
+const R_VAL_CHUNK = 6;
+const R_VAL_OFF = 7;
+const R_VAL_LEN = 8;
+const R_PREV = 9;
+// The key words and the next pointers are last and adjacent: a search hop reads one cache line.
+const R_WORD0 = 10;
+const R_WORD1 = 11;
+const R_WORD2 = 12;
+const R_WORD3 = 13;
 const R_NEXT = 14;
 const TWO_POW_32 = 0x1_0000_0000;
 const CHUNK_BYTES = 256 * 1024;
@@ -105,7 +106,11 @@ export class Memtable {
   get maxTs(): number {
     return this.tsMax;
   }
-  /** Memory held: arena bytes in use plus the node records. */
+  /**
+   * Memory held: arena bytes in use (values replaced by a re-add stay counted) plus the node records
+   * in use (~60 bytes per entry). The record array grows by doubling, so up to as much again may be
+   * allocated but unused.
+   */
   get approximateBytes(): number {
     return this.arenaBytes + this.recUsed * 4;
   }

@@ -2,8 +2,8 @@
  * Password verifiers as PostgreSQL stores them (pg_authid.rolpassword), and checks against them.
  * - SCRAM: 'SCRAM-SHA-256$<iterations>:<salt b64>$<StoredKey b64>:<ServerKey b64>' (RFC 5802/7677).
  * - md5:   'md5' + hex(md5(password ‖ user)).
- * - Passwords are used as given (no SASLprep); PostgreSQL does the same when SASLprep fails, so
- *   ASCII passwords match PostgreSQL's verifiers exactly.
+ * - Passwords are NFKC-normalized, the core of SASLprep (RFC 4013) that PostgreSQL and libpq apply,
+ *   as src/catalog/role-verifier.ts does; ASCII passwords match PostgreSQL's verifiers exactly.
  * - Comparisons of secrets are constant-time.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -43,7 +43,7 @@ export function parseScramVerifier(stored: string): ScramSecret | undefined {
 
 /** StoredKey and ServerKey of a password under a salt and iteration count. */
 export function scramKeys(password: string, salt: Buffer, iterations: number): { storedKey: Buffer; serverKey: Buffer } {
-  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
   const clientKey = hmac(salted, 'Client Key');
   return { storedKey: sha256(clientKey), serverKey: hmac(salted, 'Server Key') };
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { open, MemoryVfs, type Db, type EngineOptions, type Snapshot } from '../../src/storage/index.js';
 import { hex, modelRange, prng, randomInt, testSeed } from './storage-helpers.js';
 
-const OPS_PER_SET = 1200;
+const OPS_PER_SET = 1000;
 const ALPHABET = [0x00, 0x01, 0x61, 0x62, 0xfe, 0xff];
 const VALUE_LENGTHS = [0, 1, 10, 63, 64, 65, 200, 1000];
 
@@ -24,6 +24,7 @@ const OPTION_SETS: OptionSet[] = [
   { name: 'all values in the vlog, tiny memtable, tiny blocks', options: { valueThreshold: 0, memtableBytesMax: 2048, blockBytes: 64, restartInterval: 2, flushInWorker: false } },
   { name: 'threshold 64, small memtable, small log segments, worker flush', options: { valueThreshold: 64, memtableBytesMax: 16 * 1024, blockBytes: 256, commitLogSegmentBytesMax: 4096 } },
   { name: 'values in the LSM, no bloom, restart every key', options: { valueThreshold: Infinity, memtableBytesMax: 4096, blockBytes: 128, restartInterval: 1, bloomBitsPerKey: 0, flushInWorker: false } },
+  { name: 'relaxed durability, group commit delay, big blocks', options: { sync: 'relaxed', relaxedSyncIntervalMs: 2, groupCommitDelayMs: 1, valueThreshold: 200, memtableBytesMax: 8192, blockBytes: 16 * 1024, flushInWorker: false } },
   { name: 'defaults on disk, tiny vlog segments', options: { vlogSegmentBytesMax: 4096, valueThreshold: 64, memtableBytesMax: 8192, blockCacheBytes: 0 }, onDisk: true },
 ];
 

@@ -270,6 +270,20 @@ describe('limits and failures', () => {
     await small.stop();
   });
 
+  it('accepts a message larger than the inbound buffer limit (pausing never deadlocks)', async () => {
+    const small = await startServer({ inboundBytesMax: 16 * 1024 });
+    const client = await RawClient.ready(small.port);
+    await client.query('CREATE TABLE blob (line text)');
+    client.send(serialize.query('COPY blob FROM STDIN'));
+    await client.until('copyInResponse');
+    const line = 'y'.repeat(1024 * 1024);
+    client.send(Buffer.concat([serialize.copyData(Buffer.from(line + '\n')), serialize.copyData(Buffer.from('z\n')), serialize.copyDone()]));
+    expect((await client.until('readyForQuery'))[0]).toMatchObject({ name: 'commandComplete', text: 'COPY 2' });
+    expect(small.db.tables.get('blob')?.map((l) => l.length)).toEqual([line.length, 1]);
+    client.end();
+    await small.stop();
+  });
+
   it('respects socket back-pressure on a large result', async () => {
     const db = new FakeDatabase();
     const server = await startServer({ rowsPerChunkMax: 100 }, db);

@@ -2,7 +2,7 @@
  * End-to-end over the real SQL layer: src/sql's Database on the in-memory VersionedKv, served by
  * the wire server, driven by pg and psql.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -97,6 +97,55 @@ describe('pg over the SQL layer', () => {
   });
 });
 
+describe('authentication over the SQL layer', () => {
+  it('logs in with SCRAM as a role created by CREATE ROLE … PASSWORD', async () => {
+    const c = await client();
+    await c.query("CREATE ROLE carl LOGIN PASSWORD 'carl secret'");
+    const scram = new WireServer(db, { host: '127.0.0.1', port: 0, auth: { method: 'scram-sha-256' } });
+    const scramPort = (await scram.listen()).port;
+    try {
+      const login = async (password: string): Promise<unknown> => {
+        const carl = new pg.Client({ host: '127.0.0.1', port: scramPort, user: 'carl', password, database: 'postgres' });
+        carl.on('error', () => {});
+        try {
+          await carl.connect();
+          return (await carl.query('SELECT current_user AS u')).rows[0];
+        } finally {
+          await carl.end().catch(() => {});
+        }
+      };
+      expect(await login('carl secret')).toEqual({ u: 'carl' });
+      await expect(login('carl secreT')).rejects.toMatchObject({ code: '28P01', message: 'password authentication failed for user "carl"' });
+    } finally {
+      await scram.close();
+    }
+  });
+});
+
+describe('cancel over the SQL layer', () => {
+  it('cancels a statement streaming a large result via pg cancel', async () => {
+    const c = await client();
+    await c.query('CREATE TABLE big (id int PRIMARY KEY)');
+    await c.query(`INSERT INTO big VALUES ${Array.from({ length: 2000 }, (_, i) => `(${i})`).join(',')}`);
+    // 4,000,000 rows; the cancel is sent when the first row arrives, so the statement is running.
+    const query = new pg.Query('SELECT a.id, b.id FROM big a, big b');
+    let rows = 0;
+    const outcome = new Promise<unknown>((resolve) => {
+      query.on('end', () => resolve('completed'));
+      query.on('error', (error: Error) => resolve(error));
+    });
+    query.on('row', () => {
+      if (rows++ > 0) return;
+      const canceller = new pg.Client({ host: '127.0.0.1', port, user: 'postgres' });
+      (canceller as unknown as { cancel(target: pg.Client, q: unknown): void }).cancel(c, query);
+    });
+    void c.query(query);
+    expect(await outcome).toMatchObject({ code: '57014', message: 'canceling statement due to user request' });
+    expect(rows).toBeLessThan(4_000_000);
+    expect((await c.query('SELECT count(*) AS n FROM big')).rows).toEqual([{ n: '2000' }]);
+  });
+});
+
 describe('psql over the SQL layer', () => {
   it('runs -c and -f and prints SQLSTATEs under VERBOSITY verbose', async () => {
     const script = join(dir, 'script.sql');
@@ -113,5 +162,20 @@ describe('psql over the SQL layer', () => {
     expect(result.stderr).toContain('ERROR:  42703: column "missing" does not exist');
     const count = await psql(port, ['-A', '-t', '-c', 'SELECT count(*) FROM notes']);
     expect(count.stdout.trim()).toBe('2');
+  });
+
+  it('copies in (text and CSV) and out with \\copy', async () => {
+    const tsv = join(dir, 'in.tsv');
+    const csv = join(dir, 'in.csv');
+    const out = join(dir, 'out.tsv');
+    writeFileSync(tsv, '1\tone\n2\ttwo\n3\t\\N\n');
+    writeFileSync(csv, '4,"f,our"\n5,five\n');
+    await psql(port, ['-c', 'CREATE TABLE copied (a int PRIMARY KEY, b text)']);
+    expect((await psql(port, ['-c', `\\copy copied from '${tsv}'`])).stdout.trim()).toBe('COPY 3');
+    expect((await psql(port, ['-c', `\\copy copied from '${csv}' with (format csv)`])).stdout.trim()).toBe('COPY 2');
+    expect((await psql(port, ['-c', `\\copy copied to '${out}'`])).stdout.trim()).toBe('COPY 5');
+    expect(readFileSync(out, 'utf8')).toBe('1\tone\n2\ttwo\n3\t\\N\n4\tf,our\n5\tfive\n');
+    const asCsv = await psql(port, ['-c', '\\copy (SELECT * FROM copied ORDER BY a) to stdout with csv']);
+    expect(asCsv.stdout).toBe('1,one\n2,two\n3,\n4,"f,our"\n5,five\n');
   });
 });

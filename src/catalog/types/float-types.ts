@@ -45,10 +45,24 @@ function shortestDigits(v: number, single: boolean): string {
   const low = (v + nextFloat32(v, -1)) / 2;
   const high = (v + nextFloat32(v, 1)) / 2;
   for (let p = 1; p <= 9; p++) {
-    const candidate = Number(v.toPrecision(p));
+    const candidate = Number(halfEvenPrecision(v, p));
     if (Math.fround(candidate) === v && candidate !== low && candidate !== high) return candidate.toExponential();
   }
   return v.toExponential(8);
+}
+
+/**
+ * v rounded to p significant digits, ties to even (Ryu's rule) where toPrecision rounds ties up.
+ * A float32 is exact in a double, and toExponential(n) prints the exact expansion's digits.
+ */
+function halfEvenPrecision(v: number, p: number): string {
+  const rounded = v.toPrecision(p);
+  const exact = v.toExponential(Math.min(100, p + 60));
+  const e = exact.indexOf('e');
+  const digits = exact.slice(0, e).replace('.', '');
+  if (digits[p] !== '5' || !/^0*$/.test(digits.slice(p + 1)) || Number(digits[p - 1]) % 2 !== 0) return rounded;
+  const kept = digits.slice(0, p);
+  return `${kept[0]}${p > 1 ? '.' + kept.slice(1) : ''}${exact.slice(e)}`;
 }
 
 function layout(mantissa: string, exp: number, fixedExpMax: number, negative: boolean): string {

@@ -6,6 +6,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import type { SqlType, TypeContext } from '../../catalog/types/sql-type.js';
 import type { Scope } from './scope.js';
+import type { CteDefinition } from './bind-with.js';
 
 /** The scope of an enclosing query, for correlated subqueries. */
 export interface OuterScope {
@@ -28,4 +29,6 @@ export interface BindContext {
   readonly sql: string;
   /** Enclosing queries' scopes, outermost first (empty at the top level). */
   readonly outer?: readonly OuterScope[];
+  /** Common table expressions visible by name (WITH). */
+  readonly ctes?: ReadonlyMap<string, CteDefinition>;
 }

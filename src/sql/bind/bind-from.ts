@@ -18,6 +18,7 @@ import { bindExpr } from './bind-expr.js';
 import { bindOperator, coerceToBool, BOOL, typeOfOid } from './resolve.js';
 import type { JoinType, LogicalPlan } from '../plan/logical-plan.js';
 import { bindQuery } from './bind-select.js';
+import type { CteDefinition } from './bind-with.js';
 
 export interface BoundFrom {
   readonly plan: LogicalPlan;
@@ -66,6 +67,8 @@ function bindRangeVar(ctx: BindContext, rv: RangeVar): BoundFrom {
     throw new SqlError(SQLSTATE.featureNotSupported, `cross-database references are not implemented: "${rv.catalogname}.${rv.schemaname}.${rv.relname}"`);
   }
   const name = rv.relname ?? '';
+  const cte = rv.schemaname === undefined ? ctx.ctes?.get(name) : undefined;
+  if (cte !== undefined) return bindCteReference(cte, rv.alias?.aliasname ?? name, aliasColumns(rv.alias));
   const rel = lookupRelation(ctx, { schema: rv.schemaname, name });
   if (rel === undefined) {
     throw undefinedTable(rv.schemaname === undefined ? name : `${rv.schemaname}.${name}`, rv.location);
@@ -78,6 +81,18 @@ function bindRangeVar(ctx: BindContext, rv: RangeVar): BoundFrom {
   }
   if (rel.kind === 'view') return bindView(ctx, rel, alias, renames);
   throw notSupported('SELECT from a sequence', rv.location);
+}
+
+function bindCteReference(cte: CteDefinition, alias: string, renames: string[]): BoundFrom {
+  const columns: ScopeColumn[] = cte.query.columns.map((c, slot) => ({
+    name: renames[slot] ?? cte.columnNames[slot] ?? c.name,
+    slot,
+    type: c.type,
+    typmod: c.typmod,
+    tableOid: 0,
+    attnum: 0,
+  }));
+  return { plan: cte.query.plan, scope: new Scope([{ alias, columns }]) };
 }
 
 function bindView(ctx: BindContext, view: ViewDesc, alias: string, renames: string[]): BoundFrom {

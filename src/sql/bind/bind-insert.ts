@@ -15,7 +15,8 @@ import type { BindContext } from './bind-context.js';
 import { notSupported, withPosition } from './bind-errors.js';
 import { bindExpr } from './bind-expr.js';
 import { bindSelect } from './bind-select.js';
-import { coerce, typeOfOid } from './resolve.js';
+import { coerce, typeOfOid, UNKNOWN } from './resolve.js';
+import type { RowsSourcePlan } from '../exec/rows-source.js';
 import { bindColumnDefault, tableScope } from './table-exprs.js';
 import { bindReturning } from './bind-returning.js';
 import { bindDmlTarget, type DmlTarget } from './dml-target.js';
@@ -43,6 +44,24 @@ export function bindInsert(ctx: BindContext, s: InsertStmt): BoundDml {
   const returning = bindReturning(ctx, s.returningClause?.exprs, scope);
   const onConflict = s.onConflictClause === undefined ? undefined : bindOnConflict(ctx, target, s.onConflictClause);
   return { dml: new InsertPlan(target.writer, source, onConflict, returning?.exprs), columns: returning?.columns };
+}
+
+/**
+ * INSERT of rows that arrive as text (COPY FROM): `source` yields one unknown-typed text value
+ * per named column (all columns when `columnNames` is undefined); each is converted with its
+ * column type's input function, and the other columns get their defaults.
+ */
+export function bindTextRowsInsert(ctx: BindContext, target: DmlTarget, columnNames: readonly string[] | undefined, source: RowsSourcePlan): InsertPlan {
+  const table = target.table;
+  const cols = columnNames === undefined ? undefined : columnNames.map((name) => ({ ResTarget: { name } }) as Node);
+  const columns = targetColumns(table, cols);
+  const given: BoundExpr[] = columns.map((c, slot) => ({ kind: 'column', slot, type: UNKNOWN(), typmod: -1, name: c.name, tableOid: 0, attnum: 0 }));
+  source.width = columns.length;
+  return new InsertPlan(target.writer, new ProjectPlan(source, fullRow(ctx, table, columns, given, false)), undefined, undefined);
+}
+
+export function copyTargetWidth(table: TableDesc, columnNames: readonly string[] | undefined): number {
+  return columnNames?.length ?? table.columns.filter((c) => !c.dropped).length;
 }
 
 function targetColumns(table: TableDesc, cols: Node[] | undefined): ColumnDesc[] {

@@ -24,6 +24,7 @@ import type { LogicalPlan, OutputColumn, SortKey } from '../plan/logical-plan.js
 import { figureColumnName } from './column-name.js';
 import { intOf, stringList } from './ast-util.js';
 import { bindSetOperation } from './bind-setop.js';
+import { bindWith } from './bind-with.js';
 
 const INVALID_COLUMN_REFERENCE = '42P10';
 
@@ -38,8 +39,8 @@ export function bindQuery(ctx: BindContext, node: Node): BoundQuery {
 }
 
 /** keepUnknown: leave unknown-typed outputs for a set operation to resolve (PostgreSQL's rule). */
-export function bindSelect(ctx: BindContext, s: SelectStmt, keepUnknown = false): BoundQuery {
-  if (s.withClause !== undefined) throw notSupported('WITH');
+export function bindSelect(outerCtx: BindContext, s: SelectStmt, keepUnknown = false): BoundQuery {
+  const ctx = s.withClause === undefined ? outerCtx : bindWith(outerCtx, s.withClause, bindQuery);
   if (s.intoClause !== undefined) throw notSupported('SELECT INTO');
   if (s.lockingClause !== undefined) throw notSupported('FOR UPDATE/SHARE');
   if (s.windowClause !== undefined) throw notSupported('WINDOW clause');
@@ -106,6 +107,7 @@ function bindPlainSelect(ctx: BindContext, s: SelectStmt, keepUnknown: boolean):
   const groupExprs = (s.groupClause ?? []).map((g) => bindGroupKey(g, env, targets));
   const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, { ...env, clause: 'HAVING' }), 'HAVING');
   const sort = bindSortClause(s.sortClause ?? [], env, targets);
+  let distinctOn = (s.distinctClause ?? []).filter((n) => Object.keys(n).length > 0).map((n) => bindGroupKey(n, env, targets));
   const grouped = groupExprs.length > 0 || aggs.calls.length > 0 || having !== undefined;
   let sortExprs = sort.map((k) => k.expr);
   let havingExpr = having;
@@ -114,12 +116,13 @@ function bindPlainSelect(ctx: BindContext, s: SelectStmt, keepUnknown: boolean):
     const rewrite = (e: BoundExpr): BoundExpr => regroup(e, keys, groupExprs);
     targets = targets.map((t) => ({ name: t.name, expr: rewrite(t.expr) }));
     sortExprs = sortExprs.map(rewrite);
+    distinctOn = distinctOn.map(rewrite);
     havingExpr = having === undefined ? undefined : rewrite(having);
     const width = groupExprs.length + aggs.calls.length;
     plan = { kind: 'aggregate', input: plan, groupKeys: groupExprs, aggregates: aggs.calls, width };
     if (havingExpr !== undefined) plan = { kind: 'filter', input: plan, predicate: havingExpr, width };
   }
-  return projectSortLimit(ctx, s, plan, targets, sort, sortExprs);
+  return projectSortLimit(ctx, s, plan, targets, sort, sortExprs, distinctOn);
 }
 
 function projectSortLimit(
@@ -129,39 +132,46 @@ function projectSortLimit(
   targets: readonly Target[],
   sort: readonly SortKey[],
   sortExprs: readonly BoundExpr[],
+  distinctOn: readonly BoundExpr[],
 ): BoundQuery {
   const distinct = s.distinctClause !== undefined;
-  if (distinct && s.distinctClause?.some((n) => Object.keys(n).length > 0)) throw notSupported('DISTINCT ON');
   const exprs = targets.map((t) => t.expr);
-  const targetKeys = exprs.map(exprKey);
-  const sortSlots: number[] = [];
-  for (const e of sortExprs) {
-    const at = targetKeys.indexOf(exprKey(e));
-    if (at >= 0) sortSlots.push(at);
-    else {
-      if (distinct) {
-        throw withPosition('for SELECT DISTINCT, ORDER BY expressions must appear in select list', INVALID_COLUMN_REFERENCE);
-      }
-      sortSlots.push(exprs.length);
-      exprs.push(e);
+  const slotOf = (e: BoundExpr, hiddenOk: boolean): number => {
+    const at = exprs.map(exprKey).indexOf(exprKey(e));
+    if (at >= 0) return at;
+    if (!hiddenOk) {
+      throw withPosition('for SELECT DISTINCT, ORDER BY expressions must appear in select list', INVALID_COLUMN_REFERENCE);
     }
-  }
+    exprs.push(e);
+    return exprs.length - 1;
+  };
+  const sortSlots = sortExprs.map((e) => slotOf(e, !distinct || distinctOn.length > 0));
+  const onSlots = distinctOn.map((e) => slotOf(e, true));
+  if (distinctOn.length > 0) checkDistinctOnOrder(onSlots, sortSlots);
   let plan: LogicalPlan = { kind: 'project', input, exprs, width: exprs.length };
-  if (distinct) plan = { kind: 'distinct', input: plan, width: plan.width };
+  const columnAt = (slot: number): BoundExpr => {
+    const e = exprs[slot] as BoundExpr;
+    return { kind: 'column', slot, type: e.type, typmod: -1, name: '', tableOid: 0, attnum: 0 };
+  };
+  if (distinct && distinctOn.length === 0) plan = { kind: 'distinct', input: plan, width: plan.width };
   if (sort.length > 0) {
-    const keys = sort.map((k, i) => {
-      const slot = sortSlots[i] as number;
-      const e = exprs[slot] as BoundExpr;
-      return { ...k, expr: { kind: 'column', slot, type: e.type, typmod: -1, name: '', tableOid: 0, attnum: 0 } as BoundExpr };
-    });
+    const keys = sort.map((k, i) => ({ ...k, expr: columnAt(sortSlots[i] as number) }));
     plan = { kind: 'sort', input: plan, keys, width: plan.width };
   }
+  if (distinctOn.length > 0) plan = { kind: 'distinct', input: plan, width: plan.width, keySlots: onSlots };
   plan = applyLimit(ctx, s, plan);
   if (exprs.length > targets.length) {
     const visible = targets.map((t, slot) => ({ kind: 'column', slot, type: t.expr.type, typmod: -1, name: t.name, tableOid: 0, attnum: 0 }) as BoundExpr);
     plan = { kind: 'project', input: plan, exprs: visible, width: visible.length };
   }
   return { plan, columns: targets.map(outputColumn) };
+}
+
+/** SELECT DISTINCT ON expressions must match the leftmost ORDER BY expressions (42P10). */
+function checkDistinctOnOrder(onSlots: readonly number[], sortSlots: readonly number[]): void {
+  const lead = sortSlots.slice(0, onSlots.length);
+  const ok = lead.every((s) => onSlots.includes(s)) && (sortSlots.length === 0 || lead.length === Math.min(onSlots.length, sortSlots.length));
+  if (!ok) throw withPosition('SELECT DISTINCT ON expressions must match initial ORDER BY expressions', INVALID_COLUMN_REFERENCE);
 }
 
 function outputColumn(t: Target): OutputColumn {

@@ -1,5 +1,6 @@
 /**
- * Distinct (SELECT DISTINCT): passes the first row of each set of equal rows, in input order.
+ * Distinct (SELECT DISTINCT, DISTINCT ON): passes the first row of each set of rows equal on the
+ * key slots (all slots for plain DISTINCT), in input order — after a sort, the first per key.
  */
 import type { SqlType } from '../../catalog/types/sql-type.js';
 import type { Row } from './compile-expr.js';
@@ -13,6 +14,8 @@ export class DistinctPlan implements PhysicalPlan {
   constructor(
     readonly input: PhysicalPlan,
     readonly types: readonly SqlType[],
+    /** Key slots (DISTINCT ON); undefined = every slot. */
+    readonly keySlots?: readonly number[],
   ) {
     this.width = input.width;
   }
@@ -25,13 +28,15 @@ export class DistinctPlan implements PhysicalPlan {
     const input = this.input.open(ctx);
     const seen = new Set<string>();
     const types = this.types;
+    const slots = this.keySlots;
+    const keyTypes = slots === undefined ? types : slots.map((s) => types[s] as SqlType);
     return {
       next(): Row | undefined {
         for (;;) {
           const row = input.next();
           if (row === undefined) return undefined;
           ctx.checkCancel();
-          const key = rowKey(types, row);
+          const key = slots === undefined ? rowKey(keyTypes, row) : rowKey(keyTypes, slots.map((s) => row[s] ?? null));
           if (seen.has(key)) continue;
           seen.add(key);
           return row;

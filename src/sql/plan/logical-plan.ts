@@ -67,7 +67,7 @@ export type LogicalPlan =
       readonly offset: BoundExpr | undefined;
       readonly width: number;
     }
-  | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly width: number }
+  | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly width: number; readonly keySlots?: readonly number[] }
   | { readonly kind: 'setop'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly width: number };
 
 /** An output column of a query, for RowDescription. */

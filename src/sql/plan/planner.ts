@@ -44,7 +44,7 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
     case 'limit':
       return new LimitPlan(planPhysical(plan.input), plan.limit, plan.offset);
     case 'distinct':
-      return new DistinctPlan(planPhysical(plan.input), columnTypes(plan.input));
+      return new DistinctPlan(planPhysical(plan.input), columnTypes(plan.input), plan.keySlots);
     case 'setop':
       return new SetOpPlan(plan.op, plan.all, planPhysical(plan.left), planPhysical(plan.right), columnTypes(plan.left));
   }

@@ -12,6 +12,7 @@ import type { Row } from '../exec/compile-expr.js';
 import type { StatementPlan } from '../statement/statement-plan.js';
 import type { OutputColumn } from '../plan/logical-plan.js';
 import { runUtility } from '../statement/utility.js';
+import { runCopy } from '../copy/copy-statement.js';
 import { runTransactionControl } from './transaction-control.js';
 import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
@@ -96,6 +97,7 @@ export class SqlPortal implements Portal {
       case 'explain':
         return this.finish({ kind: 'rows', rows: this.format(plan.lines.map((l) => [l])), suspended: false, tag: `EXPLAIN` });
       case 'utility': {
+        if ('CopyStmt' in plan.ast) return runCopy(session, this.prepared, plan.ast.CopyStmt, txn);
         const result = await runUtility(session, plan.ast, txn);
         if (result.rows === undefined) return this.finish({ kind: 'command', tag: result.tag });
         return this.finish({ kind: 'rows', rows: this.format(result.rows), suspended: false, tag: result.tag });
@@ -124,9 +126,9 @@ export class SqlPortal implements Portal {
   }
 
   /** Raw executor rows for the embedded API (the whole result at once). */
-  async executeRaw(): Promise<{ rows: Row[]; tag: string }> {
+  async executeRaw(): Promise<{ rows: Row[]; tag: string; kind: ExecuteResult['kind'] }> {
     const result = await this.execute(0);
-    return { rows: this.rawRows, tag: result.kind === 'rows' || result.kind === 'command' ? result.tag : '' };
+    return { rows: this.rawRows, tag: result.kind === 'rows' || result.kind === 'command' ? result.tag : '', kind: result.kind };
   }
 
   private rawRows: Row[] = [];

@@ -64,6 +64,8 @@ export function utilityTag(ast: Node): string {
       return 'DISCARD ALL';
     case 'TransactionStmt':
       return transactionTag(String(body['kind']));
+    case 'CopyStmt':
+      return 'COPY';
     default:
       return tag.replace(/Stmt$/, '').toUpperCase();
   }

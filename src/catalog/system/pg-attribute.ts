@@ -1,0 +1,31 @@
+/** pg_catalog.pg_attribute: columns of tables and views (user columns, attnum ≥ 1). */
+import type { Catalog } from '../catalog.js';
+import type { Value } from '../types/sql-type.js';
+import { typeByOid } from '../types/type-registry.js';
+import { columns, type SystemTable } from './system-table.js';
+
+const COLUMNS = columns(
+  'attrelid:oid attname:name atttypid:oid attlen:int2 attnum:int2 atttypmod:int4 attndims:int2 attnotnull:bool ' +
+    'atthasdef:bool atthasmissing:bool attidentity:char attgenerated:char attisdropped:bool attislocal:bool ' +
+    'attinhcount:int2 attcollation:oid attstattarget:int2',
+);
+
+function rows(catalog: Catalog, db: number): Value[][] {
+  const out: Value[][] = [];
+  for (const schema of catalog.schemasOf(db)) {
+    for (const rel of catalog.relationsIn(schema.oid)) {
+      if (rel.kind === 'sequence') continue;
+      for (const c of rel.columns) {
+        const type = typeByOid(c.typeOid);
+        const collation = type !== undefined && type.category === 'S' ? 100 : 0;
+        out.push([
+          rel.oid, c.name, c.dropped ? 0 : c.typeOid, type?.typlen ?? -1, c.attnum, c.typmod, type?.element === undefined ? 0 : 1,
+          c.notNull, c.default !== undefined, false, c.identity, '', c.dropped, true, 0, collation, -1,
+        ]);
+      }
+    }
+  }
+  return out;
+}
+
+export const PG_ATTRIBUTE: SystemTable = { schema: 'pg_catalog', name: 'pg_attribute', oid: 1249, columns: COLUMNS, rows };

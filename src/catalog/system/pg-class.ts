@@ -1,0 +1,38 @@
+/**
+ * pg_catalog.pg_class: tables ('r'), views ('v'), sequences ('S') and indexes ('i') of the
+ * current database's schemas.
+ */
+import type { Catalog } from '../catalog.js';
+import type { Value } from '../types/sql-type.js';
+import { columns, type SystemTable } from './system-table.js';
+
+const COLUMNS = columns(
+  'oid:oid relname:name relnamespace:oid reltype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
+    'relpages:int4 reltuples:float4 relhasindex:bool relisshared:bool relpersistence:char relkind:char relnatts:int2 ' +
+    'relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
+    'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relacl:text reloptions:text',
+);
+
+function row(oid: number, name: string, schema: number, owner: number, kind: string, natts: number, checks: number, hasIndex: boolean): Value[] {
+  const am = kind === 'r' ? 2 : kind === 'i' ? 403 : 0;
+  return [oid, name, schema, 0, owner, am, oid, 0, 0, -1, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, 'd', false, null, null];
+}
+
+function rows(catalog: Catalog, db: number): Value[][] {
+  const out: Value[][] = [];
+  for (const schema of catalog.schemasOf(db)) {
+    for (const rel of catalog.relationsIn(schema.oid)) {
+      if (rel.kind === 'table') {
+        const live = rel.columns.length;
+        const checks = rel.constraints.filter((c) => c.kind === 'c').length;
+        const indexes = rel.hiddenRowId ? rel.indexes : [rel.primary, ...rel.indexes];
+        out.push(row(rel.oid, rel.name, schema.oid, rel.ownerOid, 'r', live, checks, indexes.length > 0));
+        for (const i of indexes) out.push(row(i.oid, i.name, schema.oid, rel.ownerOid, 'i', i.columns.length, 0, false));
+      } else if (rel.kind === 'view') out.push(row(rel.oid, rel.name, schema.oid, rel.ownerOid, 'v', rel.columns.length, 0, false));
+      else out.push(row(rel.oid, rel.name, schema.oid, rel.ownerOid, 'S', 3, 0, false));
+    }
+  }
+  return out;
+}
+
+export const PG_CLASS: SystemTable = { schema: 'pg_catalog', name: 'pg_class', oid: 1259, columns: COLUMNS, rows };

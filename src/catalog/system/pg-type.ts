@@ -1,0 +1,22 @@
+/** pg_catalog.pg_type: the built-in types (all in pg_catalog, owned by the bootstrap superuser). */
+import type { Value } from '../types/sql-type.js';
+import { allTypes } from '../types/type-registry.js';
+import { columns, type SystemTable } from './system-table.js';
+
+const COLUMNS = columns(
+  'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char ' +
+    'typispreferred:bool typisdefined:bool typdelim:char typrelid:oid typelem:oid typarray:oid typnotnull:bool ' +
+    'typbasetype:oid typtypmod:int4 typndims:int4 typcollation:oid',
+);
+
+export const PG_TYPE: SystemTable = {
+  schema: 'pg_catalog',
+  name: 'pg_type',
+  oid: 1247,
+  columns: COLUMNS,
+  rows: (): Value[][] =>
+    allTypes().map((t) => [
+      t.oid, t.name, 11, 10, t.typlen, t.typlen > 0 && t.typlen <= 8, t.category === 'P' ? 'p' : 'b', t.category,
+      t.preferred, true, ',', 0, t.element?.oid ?? 0, t.arrayOid ?? 0, false, 0, -1, 0, t.category === 'S' ? 100 : 0,
+    ]),
+};

@@ -1,0 +1,134 @@
+/**
+ * Differential protocol checks: the same client byte sequences sent to PostgreSQL 15 and to
+ * stratadb (wire server over the real SQL layer) must produce the same message transcripts
+ * (message types, SQLSTATEs, command tags, transaction states).
+ */
+import { serialize } from 'pg-protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryVersionedKv } from '../../src/mvcc/index.js';
+import { Database } from '../../src/sql/index.js';
+import { WireServer } from '../../src/wire/index.js';
+import { startPgCluster, type PgCluster } from './pg-cluster.js';
+import { RawClient, type Message } from './raw-client.js';
+
+let pgCluster: PgCluster;
+let db: Database;
+let server: WireServer;
+let ports: { pg: number; ours: number };
+
+beforeAll(async () => {
+  pgCluster = await startPgCluster();
+  db = await Database.open(new MemoryVersionedKv());
+  server = new WireServer(db, { host: '127.0.0.1', port: 0 });
+  ports = { pg: pgCluster.port, ours: (await server.listen()).port };
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.close();
+  await pgCluster?.stop();
+});
+
+function transcript(messages: readonly Message[]): string[] {
+  const out: string[] = [];
+  for (const m of messages) {
+    if (m.name === 'parameterStatus' || m.name === 'notice') continue;
+    if (m.name === 'error') out.push(`error ${String(m.severity)} ${String(m.code)}`);
+    else if (m.name === 'readyForQuery') out.push(`ready ${String(m.status)}`);
+    else if (m.name === 'commandComplete') out.push(`complete ${String(m.text)}`);
+    else if (m.name === 'dataRow') out.push(`row ${JSON.stringify(m.fields)}`);
+    else out.push(m.name);
+  }
+  return out;
+}
+
+/** Runs the steps on a fresh connection to each server; returns both transcripts. */
+async function both(steps: Array<[Buffer, string]>): Promise<{ pg: string[]; ours: string[] }> {
+  const result = { pg: [] as string[], ours: [] as string[] };
+  for (const target of ['pg', 'ours'] as const) {
+    const client = await RawClient.ready(ports[target], { user: 'postgres', database: 'postgres' });
+    for (const [bytes, until] of steps) {
+      client.send(bytes);
+      result[target].push(...transcript(until === 'closed' ? await client.untilClosed() : await client.until(until)));
+    }
+    client.end();
+  }
+  return result;
+}
+
+const q = (sql: string): [Buffer, string] => [serialize.query(sql), 'readyForQuery'];
+
+describe('same transcript as PostgreSQL 15', () => {
+  it('simple-query batches, errors and transaction states', async () => {
+    const { pg, ours } = await both([
+      q('CREATE TABLE t (id int PRIMARY KEY, v text)'),
+      q("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')"),
+      q('SELECT 1; SELECT 1/0; SELECT 2'),
+      q(''),
+      q(';'),
+      q('BEGIN; SELECT 1'),
+      q('SELECT 1/0'),
+      q('SELECT 1'),
+      q('ROLLBACK'),
+      q('SELEC 1'),
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
+  it('extended query: describe, row limits, errors skipped until Sync', async () => {
+    const { pg, ours } = await both([
+      q('CREATE TABLE u (id int PRIMARY KEY)'),
+      q('INSERT INTO u VALUES (1), (2), (3)'),
+      [Buffer.concat([
+        serialize.parse({ name: 's', text: 'SELECT id FROM u ORDER BY id', types: [] }),
+        serialize.describe({ type: 'S', name: 's' }),
+        serialize.bind({ portal: 'p', statement: 's' }),
+        serialize.describe({ type: 'P', name: 'p' }),
+        serialize.execute({ portal: 'p', rows: 2 }),
+        serialize.execute({ portal: 'p', rows: 2 }),
+        serialize.close({ type: 'P', name: 'p' }),
+        serialize.sync(),
+      ]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ name: 's', text: 'SELECT 1', types: [] }), serialize.bind({ statement: 's' }), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.bind({ statement: 'nope' }), serialize.execute({}), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.execute({ portal: 'nope' }), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: 'SELECT $1::int', types: [] }), serialize.bind({}), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: 'SELEC', types: [] }), serialize.bind({}), serialize.execute({}), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: '', types: [] }), serialize.bind({}), serialize.describe({ type: 'P', name: '' }), serialize.execute({}), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: 'BEGIN', types: [] }), serialize.bind({}), serialize.describe({ type: 'P', name: '' }), serialize.execute({}), serialize.sync()]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: 'COMMIT', types: [] }), serialize.bind({}), serialize.execute({}), serialize.sync()]), 'readyForQuery'],
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
+  it('COPY in, CopyFail, unexpected message during COPY, and COPY out', async () => {
+    const { pg, ours } = await both([
+      q('CREATE TABLE c (id int PRIMARY KEY, v text)'),
+      [serialize.query('COPY c FROM STDIN'), 'copyInResponse'],
+      [Buffer.concat([serialize.copyData(Buffer.from('1\tone\n2\ttw')), serialize.copyData(Buffer.from('o\n')), serialize.copyDone()]), 'readyForQuery'],
+      [serialize.query('COPY c FROM STDIN'), 'copyInResponse'],
+      [Buffer.concat([serialize.copyData(Buffer.from('3\tthree\n')), serialize.copyFail('gave up')]), 'readyForQuery'],
+      [serialize.query('COPY c FROM STDIN'), 'copyInResponse'],
+      [serialize.query('SELECT 1'), 'readyForQuery'],
+      q('COPY c TO STDOUT'),
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
+  it('startup: GSSENC and SSL requests answered N, a bad message type is FATAL 08P01', async () => {
+    const answers: Record<string, string[]> = {};
+    for (const target of ['pg', 'ours'] as const) {
+      const client = await RawClient.connect(ports[target]);
+      const gss = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x30]);
+      client.send(gss);
+      const first = String.fromCharCode(await client.rawByte());
+      client.send(serialize.requestSsl());
+      const second = String.fromCharCode(await client.rawByte());
+      client.send(serialize.startup({ user: 'postgres', database: 'postgres' }));
+      await client.until('readyForQuery');
+      client.send(Buffer.from([0x7a, 0, 0, 0, 4]));
+      answers[target] = [first, second, ...transcript(await client.untilClosed())];
+    }
+    expect(answers.ours).toEqual(answers.pg);
+    expect(answers.pg?.slice(0, 3)).toEqual(['N', 'N', 'error FATAL 08P01']);
+  });
+});
