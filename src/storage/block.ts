@@ -9,6 +9,9 @@
  *   previous key, shared = 0 at restart points, keys at least TRAILER_BYTES long). Any failure is a
  *   CorruptionError naming the file and the absolute offset, never an out-of-bounds read.
  * - A Block is immutable and may be shared (block cache) by any number of iterators.
+ * - seek() binary-searches the restart keys (compared in place), then decodes at most one run.
+ *   prev() decodes the run before the position once into a BlockRunCache, so a backward walk costs
+ *   about what a forward one does. key() views are cached per length (ScratchViews).
  */
 import { CorruptionError } from './errors.js';
 import type { InternalIterator } from './internal-iterator.js';
