@@ -8,10 +8,11 @@
  * bottleneck. The machine is shared, so each cell is the median of REPEATS interleaved runs.
  * Run: `npx tsx bench/wire/run.ts [secondsPerCell] [repeats]`.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPgCluster } from '../../test/wire/pg-cluster.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 /** Each cell runs this many times, interleaved across targets; the median is reported. */
@@ -20,21 +21,6 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
 const ROWS_PER_QUERY = 10_000;
 
 type Mode = 'simple' | 'extended' | 'prepared' | 'rows';
-
-function asPostgres(command: string): void {
-  const result = spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', command], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}${result.stdout}`);
-}
-
-function startPostgres(dir: string): { port: number; stop(): void } {
-  const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  chownSync(dir, uid, gid);
-  const port = 20_000 + Math.floor(Math.random() * 10_000);
-  asPostgres(`${PG_BIN}/initdb -D ${dir}/data -A trust -U postgres >/dev/null`);
-  asPostgres(`${PG_BIN}/pg_ctl -D ${dir}/data -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off" -l ${dir}/log -w start >/dev/null`);
-  return { port, stop: () => asPostgres(`${PG_BIN}/pg_ctl -D ${dir}/data -m fast -w stop >/dev/null`) };
-}
 
 async function startStrata(kind: 'fake' | 'sql'): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn('npx', ['tsx', 'bench/wire/server-main.ts', kind], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -80,7 +66,7 @@ async function main(): Promise<void> {
   const scripts = { one: join(dir, 'one.sql'), rows: join(dir, 'rows.sql') };
   writeFileSync(scripts.one, 'SELECT 1;\n');
   writeFileSync(scripts.rows, `SELECT generate_series(1, ${ROWS_PER_QUERY});\n`);
-  const postgres = startPostgres(dir);
+  const postgres = await startPgCluster();
   const fake = await startStrata('fake');
   const sql = await startStrata('sql');
   try {
@@ -102,7 +88,7 @@ async function main(): Promise<void> {
   } finally {
     fake.child.stdin?.end();
     sql.child.stdin?.end();
-    postgres.stop();
+    await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -146,6 +146,7 @@ export type Descriptor = RelationDesc | SchemaDesc | DatabaseDesc | RoleDesc;
 /** Fixed oids of bootstrap objects (PostgreSQL's values where it has them). */
 export const BOOTSTRAP_OID = {
   superuser: 10,
+  databaseOwner: 6171,
   pgCatalog: 11,
   publicSchema: 2200,
   informationSchema: 13000,

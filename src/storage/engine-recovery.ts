@@ -8,6 +8,8 @@
  *   segments exist, it is never mistaken for corruption.
  * - Files removed here are unreachable: commit-log segments below the checkpoint, SSTables and
  *   manifests the current manifest does not name.
+ * - Value-log segments the manifest lists as removed by GC, and GC output segments (`.vgc`) it
+ *   does not list (a GC run the crash cut short), are deleted; the removed list is then forgotten.
  * - A table the manifest names but the directory lacks is a CorruptionError.
  */
 import { decodeCommitRecord } from './commit-record.js';
@@ -16,6 +18,7 @@ import { CorruptionError } from './errors.js';
 import { readLogRecords } from './log-record.js';
 import { Manifest, manifestName } from './manifest.js';
 import { Memtable } from './memtable.js';
+import { gcVlogName, vlogName } from './value-log.js';
 import { joinPath, type Vfs } from './vfs.js';
 
 export interface Recovered {
@@ -25,24 +28,27 @@ export interface Recovered {
   /** Commit-log segments still needed (at or above the checkpoint), ascending. */
   readonly logSegments: number[];
   readonly vlogSegments: number[];
+  /** Value-log GC output segments (`.vgc`) still live. */
+  readonly gcVlogSegments: number[];
 }
 
 interface DirListing {
   readonly logs: number[];
   readonly tables: number[];
   readonly vlogs: number[];
+  readonly gcVlogs: number[];
   readonly manifests: number[];
   readonly maxNumber: number;
 }
 
-const NAME_PATTERN = /^(?:(\d{6,})\.(log|sst|vlog)|MANIFEST-(\d{6,}))$/;
+const NAME_PATTERN = /^(?:(\d{6,})\.(log|sst|vlog|vgc)|MANIFEST-(\d{6,}))$/;
 
 export function tableName(fileNumber: number): string {
   return `${String(fileNumber).padStart(6, '0')}.sst`;
 }
 
 function listDir(vfs: Vfs, dir: string): DirListing {
-  const listing: DirListing = { logs: [], tables: [], vlogs: [], manifests: [], maxNumber: 0 };
+  const listing: DirListing = { logs: [], tables: [], vlogs: [], gcVlogs: [], manifests: [], maxNumber: 0 };
   let maxNumber = 0;
   for (const name of vfs.list(dir)) {
     const match = NAME_PATTERN.exec(name);
@@ -53,6 +59,7 @@ function listDir(vfs: Vfs, dir: string): DirListing {
     if (kind === 'log') listing.logs.push(number);
     else if (kind === 'sst') listing.tables.push(number);
     else if (kind === 'vlog') listing.vlogs.push(number);
+    else if (kind === 'vgc') listing.gcVlogs.push(number);
     else listing.manifests.push(number);
   }
   for (const list of [listing.logs, listing.tables, listing.vlogs]) list.sort((a, b) => a - b);
@@ -96,10 +103,35 @@ export async function recover(vfs: Vfs, dir: string): Promise<Recovered> {
   const stale = listing.logs.filter((segment) => segment < state.logCheckpoint);
   for (const segment of stale) vfs.remove(joinPath(dir, commitLogName(segment)));
   const logSegments = listing.logs.filter((segment) => segment >= state.logCheckpoint);
+  const { vlogs, gcVlogs } = await removeDeadVlogs(vfs, dir, manifest, listing);
   const memtable = new Memtable();
   const replayedTs = await replayLog(vfs, dir, logSegments, memtable);
   state.nextFileNumber = Math.max(state.nextFileNumber, listing.maxNumber + 1);
   state.lastTs = Math.max(state.lastTs, replayedTs);
   await manifest.rotate();
-  return { manifest, memtable, lastTs: state.lastTs, logSegments, vlogSegments: listing.vlogs };
+  return { manifest, memtable, lastTs: state.lastTs, logSegments, vlogSegments: vlogs, gcVlogSegments: gcVlogs };
+}
+
+/** Deletes segments GC removed and GC outputs never installed; returns the live ones. */
+async function removeDeadVlogs(vfs: Vfs, dir: string, manifest: Manifest, listing: DirListing): Promise<{ vlogs: number[]; gcVlogs: number[] }> {
+  const state = manifest.state;
+  const vlogs: number[] = [];
+  const gcVlogs: number[] = [];
+  let removed = false;
+  for (const segment of listing.vlogs) {
+    if (state.removedVlogs.has(segment)) {
+      vfs.remove(joinPath(dir, vlogName(segment)));
+      removed = true;
+    } else vlogs.push(segment);
+  }
+  for (const segment of listing.gcVlogs) {
+    if (state.gcVlogs.has(segment)) gcVlogs.push(segment);
+    else {
+      vfs.remove(joinPath(dir, gcVlogName(segment)));
+      removed = true;
+    }
+  }
+  if (removed) await vfs.syncDir(dir);
+  state.removedVlogs.clear();
+  return { vlogs, gcVlogs };
 }

@@ -11,7 +11,9 @@
  */
 import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 import type { InternalIterator } from './internal-iterator.js';
+import { KIND_POINTER } from './internal-key.js';
 import { TableBuilder, type TableBuilderOptions } from './table-builder.js';
+import { decodeValuePointer } from './value-pointer.js';
 
 export interface BuiltTable {
   readonly image: Uint8Array;
@@ -20,6 +22,15 @@ export interface BuiltTable {
   readonly minTs: number;
   readonly maxTs: number;
   readonly entries: number;
+  /** Value-log bytes the table points at, per segment. */
+  readonly vlogRefs: Array<readonly [number, number]>;
+}
+
+/** Adds the value-log record a pointer entry names to `refs` (segment → bytes). */
+export function countPointer(refs: Map<number, number>, ikey: Uint8Array, value: Uint8Array): void {
+  if (ikey[ikey.length - 1] !== KIND_POINTER) return;
+  const pointer = decodeValuePointer(value);
+  if (pointer !== undefined) refs.set(pointer.segment, (refs.get(pointer.segment) ?? 0) + pointer.length);
 }
 
 /** Entries serialized between two yields to the event loop (so a big flush never blocks it long). */
@@ -65,6 +76,7 @@ export async function serializeEntries(iterator: InternalIterator, approximateBy
 export function buildTable(payload: Uint8Array, options: TableBuilderOptions): BuiltTable {
   const builder = new TableBuilder(options);
   const scratch = [0];
+  const refs = new Map<number, number>();
   let at = 0;
   while (at < payload.length) {
     at = readVarint(payload, at, payload.length, scratch);
@@ -73,7 +85,9 @@ export function buildTable(payload: Uint8Array, options: TableBuilderOptions): B
     const valueLength = scratch[0] as number;
     const key = payload.subarray(at, at + keyLength);
     at += keyLength;
-    builder.add(key, payload.subarray(at, at + valueLength));
+    const value = payload.subarray(at, at + valueLength);
+    builder.add(key, value);
+    countPointer(refs, key, value);
     at += valueLength;
   }
   const image = builder.finish();
@@ -84,6 +98,7 @@ export function buildTable(payload: Uint8Array, options: TableBuilderOptions): B
     minTs: builder.minTs,
     maxTs: builder.maxTs,
     entries: builder.entries,
+    vlogRefs: [...refs],
   };
 }
 

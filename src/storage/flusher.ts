@@ -150,8 +150,8 @@ export class Flusher {
       await this.options.vfs.writeFileSynced(joinPath(this.dir, tableName(fileNumber)), built.image);
       await this.options.vfs.syncDir(this.dir);
       this.tableBytesWritten += built.image.length;
-      const { smallest, largest, minTs, maxTs } = built;
-      table = this.openTable({ level: 0, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest });
+      const { smallest, largest, minTs, maxTs, vlogRefs } = built;
+      table = this.openTable({ level: 0, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });
       edit.addTables = [table.meta];
     }
     await this.manifest.apply(edit);

@@ -10,6 +10,10 @@
  *     4 addTable        level varint ‖ fileNumber varint ‖ sizeBytes varint ‖ minTs varint ‖
  *                       maxTs varint ‖ smallestLength varint ‖ smallest ‖ largestLength varint ‖ largest
  *     5 removeTable     level varint ‖ fileNumber varint
+ *     6 vlogDiscard     segment varint ‖ bytes varint   (discard stats: state = this value)
+ *     7 removeVlog      segment varint   (segment deleted by value-log GC)
+ *     8 addGcVlog       segment varint   (a value-log GC output segment `NNNNNN.vgc`)
+ *     9 tableVlogRefs   count varint ‖ (segment varint ‖ bytes varint)*   (of the addTable before it)
  *
  * Invariants:
  * - Decoding validates every length; an unknown tag or a truncated field is a CorruptionError.
@@ -26,6 +30,8 @@ export interface ManifestTable {
   /** Smallest and largest internal keys of the table. */
   readonly smallest: Uint8Array;
   readonly largest: Uint8Array;
+  /** Value-log bytes the table points at, per segment (value-log GC finds tables by it). */
+  readonly vlogRefs?: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface ManifestEdit {
@@ -34,6 +40,10 @@ export interface ManifestEdit {
   logCheckpoint?: number;
   addTables?: ManifestTable[];
   removeTables?: Array<{ level: number; fileNumber: number }>;
+  /** Discard stats: bytes of each segment that compactions made garbage (absolute values). */
+  vlogDiscards?: Array<readonly [number, number]>;
+  removeVlogs?: number[];
+  addGcVlogs?: number[];
 }
 
 const TAG_NEXT_FILE = 1;
@@ -41,6 +51,10 @@ const TAG_LAST_TS = 2;
 const TAG_CHECKPOINT = 3;
 const TAG_ADD_TABLE = 4;
 const TAG_REMOVE_TABLE = 5;
+const TAG_VLOG_DISCARD = 6;
+const TAG_REMOVE_VLOG = 7;
+const TAG_ADD_GC_VLOG = 8;
+const TAG_TABLE_VLOG_REFS = 9;
 
 class Writer {
   private parts: number[] = [];
@@ -83,12 +97,27 @@ export function encodeManifestEdit(edit: ManifestEdit): Uint8Array {
     for (const n of [t.level, t.fileNumber, t.sizeBytes, t.minTs, t.maxTs]) w.varint(n);
     w.bytes(t.smallest);
     w.bytes(t.largest);
+    if (t.vlogRefs !== undefined && t.vlogRefs.length > 0) {
+      w.byte(TAG_TABLE_VLOG_REFS);
+      w.varint(t.vlogRefs.length);
+      for (const [segment, bytes] of t.vlogRefs) {
+        w.varint(segment);
+        w.varint(bytes);
+      }
+    }
   }
   for (const t of edit.removeTables ?? []) {
     w.byte(TAG_REMOVE_TABLE);
     w.varint(t.level);
     w.varint(t.fileNumber);
   }
+  for (const [segment, bytes] of edit.vlogDiscards ?? []) {
+    w.byte(TAG_VLOG_DISCARD);
+    w.varint(segment);
+    w.varint(bytes);
+  }
+  for (const segment of edit.removeVlogs ?? []) scalar(TAG_REMOVE_VLOG, segment);
+  for (const segment of edit.addGcVlogs ?? []) scalar(TAG_ADD_GC_VLOG, segment);
   return w.finish();
 }
 
@@ -121,7 +150,17 @@ export function decodeManifestEdit(payload: Uint8Array, path: string, offset: nu
       (edit.addTables ??= []).push({ level, fileNumber, sizeBytes, minTs, maxTs, smallest: bytes(), largest: bytes() });
     } else if (tag === TAG_REMOVE_TABLE) {
       (edit.removeTables ??= []).push({ level: varint(), fileNumber: varint() });
-    } else fail(`unknown tag ${tag}`);
+    } else if (tag === TAG_TABLE_VLOG_REFS) {
+      const tables = edit.addTables ?? fail('vlog refs without a table');
+      const count = varint();
+      if (count > payload.length) fail('bad vlog ref count');
+      const refs: Array<readonly [number, number]> = [];
+      for (let i = 0; i < count; i++) refs.push([varint(), varint()]);
+      tables[tables.length - 1] = { ...(tables[tables.length - 1] as ManifestTable), vlogRefs: refs };
+    } else if (tag === TAG_VLOG_DISCARD) (edit.vlogDiscards ??= []).push([varint(), varint()]);
+    else if (tag === TAG_REMOVE_VLOG) (edit.removeVlogs ??= []).push(varint());
+    else if (tag === TAG_ADD_GC_VLOG) (edit.addGcVlogs ??= []).push(varint());
+    else fail(`unknown tag ${tag}`);
   }
   return edit;
 }

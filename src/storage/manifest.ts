@@ -27,6 +27,12 @@ export interface ManifestState {
   logCheckpoint: number;
   /** Tables by file number. */
   tables: Map<number, ManifestTable>;
+  /** Discard stats by value-log segment (bytes made garbage by compactions). */
+  vlogDiscards: Map<number, number>;
+  /** Value-log GC output segments (`NNNNNN.vgc`) that are live. */
+  gcVlogs: Set<number>;
+  /** Segments deleted by GC; recovery removes any that a crash left behind. */
+  removedVlogs: Set<number>;
 }
 
 function applyEdit(state: ManifestState, edit: ManifestEdit): void {
@@ -35,13 +41,30 @@ function applyEdit(state: ManifestState, edit: ManifestEdit): void {
   if (edit.logCheckpoint !== undefined) state.logCheckpoint = Math.max(state.logCheckpoint, edit.logCheckpoint);
   for (const table of edit.removeTables ?? []) state.tables.delete(table.fileNumber);
   for (const table of edit.addTables ?? []) state.tables.set(table.fileNumber, table);
+  for (const [segment, bytes] of edit.vlogDiscards ?? []) state.vlogDiscards.set(segment, bytes);
+  for (const segment of edit.addGcVlogs ?? []) state.gcVlogs.add(segment);
+  for (const segment of edit.removeVlogs ?? []) {
+    state.removedVlogs.add(segment);
+    state.gcVlogs.delete(segment);
+    state.vlogDiscards.delete(segment);
+  }
 }
 
 export class Manifest {
   private file: VfsFile | undefined;
   private fileNumber = 0;
   private sequence = 0;
-  readonly state: ManifestState = { nextFileNumber: 1, lastTs: 0, logCheckpoint: 0, tables: new Map() };
+  readonly state: ManifestState = {
+    nextFileNumber: 1,
+    lastTs: 0,
+    logCheckpoint: 0,
+    tables: new Map(),
+    vlogDiscards: new Map(),
+    gcVlogs: new Set(),
+    removedVlogs: new Set(),
+  };
+  /** Bytes appended to manifest files over this engine's lifetime (write accounting). */
+  bytesWritten = 0;
 
   private constructor(
     private readonly vfs: Vfs,
@@ -85,9 +108,14 @@ export class Manifest {
       lastTs: this.state.lastTs,
       logCheckpoint: this.state.logCheckpoint,
       addTables: [...this.state.tables.values()],
+      vlogDiscards: [...this.state.vlogDiscards],
+      addGcVlogs: [...this.state.gcVlogs],
+      removeVlogs: [...this.state.removedVlogs],
     };
     const path = joinPath(this.dir, manifestName(number));
-    await this.vfs.writeFileSynced(path, encodeLogRecord(encodeManifestEdit(snapshot)));
+    const image = encodeLogRecord(encodeManifestEdit(snapshot));
+    this.bytesWritten += image.length;
+    await this.vfs.writeFileSynced(path, image);
     await this.vfs.syncDir(this.dir);
     const sequence = this.sequence + 1;
     await this.vfs.writeFileSynced(joinPath(this.dir, superblockName(sequence)), encodeSuperblock({ sequence, manifestNumber: number }));
@@ -103,7 +131,9 @@ export class Manifest {
   async apply(edit: ManifestEdit): Promise<void> {
     if (this.file === undefined) await this.rotate();
     const file = this.file as VfsFile;
-    file.append(encodeLogRecord(encodeManifestEdit({ ...edit, nextFileNumber: this.state.nextFileNumber })));
+    const record = encodeLogRecord(encodeManifestEdit({ ...edit, nextFileNumber: this.state.nextFileNumber }));
+    this.bytesWritten += record.length;
+    file.append(record);
     await file.sync();
     applyEdit(this.state, edit);
   }

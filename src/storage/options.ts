@@ -8,6 +8,7 @@
  * - sync: 'full' (default) acknowledges a commit after fsync; 'relaxed' acknowledges at once and
  *   fsyncs every relaxedSyncIntervalMs, so a crash may lose the last relaxedSyncIntervalMs of commits.
  */
+import { silentLogger, type Logger } from '../util/logger.js';
 import { ConfigError } from './errors.js';
 import { NodeVfs } from './vfs-node.js';
 import type { Vfs } from './vfs.js';
@@ -38,11 +39,31 @@ export interface EngineOptions {
   groupCommitDelayMs?: number;
   sync?: SyncMode;
   relaxedSyncIntervalMs?: number;
-  /** Build SSTables in a worker thread (default) or inline (tests only). */
+  /** Build SSTables (flush, compaction, value-log GC) in a worker thread (default) or inline. */
   flushInWorker?: boolean;
+  /** L0 table count that triggers a compaction into L1. */
+  l0CompactionTrigger?: number;
+  /** L0 table count at which each commit group is delayed by 1 ms (a counted slowdown stall). */
+  l0SlowdownTrigger?: number;
+  /** L0 table count at which commits wait for compaction (a counted stop stall). */
+  l0StopTrigger?: number;
+  /** Target size of L1; level n holds levelSizeMultiplier^(n-1) times as much. */
+  levelBaseBytes?: number;
+  levelSizeMultiplier?: number;
+  /** Compaction outputs are cut (between user keys) once they reach this size. */
+  tableBytesTarget?: number;
+  /** A value-log segment whose garbage ratio passes this is rewritten by GC (1 = never). */
+  vlogGcThreshold?: number;
+  /** Budget of background (compaction, GC) writes in bytes per second; Infinity = unlimited. */
+  backgroundBytesPerSecMax?: number;
+  /** Where stalls and background work are logged (default: silent). */
+  logger?: Logger;
 }
 
 export type ResolvedOptions = Readonly<Required<EngineOptions>>;
+
+/** Levels of the LSM (L0 … L6). */
+export const LEVELS_MAX = 7;
 
 interface Bound {
   readonly min: number;
@@ -67,6 +88,14 @@ const BOUNDS: Record<string, Bound> = {
   groupCommitBytesMax: { min: 4 * KIB, max: 1024 * MIB, fallback: 8 * MIB, integer: true },
   groupCommitDelayMs: { min: 0, max: 1000, fallback: 0, integer: false },
   relaxedSyncIntervalMs: { min: 1, max: 60_000, fallback: 100, integer: false },
+  l0CompactionTrigger: { min: 1, max: 1000, fallback: 4, integer: true },
+  l0SlowdownTrigger: { min: 1, max: 1000, fallback: 12, integer: true },
+  l0StopTrigger: { min: 1, max: 1000, fallback: 20, integer: true },
+  levelBaseBytes: { min: 1 * KIB, max: 1024 * 1024 * MIB, fallback: 16 * MIB, integer: true },
+  levelSizeMultiplier: { min: 2, max: 100, fallback: 10, integer: true },
+  tableBytesTarget: { min: 1 * KIB, max: 1024 * MIB, fallback: 4 * MIB, integer: true },
+  vlogGcThreshold: { min: 0.01, max: 1, fallback: 0.5, integer: false },
+  backgroundBytesPerSecMax: { min: 64 * KIB, max: Infinity, fallback: Infinity, integer: false },
 };
 
 function resolveNumber(name: string, value: unknown): number {
@@ -82,7 +111,7 @@ function resolveNumber(name: string, value: unknown): number {
 
 /** Validates `options` against the bounds above and fills in defaults. */
 export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
-  const known = new Set([...Object.keys(BOUNDS), 'vfs', 'sync', 'flushInWorker']);
+  const known = new Set([...Object.keys(BOUNDS), 'vfs', 'sync', 'flushInWorker', 'logger']);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new ConfigError(`unknown option ${key}`);
   }
@@ -92,10 +121,15 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
   }
   const sync = options.sync ?? 'full';
   if (sync !== 'full' && sync !== 'relaxed') throw new ConfigError(`option sync must be 'full' or 'relaxed'`);
+  const { l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger } = numbers as Record<string, number>;
+  if (!((l0CompactionTrigger as number) <= (l0SlowdownTrigger as number) && (l0SlowdownTrigger as number) <= (l0StopTrigger as number))) {
+    throw new ConfigError('options must satisfy l0CompactionTrigger <= l0SlowdownTrigger <= l0StopTrigger');
+  }
   return Object.freeze({
-    ...(numbers as unknown as Omit<ResolvedOptions, 'vfs' | 'sync' | 'flushInWorker'>),
+    ...(numbers as unknown as Omit<ResolvedOptions, 'vfs' | 'sync' | 'flushInWorker' | 'logger'>),
     vfs: options.vfs ?? new NodeVfs(),
     sync,
     flushInWorker: options.flushInWorker ?? true,
+    logger: options.logger ?? silentLogger(),
   });
 }

@@ -17,7 +17,7 @@ import { Block, BlockIterator } from './block.js';
 import { copyBytes } from './block-builder.js';
 import { ScratchViews } from './block-scratch.js';
 import type { BlockCache } from './block-cache.js';
-import { bloomMayContain } from './bloom.js';
+import { bloomMayContain, bloomMayContainHash } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { InternalIterator } from './internal-iterator.js';
 import {
@@ -148,9 +148,18 @@ export class TableReader {
     return this.filter.length === 0 || bloomMayContain(this.filter, userKey);
   }
 
-  /** The newest version of userKey with ts <= readTs (tombstones included), or undefined. */
-  get(userKey: Uint8Array, readTs: number): KeyVersion | undefined {
-    if (this.fenceCount === 0 || readTs < this.meta.minTs || !this.mayContain(userKey)) return undefined;
+  /** As mayContain, for a precomputed bloomHash(userKey) (hash once, probe many tables). */
+  mayContainHash(userKeyHash: number): boolean {
+    return this.filter.length === 0 || bloomMayContainHash(this.filter, userKeyHash);
+  }
+
+  /**
+   * The newest version of userKey with ts <= readTs (tombstones included), or undefined.
+   * `userKeyHash` (bloomHash(userKey)) saves rehashing when probing several tables.
+   */
+  get(userKey: Uint8Array, readTs: number, userKeyHash?: number): KeyVersion | undefined {
+    if (this.fenceCount === 0 || readTs < this.meta.minTs) return undefined;
+    if (!(userKeyHash === undefined ? this.mayContain(userKey) : this.mayContainHash(userKeyHash))) return undefined;
     const target = this.seekKey(userKey, readTs > TS_MAX ? TS_MAX : readTs);
     const i = this.findBlock(target);
     if (i === this.fenceCount) return undefined;

@@ -12,7 +12,8 @@
  * - A group's values all go to one segment: rotation happens only in rotateIfFull(), between groups.
  * - read() checks the CRC, the lengths and that the record belongs to the expected key; any
  *   mismatch is a CorruptionError naming the segment file and offset — never wrong data.
- * - Segments are never deleted here (value-log GC, a later issue, will).
+ * - Segments are deleted only through remove(), which value-log GC calls once no reader can reach
+ *   the segment (vlog-gc.ts); GC output segments are named `NNNNNN.vgc` (same record format).
  */
 import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
@@ -26,8 +27,14 @@ export function vlogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vlog`;
 }
 
+/** The name of a value-log GC output segment (recovery deletes one the manifest does not list). */
+export function gcVlogName(segment: number): string {
+  return `${String(segment).padStart(6, '0')}.vgc`;
+}
+
 export class ValueLog {
   private readonly files = new Map<number, VfsFile>();
+  private readonly gcSegments = new Set<number>();
   private active: VfsFile | undefined;
   private activeSegment = 0;
   private staged: Uint8Array[] = [];
@@ -42,13 +49,54 @@ export class ValueLog {
     private readonly allocateFileNumber: () => number,
   ) {}
 
-  /** Registers the existing segments found on open (read-only). */
-  openExisting(segments: readonly number[]): void {
+  /** Registers the existing segments found on open (read-only); `gcSegments` are `.vgc` files. */
+  openExisting(segments: readonly number[], gcSegments: readonly number[] = []): void {
     for (const segment of segments) this.files.set(segment, this.vfs.openRead(joinPath(this.dir, vlogName(segment))));
+    for (const segment of gcSegments) this.addGcSegment(segment);
+  }
+
+  /** Registers a GC output segment already written and synced. */
+  addGcSegment(segment: number): void {
+    this.gcSegments.add(segment);
+    this.files.set(segment, this.vfs.openRead(joinPath(this.dir, gcVlogName(segment))));
   }
 
   segments(): number[] {
     return [...this.files.keys()];
+  }
+
+  /** The segment appends go to (undefined before the first value-log write). */
+  get activeSegmentNumber(): number | undefined {
+    return this.active === undefined ? undefined : this.activeSegment;
+  }
+
+  /** Size of a segment in bytes (0 when unknown). */
+  segmentBytes(segment: number): number {
+    return this.files.get(segment)?.size() ?? 0;
+  }
+
+  /** Total bytes of every segment on disk. */
+  get totalBytes(): number {
+    let total = 0;
+    for (const file of this.files.values()) total += file.size();
+    return total;
+  }
+
+  /** The file name of a segment (`.vlog` or `.vgc`). */
+  nameOf(segment: number): string {
+    return this.gcSegments.has(segment) ? gcVlogName(segment) : vlogName(segment);
+  }
+
+  /** Closes and deletes a segment no reader can reach any more (never the active one). */
+  remove(segment: number): void {
+    assert(this.active === undefined || segment !== this.activeSegment, 'remove of the active segment');
+    const file = this.files.get(segment);
+    if (file === undefined) return;
+    const path = joinPath(this.dir, this.nameOf(segment));
+    file.close();
+    this.files.delete(segment);
+    this.gcSegments.delete(segment);
+    this.vfs.remove(path);
   }
 
   /**
@@ -96,7 +144,7 @@ export class ValueLog {
 
   /** Reads the value `pointer` names, checking it belongs to `key`. */
   read(pointer: ValuePointer, key: Uint8Array): Uint8Array {
-    const path = joinPath(this.dir, vlogName(pointer.segment));
+    const path = joinPath(this.dir, this.nameOf(pointer.segment));
     const file = this.files.get(pointer.segment);
     if (file === undefined) throw new CorruptionError(path, pointer.offset, 'value pointer names a missing segment');
     const record = file.read(pointer.offset, pointer.length);

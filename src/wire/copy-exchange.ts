@@ -11,6 +11,7 @@ import type { CopyInSink, CopyOutSource } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { decodeMessage } from './frontend-messages.js';
 import { BackendCode } from './message-codes.js';
+import { ProtocolError } from './protocol-error.js';
 import { ConnectionLost } from './connection-lost.js';
 import type { WireChannel } from './wire-channel.js';
 
@@ -32,10 +33,11 @@ export async function copyIn(channel: WireChannel, sink: CopyInSink): Promise<vo
         sink.abort(message.message);
         throw new SqlError(SQLSTATE.queryCanceled, `COPY from stdin failed: ${message.message}`);
       } else if (message.kind !== 'flush' && message.kind !== 'sync') {
-        throw new SqlError(
-          SQLSTATE.protocolViolation,
-          `unexpected message type 0x${framed.type.toString(16).toUpperCase()} during COPY from stdin`,
-        );
+        // As PostgreSQL: an ERROR for the COPY, then FATAL, since the message stream is lost.
+        const type = framed.type.toString(16).toUpperCase().padStart(2, '0');
+        const text = `unexpected message type 0x${type} during COPY from stdin`;
+        channel.writer.diagnostic({ severity: 'ERROR', code: SQLSTATE.protocolViolation, message: text }, false);
+        throw new ProtocolError('terminating connection because protocol synchronization was lost');
       }
     }
   } catch (error) {

@@ -5,10 +5,12 @@
  * - A named statement or portal must be closed before its name is reused (42P05 / 42P03).
  * - Portals die at the end of the transaction: closeAllPortals() runs at Sync when idle.
  * - Errors are thrown (SqlError); the connection then skips messages until Sync.
+ * - A blank query string is answered by the protocol itself (empty-statement.ts).
  */
 import type { FormatCode, Portal, PreparedStatement, SqlSession } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { BackendCode } from './message-codes.js';
+import { EMPTY_STATEMENT, EmptyPortal, isBlankQuery } from './empty-statement.js';
 import type { FrontendMessage } from './frontend-messages.js';
 import { runPortal } from './portal-runner.js';
 import type { WireChannel } from './wire-channel.js';
@@ -38,7 +40,7 @@ export class ExtendedQuery {
     if (message.name !== '' && this.statements.size >= this.statementsMax) {
       throw new SqlError(SQLSTATE.programLimitExceeded, `too many prepared statements (maximum ${this.statementsMax})`);
     }
-    const statement = this.session.prepare(message.sql, message.paramTypeOids);
+    const statement = isBlankQuery(message.sql) ? EMPTY_STATEMENT : this.session.prepare(message.sql, message.paramTypeOids);
     this.statements.set(message.name, statement);
     this.channel.writer.simple(BackendCode.parseComplete);
   }
@@ -63,7 +65,10 @@ export class ExtendedQuery {
     if (message.portal !== '' && this.portals.size >= this.statementsMax) {
       throw new SqlError(SQLSTATE.programLimitExceeded, `too many portals (maximum ${this.statementsMax})`);
     }
-    const portal = this.session.bind(statement, message.params, message.paramFormats, message.resultFormats);
+    const portal =
+      statement === EMPTY_STATEMENT
+        ? new EmptyPortal()
+        : this.session.bind(statement, message.params, message.paramFormats, message.resultFormats);
     this.portals.set(message.portal, { portal, resultFormats: message.resultFormats });
     this.channel.writer.simple(BackendCode.bindComplete);
   }

@@ -9,6 +9,7 @@
 import type { SqlSession } from '../sql/session-api.js';
 import { ConnectionLost } from './connection-lost.js';
 import { BackendCode } from './message-codes.js';
+import { isBlankQuery } from './empty-statement.js';
 import { runPortal } from './portal-runner.js';
 import { ProtocolError } from './protocol-error.js';
 import type { WireChannel } from './wire-channel.js';
@@ -25,7 +26,7 @@ export async function runSimpleQuery(
 ): Promise<void> {
   const writer = channel.writer;
   try {
-    const statements = session.prepareBatch(sql);
+    const statements = isBlankQuery(sql) ? [] : session.prepareBatch(sql);
     if (statements.length === 0) writer.simple(BackendCode.emptyQueryResponse);
     for (const statement of statements) {
       if (statement.isEmpty) {

@@ -123,7 +123,7 @@ describe('MiniKV conveniences', () => {
       const left = [...txn.scan({})].length;
       txn.rollback();
       expect(left).toBe(0);
-    });
+    }, { timeout: 20_000, interval: 5 });
     await db.close();
   });
 

@@ -36,6 +36,13 @@ function transcript(messages: readonly Message[]): string[] {
     else if (m.name === 'readyForQuery') out.push(`ready ${String(m.status)}`);
     else if (m.name === 'commandComplete') out.push(`complete ${String(m.text)}`);
     else if (m.name === 'dataRow') out.push(`row ${JSON.stringify(m.fields)}`);
+    else if (m.name === 'copyData') {
+      // How COPY data is split into messages is free (PostgreSQL sends a row per message).
+      const text = `copyData ${JSON.stringify((m.chunk as Buffer).toString())}`;
+      const last = out.at(-1);
+      if (last?.startsWith('copyData ')) out[out.length - 1] = `copyData ${JSON.stringify(JSON.parse(last.slice(9)) + (m.chunk as Buffer).toString())}`;
+      else out.push(text);
+    }
     else out.push(m.name);
   }
   return out;
@@ -107,28 +114,26 @@ describe('same transcript as PostgreSQL 15', () => {
       [Buffer.concat([serialize.copyData(Buffer.from('1\tone\n2\ttw')), serialize.copyData(Buffer.from('o\n')), serialize.copyDone()]), 'readyForQuery'],
       [serialize.query('COPY c FROM STDIN'), 'copyInResponse'],
       [Buffer.concat([serialize.copyData(Buffer.from('3\tthree\n')), serialize.copyFail('gave up')]), 'readyForQuery'],
-      [serialize.query('COPY c FROM STDIN'), 'copyInResponse'],
-      [serialize.query('SELECT 1'), 'readyForQuery'],
       q('COPY c TO STDOUT'),
+      [serialize.query('COPY c FROM STDIN'), 'copyInResponse'],
+      [serialize.query('SELECT 1'), 'closed'],
     ]);
     expect(ours).toEqual(pg);
   });
 
-  it('startup: GSSENC and SSL requests answered N, a bad message type is FATAL 08P01', async () => {
+  it('startup: SSLRequest answered N; a bad message type is FATAL 08P01', async () => {
+    // (PostgreSQL built with GSSAPI answers a GSSENCRequest 'G'; we answer 'N', see protocol.test.ts.)
     const answers: Record<string, string[]> = {};
     for (const target of ['pg', 'ours'] as const) {
       const client = await RawClient.connect(ports[target]);
-      const gss = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x30]);
-      client.send(gss);
-      const first = String.fromCharCode(await client.rawByte());
       client.send(serialize.requestSsl());
-      const second = String.fromCharCode(await client.rawByte());
+      const ssl = String.fromCharCode(await client.rawByte());
       client.send(serialize.startup({ user: 'postgres', database: 'postgres' }));
-      await client.until('readyForQuery');
+      const startup = transcript(await client.until('readyForQuery'));
       client.send(Buffer.from([0x7a, 0, 0, 0, 4]));
-      answers[target] = [first, second, ...transcript(await client.untilClosed())];
+      answers[target] = [ssl, ...startup, ...transcript(await client.untilClosed())];
     }
     expect(answers.ours).toEqual(answers.pg);
-    expect(answers.pg?.slice(0, 3)).toEqual(['N', 'N', 'error FATAL 08P01']);
+    expect(answers.pg).toEqual(['N', 'authenticationOk', 'backendKeyData', 'ready I', 'error FATAL 08P01']);
   });
 });

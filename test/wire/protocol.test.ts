@@ -49,7 +49,8 @@ describe('extended query', () => {
     ]);
     const rows = messages.filter((m) => m.name === 'dataRow').map((m) => Number((m.fields as string[])[0]));
     expect(rows).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
-    expect(messages.find((m) => m.name === 'commandComplete')?.text).toBe('SELECT 250');
+    // As PostgreSQL: the tag counts the rows of the last Execute only.
+    expect(messages.find((m) => m.name === 'commandComplete')?.text).toBe('SELECT 10');
     client.end();
   });
 
@@ -127,6 +128,7 @@ describe('simple query', () => {
     expect((await client.query('SELECT 1'))[0]).toMatchObject({ name: 'error', code: '25P02' });
     expect((await client.query('ROLLBACK'))[1]?.status).toBe('I');
     expect(names(await client.query(';'))).toEqual(['emptyQuery', 'readyForQuery']);
+    expect(names(await client.query(' \n\t'))).toEqual(['emptyQuery', 'readyForQuery']);
     const set = await client.query("SET DateStyle = 'German'");
     expect(set[0]).toMatchObject({ name: 'commandComplete' });
     expect(set[1]).toMatchObject({ name: 'parameterStatus', parameterName: 'DateStyle', parameterValue: 'German' });
@@ -172,15 +174,15 @@ describe('COPY', () => {
     client.end();
   });
 
-  it('aborts a COPY on an unexpected message', async () => {
+  it('aborts a COPY and the connection on an unexpected message, as PostgreSQL does', async () => {
     const client = await RawClient.ready(running.port);
     await client.query('CREATE TABLE other (line text)');
     client.send(serialize.query('COPY other FROM STDIN'));
     await client.until('copyInResponse');
     client.send(serialize.query('SELECT 1'));
-    const messages = await client.until('readyForQuery');
-    expect(messages[0]).toMatchObject({ name: 'error', code: '08P01', message: 'unexpected message type 0x51 during COPY from stdin' });
-    client.end();
+    const messages = await client.untilClosed();
+    expect(messages[0]).toMatchObject({ name: 'error', severity: 'ERROR', code: '08P01', message: 'unexpected message type 0x51 during COPY from stdin' });
+    expect(messages[1]).toMatchObject({ name: 'error', severity: 'FATAL', code: '08P01', message: 'terminating connection because protocol synchronization was lost' });
   });
 });
 

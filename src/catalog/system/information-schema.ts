@@ -1,7 +1,7 @@
 /** information_schema.schemata, tables and columns (the subset ORMs list tables and columns with). */
 import type { Catalog } from '../catalog.js';
 import type { Value } from '../types/sql-type.js';
-import { formatType } from '../types/type-registry.js';
+import { allTypes, formatType } from '../types/type-registry.js';
 import { columns, namespaces, type SystemTable } from './system-table.js';
 
 function databaseName(catalog: Catalog, db: number): string {
@@ -21,7 +21,7 @@ export const INFO_TABLES: SystemTable = {
   schema: 'information_schema',
   name: 'tables',
   oid: 0,
-  columns: columns('table_catalog:name table_schema:name table_name:name table_type:text is_insertable_into:text'),
+  columns: columns('table_catalog:name table_schema:name table_name:name table_type:varchar is_insertable_into:varchar'),
   rows: (catalog, db): Value[][] =>
     catalog.schemasOf(db).flatMap((s) =>
       catalog
@@ -35,7 +35,7 @@ export const INFO_COLUMNS: SystemTable = {
   schema: 'information_schema',
   name: 'columns',
   oid: 0,
-  columns: columns('table_catalog:name table_schema:name table_name:name column_name:name ordinal_position:int4 column_default:text is_nullable:text data_type:text udt_name:name'),
+  columns: columns('table_catalog:name table_schema:name table_name:name column_name:name ordinal_position:int4 column_default:varchar is_nullable:varchar data_type:varchar udt_name:name'),
   rows: (catalog, db): Value[][] => {
     const out: Value[][] = [];
     for (const s of catalog.schemasOf(db)) {
@@ -59,5 +59,4 @@ function typeName(oid: number): string {
   return formatType(oid, -1) === '???' ? '' : (allNames.get(oid) ?? '');
 }
 
-import { allTypes } from '../types/type-registry.js';
 const allNames = new Map(allTypes().map((t) => [t.oid, t.name]));

@@ -29,7 +29,7 @@ export interface SystemTable {
 export function columns(spec: string): SystemColumn[] {
   const types: Record<string, number> = {
     oid: OID.oid, name: OID.name, text: OID.text, char: OID.char, bool: OID.bool, int2: OID.int2, int4: OID.int4,
-    float4: OID.float4, int8: OID.int8,
+    float4: OID.float4, int8: OID.int8, varchar: OID.varchar,
   };
   return spec.split(/\s+/).filter((s) => s !== '').map((pair) => {
     const [name, type] = pair.split(':') as [string, string];

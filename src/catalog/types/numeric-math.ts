@@ -51,7 +51,7 @@ function nbaseLead(n: Numeric): [number, number] {
   const weight = Math.floor(e / 4);
   const k = e - 4 * weight + 1;
   const digits = (n.unscaled < 0n ? -n.unscaled : n.unscaled).toString();
-  return [weight, Number(digits.slice(0, k))];
+  return [weight, Number(digits.slice(0, k).padEnd(k, '0'))];
 }
 
 /** numeric.c select_div_scale. */
@@ -131,7 +131,12 @@ export function numericSqrt(a: Numeric): Numeric {
   const weight = a.unscaled === 0n ? 0 : Math.floor(a.leadingExponent() / 4);
   const sweight = Math.trunc(((weight + 1) * 4) / 2) - 1;
   const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - sweight, a.scale, 0), NUMERIC_MAX_DISPLAY_SCALE);
-  const extra = rscale + 1;
+  return numericSqrtAt(a, rscale);
+}
+
+/** Square root of a finite non-negative value, correctly rounded (half up) to `rscale` digits. */
+export function numericSqrtAt(a: Numeric, rscale: number): Numeric {
+  const extra = Math.max(rscale + 1, Math.ceil(a.scale / 2));
   const root = isqrt(a.unscaled * pow10(2 * extra - a.scale));
   return Numeric.of(root, extra).round(rscale);
 }

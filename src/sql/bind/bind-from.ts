@@ -19,6 +19,8 @@ import { bindOperator, coerceToBool, BOOL, typeOfOid } from './resolve.js';
 import type { JoinType, LogicalPlan } from '../plan/logical-plan.js';
 import { bindQuery } from './bind-select.js';
 import type { CteDefinition } from './bind-with.js';
+import { systemTable, type SystemTable } from '../../catalog/system/index.js';
+import { Catalog } from '../../catalog/catalog.js';
 
 export interface BoundFrom {
   readonly plan: LogicalPlan;
@@ -69,6 +71,8 @@ function bindRangeVar(ctx: BindContext, rv: RangeVar): BoundFrom {
   const name = rv.relname ?? '';
   const cte = rv.schemaname === undefined ? ctx.ctes?.get(name) : undefined;
   if (cte !== undefined) return bindCteReference(cte, rv.alias?.aliasname ?? name, aliasColumns(rv.alias));
+  const system = rv.schemaname === undefined || Catalog.isSystemSchema(rv.schemaname) ? systemTable(rv.schemaname ?? 'pg_catalog', name) : undefined;
+  if (system !== undefined) return bindSystemTable(system, rv.alias?.aliasname ?? name, aliasColumns(rv.alias));
   const rel = lookupRelation(ctx, { schema: rv.schemaname, name });
   if (rel === undefined) {
     throw undefinedTable(rv.schemaname === undefined ? name : `${rv.schemaname}.${name}`, rv.location);
@@ -81,6 +85,18 @@ function bindRangeVar(ctx: BindContext, rv: RangeVar): BoundFrom {
   }
   if (rel.kind === 'view') return bindView(ctx, rel, alias, renames);
   throw notSupported('SELECT from a sequence', rv.location);
+}
+
+function bindSystemTable(table: SystemTable, alias: string, renames: string[]): BoundFrom {
+  const columns: ScopeColumn[] = table.columns.map((c, slot) => ({
+    name: renames[slot] ?? c.name,
+    slot,
+    type: typeOfOid(c.typeOid),
+    typmod: -1,
+    tableOid: table.oid,
+    attnum: slot + 1,
+  }));
+  return { plan: { kind: 'system', table, alias, width: columns.length }, scope: new Scope([{ alias, columns }]) };
 }
 
 function bindCteReference(cte: CteDefinition, alias: string, renames: string[]): BoundFrom {

@@ -10,9 +10,10 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr } from './bound-expr.js';
 import type { BindContext } from './bind-context.js';
 import { lookupRelation, schemaByName } from './names.js';
-import { INT8, TEXT, BOOL, coerce, constValue } from './resolve.js';
+import { INT8, NAME, BOOL, coerce, constValue } from './resolve.js';
 import { withPosition } from './bind-errors.js';
 import { parseQualifiedText } from './qualified-text.js';
+import { catalogFunction } from './catalog-functions.js';
 
 export function bindSpecialFunction(
   ctx: BindContext,
@@ -32,6 +33,15 @@ export function bindSpecialFunction(
       if (args.length === 3) rest.push(coerce(ctx, args[2] as BoundExpr, BOOL(), -1, 'implicit', location));
       return sequenceCall(ctx, name, oid, rest, location);
     }
+    case 'pg_table_is_visible':
+    case 'pg_type_is_visible':
+    case 'pg_get_userbyid':
+    case 'format_type':
+    case 'version':
+    case 'pg_encoding_to_char':
+    case 'obj_description':
+    case 'col_description':
+      return catalogFunction(ctx, name, args, location);
     case 'current_database':
       return args.length === 0 ? textConst(ctx.databaseName) : undefined;
     case 'current_schema':
@@ -42,7 +52,7 @@ export function bindSpecialFunction(
 }
 
 function textConst(value: string | null): BoundExpr {
-  return { kind: 'const', type: TEXT(), typmod: -1, value, literal: false };
+  return { kind: 'const', type: NAME(), typmod: -1, value, literal: false };
 }
 
 function firstSchema(ctx: BindContext): string | null {

@@ -76,7 +76,7 @@ export function dropRole(ctx: DdlContext, s: DropRoleStmt): string {
       }
       throw new SqlError(SQLSTATE.undefinedObject, `role "${name}" does not exist`);
     }
-    if (role.oid === 10) throw new SqlError('55006', `cannot drop role ${name} because it is required by the database system`);
+    if (role.oid < 16384) throw new SqlError('55006', `cannot drop role ${name} because it is required by the database system`);
     const owned = ctx.catalog.all().find((d) => 'ownerOid' in d && d.ownerOid === role.oid);
     if (owned !== undefined) {
       throw new SqlError(SQLSTATE.dependentObjectsStillExist, `role "${name}" cannot be dropped because some objects depend on it`, {

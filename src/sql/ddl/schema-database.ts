@@ -53,7 +53,7 @@ export function createDatabase(ctx: DdlContext, s: CreatedbStmt): string {
   if (ctx.catalog.database(name) !== undefined) throw new SqlError(SQLSTATE.duplicateDatabase, `database "${name}" already exists`);
   const oid = ctx.writer.allocateOid();
   ctx.writer.put({ kind: 'database', oid, name, ownerOid: owner });
-  ctx.writer.put({ kind: 'schema', oid: ctx.writer.allocateOid(), name: 'public', databaseOid: oid, ownerOid: owner });
+  ctx.writer.put({ kind: 'schema', oid: ctx.writer.allocateOid(), name: 'public', databaseOid: oid, ownerOid: 6171 });
   return 'CREATE DATABASE';
 }
 

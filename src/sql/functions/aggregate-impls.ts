@@ -111,8 +111,7 @@ function numericVariance(toNum: (a: Value) => Numeric, sample: boolean, root: bo
 }
 
 function sqrtAt(v: Numeric, rscale: number): Numeric {
-  const wide = numericMath.numericSqrt(v.withScale(Math.max(v.scale, rscale + 2)));
-  return wide.round(rscale);
+  return numericMath.numericSqrtAt(v, rscale);
 }
 
 function minMax(type: SqlType, sign: number): Impl {

@@ -9,6 +9,7 @@
  * - Nodes are immutable and carry no execution state.
  */
 import type { TableDesc } from '../../catalog/descriptors.js';
+import type { SystemTable } from '../../catalog/system/index.js';
 import type { SqlType } from '../../catalog/types/sql-type.js';
 import type { BoundExpr } from '../bind/bound-expr.js';
 
@@ -41,6 +42,7 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 
 export type LogicalPlan =
   | { readonly kind: 'scan'; readonly table: TableDesc; readonly alias: string; readonly width: number }
+  | { readonly kind: 'system'; readonly table: SystemTable; readonly alias: string; readonly width: number }
   | { readonly kind: 'values'; readonly rows: ReadonlyArray<readonly BoundExpr[]>; readonly width: number }
   | { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr; readonly width: number }
   | {

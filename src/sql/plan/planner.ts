@@ -23,6 +23,7 @@ import { HashJoinPlan } from '../exec/hash-join.js';
 import { SetOpPlan } from '../exec/set-op.js';
 import { SeqScanPlan } from '../exec/seq-scan.js';
 import { chooseScan } from './access-path.js';
+import { SystemScanPlan } from '../exec/system-scan.js';
 import { joinConjuncts, readsOnly, splitConjuncts } from './conjuncts.js';
 
 export function planPhysical(plan: LogicalPlan): PhysicalPlan {
@@ -31,6 +32,8 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
       return new SeqScanPlan(plan.table, plan.alias);
     case 'values':
       return new ValuesScanPlan(plan.rows, plan.width);
+    case 'system':
+      return new SystemScanPlan(plan.table, plan.alias);
     case 'filter':
       return planFilter(plan.input, splitConjuncts(plan.predicate));
     case 'join':

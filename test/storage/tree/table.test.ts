@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlockCache } from '../../../src/storage/block-cache.js';
+import { bloomHash } from '../../../src/storage/bloom.js';
 import { encodeInternalKey, KIND_VALUE, TS_MAX } from '../../../src/storage/internal-key.js';
 import { TableBuilder, type TableBuilderOptions } from '../../../src/storage/table-builder.js';
 import { TableReader } from '../../../src/storage/table-reader.js';
@@ -44,7 +45,7 @@ describe('TableBuilder / TableReader', () => {
         const userKey = rng.int(4) > 0 ? e.userKey : rng.bytes(rng.int(6), 4);
         const readTs = rng.int(4) === 0 ? TS_MAX : rng.int(110);
         const want = modelGet(entries, userKey, readTs);
-        const got = reader.get(userKey, readTs);
+        const got = rng.int(2) === 0 ? reader.get(userKey, readTs) : reader.get(userKey, readTs, bloomHash(userKey));
         if (want === undefined) expect(got).toBeUndefined();
         else expect({ kind: got?.kind, ts: got?.ts, v: Buffer.from(got?.value ?? []).toString('hex') }).toEqual({ kind: want.kind, ts: want.ts, v: want.value.toString('hex') });
       }

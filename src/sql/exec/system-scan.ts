@@ -1,0 +1,28 @@
+/**
+ * SystemScan: the rows of a pg_catalog / information_schema table, generated from the catalog
+ * snapshot the statement's transaction sees.
+ */
+import type { SystemTable } from '../../catalog/system/index.js';
+import type { ExecContext } from './exec-context.js';
+import { ArrayCursor, type ExplainNode, type PhysicalPlan, type RowCursor } from './operator.js';
+
+export class SystemScanPlan implements PhysicalPlan {
+  readonly width: number;
+
+  constructor(
+    readonly table: SystemTable,
+    readonly alias: string,
+  ) {
+    this.width = table.columns.length;
+  }
+
+  explain(): ExplainNode {
+    const alias = this.alias === this.table.name ? '' : ` ${this.alias}`;
+    return { label: `Seq Scan on ${this.table.name}${alias}`, details: [], children: [] };
+  }
+
+  open(ctx: ExecContext): RowCursor {
+    const db = ctx.catalog.database(ctx.database);
+    return new ArrayCursor(db === undefined ? [] : this.table.rows(ctx.catalog, db.oid));
+  }
+}

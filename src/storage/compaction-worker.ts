@@ -1,0 +1,38 @@
+/**
+ * The compaction worker thread: receives input table images (and, for value-log GC, the segment
+ * image), runs mergeTables() and transfers the output images back. It does no I/O: the main
+ * thread reads inputs and writes outputs through the Vfs (so crash and fault tests cover it).
+ *
+ * Invariants:
+ * - One reply per request, with the request's id; a failure replies with `error` instead.
+ */
+import { parentPort } from 'node:worker_threads';
+import { mergeTables, type MergeRequest } from './compaction-merge.js';
+
+export interface CompactionWorkerRequest {
+  readonly id: number;
+  readonly request: MergeRequest;
+}
+
+const port = parentPort;
+if (port !== null) {
+  port.on('message', ({ id, request }: CompactionWorkerRequest) => {
+    try {
+      const result = mergeTables(request);
+      const transfer: ArrayBuffer[] = [];
+      const outputs = result.outputs.map((built) => {
+        const image = Uint8Array.from(built.image);
+        transfer.push(image.buffer);
+        return { ...built, image };
+      });
+      let vlogImage = result.vlogImage;
+      if (vlogImage !== undefined) {
+        vlogImage = Uint8Array.from(vlogImage);
+        transfer.push(vlogImage.buffer as ArrayBuffer);
+      }
+      port.postMessage({ id, result: { ...result, outputs, vlogImage } }, transfer);
+    } catch (error) {
+      port.postMessage({ id, error: String((error as Error).stack ?? error) });
+    }
+  });
+}
