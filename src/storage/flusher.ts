@@ -22,7 +22,8 @@ import type { ManifestEdit, ManifestTable } from './manifest-edit.js';
 import type { Memtable } from './memtable.js';
 import type { ResolvedOptions } from './options.js';
 import { TableReader } from './table-reader.js';
-import { TableHandle, Version } from './version.js';
+import { compareInternalKeys } from './internal-key.js';
+import { TableHandle, Version, VersionTracker } from './version.js';
 import { joinPath } from './vfs.js';
 
 export interface FrozenMemtable {
@@ -43,6 +44,9 @@ export class Flusher {
   stallMs = 0;
   tableBytesWritten = 0;
   private logSegments: number[] = [];
+  /** Called after each flush is installed (the compactor schedules work from it). */
+  onInstalled: () => void = () => {};
+  readonly tracker = new VersionTracker();
   private task: Promise<void> | undefined;
   private waiters: Array<() => void> = [];
   private stopped = false;
@@ -64,9 +68,21 @@ export class Flusher {
       (levels[meta.level] as TableHandle[]).push(this.openTable(meta));
     }
     if (levels.length === 0) levels.push([]);
-    (levels[0] as TableHandle[]).sort((a, b) => b.meta.fileNumber - a.meta.fileNumber);
-    this.version = new Version(levels);
+    // L0 newest first: flushed tables have disjoint ts ranges (a GC rewrite keeps its table's
+    // range but gets a newer file number, so order by maxTs, not by file number).
+    (levels[0] as TableHandle[]).sort((a, b) => b.meta.maxTs - a.meta.maxTs || b.meta.fileNumber - a.meta.fileNumber);
+    for (let level = 1; level < levels.length; level++) {
+      (levels[level] as TableHandle[]).sort((a, b) => compareInternalKeys(a.meta.smallest, b.meta.smallest));
+    }
+    this.version = new Version(levels, this.tracker);
     this.logSegments = [...logSegments, activeSegment];
+  }
+
+  /** Makes `next` the current Version (built from the current one); unpins the previous. */
+  replaceVersion(next: Version): void {
+    const previous = this.version;
+    this.version = next;
+    previous.unpin();
   }
 
   /** Records a new commit-log segment (deleted once a checkpoint passes it). */
@@ -157,6 +173,7 @@ export class Flusher {
     await this.manifest.apply(edit);
     this.install(table);
     if (this.manifest.sizeBytes > MANIFEST_BYTES_MAX) await this.manifest.rotate();
+    this.onInstalled();
   }
 
   private install(table: TableHandle | undefined): void {
@@ -171,7 +188,8 @@ export class Flusher {
     this.logSegments = this.logSegments.filter((segment) => segment >= frozen.checkpoint);
   }
 
-  private openTable(meta: ManifestTable): TableHandle {
+  /** Opens the table file `meta` names (already durable and about to be installed). */
+  openTable(meta: ManifestTable): TableHandle {
     const path = joinPath(this.dir, tableName(meta.fileNumber));
     const file = this.options.vfs.openRead(path);
     const source = { path, size: file.size(), read: (offset: number, length: number): Uint8Array => file.read(offset, length) };

@@ -97,7 +97,7 @@ export function encodeManifestEdit(edit: ManifestEdit): Uint8Array {
     for (const n of [t.level, t.fileNumber, t.sizeBytes, t.minTs, t.maxTs]) w.varint(n);
     w.bytes(t.smallest);
     w.bytes(t.largest);
-    if (t.vlogRefs !== undefined && t.vlogRefs.length > 0) {
+    if (t.vlogRefs !== undefined) {
       w.byte(TAG_TABLE_VLOG_REFS);
       w.varint(t.vlogRefs.length);
       for (const [segment, bytes] of t.vlogRefs) {

@@ -10,6 +10,7 @@
  *   superblock, then deletes the previous manifest: at every crash point some valid superblock
  *   names a complete manifest.
  * - A torn tail of the manifest is dropped; any other bad record is a CorruptionError.
+ * - apply() and rotate() run one at a time, in call order (flush and compaction both install).
  */
 import { CorruptionError } from './errors.js';
 import { encodeLogRecord, readLogRecords } from './log-record.js';
@@ -54,6 +55,7 @@ export class Manifest {
   private file: VfsFile | undefined;
   private fileNumber = 0;
   private sequence = 0;
+  private queue: Promise<void> = Promise.resolve();
   readonly state: ManifestState = {
     nextFileNumber: 1,
     lastTs: 0,
@@ -100,7 +102,21 @@ export class Manifest {
   }
 
   /** Starts a new manifest file holding the whole state; see the invariants. */
-  async rotate(): Promise<void> {
+  rotate(): Promise<void> {
+    return this.exclusive(() => this.rotateNow());
+  }
+
+  /**
+   * Runs `fn` after every apply/rotate before it: flushes and compactions install concurrently,
+   * and a rotation must never snapshot the state while an appended edit is not applied yet.
+   */
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async rotateNow(): Promise<void> {
     const previous = this.fileNumber;
     const number = this.allocateFileNumber();
     const snapshot: ManifestEdit = {
@@ -128,8 +144,12 @@ export class Manifest {
   }
 
   /** Appends `edit` durably, then applies it to the state. */
-  async apply(edit: ManifestEdit): Promise<void> {
-    if (this.file === undefined) await this.rotate();
+  apply(edit: ManifestEdit): Promise<void> {
+    return this.exclusive(() => this.applyNow(edit));
+  }
+
+  private async applyNow(edit: ManifestEdit): Promise<void> {
+    if (this.file === undefined) await this.rotateNow();
     const file = this.file as VfsFile;
     const record = encodeLogRecord(encodeManifestEdit({ ...edit, nextFileNumber: this.state.nextFileNumber }));
     this.bytesWritten += record.length;

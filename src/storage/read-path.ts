@@ -11,6 +11,7 @@
  * - resolveValue() returns a fresh copy, never a view of a cached block or memtable arena.
  */
 import { compareUserKeyOf, type KeyVersion, KIND_POINTER, KIND_TOMBSTONE } from './internal-key.js';
+import { bloomHash } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { Memtable } from './memtable.js';
 import type { ValueLog } from './value-log.js';
@@ -41,17 +42,19 @@ export function findVersion(
     if (found !== undefined) return found;
   }
   const levels = version.levels;
+  // Hash the key once for every table's Bloom filter rather than once per table.
+  const hash = bloomHash(key);
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i] as readonly TableHandle[];
     if (i === 0) {
       for (const table of level) {
         if (table.meta.minTs > readTs) continue;
-        const found = table.reader.get(key, readTs);
+        const found = table.reader.get(key, readTs, hash);
         if (found !== undefined) return found;
       }
     } else {
       const table = levelTableFor(level, key);
-      const found = table?.reader.get(key, readTs);
+      const found = table?.reader.get(key, readTs, hash);
       if (found !== undefined) return found;
     }
   }
