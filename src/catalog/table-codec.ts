@@ -93,6 +93,12 @@ export class TableCodec {
     return encodeKey(this.pkColumns, this.pkSlots.map((s) => row[s] ?? null), this.rowPrefix);
   }
 
+  /** The row key for primary-key column values given in index column order. */
+  primaryKeyOf(values: readonly Value[]): Uint8Array {
+    assert(!this.table.hiddenRowId, 'no primary key');
+    return encodeKey(this.pkColumns, values, this.rowPrefix);
+  }
+
   encodeRow(row: readonly Value[]): Uint8Array {
     return this.rows.encode(row.length === this.types.length ? row : row.slice(0, this.types.length));
   }

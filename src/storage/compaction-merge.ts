@@ -12,7 +12,8 @@
  *   level), once an output reaches targetTableBytes.
  * - GC (`gc` set): a kept pointer into gc.segment has its record copied, checksum verified, into
  *   the new segment image and its pointer rewritten to it; the internal key (user key, ts, kind)
- *   is unchanged, so the rewrite is invisible to readers at every ts.
+ *   is unchanged, so the rewrite is invisible to readers at every ts. A pointer to a record the
+ *   liveness check found dead (shadowed at or below the safe point) is dropped instead.
  */
 import { crc32 } from '../util/crc32.js';
 import { countPointer, type BuiltTable } from './flush-build.js';
@@ -31,6 +32,8 @@ export interface GcRewrite {
   readonly image: Uint8Array;
   /** The file number of the output segment. */
   readonly targetSegment: number;
+  /** Records found dead (vlog-liveness.ts): their pointer entries are dropped, not copied. */
+  readonly deadOffsets: readonly number[];
 }
 
 export interface MergeRequest {
@@ -63,9 +66,11 @@ class MergeState {
   entriesDropped = 0;
   builder: TableBuilder;
   refs = new Map<number, number>();
+  readonly dead: ReadonlySet<number>;
 
   constructor(readonly request: MergeRequest) {
     this.builder = new TableBuilder(request.builder);
+    this.dead = new Set(request.gc?.deadOffsets ?? []);
   }
 
   finishTable(keepEmpty: boolean): void {
@@ -133,7 +138,13 @@ function mergeRun(state: MergeState, iterator: InternalIterator, cutTables: bool
     }
     if (gc !== undefined && kind === KIND_POINTER) {
       const pointer = decodeValuePointer(value);
-      if (pointer !== undefined && pointer.segment === gc.segment) value = relocate(state, gc, pointer.offset, pointer.length);
+      if (pointer !== undefined && pointer.segment === gc.segment) {
+        if (state.dead.has(pointer.offset)) {
+          state.entriesDropped++;
+          continue;
+        }
+        value = relocate(state, gc, pointer.offset, pointer.length);
+      }
     }
     state.builder.add(ikey, value);
     countPointer(state.refs, ikey, value);

@@ -5,15 +5,18 @@
  * Invariants:
  * - Under a TypeScript runner (this file's URL ends in .ts) the worker is the .ts source started
  *   with tsx's loader registered in the worker (see flush-worker-client.ts); from dist, the .js.
- * - Requests are answered by id; a worker crash rejects every request in flight and the next
- *   request starts a new worker.
- * - Input images are copied before transfer unless they own their whole buffer, so the caller's
- *   buffers stay usable.
+ * - Requests are answered by id. When the worker thread cannot run (it failed to start or died,
+ *   e.g. a bundle without the worker file), the request runs inline instead: compaction is never
+ *   blocked by the thread, only slowed.
+ * - Input images are copied before transfer, so the caller's buffers stay usable.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MergeRequest, MergeResult } from './compaction-merge.js';
+import { mergeTables, type MergeRequest, type MergeResult } from './compaction-merge.js';
+
+/** A failure of the thread itself (not of the merge it ran). */
+class WorkerUnavailable extends Error {}
 
 interface Waiter {
   readonly resolve: (result: MergeResult) => void;
@@ -47,20 +50,30 @@ function startWorker(): Worker {
     else waiter.reject(new Error(`compaction worker failed: ${reply.error ?? 'unknown'}`));
     if (waiting.size === 0) started.unref();
   });
-  started.on('error', (error) => failAll(error));
+  started.on('error', (error) => failAll(new WorkerUnavailable(String(error))));
   started.on('exit', (code) => {
-    if (worker === started) failAll(new Error(`compaction worker exited with code ${code}`));
+    if (worker === started) failAll(new WorkerUnavailable(`compaction worker exited with code ${code}`));
   });
   started.unref();
   return started;
 }
 
+/** A copy to transfer (the caller's image stays usable for an inline retry). */
 function owned(image: Uint8Array): Uint8Array {
-  return image.byteOffset === 0 && image.byteLength === image.buffer.byteLength ? image : Uint8Array.from(image);
+  return Uint8Array.from(image);
 }
 
-/** Runs `request` in the worker thread; the input images are transferred. */
-export function mergeInWorker(request: MergeRequest): Promise<MergeResult> {
+/** Runs `request` in the worker thread (inline if the thread is unavailable). */
+export async function mergeInWorker(request: MergeRequest): Promise<MergeResult> {
+  try {
+    return await postMerge(request);
+  } catch (error) {
+    if (error instanceof WorkerUnavailable) return mergeTables(request);
+    throw error;
+  }
+}
+
+function postMerge(request: MergeRequest): Promise<MergeResult> {
   worker ??= startWorker();
   const target = worker;
   const id = nextId++;

@@ -63,7 +63,11 @@ export class Db {
   private snapshots = 0;
   private closed = false;
 
-  private constructor(readonly engine: Engine) {}
+  private constructor(readonly engine: Engine) {
+    // Background work (compaction, GC) reads the safe point: keep it at the oldest live snapshot
+    // (or visibleTs) without waiting for a release() or flush().
+    engine.safePointHook = () => this.advanceSafePoint();
+  }
 
   static async open(dir: string, options: EngineOptions = {}): Promise<Db> {
     return new Db(await Engine.open(dir, options));
@@ -122,6 +126,17 @@ export class Db {
   flush(): Promise<void> {
     this.advanceSafePoint();
     return this.engine.flush();
+  }
+
+  /** Full compaction and value-log GC (admin use; background work does this on its own). */
+  compact(): Promise<void> {
+    this.advanceSafePoint();
+    return this.engine.compact();
+  }
+
+  /** Resolves once flushes, compactions and GC have settled. */
+  backgroundIdle(): Promise<void> {
+    return this.engine.backgroundIdle();
   }
 
   stats(): DbStats {

@@ -21,6 +21,9 @@ import { encodeCommitRecord, type CommitEntry } from './commit-record.js';
 import { recover } from './engine-recovery.js';
 import { EngineClosedError, EngineFailedError } from './errors.js';
 import { Flusher, type FrozenMemtable } from './flusher.js';
+import { Compactor } from './compactor.js';
+import { Governor } from './governor.js';
+import { buildStats, type EngineStats } from './engine-stats.js';
 import { Memtable } from './memtable.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { findVersion, resolveValue } from './read-path.js';
@@ -43,27 +46,10 @@ interface PendingCommit {
   readonly writes: readonly Write[];
 }
 
-export interface EngineStats {
-  readonly lastTs: number;
-  readonly visibleTs: number;
-  readonly safePointTs: number;
-  readonly memtableBytes: number;
-  readonly memtableEntries: number;
-  readonly frozenMemtables: number;
-  readonly tables: number;
-  readonly tableBytes: number;
-  readonly vlogSegments: number;
-  readonly vlogBytesWritten: number;
-  readonly commitLogBytesWritten: number;
-  readonly tableBytesWritten: number;
-  readonly commits: number;
-  readonly groups: number;
-  readonly flushes: number;
-  readonly writeStalls: number;
-  readonly writeStallMs: number;
-  readonly blockCacheHits: number;
-  readonly blockCacheMisses: number;
-}
+export type { EngineStats } from './engine-stats.js';
+
+/** One get in this many has its latency sampled for the governor. */
+const LATENCY_SAMPLE_EVERY = 16;
 
 export class Engine {
   private memtable: Memtable;
@@ -83,6 +69,14 @@ export class Engine {
   private readonly commitLog: CommitLog;
   private readonly cache: BlockCache;
   private readonly flusher: Flusher;
+  private readonly compactor: Compactor;
+  private readonly governor: Governor;
+  /** Per memtable: no pointer in it names a value-log segment below this number. */
+  private readonly memtableFloors = new WeakMap<Memtable, number>();
+  private userBytes = 0;
+  private gets = 0;
+  /** Called before background work reads the safe point (Db advances it from its snapshots). */
+  safePointHook: (() => void) | undefined;
 
   private constructor(
     readonly dir: string,
@@ -100,6 +94,26 @@ export class Engine {
     this.commitLog = new CommitLog(options.vfs, dir, allocate);
     this.cache = new BlockCache(options.blockCacheBytes);
     this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, (error) => this.fail(error));
+    this.governor = new Governor(options.backgroundBytesPerSecMax);
+    this.compactor = new Compactor(
+      {
+        dir,
+        options,
+        manifest,
+        flusher: this.flusher,
+        vlog: this.vlog,
+        governor: this.governor,
+        safePointTs: () => {
+          this.safePointHook?.();
+          return this.safePointTs;
+        },
+        memtableSegmentFloor: () => this.memtableSegmentFloor(),
+        findVersion: (key, readTs) => findVersion(key, readTs, this.memtables(), this.flusher.version),
+      },
+      (error) => this.fail(error),
+    );
+    this.flusher.onInstalled = () => this.compactor.schedule();
+    this.memtableFloors.set(memtable, memtable.count > 0 ? 0 : manifest.state.nextFileNumber);
     this.groupCommit = new GroupCommit((items) => this.processGroup(items), options);
   }
 
@@ -113,8 +127,9 @@ export class Engine {
     try {
       recovered = await recover(vfs, dir);
       const engine = new Engine(dir, resolved, lock, recovered.manifest, recovered.memtable, recovered.lastTs);
-      engine.vlog.openExisting(recovered.vlogSegments);
+      engine.vlog.openExisting(recovered.vlogSegments, recovered.gcVlogSegments);
       engine.flusher.start(recovered.logSegments, await engine.commitLog.rotate());
+      engine.compactor.schedule();
       if (resolved.sync === 'relaxed') engine.startRelaxedSync();
       return engine;
     } catch (error) {
@@ -135,8 +150,11 @@ export class Engine {
   /** The newest value of `key` with commitTs <= readTs (a fresh copy), or undefined. */
   get(key: Uint8Array, readTs: number): Uint8Array | undefined {
     this.checkOpen();
-    const found = findVersion(key, readTs, this.memtables(), this.flusher.version);
-    return resolveValue(found, key, this.vlog);
+    if (++this.gets % LATENCY_SAMPLE_EVERY !== 0) return resolveValue(findVersion(key, readTs, this.memtables(), this.flusher.version), key, this.vlog);
+    const start = performance.now();
+    const value = resolveValue(findVersion(key, readTs, this.memtables(), this.flusher.version), key, this.vlog);
+    this.governor.record((performance.now() - start) * 1000);
+    return value;
   }
 
   /** Newest versions <= readTs of the keys in `range`; return() releases the pinned files. */
@@ -156,6 +174,7 @@ export class Engine {
       this.checkWritable();
       assert(Number.isInteger(commitTs) && commitTs > this.lastCommitTs, `commitTs ${commitTs} must exceed ${this.lastCommitTs}`);
       const bytes = validateWrites(writes, this.options);
+      this.userBytes += bytes;
       this.lastCommitTs = commitTs;
       this.commits++;
       return this.groupCommit.submit({ ts: commitTs, writes: dedupeWrites(writes) }, bytes);
@@ -181,12 +200,32 @@ export class Engine {
     if (this.failure !== undefined) throw new EngineFailedError(this.failure);
   }
 
-  /** Waits for queued commits and flushes, then releases files and the directory lock. */
+  /**
+   * Flushes, then compacts every table into one level (dropping what the safe point allows,
+   * tombstones included) and runs value-log GC until no segment passes the threshold.
+   */
+  async compact(): Promise<void> {
+    await this.flush();
+    await this.compactor.compactAll();
+    if (this.failure !== undefined) throw new EngineFailedError(this.failure);
+  }
+
+  /** Resolves once no flush, compaction or GC is running or due (background work has settled). */
+  async backgroundIdle(): Promise<void> {
+    while (this.flusher.frozen.length > 0 || this.compactorBusy()) {
+      await this.flusher.idle();
+      await this.compactor.idle();
+    }
+  }
+
+  /** Waits for queued commits, flushes and the running background job, then releases files. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     await this.groupCommit.barrier(async () => {}).catch(() => {});
     await this.flusher.idle();
+    this.compactor.stop();
+    await this.compactor.idle();
     if (this.relaxedTimer !== undefined) clearInterval(this.relaxedTimer);
     if (this.options.sync === 'relaxed' && this.failure === undefined) await this.syncLogs().catch(() => {});
     this.closed = true;
@@ -200,30 +239,34 @@ export class Engine {
   stats(): EngineStats {
     let memtableBytes = this.memtable.approximateBytes;
     for (const frozen of this.flusher.frozen) memtableBytes += frozen.memtable.approximateBytes;
-    const version = this.flusher.version;
-    let tableBytes = 0;
-    for (const table of version.tables()) tableBytes += table.meta.sizeBytes;
-    return {
+    return buildStats({
       lastTs: this.lastCommitTs,
       visibleTs: this.visible,
       safePointTs: this.safePointTs,
       memtableBytes,
       memtableEntries: this.memtable.count,
-      frozenMemtables: this.flusher.frozen.length,
-      tables: version.tableCount,
-      tableBytes,
-      vlogSegments: this.vlog.segments().length,
-      vlogBytesWritten: this.vlog.bytesWritten,
-      commitLogBytesWritten: this.commitLog.bytesWritten,
-      tableBytesWritten: this.flusher.tableBytesWritten,
       commits: this.commits,
       groups: this.groupCommit.groups,
-      flushes: this.flusher.flushes,
-      writeStalls: this.flusher.stalls,
-      writeStallMs: this.flusher.stallMs,
-      blockCacheHits: this.cache.hits,
-      blockCacheMisses: this.cache.misses,
-    };
+      userBytes: this.userBytes,
+      flusher: this.flusher,
+      compactor: this.compactor,
+      governor: this.governor,
+      vlog: this.vlog,
+      commitLog: this.commitLog,
+      manifest: this.manifest,
+      cache: this.cache,
+    });
+  }
+
+  private compactorBusy(): boolean {
+    return this.compactor.busy;
+  }
+
+  /** The lowest value-log segment a live memtable may point into (see vlog-gc.ts). */
+  private memtableSegmentFloor(): number {
+    let floor = this.memtableFloors.get(this.memtable) ?? 0;
+    for (const frozen of this.flusher.frozen) floor = Math.min(floor, this.memtableFloors.get(frozen.memtable) ?? 0);
+    return floor;
   }
 
   /**
@@ -246,6 +289,7 @@ export class Engine {
   private async processGroup(items: PendingCommit[]): Promise<void> {
     this.checkNotFailed();
     await this.flusher.waitForRoom();
+    await this.compactor.waitForL0Room();
     this.checkNotFailed();
     const entries: CommitEntry[][] = [];
     try {
@@ -285,6 +329,7 @@ export class Engine {
     const checkpoint = await this.rotateLog();
     this.flusher.enqueue(this.memtable, checkpoint);
     this.memtable = new Memtable();
+    this.memtableFloors.set(this.memtable, this.vlog.activeSegmentNumber ?? this.manifest.state.nextFileNumber);
   }
 
   /** Between groups: starts a new commit-log segment (the current one synced); returns its number. */
@@ -315,6 +360,7 @@ export class Engine {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.failure ??= failure;
     this.flusher.stop();
+    this.compactor.stop();
     return failure;
   }
 

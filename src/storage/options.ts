@@ -8,7 +8,6 @@
  * - sync: 'full' (default) acknowledges a commit after fsync; 'relaxed' acknowledges at once and
  *   fsyncs every relaxedSyncIntervalMs, so a crash may lose the last relaxedSyncIntervalMs of commits.
  */
-import { silentLogger, type Logger } from '../util/logger.js';
 import { ConfigError } from './errors.js';
 import { NodeVfs } from './vfs-node.js';
 import type { Vfs } from './vfs.js';
@@ -17,6 +16,13 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 export type SyncMode = 'full' | 'relaxed';
+
+/** Where the engine logs stalls (a pino Logger satisfies it; storage does not import pino). */
+export interface StorageLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+const SILENT: StorageLogger = { warn: () => {} };
 
 export interface EngineOptions {
   vfs?: Vfs;
@@ -57,7 +63,7 @@ export interface EngineOptions {
   /** Budget of background (compaction, GC) writes in bytes per second; Infinity = unlimited. */
   backgroundBytesPerSecMax?: number;
   /** Where stalls and background work are logged (default: silent). */
-  logger?: Logger;
+  logger?: StorageLogger;
 }
 
 export type ResolvedOptions = Readonly<Required<EngineOptions>>;
@@ -130,6 +136,6 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     vfs: options.vfs ?? new NodeVfs(),
     sync,
     flushInWorker: options.flushInWorker ?? true,
-    logger: options.logger ?? silentLogger(),
+    logger: options.logger ?? SILENT,
   });
 }

@@ -14,7 +14,8 @@ import type { Memtable } from './memtable.js';
 import { resolveStored } from './read-path.js';
 import type { ValueLog } from './value-log.js';
 import { VersionIterator } from './version-iterator.js';
-import type { Version } from './version.js';
+import { LevelIterator } from './table-level-iterator.js';
+import type { TableHandle, Version } from './version.js';
 
 /** Key range: at most one lower bound (gte | gt) and one upper bound (lte | lt). */
 export interface ScanRange {
@@ -49,8 +50,15 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     private readonly vlog: ValueLog,
   ) {
     const children: InternalIterator[] = memtables.map((memtable) => memtable.iterator());
-    for (const table of version.tables()) {
+    const levels = version.levels;
+    for (const table of levels[0] ?? []) {
       if (table.meta.minTs <= readTs) children.push(table.reader.iterator());
+    }
+    // Deeper levels are sorted and non-overlapping: one LevelIterator each opens one table at a time.
+    for (let level = 1; level < levels.length; level++) {
+      const tables = levels[level] as readonly TableHandle[];
+      if (tables.length === 1) children.push((tables[0] as TableHandle).reader.iterator());
+      else if (tables.length > 1) children.push(new LevelIterator(tables.map((table) => table.reader)));
     }
     const lower = range.gte ?? range.gt;
     const upper = range.lte ?? range.lt;

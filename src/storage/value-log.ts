@@ -87,6 +87,13 @@ export class ValueLog {
     return this.gcSegments.has(segment) ? gcVlogName(segment) : vlogName(segment);
   }
 
+  /** The first `size` bytes of a (non-active) segment, for value-log GC. */
+  readSegmentImage(segment: number, size: number): Uint8Array {
+    const file = this.files.get(segment);
+    assert(file !== undefined, `segment ${segment} is not open`);
+    return file.read(0, size);
+  }
+
   /** Closes and deletes a segment no reader can reach any more (never the active one). */
   remove(segment: number): void {
     assert(this.active === undefined || segment !== this.activeSegment, 'remove of the active segment');

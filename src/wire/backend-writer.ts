@@ -7,6 +7,7 @@
 import type { FieldDescription, FormatCode, SqlDiagnostic, TxStatus, WireRow } from '../sql/session-api.js';
 import { AuthCode, BackendCode } from './message-codes.js';
 import { BufferWriter } from './buffer-writer.js';
+import { EXTRA_FIELDS, type WireDiagnostic } from './error-diagnostic.js';
 
 export class BackendWriter {
   readonly buffer = new BufferWriter();
@@ -93,7 +94,7 @@ export class BackendWriter {
   }
 
   /** ErrorResponse ('E') or NoticeResponse ('N') with PostgreSQL's field codes. */
-  diagnostic(diag: SqlDiagnostic, notice: boolean): void {
+  diagnostic(diag: SqlDiagnostic | WireDiagnostic, notice: boolean): void {
     this.buffer.beginMessage(notice ? BackendCode.noticeResponse : BackendCode.errorResponse);
     this.field(0x53, diag.severity); // 'S'
     this.field(0x56, diag.severity); // 'V'
@@ -102,6 +103,10 @@ export class BackendWriter {
     if (diag.detail !== undefined) this.field(0x44, diag.detail); // 'D'
     if (diag.hint !== undefined) this.field(0x48, diag.hint); // 'H'
     if (diag.position !== undefined) this.field(0x50, String(diag.position)); // 'P'
+    for (const [name, code] of EXTRA_FIELDS) {
+      const value = (diag as WireDiagnostic)[name];
+      if (typeof value === 'string') this.field(code, value);
+    }
     this.buffer.int8(0);
     this.buffer.endMessage();
   }

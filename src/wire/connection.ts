@@ -22,6 +22,7 @@ import { AuthCode, STARTUP_PACKET_BYTES_MAX } from './message-codes.js';
 import type { FramedMessage } from './message-reader.js';
 import { ProtocolError } from './protocol-error.js';
 import { runSimpleQuery } from './simple-query.js';
+import { sendNotices, sendReadyForQuery } from './session-messages.js';
 import { negotiateStartup, type StartupInfo } from './startup-negotiation.js';
 import { WireChannel } from './wire-channel.js';
 import type { ResolvedWireOptions } from './wire-options.js';
@@ -170,6 +171,7 @@ export class Connection {
       case 'query':
         extended.dropUnnamed();
         await runSimpleQuery(this.channel, session, message.sql, this.host.options.rowsPerChunkMax, (error) => this.reportError(error));
+        if (session.txStatus() === 'I') extended.closeAllPortals(); // a COMMIT / ROLLBACK ends them
         return;
       case 'parse':
         return extended.parse(message);
@@ -178,9 +180,7 @@ export class Connection {
       case 'describe':
         return extended.describe(message);
       case 'execute':
-        await extended.execute(message);
-        this.sendAsyncMessages();
-        return;
+        return extended.execute(message);
       case 'close':
         return extended.close(message);
       case 'flush':
@@ -188,8 +188,7 @@ export class Connection {
       case 'sync':
         this.skipUntilSync = false;
         if (session.txStatus() === 'I') extended.closeAllPortals();
-        this.sendAsyncMessages();
-        this.channel.writer.readyForQuery(session.txStatus());
+        sendReadyForQuery(this.channel.writer, session);
         return;
       case 'copyData':
       case 'copyDone':
@@ -197,7 +196,7 @@ export class Connection {
         return;
       case 'functionCall':
         this.channel.writer.diagnostic(FUNCTION_CALL_UNSUPPORTED, false);
-        this.channel.writer.readyForQuery(session.txStatus());
+        sendReadyForQuery(this.channel.writer, session);
         return;
       case 'password':
       case 'terminate':
@@ -211,17 +210,9 @@ export class Connection {
     const { diagnostic, internal } = errorDiagnostic(error);
     if (diagnostic.severity !== 'ERROR') throw error;
     if (internal) this.log('error', 'internal error while serving a statement', { error: String(error) });
-    this.sendAsyncMessages();
+    if (this.session !== undefined) sendNotices(this.channel.writer, this.session);
     this.channel.writer.diagnostic(diagnostic, false);
     this.session?.noteError();
-  }
-
-  private sendAsyncMessages(): void {
-    const session = this.session;
-    if (session === undefined) return;
-    const writer = this.channel.writer;
-    for (const notice of session.takeNotices()) writer.diagnostic(notice, true);
-    for (const [name, value] of session.takeParameterChanges()) writer.parameterStatus(name, value);
   }
 
   /** Ends the connection after a FATAL error (or silently when the client is gone). */

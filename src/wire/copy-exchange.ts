@@ -7,15 +7,16 @@
  * - The sink is always finished or aborted exactly once, also when the client disconnects.
  * - Copy-out awaits socket back-pressure between chunks.
  */
-import type { CopyInSink, CopyOutSource } from '../sql/session-api.js';
+import type { CopyInSink, CopyOutSource, SqlSession } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { decodeMessage } from './frontend-messages.js';
 import { BackendCode } from './message-codes.js';
 import { ProtocolError } from './protocol-error.js';
+import { sendNotices } from './session-messages.js';
 import { ConnectionLost } from './connection-lost.js';
 import type { WireChannel } from './wire-channel.js';
 
-export async function copyIn(channel: WireChannel, sink: CopyInSink): Promise<void> {
+export async function copyIn(channel: WireChannel, session: SqlSession, sink: CopyInSink): Promise<void> {
   channel.writer.copyResponse(BackendCode.copyInResponse, sink.overallFormat, sink.columnFormats);
   let settled = false;
   try {
@@ -26,7 +27,9 @@ export async function copyIn(channel: WireChannel, sink: CopyInSink): Promise<vo
       if (message.kind === 'copyData') sink.write(message.data);
       else if (message.kind === 'copyDone') {
         settled = true;
-        channel.writer.commandComplete(await sink.finish());
+        const tag = await sink.finish();
+        sendNotices(channel.writer, session);
+        channel.writer.commandComplete(tag);
         return;
       } else if (message.kind === 'copyFail') {
         settled = true;

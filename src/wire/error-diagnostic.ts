@@ -1,6 +1,7 @@
 /**
  * Turns anything thrown while serving a client into the diagnostic an ErrorResponse carries.
- * - SqlError (or any error with a 5-character SQLSTATE `code`) keeps its fields.
+ * - SqlError (or any error with a 5-character SQLSTATE `code`) keeps its fields, including the
+ *   optional where/schema/table/column/dataType/constraint when the error carries them.
  * - ProtocolError is FATAL with its code (08P01 by default).
  * - Anything else is an internal error (XX000); `internal` is true so the caller can log it.
  */
@@ -8,8 +9,31 @@ import type { SqlDiagnostic } from '../sql/session-api.js';
 import { SQLSTATE } from '../util/index.js';
 import { ProtocolError } from './protocol-error.js';
 
+/**
+ * SqlDiagnostic plus the optional ErrorResponse fields that clients and ORMs read (context, and
+ * the object a constraint violation names). They are taken from the error when it carries them.
+ */
+export interface WireDiagnostic extends SqlDiagnostic {
+  readonly where?: string;
+  readonly schema?: string;
+  readonly table?: string;
+  readonly column?: string;
+  readonly dataType?: string;
+  readonly constraint?: string;
+}
+
+/** Optional string fields copied from an error object, with their ErrorResponse field codes. */
+export const EXTRA_FIELDS: ReadonlyArray<readonly [keyof WireDiagnostic, number]> = [
+  ['where', 0x57], // 'W'
+  ['schema', 0x73], // 's'
+  ['table', 0x74], // 't'
+  ['column', 0x63], // 'c'
+  ['dataType', 0x64], // 'd'
+  ['constraint', 0x6e], // 'n'
+];
+
 export interface ErrorDiagnostic {
-  readonly diagnostic: SqlDiagnostic;
+  readonly diagnostic: WireDiagnostic;
   readonly internal: boolean;
 }
 
@@ -28,15 +52,15 @@ export function errorDiagnostic(error: unknown): ErrorDiagnostic {
   }
   if (isSqlErrorLike(error)) {
     const severity = error.severity === 'FATAL' || error.severity === 'PANIC' ? error.severity : 'ERROR';
-    const diagnostic: SqlDiagnostic = {
-      severity,
-      code: error.code,
-      message: error.message,
-      ...(typeof error.detail === 'string' ? { detail: error.detail } : {}),
-      ...(typeof error.hint === 'string' ? { hint: error.hint } : {}),
-      ...(typeof error.position === 'number' ? { position: error.position } : {}),
-    };
-    return { diagnostic, internal: false };
+    const diagnostic: Record<string, unknown> = { severity, code: error.code, message: error.message };
+    if (typeof error.detail === 'string') diagnostic.detail = error.detail;
+    if (typeof error.hint === 'string') diagnostic.hint = error.hint;
+    if (typeof error.position === 'number') diagnostic.position = error.position;
+    for (const [name] of EXTRA_FIELDS) {
+      const value = (error as unknown as Record<string, unknown>)[name];
+      if (typeof value === 'string') diagnostic[name] = value;
+    }
+    return { diagnostic: diagnostic as unknown as WireDiagnostic, internal: false };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { diagnostic: { severity: 'ERROR', code: SQLSTATE.internalError, message }, internal: true };

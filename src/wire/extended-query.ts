@@ -3,7 +3,8 @@
  * portals, and the Parse/Bind/Describe/Execute/Close messages acting on them.
  * - The unnamed statement and portal are replaced by the next Parse/Bind (or Query) naming "".
  * - A named statement or portal must be closed before its name is reused (42P05 / 42P03).
- * - Portals die at the end of the transaction: closeAllPortals() runs at Sync when idle.
+ * - Portals die at the end of the transaction: closeAllPortals() runs at Sync, and after a simple
+ *   Query, whenever the session is then idle.
  * - Errors are thrown (SqlError); the connection then skips messages until Sync.
  * - A blank query string is answered by the protocol itself (empty-statement.ts).
  */
@@ -89,7 +90,7 @@ export class ExtendedQuery {
 
   async execute(message: Msg<'execute'>): Promise<void> {
     const entry = this.portal(message.portal);
-    await runPortal(this.channel, entry.portal, message.maxRows, this.rowsPerChunkMax);
+    await runPortal(this.channel, this.session, entry.portal, message.maxRows, this.rowsPerChunkMax);
   }
 
   close(message: Msg<'close'>): void {

@@ -12,21 +12,29 @@
  *   yield inside it).
  */
 import { setImmediate } from 'node:timers/promises';
-import type { Portal, WireRow } from '../sql/session-api.js';
+import type { Portal, SqlSession, WireRow } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { BackendCode } from './message-codes.js';
+import { sendNotices } from './session-messages.js';
 import { copyIn, copyOut } from './copy-exchange.js';
 import { ConnectionLost } from './connection-lost.js';
 import type { WireChannel } from './wire-channel.js';
 
 const SELECT_TAG = /^SELECT \d+$/;
 
-export async function runPortal(channel: WireChannel, portal: Portal, maxRows: number, rowsPerChunkMax: number): Promise<void> {
+export async function runPortal(
+  channel: WireChannel,
+  session: SqlSession,
+  portal: Portal,
+  maxRows: number,
+  rowsPerChunkMax: number,
+): Promise<void> {
   let remaining = maxRows;
   let sent = 0;
   for (;;) {
     const ask = remaining === 0 ? rowsPerChunkMax : Math.min(remaining, rowsPerChunkMax);
     const result = await portal.execute(ask);
+    sendNotices(channel.writer, session);
     switch (result.kind) {
       case 'rows': {
         writeRows(channel, result.rows);
@@ -56,7 +64,7 @@ export async function runPortal(channel: WireChannel, portal: Portal, maxRows: n
         channel.writer.simple(BackendCode.emptyQueryResponse);
         return;
       case 'copyIn':
-        await copyIn(channel, result.sink);
+        await copyIn(channel, session, result.sink);
         return;
       case 'copyOut':
         await copyOut(channel, result.source);

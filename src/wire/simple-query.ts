@@ -3,7 +3,8 @@
  * (RowDescription, DataRows |, COPY…) CommandComplete, then one ReadyForQuery.
  * - An error aborts the rest of the batch; the session records it (noteError) so that inside a
  *   transaction block the block fails (the SQL layer keeps 'E' and raises 25P02).
- * - Notices and ParameterStatus changes go out after each statement.
+ * - Notices go out before each statement's completion, ParameterStatus changes before
+ *   ReadyForQuery (session-messages.ts).
  * - Every portal opened here is closed before the next statement starts.
  */
 import type { SqlSession } from '../sql/session-api.js';
@@ -11,6 +12,7 @@ import { ConnectionLost } from './connection-lost.js';
 import { BackendCode } from './message-codes.js';
 import { isBlankQuery } from './empty-statement.js';
 import { runPortal } from './portal-runner.js';
+import { sendReadyForQuery } from './session-messages.js';
 import { ProtocolError } from './protocol-error.js';
 import type { WireChannel } from './wire-channel.js';
 
@@ -36,20 +38,14 @@ export async function runSimpleQuery(
       const portal = session.bind(statement, NO_PARAMS, TEXT_FORMATS, TEXT_FORMATS);
       try {
         if (portal.fields !== undefined) writer.rowDescription(portal.fields, TEXT_FORMATS);
-        await runPortal(channel, portal, 0, rowsPerChunkMax);
+        await runPortal(channel, session, portal, 0, rowsPerChunkMax);
       } finally {
         portal.close();
       }
-      sendAsync(channel, session);
     }
   } catch (error) {
     if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
     reportError(error);
   }
-  writer.readyForQuery(session.txStatus());
-}
-
-function sendAsync(channel: WireChannel, session: SqlSession): void {
-  for (const notice of session.takeNotices()) channel.writer.diagnostic(notice, true);
-  for (const [name, value] of session.takeParameterChanges()) channel.writer.parameterStatus(name, value);
+  sendReadyForQuery(writer, session);
 }

@@ -83,7 +83,7 @@ export async function runOnPostgres(statements: readonly string[], port: number,
     try {
       lastTag = '';
       const r = await client.query({ text: sql, rowMode: 'array', types: { getTypeParser: () => (v: string) => v } });
-      const returnsRows = r.fields.length > 0 || ['SELECT', 'SHOW', 'EXPLAIN'].includes(r.command) || /RETURNING/i.test(sql);
+      const returnsRows = r.fields.length > 0 || ['SHOW', 'EXPLAIN'].includes(r.command);
       const text = returnsRows
         ? renderRows(sql, lastTag, r.fields.map((f) => [f.name, f.dataTypeID]), r.rows as Array<Array<string | null>>)
         : lastTag;

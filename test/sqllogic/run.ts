@@ -89,14 +89,17 @@ async function isolateNextFile(target: Target): Promise<void> {
   target.runner = newRunner(target.name, target.connect, target.timeoutMs);
 }
 
+/** A progress line: rewritten in place on a terminal, else one line every 30 s. */
 function progress(name: string): (result: FileResult) => void {
-  let last = 0;
+  const tty = process.stderr.isTTY;
+  const intervalMs = tty ? 250 : 30_000;
+  let last = Date.now();
   return (result) => {
-    if (!process.stderr.isTTY) return;
     const now = Date.now();
-    if (now - last < 250) return;
+    if (now - last < intervalMs) return;
     last = now;
-    process.stderr.write(`\r${name} ${result.file}: ${result.run} run, ${result.failed} failed   `);
+    const line = `${name} ${result.file}: ${result.run} run, ${result.failed} failed`;
+    process.stderr.write(tty ? `\r${line}   ` : `  … ${line}\n`);
   };
 }
 

@@ -123,6 +123,19 @@ describe('SQLLogicTest runner on PostgreSQL 15', () => {
     }
   });
 
+  it('cancels a record past its time limit (CancelRequest) and goes on with the next one', async () => {
+    const path = join(scriptDir, 'timeout.test');
+    writeFileSync(path, 'statement ok\nSELECT pg_sleep(30)\n\nquery I nosort\nSELECT 1\n----\n1\n');
+    const runner = new SltRunner(server, { recordTimeoutMs: 300 });
+    try {
+      const result = await runner.runFile(path);
+      expect(result.failures.map((f) => [f.line, f.reason])).toEqual([[1, 'timeout']]);
+      expect(result.passed).toBe(1);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('reproduces the PostgreSQL baseline on select1.test', async () => {
     const runner = new SltRunner(server);
     try {

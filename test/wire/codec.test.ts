@@ -11,6 +11,8 @@ import { decodeMessage, decodeStartup, type FrontendMessage } from '../../src/wi
 import { AuthCode, BackendCode } from '../../src/wire/message-codes.js';
 import { MessageReader } from '../../src/wire/message-reader.js';
 import { ProtocolError } from '../../src/wire/protocol-error.js';
+import { errorDiagnostic } from '../../src/wire/error-diagnostic.js';
+import { SqlError } from '../../src/util/index.js';
 
 async function parsed(write: (writer: BackendWriter) => void): Promise<Array<Record<string, unknown>>> {
   const writer = new BackendWriter();
@@ -102,6 +104,21 @@ describe('server messages parsed by pg-protocol', () => {
     });
     expect(messages[0]).toMatchObject({ name: 'error', severity: 'ERROR', code: '42601', message: 'syntax error at or near "x"', detail: 'd', hint: 'h', position: '7' });
     expect(messages[1]).toMatchObject({ name: 'notice', severity: 'NOTICE', code: '00000', message: 'hi' });
+  });
+
+  it('constraint and context fields of an error carrying them', async () => {
+    const error = Object.assign(new SqlError('23505', 'duplicate key value violates unique constraint "t_pkey"', { detail: 'Key (id)=(1) already exists.' }), {
+      schema: 'public',
+      table: 't',
+      constraint: 't_pkey',
+      where: 'SQL statement',
+    });
+    const { diagnostic } = errorDiagnostic(error);
+    const messages = await parsed((w) => w.diagnostic(diagnostic, false));
+    expect(messages[0]).toMatchObject({
+      name: 'error', code: '23505', detail: 'Key (id)=(1) already exists.', schema: 'public', table: 't', constraint: 't_pkey', where: 'SQL statement',
+    });
+    expect(messages[0]?.column).toBeUndefined();
   });
 
   it('extended-query and copy messages', async () => {

@@ -31,11 +31,17 @@ afterAll(async () => {
 function transcript(messages: readonly Message[]): string[] {
   const out: string[] = [];
   for (const m of messages) {
-    if (m.name === 'parameterStatus' || m.name === 'notice') continue;
-    if (m.name === 'error') out.push(`error ${String(m.severity)} ${String(m.code)}`);
+    if (m.name === 'parameterStatus') out.push(`parameter ${String(m.parameterName)}=${String(m.parameterValue)}`);
+    else if (m.name === 'notice') out.push(`notice ${String(m.severity)} ${String(m.code)} ${String(m.message)}`);
+    else if (m.name === 'error') out.push(`error ${String(m.severity)} ${String(m.code)} ${String(m.message)} @${String(m.position)}`);
     else if (m.name === 'readyForQuery') out.push(`ready ${String(m.status)}`);
     else if (m.name === 'commandComplete') out.push(`complete ${String(m.text)}`);
     else if (m.name === 'dataRow') out.push(`row ${JSON.stringify(m.fields)}`);
+    else if (m.name === 'parameterDescription') out.push(`params ${JSON.stringify(m.dataTypeIDs)}`);
+    else if (m.name === 'rowDescription') {
+      const fields = m.fields as Array<Record<string, unknown>>;
+      out.push(`fields ${fields.map((f) => `${String(f.name)}:${String(f.dataTypeID)}:${String(f.dataTypeSize)}:${String(f.dataTypeModifier)}:${String(f.format)}`).join(',')}`);
+    }
     else if (m.name === 'copyData') {
       // How COPY data is split into messages is free (PostgreSQL sends a row per message).
       const text = `copyData ${JSON.stringify((m.chunk as Buffer).toString())}`;
@@ -44,6 +50,21 @@ function transcript(messages: readonly Message[]): string[] {
       else out.push(text);
     }
     else out.push(m.name);
+  }
+  return sortParameterRuns(out);
+}
+
+/** Several ParameterStatus messages in a row may come in any order (PostgreSQL: GUC table order). */
+function sortParameterRuns(entries: string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  for (const entry of [...entries, '']) {
+    if (entry.startsWith('parameter ')) run.push(entry);
+    else {
+      out.push(...run.sort());
+      run = [];
+      if (entry !== '') out.push(entry);
+    }
   }
   return out;
 }
@@ -107,6 +128,82 @@ describe('same transcript as PostgreSQL 15', () => {
     expect(ours).toEqual(pg);
   });
 
+  it('ParameterStatus after SET, and warnings as NoticeResponse', async () => {
+    const { pg, ours } = await both([
+      q("SET application_name = 'diff'"),
+      q("SET TimeZone = 'UTC'; SET application_name = 'two'"),
+      q("SET search_path = public"),
+      q('BEGIN'),
+      q('BEGIN'),
+      q("SET LOCAL application_name = 'local'"),
+      q('ROLLBACK'),
+      q('COMMIT'),
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
+  it('large results across internal chunks, failures inside a block, COPY with bad data', async () => {
+    const values = Array.from({ length: 2500 }, (_, i) => `(${i})`).join(',');
+    const { pg, ours } = await both([
+      q('CREATE TABLE many (id int PRIMARY KEY)'),
+      q(`INSERT INTO many VALUES ${values}`),
+      q('SELECT id FROM many ORDER BY id'),
+      [Buffer.concat([serialize.parse({ text: 'SELECT id FROM many ORDER BY id', types: [] }), serialize.bind({}), serialize.execute({ rows: 2100 }), serialize.execute({ rows: 2100 }), serialize.sync()]), 'readyForQuery'],
+      q('BEGIN; INSERT INTO many VALUES (-1); SELECT 1/0; COMMIT'),
+      q('COMMIT'),
+      q('SELECT count(*) FROM many'),
+      [serialize.query('COPY many FROM STDIN'), 'copyInResponse'],
+      [Buffer.concat([serialize.copyData(Buffer.from('5000\nx\n')), serialize.copyDone()]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: 'BEGIN', types: [] }), serialize.bind({}), serialize.execute({}), serialize.parse({ text: 'BEGIN', types: [] }), serialize.bind({}), serialize.execute({}), serialize.sync()]), 'readyForQuery'],
+      q('ROLLBACK'),
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
+  it('portal lifetimes, Close of missing objects, skipped Query, repeated Sync', async () => {
+    const sync = serialize.sync();
+    const { pg, ours } = await both([
+      q('CREATE TABLE w (id int PRIMARY KEY)'),
+      q('INSERT INTO w VALUES (1), (2), (3)'),
+      [Buffer.concat([serialize.close({ type: 'S', name: 'none' }), serialize.close({ type: 'P', name: 'none' }), sync, sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.describe({ type: 'S', name: 'none' }), sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.describe({ type: 'P', name: 'none' }), sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.parse({ text: 'SELEC', types: [] }), serialize.query('SELECT 1'), sync]), 'readyForQuery'],
+      q('BEGIN'),
+      [Buffer.concat([serialize.parse({ name: 'w', text: 'SELECT id FROM w ORDER BY id', types: [] }), serialize.bind({ portal: 'cur', statement: 'w' }), sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.execute({ portal: 'cur', rows: 1 }), sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.execute({ portal: 'cur', rows: 5 }), sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.execute({ portal: 'cur', rows: 5 }), sync]), 'readyForQuery'],
+      q('COMMIT'),
+      [Buffer.concat([serialize.execute({ portal: 'cur' }), sync]), 'readyForQuery'],
+      [Buffer.concat([serialize.bind({ portal: 'again', statement: 'w' }), serialize.execute({ portal: 'again' }), sync]), 'readyForQuery'],
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
+  it('parameter inference, binary parameters and results', async () => {
+    const int4 = Buffer.alloc(4);
+    int4.writeInt32BE(41);
+    const { pg, ours } = await both([
+      [Buffer.concat([
+        serialize.parse({ name: 'p', text: 'SELECT $1::int + 1 AS n, $2::text AS t', types: [] }),
+        serialize.describe({ type: 'S', name: 'p' }),
+        serialize.bind({ statement: 'p', values: [int4, 'x'], binary: true }),
+        serialize.describe({ type: 'P', name: '' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]), 'readyForQuery'],
+      [Buffer.concat([
+        serialize.parse({ text: 'SELECT $1::int8 * 2 AS big, $2::bool AS b', types: [20, 16] }),
+        serialize.bind({ values: ['21', 't'] }),
+        serialize.describe({ type: 'P', name: '' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]), 'readyForQuery'],
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
   it('COPY in, CopyFail, unexpected message during COPY, and COPY out', async () => {
     const { pg, ours } = await both([
       q('CREATE TABLE c (id int PRIMARY KEY, v text)'),
@@ -121,19 +218,28 @@ describe('same transcript as PostgreSQL 15', () => {
     expect(ours).toEqual(pg);
   });
 
-  it('startup: SSLRequest answered N; a bad message type is FATAL 08P01', async () => {
+  it('startup: SSLRequest answered N; a bad message type is FATAL 08P01 with the same text', async () => {
     // (PostgreSQL built with GSSAPI answers a GSSENCRequest 'G'; we answer 'N', see protocol.test.ts.)
     const answers: Record<string, string[]> = {};
+    const parameters: Record<string, Map<string, string>> = {};
     for (const target of ['pg', 'ours'] as const) {
       const client = await RawClient.connect(ports[target]);
       client.send(serialize.requestSsl());
       const ssl = String.fromCharCode(await client.rawByte());
       client.send(serialize.startup({ user: 'postgres', database: 'postgres' }));
-      const startup = transcript(await client.until('readyForQuery'));
+      const startup = await client.until('readyForQuery');
+      parameters[target] = new Map(startup.filter((m) => m.name === 'parameterStatus').map((m) => [String(m.parameterName), String(m.parameterValue)]));
       client.send(Buffer.from([0x7a, 0, 0, 0, 4]));
-      answers[target] = [ssl, ...startup, ...transcript(await client.untilClosed())];
+      const rest = transcript([...startup.filter((m) => m.name !== 'parameterStatus'), ...(await client.untilClosed())]);
+      answers[target] = [ssl, ...rest];
     }
+    // The same parameters with the same values (order is free), but for the version string.
+    const ours = parameters.ours!;
+    const theirs = parameters.pg!;
+    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [name, value] of theirs) if (name !== 'server_version') expect([name, ours.get(name)]).toEqual([name, value]);
+    expect(ours.get('server_version')).toMatch(/^15\.\d+ \(stratadb/);
     expect(answers.ours).toEqual(answers.pg);
-    expect(answers.pg).toEqual(['N', 'authenticationOk', 'backendKeyData', 'ready I', 'error FATAL 08P01']);
+    expect(answers.pg).toEqual(['N', 'authenticationOk', 'backendKeyData', 'ready I', 'error FATAL 08P01 invalid frontend message type 122 @undefined']);
   });
 });

@@ -7,7 +7,7 @@ import { columns, type SystemTable } from './system-table.js';
 const COLUMNS = columns(
   'attrelid:oid attname:name atttypid:oid attlen:int2 attnum:int2 atttypmod:int4 attndims:int2 attnotnull:bool ' +
     'atthasdef:bool atthasmissing:bool attidentity:char attgenerated:char attisdropped:bool attislocal:bool ' +
-    'attinhcount:int2 attcollation:oid attstattarget:int2',
+    'attinhcount:int2 attcollation:oid attstattarget:int2 attstorage:char attcompression:char attalign:char attbyval:bool attacl:text attoptions:text',
 );
 
 function rows(catalog: Catalog, db: number): Value[][] {
@@ -21,11 +21,18 @@ function rows(catalog: Catalog, db: number): Value[][] {
         out.push([
           rel.oid, c.name, c.dropped ? 0 : c.typeOid, type?.typlen ?? -1, c.attnum, c.typmod, type?.element === undefined ? 0 : 1,
           c.notNull, c.default !== undefined, false, c.identity, '', c.dropped, true, 0, collation, -1,
+          storage(c.typeOid, type?.typlen ?? -1), '', 'i', type !== undefined && type.typlen > 0 && type.typlen <= 8, null, null,
         ]);
       }
     }
   }
   return out;
+}
+
+/** attstorage: PostgreSQL's default for the type — 'p' (plain) for fixed-width, 'x' (extended) for varlena, 'm' (main) for numeric. */
+function storage(typeOid: number, typlen: number): string {
+  if (typeOid === 1700) return 'm';
+  return typlen === -1 ? 'x' : 'p';
 }
 
 export const PG_ATTRIBUTE: SystemTable = { schema: 'pg_catalog', name: 'pg_attribute', oid: 1249, columns: COLUMNS, rows };

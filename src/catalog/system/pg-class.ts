@@ -10,12 +10,13 @@ const COLUMNS = columns(
   'oid:oid relname:name relnamespace:oid reltype:oid relowner:oid relam:oid relfilenode:oid reltablespace:oid ' +
     'relpages:int4 reltuples:float4 relhasindex:bool relisshared:bool relpersistence:char relkind:char relnatts:int2 ' +
     'relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
-    'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relacl:text reloptions:text',
+    'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relacl:text reloptions:text ' +
+    'reltoastrelid:oid reloftype:oid relpartbound:text relrewrite:oid relfrozenxid:int4 relallvisible:int4',
 );
 
 function row(oid: number, name: string, schema: number, owner: number, kind: string, natts: number, checks: number, hasIndex: boolean): Value[] {
   const am = kind === 'r' ? 2 : kind === 'i' ? 403 : 0;
-  return [oid, name, schema, 0, owner, am, oid, 0, 0, -1, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, 'd', false, null, null];
+  return [oid, name, schema, 0, owner, am, oid, 0, 0, -1, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, 'd', false, null, null, 0, 0, null, 0, 0, 0];
 }
 
 function rows(catalog: Catalog, db: number): Value[][] {

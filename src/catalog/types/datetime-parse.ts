@@ -24,6 +24,14 @@ export interface DateTimeFields {
   zone?: TimeZoneRule;
 }
 
+/** Time zone abbreviations of PostgreSQL's "Default" set that input accepts (seconds east). */
+const ZONE_ABBREVIATIONS: Readonly<Record<string, number>> = {
+  est: -5 * 3600, edt: -4 * 3600, cst: -6 * 3600, cdt: -5 * 3600, mst: -7 * 3600, mdt: -6 * 3600, pst: -8 * 3600,
+  pdt: -7 * 3600, akst: -9 * 3600, akdt: -8 * 3600, hst: -10 * 3600, cet: 3600, cest: 7200, eet: 7200, eest: 10800,
+  wet: 0, west: 3600, bst: 3600, ist: 7200, jst: 9 * 3600, msk: 3 * 3600, aest: 10 * 3600, aedt: 11 * 3600, nzst: 12 * 3600,
+  nzdt: 13 * 3600, ut: 0,
+};
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const SPECIALS = new Set(['infinity', '+infinity', '-infinity', 'epoch', 'now', 'today', 'tomorrow', 'yesterday']);
@@ -145,6 +153,11 @@ function takeToken(tok: string, p: Pending, f: DateTimeFields, dateStyle: string
     return true;
   }
   if (parseDateToken(tok, p, dateStyle, text)) return true;
+  const abbreviation = ZONE_ABBREVIATIONS[tok];
+  if (abbreviation !== undefined) {
+    f.offsetSeconds = abbreviation;
+    return true;
+  }
   if (/[a-z]/.test(tok)) {
     const zone = lookupTimeZone(tok.replace(/(^|\/)([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()));
     if (zone !== undefined) {

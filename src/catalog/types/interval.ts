@@ -46,34 +46,54 @@ export class Interval {
     return checked(this.months - other.months, this.days - other.days, this.micros - other.micros);
   }
 
-  /** interval_mul: fractional months and days cascade down. */
+  /** interval_mul (timestamp.c): fractional months and days cascade down, TSROUND at each step. */
   mul(factor: number): Interval {
-    if (Number.isNaN(factor)) throw intervalOutOfRange();
-    const monthsExact = this.months * factor;
+    return this.scaleBy((x) => x * factor);
+  }
+
+  /** interval_div: as interval_mul, dividing each field (not multiplying by 1/factor). */
+  div(factor: number): Interval {
+    if (factor === 0) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
+    return this.scaleBy((x) => x / factor);
+  }
+
+  private scaleBy(op: (x: number) => number): Interval {
+    const monthsExact = op(this.months);
+    const daysExact = op(this.days);
+    if (Number.isNaN(monthsExact) || !inInt32(monthsExact) || !inInt32(daysExact)) throw intervalOutOfRange();
     const months = Math.trunc(monthsExact);
-    const monthRemainderDays = (monthsExact - months) * DAYS_PER_MONTH;
-    const daysExact = this.days * factor;
     let days = Math.trunc(daysExact);
-    let secRemainder = (daysExact - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400;
-    secRemainder = Math.round(secRemainder * 1e6) / 1e6;
+    const monthRemainderDays = tsRound((monthsExact - months) * DAYS_PER_MONTH);
+    let secRemainder = tsRound((daysExact - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400);
     if (Math.abs(secRemainder) >= 86400) {
       days += Math.trunc(secRemainder / 86400);
       secRemainder -= Math.trunc(secRemainder / 86400) * 86400;
     }
     days += Math.trunc(monthRemainderDays);
-    const micros = Math.round(Number(this.micros) * factor + secRemainder * USECS_PER_SEC);
-    if (!Number.isFinite(micros) || !Number.isFinite(monthsExact)) throw intervalOutOfRange();
+    const micros = rint(op(Number(this.micros)) + secRemainder * USECS_PER_SEC);
+    if (!Number.isFinite(micros) || Math.abs(micros) >= 9.223372036854776e18) throw intervalOutOfRange();
     return checked(months, days, BigInt(micros));
   }
 
-  div(factor: number): Interval {
-    if (factor === 0) throw new SqlError(SQLSTATE.divisionByZero, 'division by zero');
-    return this.mul(1 / factor);
-  }
 
   toString(): string {
     return formatInterval(this);
   }
+}
+
+/** C rint(): round half to even. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** TSROUND: round to microsecond precision, as timestamp.h. */
+function tsRound(x: number): number {
+  return rint(x * 1e6) / 1e6;
+}
+
+function inInt32(x: number): boolean {
+  return x <= INT32_MAX && x >= INT32_MIN;
 }
 
 export function intervalOutOfRange(): SqlError {

@@ -137,89 +137,104 @@ export function jsonNodeToText(n: JsonNode): string {
   return '{' + parts.join(', ') + '}';
 }
 
-function jsonError(text: string, detail: string): SqlError {
+function jsonError(_text: string, detail: string): SqlError {
   return new SqlError(SQLSTATE.invalidTextRepresentation, 'invalid input syntax for type json', { detail });
 }
 
 const NUMBER_PATTERN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING_PATTERN = /"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"/y;
 
-/** Parses strict JSON (RFC 8259, as PostgreSQL's json parser) into a JsonNode. */
-export function parseJson(text: string): JsonNode {
-  let pos = 0;
-  const ws = (): void => {
-    while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++;
-  };
-  const value = (depth: number): JsonNode => {
+/** A recursive-descent parser over one input text (strict JSON, as PostgreSQL's json parser). */
+class JsonParser {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  parse(): JsonNode {
+    const root = this.value(0);
+    this.ws();
+    if (this.pos < this.text.length) throw jsonError(this.text, 'Expected end of input.');
+    return root;
+  }
+
+  private ws(): void {
+    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos] as string)) this.pos++;
+  }
+
+  private value(depth: number): JsonNode {
     if (depth > JSON_DEPTH_MAX) throw new SqlError(SQLSTATE.statementTooComplex, 'stack depth limit exceeded');
-    ws();
-    const c = text[pos];
-    if (c === '{') return object(depth);
-    if (c === '[') return array(depth);
-    if (c === '"') return string();
-    NUMBER_PATTERN.lastIndex = pos;
-    const num = NUMBER_PATTERN.exec(text);
+    this.ws();
+    const c = this.text[this.pos];
+    if (c === '{') return this.object(depth);
+    if (c === '[') return this.array(depth);
+    if (c === '"') return this.string();
+    NUMBER_PATTERN.lastIndex = this.pos;
+    const num = NUMBER_PATTERN.exec(this.text);
     if (num !== null) {
-      pos += num[0].length;
+      this.pos += num[0].length;
       return Numeric.parse(num[0]);
     }
     for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, pos)) {
-        pos += word.length;
+      if (this.text.startsWith(word, this.pos)) {
+        this.pos += word.length;
         return v;
       }
     }
-    if (pos >= text.length) throw jsonError(text, 'The input string ended unexpectedly.');
-    throw jsonError(text, `Token "${text.slice(pos).split(/[\s,\]}]/)[0] ?? ''}" is invalid.`);
-  };
-  const string = (): string => {
-    STRING_PATTERN.lastIndex = pos;
-    const m = STRING_PATTERN.exec(text);
-    if (m === null) throw jsonError(text, 'Token is invalid.');
-    pos += m[0].length;
+    if (this.pos >= this.text.length) throw jsonError(this.text, 'The input string ended unexpectedly.');
+    throw jsonError(this.text, `Token "${this.text.slice(this.pos).split(/[\s,\]}]/)[0] ?? ''}" is invalid.`);
+  }
+
+  private string(): string {
+    STRING_PATTERN.lastIndex = this.pos;
+    const m = STRING_PATTERN.exec(this.text);
+    if (m === null) throw jsonError(this.text, 'Token is invalid.');
+    this.pos += m[0].length;
     return JSON.parse(m[0]) as string;
-  };
-  const array = (depth: number): JsonNode[] => {
-    pos++;
+  }
+
+  private array(depth: number): JsonNode[] {
+    this.pos++;
     const out: JsonNode[] = [];
-    ws();
-    if (text[pos] === ']') {
-      pos++;
+    this.ws();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
       return out;
     }
     for (;;) {
-      out.push(value(depth + 1));
-      ws();
-      const c = text[pos++];
+      out.push(this.value(depth + 1));
+      this.ws();
+      const c = this.text[this.pos++];
       if (c === ']') return out;
-      if (c !== ',') throw jsonError(text, 'Expected "," or "]".');
+      if (c !== ',') throw jsonError(this.text, 'Expected "," or "]".');
     }
-  };
-  const object = (depth: number): JsonObject => {
-    pos++;
+  }
+
+  private object(depth: number): JsonObject {
+    this.pos++;
     const entries: Array<[string, JsonNode]> = [];
-    ws();
-    if (text[pos] === '}') {
-      pos++;
+    this.ws();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
       return JsonObject.from(entries);
     }
     for (;;) {
-      ws();
-      if (text[pos] !== '"') throw jsonError(text, 'Expected string.');
-      const key = string();
-      ws();
-      if (text[pos++] !== ':') throw jsonError(text, 'Expected ":".');
-      entries.push([key, value(depth + 1)]);
-      ws();
-      const c = text[pos++];
+      this.ws();
+      if (this.text[this.pos] !== '"') throw jsonError(this.text, 'Expected string.');
+      const key = this.string();
+      this.ws();
+      if (this.text[this.pos++] !== ':') throw jsonError(this.text, 'Expected ":".');
+      entries.push([key, this.value(depth + 1)]);
+      this.ws();
+      const c = this.text[this.pos++];
       if (c === '}') return JsonObject.from(entries);
-      if (c !== ',') throw jsonError(text, 'Expected "," or "}".');
+      if (c !== ',') throw jsonError(this.text, 'Expected "," or "}".');
     }
-  };
-  const root = value(0);
-  ws();
-  if (pos < text.length) throw jsonError(text, `Expected end of input.`);
-  return root;
+  }
+}
+
+/** Parses strict JSON (RFC 8259, as PostgreSQL's json parser) into a JsonNode. */
+export function parseJson(text: string): JsonNode {
+  return new JsonParser(text).parse();
 }
 
 /** Converts a plain JS value (e.g. from JSON.parse) to a JsonNode. */

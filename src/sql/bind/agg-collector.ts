@@ -3,7 +3,8 @@
  * ORDER BY are bound, replacing each by an AggRefExpr (its index among the query's aggregates).
  * Identical calls (same function, arguments, DISTINCT, FILTER) share one aggregate.
  */
-import type { FuncCall, Node } from '../parse.js';
+import type { FuncCall, Node, SortBy } from '../parse.js';
+import { sortKey } from './bind-select.js';
 import { SQLSTATE } from '../../util/index.js';
 import type { AggRefExpr, BoundExpr } from './bound-expr.js';
 import { exprKey } from './bound-expr.js';
@@ -17,18 +18,25 @@ export class AggCollector {
   private readonly keys: string[] = [];
 
   add(f: FuncCall, name: string, env: ExprEnv): AggRefExpr {
-    if (f.agg_order !== undefined) throw withPosition('ORDER BY inside an aggregate is not supported', SQLSTATE.featureNotSupported, f.location);
     const inner: ExprEnv = { ...env, aggs: undefined, clause: 'aggregate function calls' };
     const args = f.agg_star === true ? [] : (f.args ?? []).map((a: Node) => bindNested(a, inner, f.location));
     const filter = f.agg_filter === undefined ? undefined : coerceToBool(env.ctx, bindExpr(f.agg_filter, inner), 'FILTER');
     const spec = resolveAggregate(env.ctx, name, args, f.agg_star === true, f.location);
     const distinct = f.agg_distinct === true;
-    const key = `${name}|${distinct}|${spec.args.map(exprKey).join(',')}|${filter === undefined ? '' : exprKey(filter)}`;
+    const orderBy = (f.agg_order ?? []).map((n) => {
+      const by = (n as { SortBy: SortBy }).SortBy;
+      return sortKey(by, bindNested(by.node as Node, inner, f.location));
+    });
+    if (distinct && orderBy.some((k) => !spec.args.some((a) => exprKey(a) === exprKey(k.expr)))) {
+      throw withPosition('in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', '42P10', f.location);
+    }
+    const order = orderBy.map((k) => `${exprKey(k.expr)}:${k.descending}:${k.nullsFirst}`).join(',');
+    const key = `${name}|${distinct}|${spec.args.map(exprKey).join(',')}|${filter === undefined ? '' : exprKey(filter)}|${order}`;
     let index = this.keys.indexOf(key);
     if (index < 0) {
       index = this.calls.length;
       this.keys.push(key);
-      this.calls.push({ name, args: spec.args, distinct, filter, impl: spec.impl, strict: spec.strict, type: spec.type, typmod: -1 });
+      this.calls.push({ name, args: spec.args, distinct, filter, impl: spec.impl, strict: spec.strict, type: spec.type, typmod: -1, orderBy });
     }
     return { kind: 'aggref', index, type: spec.type, typmod: -1 };
   }

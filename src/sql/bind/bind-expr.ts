@@ -9,6 +9,7 @@
  */
 import type { Node, A_Const, A_Expr, FuncCall, CaseExpr as AstCase, TypeCast, SQLValueFunction, SubLink } from '../parse.js';
 import { bindSubLink } from './bind-sublink.js';
+import { bindArrayCompare } from './bind-array-compare.js';
 import { nodeTag } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr, ConstExpr } from './bound-expr.js';
@@ -193,6 +194,9 @@ function bindAExpr(e: A_Expr, env: ExprEnv): BoundExpr {
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT':
       return bindDistinctFrom(e, env);
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL':
+      return bindArrayCompare(e, env, bindExpr);
     default:
       throw notSupported(`operator form ${String(e.kind)}`, loc);
   }

@@ -25,6 +25,7 @@ import { figureColumnName } from './column-name.js';
 import { intOf, stringList } from './ast-util.js';
 import { bindSetOperation } from './bind-setop.js';
 import { bindWith } from './bind-with.js';
+import { bindLocking } from './bind-locking.js';
 
 const INVALID_COLUMN_REFERENCE = '42P10';
 
@@ -41,9 +42,11 @@ export function bindQuery(ctx: BindContext, node: Node): BoundQuery {
 /** keepUnknown: leave unknown-typed outputs for a set operation to resolve (PostgreSQL's rule). */
 export function bindSelect(outerCtx: BindContext, s: SelectStmt, keepUnknown = false): BoundQuery {
   const ctx = s.withClause === undefined ? outerCtx : bindWith(outerCtx, s.withClause, bindQuery);
-  if (s.intoClause !== undefined) throw notSupported('SELECT INTO');
-  if (s.lockingClause !== undefined) throw notSupported('FOR UPDATE/SHARE');
+  if (s.intoClause !== undefined) throw notSupported('SELECT INTO here');
   if (s.windowClause !== undefined) throw notSupported('WINDOW clause');
+  if (s.lockingClause !== undefined && ((s.op !== undefined && s.op !== 'SETOP_NONE') || s.valuesLists !== undefined)) {
+    throw new SqlError(SQLSTATE.featureNotSupported, 'FOR UPDATE is not allowed with UNION/INTERSECT/EXCEPT');
+  }
   if (s.op !== undefined && s.op !== 'SETOP_NONE') return bindSetOperation(ctx, s);
   if (s.valuesLists !== undefined) return finishQuery(ctx, s, bindValues(ctx, s.valuesLists));
   return bindPlainSelect(ctx, s, keepUnknown);
@@ -109,6 +112,7 @@ function bindPlainSelect(ctx: BindContext, s: SelectStmt, keepUnknown: boolean):
   const sort = bindSortClause(s.sortClause ?? [], env, targets);
   let distinctOn = (s.distinctClause ?? []).filter((n) => Object.keys(n).length > 0).map((n) => bindGroupKey(n, env, targets));
   const grouped = groupExprs.length > 0 || aggs.calls.length > 0 || having !== undefined;
+  if (s.lockingClause !== undefined) plan = bindLocking(s.lockingClause, plan, grouped, s.distinctClause !== undefined);
   let sortExprs = sort.map((k) => k.expr);
   let havingExpr = having;
   if (grouped) {

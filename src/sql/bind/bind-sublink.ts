@@ -13,6 +13,7 @@ import { bindQuery } from './bind-select.js';
 import { BOOL, bindOperator } from './resolve.js';
 import { planPhysical } from '../plan/planner.js';
 import type { ExprEnv } from './bind-expr.js';
+import { arrayOf } from '../../catalog/types/type-registry.js';
 
 let nextSubqueryId = 1;
 
@@ -30,6 +31,12 @@ export function bindSubLink(s: SubLink, env: ExprEnv, bindExpr: (n: Node, env: E
       const col = single(query.columns.length, s.location);
       const c = query.columns[col] as (typeof query.columns)[number];
       return { ...base, mode: 'scalar', test: undefined, compare: undefined, correlated: correlated.value, type: c.type, typmod: c.typmod };
+    }
+    case 'ARRAY_SUBLINK': {
+      const c = query.columns[single(query.columns.length, s.location)] as (typeof query.columns)[number];
+      const type = arrayOf(c.type);
+      if (type === undefined) throw notSupported(`ARRAY() of type ${c.type.name}`, s.location);
+      return { ...base, mode: 'array', test: undefined, compare: undefined, correlated: correlated.value, type, typmod: -1 };
     }
     case 'ANY_SUBLINK':
     case 'ALL_SUBLINK': {

@@ -116,7 +116,7 @@ export interface OuterColumnExpr {
  */
 export interface SubqueryExpr {
   readonly kind: 'subquery';
-  readonly mode: 'scalar' | 'exists' | 'any' | 'all';
+  readonly mode: 'scalar' | 'exists' | 'any' | 'all' | 'array';
   readonly plan: PhysicalPlan;
   readonly test: BoundExpr | undefined;
   readonly compare: BoundExpr | undefined;

@@ -11,7 +11,10 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 import { notSupported, undefinedTable } from '../bind/bind-errors.js';
 import { lookupRelation } from '../bind/names.js';
 import { compileExpr } from '../exec/compile-expr.js';
-import { bindColumnDefault, compileChecks } from '../bind/table-exprs.js';
+import type { BoundExpr } from '../bind/bound-expr.js';
+import { bindExpr } from '../bind/bind-expr.js';
+import { coerce, resolveTypeName, typeOfOid } from '../bind/resolve.js';
+import { bindColumnDefault, compileChecks, tableScope } from '../bind/table-exprs.js';
 import type { DdlContext } from './ddl-context.js';
 import { TableBuilder } from './table-builder.js';
 import { deleteIndexData, readAllRows, rewriteTable, buildIndex } from './table-data.js';
@@ -59,6 +62,8 @@ function applyCommand(ctx: DdlContext, table: TableDesc, cmd: AlterTableCmd, row
     }
     case 'AT_AddConstraint':
       return addConstraint(ctx, table, (cmd.def as { Constraint: Constraint }).Constraint, rowIds);
+    case 'AT_AlterColumnType':
+      return alterColumnType(ctx, table, cmd.name ?? '', (cmd.def as { ColumnDef: ColumnDef }).ColumnDef, rowIds);
     case 'AT_DropConstraint':
       return dropConstraint(ctx, table, cmd.name ?? '', cmd.missing_ok === true, rowIds);
     default:
@@ -97,6 +102,43 @@ function addColumn(ctx: DdlContext, table: TableDesc, def: ColumnDef, ifNotExist
     }
     const out: Value[] = [...row];
     out[slot] = v;
+    return out;
+  }, () => rowIds.nextRowId(), valueFormatter(after, ctx));
+  return after;
+}
+
+/**
+ * ALTER COLUMN … TYPE t [USING expr]: every row is converted (assignment cast, or the USING
+ * expression over the old row) and rewritten; indexes on the column are rebuilt.
+ */
+function alterColumnType(ctx: DdlContext, table: TableDesc, name: string, def: ColumnDef, rowIds: RowIdSource): TableDesc {
+  const col = requireColumn(table, name);
+  if (def.collClause !== undefined) throw notSupported('COLLATE in ALTER COLUMN TYPE');
+  const { type, typmod } = resolveTypeName(ctx.bind, def.typeName ?? {});
+  const slot = table.columns.indexOf(col);
+  const scope = tableScope(table, table.name);
+  const env = { ctx: ctx.bind, scope, aggs: undefined, clause: 'transform expressions' };
+  const source: BoundExpr = def.raw_default !== undefined
+    ? bindExpr(def.raw_default, env)
+    : { kind: 'column', slot, type: typeOfOid(col.typeOid), typmod: col.typmod, name, tableOid: table.oid, attnum: col.attnum };
+  let converted: BoundExpr;
+  try {
+    converted = coerce(ctx.bind, source, type, typmod, 'assignment');
+  } catch (error) {
+    if (!(error instanceof SqlError) || error.code !== SQLSTATE.datatypeMismatch) throw error;
+    throw new SqlError(SQLSTATE.datatypeMismatch, `column "${name}" cannot be cast automatically to type ${type.sqlName}`, {
+      hint: `You might need to specify "USING ${name}::${type.sqlName}".`,
+    });
+  }
+  const after: TableDesc = { ...table, columns: table.columns.map((c) => (c === col ? { ...c, typeOid: type.oid, typmod } : c)) };
+  const evaluate = compileExpr(converted);
+  const execCtx = rowIds.execContext(ctx);
+  rewriteTable(ctx.txn, table, after, (row) => {
+    const out = [...row];
+    out[slot] = evaluate(row, execCtx);
+    if (out[slot] === null && col.notNull) {
+      throw new SqlError(SQLSTATE.notNullViolation, `column "${name}" of relation "${table.name}" contains null values`);
+    }
     return out;
   }, () => rowIds.nextRowId(), valueFormatter(after, ctx));
   return after;

@@ -13,11 +13,12 @@ import { rename } from './rename.js';
 import { createDatabase, createSchema, dropDatabase } from './schema-database.js';
 import { alterSequence, createSequence, createView, truncate } from './view-sequence.js';
 import { alterRole, createRole, dropRole } from './roles.js';
+import { createTableAs } from './create-table-as.js';
 
 const DDL = new Set([
   'CreateStmt', 'IndexStmt', 'DropStmt', 'AlterTableStmt', 'RenameStmt', 'CreateSchemaStmt', 'CreatedbStmt',
   'DropdbStmt', 'ViewStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'TruncateStmt', 'CreateRoleStmt', 'AlterRoleStmt',
-  'DropRoleStmt',
+  'DropRoleStmt', 'CreateTableAsStmt',
 ]);
 
 export function isDdl(tag: string): boolean {
@@ -44,5 +45,10 @@ function dispatch(ctx: DdlContext, ast: Node): string {
   if ('CreateRoleStmt' in ast) return createRole(ctx, ast.CreateRoleStmt);
   if ('AlterRoleStmt' in ast) return alterRole(ctx, ast.AlterRoleStmt);
   if ('DropRoleStmt' in ast) return dropRole(ctx, ast.DropRoleStmt);
+  if ('CreateTableAsStmt' in ast) {
+    const s = ast.CreateTableAsStmt;
+    if (s.objtype !== 'OBJECT_TABLE') throw notSupported('CREATE MATERIALIZED VIEW');
+    return createTableAs(ctx, s.into ?? {}, s.query as Node, s.if_not_exists === true);
+  }
   throw notSupported(nodeTag(ast));
 }

@@ -24,12 +24,16 @@ interface CompiledAgg {
   readonly args: readonly Evaluator[];
   readonly argTypes: readonly SqlType[];
   readonly filter: Evaluator | undefined;
+  /** ORDER BY inside the call: its key evaluators, types and directions. */
+  readonly order: ReadonlyArray<{ evaluate: Evaluator; type: SqlType; direction: number; nullsFirst: boolean }>;
 }
 
 interface Group {
   readonly keys: Value[];
   readonly states: unknown[];
   readonly seen: Array<Set<string> | undefined>;
+  /** Buffered (args, sort keys) of ordered aggregates, stepped in order at the end. */
+  readonly buffered: Array<Array<{ args: Value[]; keys: Value[] }> | undefined>;
 }
 
 export class HashAggregatePlan implements PhysicalPlan {
@@ -50,6 +54,7 @@ export class HashAggregatePlan implements PhysicalPlan {
       args: call.args.map(compileExpr),
       argTypes: call.args.map((a) => a.type),
       filter: call.filter === undefined ? undefined : compileExpr(call.filter),
+      order: call.orderBy.map((k) => ({ evaluate: compileExpr(k.expr), type: k.expr.type, direction: k.descending ? -1 : 1, nullsFirst: k.nullsFirst })),
     }));
     this.width = groupKeys.length + aggregates.length;
   }
@@ -74,7 +79,14 @@ export class HashAggregatePlan implements PhysicalPlan {
     const out: Row[] = [];
     for (const g of groups.values()) {
       const row: Row = [...g.keys];
-      this.aggs.forEach((a, i) => row.push(a.call.impl.final(g.states[i]) as Value));
+      this.aggs.forEach((a, i) => {
+        const buffered = g.buffered[i];
+        if (buffered !== undefined) {
+          buffered.sort((x, y) => compareOrder(a, x.keys, y.keys));
+          for (const b of buffered) g.states[i] = a.call.impl.step(g.states[i], b.args);
+        }
+        row.push(a.call.impl.final(g.states[i]) as Value);
+      });
       out.push(row);
     }
     return new ArrayCursor(out);
@@ -85,6 +97,7 @@ export class HashAggregatePlan implements PhysicalPlan {
       keys,
       states: this.aggs.map((a) => a.call.impl.init()),
       seen: this.aggs.map((a) => (a.call.distinct ? new Set<string>() : undefined)),
+      buffered: this.aggs.map((a) => (a.order.length > 0 ? [] : undefined)),
     };
   }
 
@@ -112,7 +125,24 @@ export class HashAggregatePlan implements PhysicalPlan {
         if (seen.has(k)) continue;
         seen.add(k);
       }
-      g.states[i] = a.call.impl.step(g.states[i], args);
+      const buffered = g.buffered[i];
+      if (buffered !== undefined) buffered.push({ args, keys: a.order.map((k) => k.evaluate(row, ctx)) });
+      else g.states[i] = a.call.impl.step(g.states[i], args);
     }
   }
+}
+
+function compareOrder(a: CompiledAgg, x: Value[], y: Value[]): number {
+  for (let i = 0; i < a.order.length; i++) {
+    const k = a.order[i] as CompiledAgg['order'][number];
+    const u = x[i] ?? null;
+    const v = y[i] ?? null;
+    if (u === null || v === null) {
+      if (u === v) continue;
+      return (u === null) === k.nullsFirst ? -1 : 1;
+    }
+    const c = k.type.compare(u, v);
+    if (c !== 0) return c * k.direction;
+  }
+  return 0;
 }

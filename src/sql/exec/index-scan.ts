@@ -64,6 +64,8 @@ export class IndexScanPlan implements PhysicalPlan {
     const tuples = cartesian(this.equalEvals.map((alts) => alts.map((e) => e(none, ctx))));
     const lower = this.lowerEval === undefined ? undefined : this.lowerEval(none, ctx);
     const upper = this.upperEval === undefined ? undefined : this.upperEval(none, ctx);
+    const pointLookup = this.index.primary && !this.table.hiddenRowId && this.equalEvals.length === this.index.columns.length;
+    if (pointLookup) return new PointCursor(ctx, codec, tuples.filter((t) => !t.some((v) => v === null)));
     const ranges: KvRange[] = [];
     for (const tuple of tuples) {
       if (tuple.some((v) => v === null) || lower === null || upper === null) continue;
@@ -94,6 +96,38 @@ function cartesian(lists: ReadonlyArray<readonly Value[]>): Value[][] {
     out = next;
   }
   return out;
+}
+
+/** Whole-primary-key lookups: one point get per key tuple (Bloom filters help; no iterator). */
+class PointCursor implements RowCursor {
+  private at = 0;
+  /** Keys already returned: IN lists may name one key twice (1.0 and 1.00). */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly codec: TableCodec,
+    private readonly tuples: readonly Value[][],
+  ) {}
+
+  next(): Row | undefined {
+    while (this.at < this.tuples.length) {
+      const tuple = this.tuples[this.at++] as Value[];
+      const key = this.codec.primaryKeyOf(tuple);
+      if (this.tuples.length > 1) {
+        const id = Buffer.from(key).toString('latin1');
+        if (this.seen.has(id)) continue;
+        this.seen.add(id);
+      }
+      const value = this.ctx.txn.get(key);
+      if (value !== undefined) return this.codec.decodeRow(key, value);
+    }
+    return undefined;
+  }
+
+  close(): void {
+    this.at = this.tuples.length;
+  }
 }
 
 class IndexCursor implements RowCursor {

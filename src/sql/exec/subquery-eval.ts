@@ -47,6 +47,8 @@ export function compileSubquery(e: SubqueryExpr, test: Evaluator | undefined, co
         if (rows.length > 1) throw new SqlError('21000', 'more than one row returned by a subquery used as an expression');
         return rows.length === 0 ? null : ((rows[0] as Row)[0] ?? null);
       };
+    case 'array':
+      return (row, ctx) => (firstColumn(e, row, ctx, Infinity) as Row[]).map((r) => r[0] ?? null);
     default: {
       const all = e.mode === 'all';
       const pair: Row = [null, null];

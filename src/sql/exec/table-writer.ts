@@ -26,6 +26,8 @@ export interface CompiledCheck {
 export class TableWriter {
   readonly codec: TableCodec;
   private readonly uniqueIndexes: readonly IndexDesc[];
+  /** Foreign keys of other tables (or this one) that reference this table, found once. */
+  private readonly referencing: ReadonlyArray<{ child: TableDesc; fk: ConstraintDesc }>;
 
   constructor(
     readonly table: TableDesc,
@@ -34,6 +36,12 @@ export class TableWriter {
   ) {
     this.codec = TableCodec.of(table);
     this.uniqueIndexes = table.indexes.filter((i) => i.unique);
+    const referencing: Array<{ child: TableDesc; fk: ConstraintDesc }> = [];
+    for (const d of catalog.all()) {
+      if (d.kind !== 'table') continue;
+      for (const fk of d.constraints) if (fk.kind === 'f' && fk.references?.tableOid === table.oid) referencing.push({ child: d, fk });
+    }
+    this.referencing = referencing;
   }
 
   /** The row key a new row would get (a fresh hidden row id for tables without a primary key). */
@@ -120,8 +128,7 @@ export class TableWriter {
   }
 
   private keyChanged(oldRow: Row, newRow: readonly Value[]): boolean {
-    return this.catalog.all().some((d) => d.kind === 'table' && d.constraints.some((c) => c.kind === 'f' && c.references?.tableOid === this.table.oid)) &&
-      this.table.columns.some((_c, i) => oldRow[i] !== newRow[i]);
+    return this.referencing.length > 0 && this.table.columns.some((_c, i) => oldRow[i] !== newRow[i]);
   }
 
   /** As the referencing table: every foreign key of the new row must find its referenced row. */
@@ -143,14 +150,10 @@ export class TableWriter {
 
   /** As the referenced table: no row may still reference the old row (or cascade the delete). */
   private checkReferenced(oldRow: Row, ctx: ExecContext, action: 'update' | 'delete'): void {
-    for (const child of this.catalog.all()) {
-      if (child.kind !== 'table') continue;
-      for (const fk of child.constraints) {
-        if (fk.kind !== 'f' || fk.references?.tableOid !== this.table.oid) continue;
-        const values = fk.references.attnums.map((a) => oldRow[this.slotOf(this.table, a)] ?? null);
-        if (values.some((v) => v === null)) continue;
-        this.enforce(child, fk, values, oldRow, ctx, action);
-      }
+    for (const { child, fk } of this.referencing) {
+      const values = (fk.references?.attnums ?? []).map((a) => oldRow[this.slotOf(this.table, a)] ?? null);
+      if (values.some((v) => v === null)) continue;
+      this.enforce(child, fk, values, oldRow, ctx, action);
     }
   }
 

@@ -28,6 +28,8 @@ export interface AggregateCall {
   readonly impl: AggregateFunction;
   /** Whether NULL inputs are skipped (all standard aggregates except count(*)). */
   readonly strict: boolean;
+  /** ORDER BY inside the call (string_agg(x, ',' ORDER BY x)): inputs are fed in this order. */
+  readonly orderBy: readonly SortKey[];
   readonly type: SqlType;
   readonly typmod: number;
 }
@@ -69,6 +71,7 @@ export type LogicalPlan =
       readonly offset: BoundExpr | undefined;
       readonly width: number;
     }
+  | { readonly kind: 'lock'; readonly input: LogicalPlan; readonly keySlots: readonly number[]; readonly width: number }
   | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly width: number; readonly keySlots?: readonly number[] }
   | { readonly kind: 'setop'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly width: number };
 

@@ -24,6 +24,7 @@ import { SetOpPlan } from '../exec/set-op.js';
 import { SeqScanPlan } from '../exec/seq-scan.js';
 import { chooseScan } from './access-path.js';
 import { SystemScanPlan } from '../exec/system-scan.js';
+import { LockRowsPlan } from '../exec/lock-rows.js';
 import { joinConjuncts, readsOnly, splitConjuncts } from './conjuncts.js';
 
 export function planPhysical(plan: LogicalPlan): PhysicalPlan {
@@ -46,6 +47,8 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
       return new SortPlan(planPhysical(plan.input), plan.keys);
     case 'limit':
       return new LimitPlan(planPhysical(plan.input), plan.limit, plan.offset);
+    case 'lock':
+      return new LockRowsPlan(planPhysical(plan.input), plan.keySlots);
     case 'distinct':
       return new DistinctPlan(planPhysical(plan.input), columnTypes(plan.input), plan.keySlots);
     case 'setop':

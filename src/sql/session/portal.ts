@@ -17,6 +17,7 @@ import { runTransactionControl } from './transaction-control.js';
 import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
 import { decodeParam, formatValue } from './values.js';
+import { sqlErrorFromStorage } from './sql-error-from-storage.js';
 
 export class SqlPortal implements Portal {
   private readonly plan: StatementPlan | undefined;
@@ -75,7 +76,7 @@ export class SqlPortal implements Portal {
       this.cursor = undefined;
       this.done = true;
       this.session.failStatement();
-      throw error;
+      throw sqlErrorFromStorage(error);
     }
   }
 

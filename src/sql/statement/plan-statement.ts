@@ -21,6 +21,8 @@ export function planStatement(ctx: BindContext, ast: Node): StatementPlan {
   const tag = nodeTag(ast);
   switch (tag) {
     case 'SelectStmt': {
+      const into = (ast as { SelectStmt: { intoClause?: object } }).SelectStmt.intoClause;
+      if (into !== undefined) return selectInto(ctx, ast, into);
       const q = bindQuery(ctx, ast);
       return { kind: 'rows', plan: planPhysical(q.plan), columns: q.columns, paramTypes: paramTypes(ctx) };
     }
@@ -35,6 +37,13 @@ export function planStatement(ctx: BindContext, ast: Node): StatementPlan {
     default:
       return { kind: 'utility', ast, tag: utilityTag(ast), columns: utilityColumns(ast), paramTypes: paramTypes(ctx) };
   }
+}
+
+/** SELECT … INTO t is CREATE TABLE t AS SELECT … (a utility statement). */
+function selectInto(ctx: BindContext, ast: Node, into: object): StatementPlan {
+  const select = { ...(ast as { SelectStmt: object }).SelectStmt, intoClause: undefined };
+  const converted = { CreateTableAsStmt: { query: { SelectStmt: select }, into, objtype: 'OBJECT_TABLE' } } as unknown as Node;
+  return { kind: 'utility', ast: converted, tag: 'SELECT', columns: undefined, paramTypes: paramTypes(ctx) };
 }
 
 function bindDml(ctx: BindContext, ast: Node): BoundDml {

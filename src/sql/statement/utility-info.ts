@@ -66,6 +66,8 @@ export function utilityTag(ast: Node): string {
       return transactionTag(String(body['kind']));
     case 'CopyStmt':
       return 'COPY';
+    case 'CreateTableAsStmt':
+      return 'SELECT';
     default:
       return tag.replace(/Stmt$/, '').toUpperCase();
   }

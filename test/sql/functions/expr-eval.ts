@@ -18,9 +18,37 @@ export interface Typed {
   value: Value;
 }
 
-type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw parser JSON in test code only
+/**
+ * Raw parser JSON (untyped here): every property read is another Node; leaves are read through
+ * str()/num()/list(), which check what they get.
+ */
+interface Node {
+  readonly [key: string]: Node;
+}
 
-export const CTX: EvalContext = { ...DEFAULT_TYPE_CONTEXT, timeZone: 'UTC', nowUs: 631152000000000n };
+function str(x: Node | undefined): string {
+  if (typeof x !== 'string') throw new Error(`expected a string in the parse tree, got ${typeof x}`);
+  return x;
+}
+
+function num(x: Node | undefined): number {
+  return x === undefined ? 0 : (x as unknown as number);
+}
+
+function list(x: Node | undefined): Node[] {
+  return x === undefined ? [] : (x as unknown as Node[]);
+}
+
+function has(x: Node | undefined): x is Node {
+  return x !== undefined;
+}
+
+export let CTX: EvalContext = { ...DEFAULT_TYPE_CONTEXT, timeZone: 'UTC', nowUs: 631152000000000n };
+
+/** The session TimeZone for the following evaluations. */
+export function setTimeZone(zone: string): void {
+  CTX = { ...CTX, timeZone: zone };
+}
 
 let loaded = false;
 export async function init(): Promise<void> {
@@ -35,11 +63,11 @@ function coerce(t: Typed, target: SqlType): Value {
 }
 
 function constant(c: Node): Typed {
-  if (c.isnull) return { type: UNKNOWN, value: null };
-  if (c.ival !== undefined) return { type: INT4, value: c.ival.ival ?? 0 };
-  if (c.boolval !== undefined) return { type: BOOL, value: c.boolval.boolval ?? false };
-  if (c.sval !== undefined) return { type: UNKNOWN, value: c.sval.sval ?? '' };
-  const f = c.fval.fval as string;
+  if (has(c.isnull)) return { type: UNKNOWN, value: null };
+  if (has(c.ival)) return { type: INT4, value: num(c.ival.ival) };
+  if (has(c.boolval)) return { type: BOOL, value: has(c.boolval.boolval) && (c.boolval.boolval as unknown as boolean) };
+  if (has(c.sval)) return { type: UNKNOWN, value: has(c.sval.sval) ? str(c.sval.sval) : '' };
+  const f = str(c.fval?.fval);
   if (/^-?\d+$/.test(f) && BigInt(f) >= -(2n ** 63n) && BigInt(f) < 2n ** 63n) {
     const big = BigInt(f);
     return big >= -(2n ** 31n) && big < 2n ** 31n ? { type: INT4, value: Number(big) } : { type: INT8, value: big };
@@ -50,9 +78,9 @@ function constant(c: Node): Typed {
 function typeCast(n: Node, row: Row): Typed {
   const arg = evaluate(n.arg, row);
   const tn = n.typeName;
-  const names = (tn.names as Node[]).map((x) => x.String.sval as string);
-  const typmods = ((tn.typmods ?? []) as Node[]).map((x) => x.A_Const.ival.ival ?? 0);
-  const { type, typmod } = parseTypeName(names, typmods, (tn.arrayBounds ?? []).length);
+  const names = list(tn?.names).map((x) => str(x.String?.sval));
+  const typmods = list(tn?.typmods).map((x) => num(x.A_Const?.ival?.ival));
+  const { type, typmod } = parseTypeName(names, typmods, list(tn?.arrayBounds).length);
   if (arg.value === null) return { type, value: null };
   if (arg.type.oid === OID.unknown) {
     const v = type.fromText(arg.value as string, -1, CTX);
@@ -79,7 +107,7 @@ function anyAll(n: Node, row: Row, all: boolean): Typed {
   if (r.value === null) return { type: BOOL, value: null };
   let sawNull = false;
   for (const x of r.value as Value[]) {
-    const res = operator(n.name[0].String.sval, l, { type: r.type.element as SqlType, value: x }).value;
+    const res = operator(str(list(n.name)[0]?.String?.sval), l, { type: r.type.element as SqlType, value: x }).value;
     if (res === null) sawNull = true;
     else if (res !== !all) continue;
     else return { type: BOOL, value: !all };
@@ -88,8 +116,9 @@ function anyAll(n: Node, row: Row, all: boolean): Typed {
 }
 
 function aExpr(n: Node, row: Row): Typed {
-  const name = n.name?.[n.name.length - 1]?.String?.sval as string;
-  switch (n.kind) {
+  const names = list(n.name);
+  const name = names.length === 0 ? '' : str(names[names.length - 1]?.String?.sval);
+  switch (str(n.kind)) {
     case 'AEXPR_OP':
     case 'AEXPR_LIKE':
     case 'AEXPR_ILIKE':
@@ -105,7 +134,7 @@ function aExpr(n: Node, row: Row): Typed {
       let distinct: boolean;
       if (l.value === null || r.value === null) distinct = l.value !== r.value;
       else distinct = operator('=', l, r).value === false;
-      return { type: BOOL, value: n.kind === 'AEXPR_DISTINCT' ? distinct : !distinct };
+      return { type: BOOL, value: str(n.kind) === 'AEXPR_DISTINCT' ? distinct : !distinct };
     }
     case 'AEXPR_NULLIF': {
       const l = evaluate(n.lexpr, row);
@@ -115,13 +144,13 @@ function aExpr(n: Node, row: Row): Typed {
     case 'AEXPR_BETWEEN':
     case 'AEXPR_NOT_BETWEEN': {
       const x = evaluate(n.lexpr, row);
-      const [lo, hi] = (n.rexpr.List.items as Node[]).map((i) => evaluate(i, row)) as [Typed, Typed];
+      const [lo, hi] = list(n.rexpr?.List?.items).map((i) => evaluate(i, row)) as [Typed, Typed];
       const v = and(operator('>=', x, lo).value, operator('<=', x, hi).value);
-      return { type: BOOL, value: n.kind === 'AEXPR_BETWEEN' ? v : v === null ? null : !v };
+      return { type: BOOL, value: str(n.kind) === 'AEXPR_BETWEEN' ? v : v === null ? null : !v };
     }
     case 'AEXPR_IN': {
       const l = evaluate(n.lexpr, row);
-      const items = (n.rexpr.List.items as Node[]).map((e) => evaluate(e, row));
+      const items = list(n.rexpr?.List?.items).map((e) => evaluate(e, row));
       const { type, values } = unify([l, ...items], 'IN');
       const left = { type, value: values[0] as Value };
       let sawNull = false;
@@ -135,7 +164,7 @@ function aExpr(n: Node, row: Row): Typed {
     case 'AEXPR_SIMILAR':
       return operator(name, evaluate(n.lexpr, row), evaluate(n.rexpr, row));
     default:
-      throw new Error(`unsupported A_Expr ${n.kind}`);
+      throw new Error(`unsupported A_Expr ${str(n.kind)}`);
   }
 }
 
@@ -145,9 +174,9 @@ function and(a: Value, b: Value): Value {
 }
 
 function boolExpr(n: Node, row: Row): Typed {
-  const args = (n.args as Node[]).map((a) => coerce(evaluate(a, row), BOOL));
-  if (n.boolop === 'NOT_EXPR') return { type: BOOL, value: args[0] === null ? null : !args[0] };
-  if (n.boolop === 'AND_EXPR') return { type: BOOL, value: args.reduce<Value>((x, y) => and(x, y), true) };
+  const args = list(n.args).map((a) => coerce(evaluate(a, row), BOOL));
+  if (str(n.boolop) === 'NOT_EXPR') return { type: BOOL, value: args[0] === null ? null : !args[0] };
+  if (str(n.boolop) === 'AND_EXPR') return { type: BOOL, value: args.reduce<Value>((x, y) => and(x, y), true) };
   const or = args.some((a) => a === true) ? true : args.some((a) => a === null) ? null : false;
   return { type: BOOL, value: or };
 }
@@ -158,10 +187,10 @@ function unify(items: Typed[], context: string): { type: SqlType; values: Value[
 }
 
 function funcCall(n: Node, row: Row): Typed {
-  const names = (n.funcname as Node[]).map((x) => x.String.sval as string).filter((x) => x !== 'pg_catalog');
+  const names = list(n.funcname).map((x) => str(x.String?.sval)).filter((x) => x !== 'pg_catalog');
   const name = names[names.length - 1] as string;
   if (row.aggregate) return aggregateCall(name, n, row);
-  const args = ((n.args ?? []) as Node[]).map((a) => evaluate(a, row));
+  const args = list(n.args).map((a) => evaluate(a, row));
   const f = resolveFunction(name, args.map((a) => a.type));
   const values = args.map((a, i) => coerce(a, f.argTypes[i] as SqlType));
   if (f.strict && values.some((v) => v === null)) return { type: f.resultType, value: null };
@@ -175,11 +204,11 @@ interface Row {
 }
 
 function aggregateCall(name: string, n: Node, row: Row): Typed {
-  const argNodes = (n.args ?? []) as Node[];
+  const argNodes = list(n.args);
   const rows = (row.aggregate as { rows: Array<Map<string, Typed>> }).rows;
   const perRow = rows.map((columns) => argNodes.map((a) => evaluate(a, { columns })));
   const argTypes = argNodes.length === 0 ? [] : (perRow[0] ?? argNodes.map(() => ({ type: UNKNOWN, value: null }))).map((a) => a.type);
-  const agg = resolveAggregate(name, n.agg_star ? [] : argTypes);
+  const agg = resolveAggregate(name, has(n.agg_star) ? [] : argTypes);
   let state = agg.init();
   for (const args of perRow) {
     const values = args.map((a, i) => coerce(a, agg.argTypes[i] as SqlType));
@@ -189,7 +218,8 @@ function aggregateCall(name: string, n: Node, row: Row): Typed {
   return { type: agg.returnType, value: agg.final(state, CTX) };
 }
 
-export function evaluate(node: Node, row: Row = { columns: new Map() }): Typed {
+export function evaluate(node: Node | undefined, row: Row = { columns: new Map() }): Typed {
+  if (node === undefined) throw new Error('missing expression in the parse tree');
   const [kind, n] = Object.entries(node)[0] as [string, Node];
   switch (kind) {
     case 'A_Const': return constant(n);
@@ -198,7 +228,7 @@ export function evaluate(node: Node, row: Row = { columns: new Map() }): Typed {
     case 'BoolExpr': return boolExpr(n, row);
     case 'FuncCall': return funcCall(n, row);
     case 'CaseExpr': {
-      const whens = (n.args as Node[]).map((w) => w.CaseWhen as Node);
+      const whens = list(n.args).map((w) => w.CaseWhen as Node);
       const results = [...whens.map((w) => evaluate(w.result, row)), n.defresult === undefined ? { type: UNKNOWN, value: null } : evaluate(n.defresult, row)];
       const { type, values } = unify(results, 'CASE');
       const i = whens.findIndex((w) => coerce(evaluate(w.expr, row), BOOL) === true);
@@ -206,19 +236,20 @@ export function evaluate(node: Node, row: Row = { columns: new Map() }): Typed {
     }
     case 'NullTest': {
       const v = evaluate(n.arg, row).value;
-      return { type: BOOL, value: n.nulltesttype === 'IS_NULL' ? v === null : v !== null };
+      return { type: BOOL, value: str(n.nulltesttype) === 'IS_NULL' ? v === null : v !== null };
     }
     case 'A_ArrayExpr': {
-      const { type, values } = unify(((n.elements ?? []) as Node[]).map((e) => evaluate(e, row)), 'ARRAY');
+      const { type, values } = unify(list(n.elements).map((e) => evaluate(e, row)), 'ARRAY');
       return { type: arrayOf(type) as SqlType, value: values };
     }
     case 'CoalesceExpr': {
-      const { type, values } = unify((n.args as Node[]).map((e) => evaluate(e, row)), 'COALESCE');
+      const { type, values } = unify(list(n.args).map((e) => evaluate(e, row)), 'COALESCE');
       return { type, value: values.find((v) => v !== null) ?? null };
     }
     case 'MinMaxExpr': {
-      const { type, values } = unify((n.args as Node[]).map((e) => evaluate(e, row)), n.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST');
-      const sign = n.op === 'IS_GREATEST' ? 1 : -1;
+      const greatest = str(n.op) === 'IS_GREATEST';
+      const { type, values } = unify(list(n.args).map((e) => evaluate(e, row)), greatest ? 'GREATEST' : 'LEAST');
+      const sign = greatest ? 1 : -1;
       let best: Value = null;
       for (const v of values) if (v !== null && (best === null || sign * type.compare(v, best) > 0)) best = v;
       return { type, value: best };
@@ -226,14 +257,14 @@ export function evaluate(node: Node, row: Row = { columns: new Map() }): Typed {
     case 'A_Indirection': {
       const base = evaluate(n.arg, row);
       let value: Value = base.value;
-      for (const ind of n.indirection as Node[]) {
-        const i = coerce(evaluate(ind.A_Indices.uidx, row), INT4) as number;
+      for (const ind of list(n.indirection)) {
+        const i = coerce(evaluate(ind.A_Indices?.uidx as Node, row), INT4) as number;
         value = Array.isArray(value) ? (value[i - 1] ?? null) : null;
       }
       return { type: base.type.element as SqlType, value };
     }
     case 'ColumnRef': {
-      const col = row.columns.get((n.fields as Node[]).map((f) => f.String.sval).join('.'));
+      const col = row.columns.get(list(n.fields).map((f) => str(f.String?.sval)).join('.'));
       if (col === undefined) throw new Error('unknown column');
       return col;
     }
@@ -244,13 +275,13 @@ export function evaluate(node: Node, row: Row = { columns: new Map() }): Typed {
 
 /** Evaluates `SELECT <expr>` (or `SELECT <agg> FROM (VALUES …) v(cols)`). */
 export function evaluateSql(sql: string): Typed {
-  const stmt = (parseSync(sql) as Node).stmts[0].stmt.SelectStmt as Node;
-  const target = stmt.targetList[0].ResTarget.val as Node;
-  const from = stmt.fromClause?.[0]?.RangeSubselect as Node | undefined;
+  const stmt = list((parseSync(sql) as unknown as Node).stmts)[0]?.stmt?.SelectStmt as Node;
+  const target = list(stmt.targetList)[0]?.ResTarget?.val as Node;
+  const from = list(stmt.fromClause)[0]?.RangeSubselect;
   if (from === undefined) return evaluate(target);
-  const values = from.subquery.SelectStmt.valuesLists as Node[];
-  const colNames = (from.alias.colnames as Node[]).map((c) => c.String.sval as string);
-  const raw = values.map((v) => (v.List.items as Node[]).map((e) => evaluate(e)));
+  const values = list(from.subquery?.SelectStmt?.valuesLists);
+  const colNames = list(from.alias?.colnames).map((c) => str(c.String?.sval));
+  const raw = values.map((v) => list(v.List?.items).map((e) => evaluate(e)));
   const columns = colNames.map((_, c) => unify(raw.map((r) => r[c] as Typed), 'VALUES'));
   const rows = raw.map((_, r) => new Map(colNames.map((name, c) => [name, { type: (columns[c] as { type: SqlType }).type, value: (columns[c] as { values: Value[] }).values[r] as Value }])));
   return evaluate(target, { columns: new Map(), aggregate: { rows } });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CTX, evaluateSql, init } from './expr-eval.js';
+import { CTX, evaluateSql, init, setTimeZone } from './expr-eval.js';
 
 interface Case {
   expr: string;
@@ -41,12 +41,22 @@ beforeAll(async () => {
   await init();
 });
 
-for (const file of ['expressions.tsv', 'aggregates.tsv']) {
+for (const file of ['expressions.tsv', 'aggregates.tsv', 'generated.tsv']) {
   describe(file, () => {
     const cases = load(file);
-    it.each(cases.map((c) => [c.expr, c] as const))('%s', (_name, c) => {
-      const sql = file === 'aggregates.tsv' ? `SELECT ${c.expr}` : `SELECT ${c.expr}`;
-      const got = run(sql);
+    // A "SET TimeZone = '…'" line changes the session zone for the lines after it.
+    let zone = 'UTC';
+    const withZones = cases.flatMap((c) => {
+      const set = /^SET TimeZone = '(.*)'$/i.exec(c.expr);
+      if (set !== null) {
+        zone = set[1] as string;
+        return [];
+      }
+      return [[`${c.expr}${zone === 'UTC' ? '' : ` [${zone}]`}`, c, zone] as const];
+    });
+    it.each(withZones)('%s', (_name, c, tz) => {
+      setTimeZone(tz);
+      const got = run(`SELECT ${c.expr}`);
       expect(got).toEqual({ status: c.status, value: c.value, type: c.type });
     });
   });

@@ -27,3 +27,10 @@ SELECT sum(amount) FILTER (WHERE region = 'north') AS north, avg(amount) FROM sa
 SELECT * FROM sales WHERE sold > '2024-02-01' ORDER BY sold;
 SELECT region AS r FROM sales GROUP BY r ORDER BY r;
 SELECT x FROM (SELECT amount * 2 AS x FROM sales) s WHERE x > 20 ORDER BY x;
+BEGIN;
+SELECT id, amount FROM sales WHERE id <= 2 ORDER BY id FOR UPDATE;
+SELECT s.id FROM sales s JOIN sales t ON s.id = t.id WHERE s.id = 3 FOR UPDATE OF s;
+SELECT count(*) FROM sales FOR UPDATE;
+ROLLBACK;
+SELECT id FROM sales WHERE id = 1 FOR SHARE;
+SELECT id FROM sales WHERE id = 1 FOR UPDATE OF nosuch;

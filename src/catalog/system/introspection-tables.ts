@@ -1,0 +1,19 @@
+/**
+ * The system tables added for client introspection (psql's \d family, ORMs): registered by
+ * index.ts next to the core ones.
+ */
+import type { SystemTable } from './system-table.js';
+import { PG_ATTRDEF } from './pg-attrdef.js';
+import { PG_CONSTRAINT } from './pg-constraint.js';
+import { PG_COLLATION } from './pg-collation.js';
+import { PG_TABLESPACE } from './pg-tablespace.js';
+import { PG_SEQUENCE } from './pg-sequence.js';
+import {
+  PG_AUTH_MEMBERS, PG_DESCRIPTION, PG_EVENT_TRIGGER, PG_INHERITS, PG_POLICY, PG_PUBLICATION, PG_PUBLICATION_NAMESPACE,
+  PG_PUBLICATION_REL, PG_REWRITE, PG_STATISTIC_EXT, PG_TRIGGER,
+} from './pg-empty-tables.js';
+
+export const INTROSPECTION_TABLES: readonly SystemTable[] = [
+  PG_ATTRDEF, PG_CONSTRAINT, PG_COLLATION, PG_TABLESPACE, PG_SEQUENCE, PG_AUTH_MEMBERS, PG_DESCRIPTION, PG_EVENT_TRIGGER,
+  PG_INHERITS, PG_POLICY, PG_PUBLICATION, PG_PUBLICATION_NAMESPACE, PG_PUBLICATION_REL, PG_REWRITE, PG_STATISTIC_EXT, PG_TRIGGER,
+];

@@ -1,0 +1,172 @@
+/**
+ * Value-log GC (DESIGN.md, Value-log GC): a segment whose garbage ratio passes vlogGcThreshold is
+ * collected. Its live records are copied into a new segment `NNNNNN.vgc` and every table that
+ * points into it is rewritten in place with the pointers remapped — same internal keys (user key,
+ * ts, kind), same level, same L0 position — then ONE manifest edit swaps the tables, lists the new
+ * segment and marks the old one removed. The old segment is deleted once every Version older than
+ * the edit is released.
+ *
+ * Invariant (no resurrection, docs/format.md "Value-log GC"): GC never adds a version; it only
+ * changes where the value of an existing version lives, or drops a version that compaction rules
+ * allow to drop (shadowed at or below the safe point). So every read at every ts sees the same
+ * version before and after, and a deleted or overwritten key can never reappear.
+ *
+ * Invariants:
+ * - A segment is a candidate only if it is not the active segment and lies below every live
+ *   memtable's floor: then every pointer into it sits in a table of the current Version (and the
+ *   commit log after the checkpoint holds none), so rewriting those tables reaches all of them.
+ * - Garbage ratio = max(discard stats / size, 1 − bytes the tables point at / size).
+ * - Readers of older Versions (and scans holding old memtables) may still follow pointers into the
+ *   old segment: deletion waits for VersionTracker.whenReleasedBelow(new Version).
+ * - Tables written before vlog references were recorded (no vlogRefs) are scanned once, on demand.
+ */
+import { builderOptions, readTableImage, runMerge, writeTables, type BackgroundContext } from './background-context.js';
+import { addDiscards } from './compaction-job.js';
+import { countPointer } from './flush-build.js';
+import type { ManifestEdit } from './manifest-edit.js';
+import { gcVlogName } from './value-log.js';
+import type { TableHandle, VersionEdit } from './version.js';
+import { joinPath } from './vfs.js';
+import { measureLiveness } from './vlog-liveness.js';
+
+export interface GcCounters {
+  gcRuns: number;
+  gcBytesRewritten: number;
+  gcTableBytesWritten: number;
+  gcBytesReclaimed: number;
+  gcMs: number;
+}
+
+export function newGcCounters(): GcCounters {
+  return { gcRuns: 0, gcBytesRewritten: 0, gcTableBytesWritten: 0, gcBytesReclaimed: 0, gcMs: 0 };
+}
+
+/** The table's value-log references (computed by a scan for tables recorded without them). */
+function vlogRefsOf(table: TableHandle): ReadonlyArray<readonly [number, number]> {
+  if (table.meta.vlogRefs !== undefined) return table.meta.vlogRefs;
+  const refs = new Map<number, number>();
+  const iterator = table.reader.iterator();
+  for (iterator.seekToFirst(); iterator.valid(); iterator.next()) countPointer(refs, iterator.key(), iterator.value());
+  iterator.close();
+  table.meta = { ...table.meta, vlogRefs: [...refs] };
+  return table.meta.vlogRefs as ReadonlyArray<readonly [number, number]>;
+}
+
+/** Bytes each segment is pointed at by the tables of the current Version. */
+export function liveVlogBytes(context: BackgroundContext): Map<number, number> {
+  const live = new Map<number, number>();
+  for (const table of context.flusher.version.tables()) {
+    for (const [segment, bytes] of vlogRefsOf(table)) live.set(segment, (live.get(segment) ?? 0) + bytes);
+  }
+  return live;
+}
+
+export interface GcPick {
+  readonly segment: number;
+  readonly image: Uint8Array;
+  readonly deadOffsets: number[];
+}
+
+/** Estimated garbage ratio of each eligible segment, highest first. */
+function estimates(context: BackgroundContext): Array<{ segment: number; ratio: number }> {
+  const { vlog, manifest } = context;
+  const active = vlog.activeSegmentNumber;
+  const floor = context.memtableSegmentFloor();
+  const live = liveVlogBytes(context);
+  const out: Array<{ segment: number; ratio: number }> = [];
+  for (const segment of vlog.segments()) {
+    if (segment === active || segment >= floor) continue;
+    const size = vlog.segmentBytes(segment);
+    if (size === 0) continue;
+    const discard = (manifest.state.vlogDiscards.get(segment) ?? 0) / size;
+    out.push({ segment, ratio: Math.max(discard, 1 - (live.get(segment) ?? 0) / size) });
+  }
+  return out.sort((a, b) => b.ratio - a.ratio);
+}
+
+/**
+ * The segment most worth collecting, or undefined. Segments whose estimated garbage ratio passes
+ * EXACT_CHECK_RATIO × threshold get an exact liveness check (at most EXACT_CHECKS_MAX per pick,
+ * each at most once per Version), since the estimate counts versions shadowed across levels as
+ * live until a compaction merges them.
+ */
+export async function pickGc(context: BackgroundContext, checked: Map<number, number>): Promise<GcPick | undefined> {
+  const threshold = context.options.vlogGcThreshold;
+  const seq = context.flusher.version.seq;
+  let checks = 0;
+  for (const { segment, ratio } of estimates(context)) {
+    if (ratio < threshold * EXACT_CHECK_RATIO || checks >= EXACT_CHECKS_MAX) break;
+    if (ratio < threshold && checked.get(segment) === seq) continue;
+    checks++;
+    const size = context.vlog.segmentBytes(segment);
+    const image = context.vlog.readSegmentImage(segment, size);
+    const liveness = await measureLiveness(image, segment, context.findVersion, context.safePointTs());
+    if (context.vlog.segmentBytes(segment) !== size) continue;
+    if (1 - liveness.liveBytes / size >= threshold) return { segment, image, deadOffsets: liveness.deadOffsets };
+    checked.set(segment, seq);
+  }
+  return undefined;
+}
+
+const EXACT_CHECK_RATIO = 0.4;
+const EXACT_CHECKS_MAX = 4;
+
+/** Collects `segment` (see the module comment). */
+export async function runGc(context: BackgroundContext, pick: GcPick, counters: GcCounters): Promise<void> {
+  const { segment, image, deadOffsets } = pick;
+  const start = performance.now();
+  const { vlog, manifest, flusher } = context;
+  const tables: TableHandle[] = [];
+  for (const table of flusher.version.tables()) {
+    if (vlogRefsOf(table).some(([s]) => s === segment)) tables.push(table);
+  }
+  const size = image.length;
+  const edit: ManifestEdit = { removeVlogs: [segment] };
+  const versionEdit: { remove: Set<number>; add: Array<{ level: number; table: TableHandle; replaces?: number }> } = { remove: new Set(), add: [] };
+  let rewritten = 0;
+  if (tables.length > 0) {
+    const target = manifest.allocateFileNumber();
+    const result = await runMerge(context, {
+      tables: tables.map(readTableImage),
+      safePointTs: context.safePointTs(),
+      dropTombstones: false,
+      targetTableBytes: Infinity,
+      perInput: true,
+      builder: builderOptions(context.options),
+      gc: { segment, image, targetSegment: target, deadOffsets },
+    });
+    const vlogImage = result.vlogImage ?? new Uint8Array(0);
+    if (vlogImage.length > 0) {
+      await context.governor.acquire(vlogImage.length);
+      await context.options.vfs.writeFileSynced(joinPath(context.dir, gcVlogName(target)), vlogImage);
+      vlog.addGcSegment(target);
+      edit.addGcVlogs = [target];
+      rewritten = vlogImage.length;
+    }
+    const written = await writeTables(context, result.outputs, tables.map((table) => table.meta.level));
+    counters.gcTableBytesWritten += written.bytes;
+    edit.removeTables = tables.map((table) => ({ level: table.meta.level, fileNumber: table.meta.fileNumber }));
+    edit.addTables = [];
+    edit.vlogDiscards = addDiscards(context, result.discards.filter(([s]) => s !== segment));
+    for (const [i, table] of tables.entries()) {
+      versionEdit.remove.add(table.meta.fileNumber);
+      const handle = written.handles[i];
+      if (handle === undefined) continue;
+      edit.addTables.push(handle.meta);
+      versionEdit.add.push({ level: table.meta.level, table: handle, ...(table.meta.level === 0 ? { replaces: table.meta.fileNumber } : {}) });
+    }
+  }
+  await manifest.apply(edit);
+  install(context, tables, versionEdit, segment);
+  counters.gcRuns++;
+  counters.gcBytesRewritten += rewritten;
+  counters.gcBytesReclaimed += size;
+  counters.gcMs += performance.now() - start;
+}
+
+function install(context: BackgroundContext, tables: readonly TableHandle[], edit: VersionEdit, segment: number): void {
+  for (const table of tables) table.obsolete = true;
+  const version = context.flusher.version.withEdit(edit);
+  context.flusher.replaceVersion(version);
+  context.flusher.tracker.whenReleasedBelow(version.seq, () => context.vlog.remove(segment));
+}

@@ -1,0 +1,183 @@
+/**
+ * MeteredDatabase: wraps the SqlDatabase the wire server serves so that every statement's
+ * outcome and duration reach an observer (metrics, slow-statement and error logs) without the
+ * SQL layer or the protocol code knowing about metrics.
+ *
+ * - One StatementEvent per statement that ran or failed: a portal reports once, when it completes
+ *   (after its last Execute: not suspended), fails, or is closed while suspended. Preparing or
+ *   binding that throws reports the failure too (parse and bind errors are statement errors).
+ * - durationUs is the time spent inside the SQL layer for that statement (the sum over its
+ *   Execute calls), not the time rows spent on the socket between them.
+ * - The observer runs synchronously and must not throw; the wrapper adds no allocation per row.
+ */
+import type {
+  ExecuteResult,
+  FieldDescription,
+  FormatCode,
+  Portal,
+  PreparedStatement,
+  RoleAuth,
+  SessionOptions,
+  SqlDatabase,
+  SqlDiagnostic,
+  SqlSession,
+  TxStatus,
+} from '../sql/session-api.js';
+
+export interface StatementEvent {
+  /** Statement text (for a simple-query batch: the whole batch). */
+  readonly sql: string;
+  /** Command tag on success ("INSERT 0 1", "SELECT 3", "COMMIT"). */
+  readonly tag: string | undefined;
+  /** SQLSTATE on failure ('XX000' when the error carried none). */
+  readonly sqlstate: string | undefined;
+  readonly durationUs: number;
+  readonly error: unknown;
+}
+
+export type StatementObserver = (event: StatementEvent) => void;
+
+const US_PER_MS = 1000;
+
+function sqlstateOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : 'XX000';
+}
+
+export class MeteredDatabase implements SqlDatabase {
+  constructor(
+    private readonly inner: SqlDatabase,
+    private readonly observe: StatementObserver,
+  ) {}
+
+  role(name: string): RoleAuth | undefined {
+    return this.inner.role(name);
+  }
+
+  hasDatabase(name: string): boolean {
+    return this.inner.hasDatabase(name);
+  }
+
+  startupParameters(options: SessionOptions): Array<[name: string, value: string]> {
+    return this.inner.startupParameters(options);
+  }
+
+  openSession(options: SessionOptions): SqlSession {
+    return new MeteredSession(this.inner.openSession(options), this.observe);
+  }
+}
+
+class MeteredSession implements SqlSession {
+  private readonly texts = new WeakMap<PreparedStatement, string>();
+
+  constructor(
+    private readonly inner: SqlSession,
+    private readonly observe: StatementObserver,
+  ) {}
+
+  txStatus(): TxStatus {
+    return this.inner.txStatus();
+  }
+
+  prepareBatch(sql: string): PreparedStatement[] {
+    const startedMs = performance.now();
+    try {
+      const statements = this.inner.prepareBatch(sql);
+      for (const statement of statements) this.texts.set(statement, sql);
+      return statements;
+    } catch (error) {
+      this.fail(sql, startedMs, error);
+      throw error;
+    }
+  }
+
+  prepare(sql: string, paramTypeOids: readonly number[]): PreparedStatement {
+    const startedMs = performance.now();
+    try {
+      const statement = this.inner.prepare(sql, paramTypeOids);
+      this.texts.set(statement, sql);
+      return statement;
+    } catch (error) {
+      this.fail(sql, startedMs, error);
+      throw error;
+    }
+  }
+
+  bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
+    const startedMs = performance.now();
+    const sql = this.texts.get(statement) ?? '';
+    try {
+      const portal = this.inner.bind(statement, params, paramFormats, resultFormats);
+      return new MeteredPortal(portal, sql, (performance.now() - startedMs) * US_PER_MS, this.observe);
+    } catch (error) {
+      this.fail(sql, startedMs, error);
+      throw error;
+    }
+  }
+
+  private fail(sql: string, startedMs: number, error: unknown): void {
+    this.observe({ sql, tag: undefined, sqlstate: sqlstateOf(error), durationUs: (performance.now() - startedMs) * US_PER_MS, error });
+  }
+
+  noteError(): void {
+    this.inner.noteError();
+  }
+
+  takeNotices(): SqlDiagnostic[] {
+    return this.inner.takeNotices();
+  }
+
+  takeParameterChanges(): Array<[name: string, value: string]> {
+    return this.inner.takeParameterChanges();
+  }
+
+  cancel(): void {
+    this.inner.cancel();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+class MeteredPortal implements Portal {
+  private reported = false;
+  private executed = false;
+
+  constructor(
+    private readonly inner: Portal,
+    private readonly sql: string,
+    private durationUs: number,
+    private readonly observe: StatementObserver,
+  ) {}
+
+  get fields(): readonly FieldDescription[] | undefined {
+    return this.inner.fields;
+  }
+
+  async execute(maxRows: number): Promise<ExecuteResult> {
+    const startedMs = performance.now();
+    this.executed = true;
+    try {
+      const result = await this.inner.execute(maxRows);
+      this.durationUs += (performance.now() - startedMs) * US_PER_MS;
+      if (result.kind !== 'rows' || !result.suspended) this.report(result.kind === 'rows' || result.kind === 'command' ? result.tag : result.kind, undefined);
+      return result;
+    } catch (error) {
+      this.durationUs += (performance.now() - startedMs) * US_PER_MS;
+      this.report(undefined, error);
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.executed) this.report('SELECT', undefined);
+    this.inner.close();
+  }
+
+  private report(tag: string | undefined, error: unknown): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.observe({ sql: this.sql, tag, sqlstate: error === undefined ? undefined : sqlstateOf(error), durationUs: this.durationUs, error });
+  }
+}
