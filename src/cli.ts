@@ -26,6 +26,9 @@ Options:
   --sync MODE            full (default: every acknowledged commit is fsynced) | relaxed
                          (fsync every few ms: a crash can lose the last few ms of commits)
   --log-level LEVEL      fatal | error | warn | info (default) | debug | trace | silent
+  --metrics-port N       serve Prometheus metrics at http://127.0.0.1:N/metrics (0 picks a port)
+  --metrics-host HOST    address of the metrics endpoint (default 127.0.0.1; loopback only)
+  --slow-statement-ms N  log statements slower than N ms at warn (default 1000)
   -h, --help             show this help
 `;
 
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
         password: { type: 'string' }, auth: { type: 'string' }, 'max-connections': { type: 'string' },
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, sync: { type: 'string' },
         'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' }, 'slow-statement-ms': { type: 'string' },
       },
     });
   } catch (error) {
@@ -75,6 +79,8 @@ async function main(): Promise<void> {
   const sync = oneOf('sync', args.sync, ['full', 'relaxed'] as const);
   const maxConnections = integer('max-connections', args['max-connections'], 1, 100_000);
   const authMethod = oneOf('auth', args.auth, AUTH_METHODS);
+  const metricsPort = integer('metrics-port', args['metrics-port'], 0, 65535);
+  const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
   const server = await startServer({
     dataDir,
     host: args.host ?? '127.0.0.1',
@@ -86,6 +92,9 @@ async function main(): Promise<void> {
     ...(args['tls-cert'] === undefined ? {} : { tlsCertPath: args['tls-cert'] }),
     ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
     ...(sync === undefined ? {} : { engine: { sync } }),
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    ...(args['metrics-host'] === undefined ? {} : { metricsHost: args['metrics-host'] }),
+    ...(slowStatementMs === undefined ? {} : { slowStatementMs }),
   });
   let closing = false;
   const shutdown = (signal: string): void => {

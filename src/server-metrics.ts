@@ -68,7 +68,7 @@ const ENGINE_GAUGES: ReadonlyArray<readonly [string, string, NumericStat]> = [
   ['stratadb_engine_write_amplification', 'Disk bytes written / user bytes written since open.', 'writeAmplification'],
   ['stratadb_engine_space_amplification', 'On-disk bytes / live bytes estimate.', 'spaceAmplification'],
   ['stratadb_engine_background_rate_bytes_per_second', 'Governor budget for background writes.', 'backgroundRateBytesPerSec'],
-  ['stratadb_engine_foreground_p99_seconds_x1e6', 'Foreground p99 the governor sees (µs).', 'foregroundUsP99'],
+  ['stratadb_engine_governor_foreground_p99_us', 'Foreground p99 latency the compaction governor sees, in microseconds.', 'foregroundUsP99'],
 ];
 
 export class ServerMetrics {

@@ -14,6 +14,9 @@ import { Engine, type EngineOptions } from './storage/index.js';
 import { Database } from './sql/index.js';
 import { WireServer, type AuthMethod, type WireLogLevel } from './wire/index.js';
 import type { Logger } from './util/logger.js';
+import { MeteredDatabase } from './wire/metered-database.js';
+import { MetricsEndpoint } from './wire/metrics-endpoint.js';
+import { ServerMetrics } from './server-metrics.js';
 
 export interface ServerOptions {
   readonly dataDir: string;
@@ -29,6 +32,12 @@ export interface ServerOptions {
   /** Storage engine options (sync mode, memtable size, …). */
   readonly engine?: EngineOptions;
   readonly logger?: Logger;
+  /** Serve Prometheus metrics over HTTP on this port (0 = ephemeral); none when undefined. */
+  readonly metricsPort?: number;
+  /** Address of the metrics endpoint (default 127.0.0.1; loopback only). */
+  readonly metricsHost?: string;
+  /** Statements slower than this are logged at warn (default 1000 ms). */
+  readonly slowStatementMs?: number;
 }
 
 export interface RunningServer {
@@ -36,6 +45,9 @@ export interface RunningServer {
   readonly port: number;
   readonly database: Database;
   readonly engine: Engine;
+  readonly metrics: ServerMetrics;
+  /** The bound port of the metrics endpoint, when one was asked for. */
+  readonly metricsPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -50,7 +62,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (options.password !== undefined) {
       await database.query(`ALTER ROLE postgres PASSWORD ${quoteLiteral(options.password)}`);
     }
-    const server = new WireServer(database, {
+    const metrics = new ServerMetrics(
+      { engine, txnKv: database.txnKv, connections: () => server.connectionCount },
+      logger,
+      options.slowStatementMs,
+    );
+    const server: WireServer = new WireServer(new MeteredDatabase(database, metrics.observe), {
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 5432,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
@@ -60,14 +77,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         : { tls: { cert: readFileSync(options.tlsCertPath), key: readFileSync(options.tlsKeyPath) } }),
       ...(logger === undefined ? {} : { logger: wireLogger(logger) }),
     });
+    const endpoint = options.metricsPort === undefined ? undefined : new MetricsEndpoint(metrics.registry, { host: options.metricsHost ?? '127.0.0.1', port: options.metricsPort });
     const address = await server.listen();
+    const metricsAddress = await endpoint?.listen().catch(async (error: unknown) => {
+      await server.close();
+      throw error;
+    });
+    if (metricsAddress !== undefined) logger?.info({ metricsHost: metricsAddress.host, metricsPort: metricsAddress.port }, 'metrics endpoint listening');
     logger?.info({ ...address, startupMs: Date.now() - startedMs }, 'ready');
     const db = database;
     return {
       ...address,
       database: db,
       engine,
+      metrics,
+      metricsPort: metricsAddress?.port,
       async close(): Promise<void> {
+        await endpoint?.close();
         await server.close();
         await db.close();
         await engine.close();

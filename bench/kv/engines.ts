@@ -5,7 +5,7 @@
  * sync: true so both acknowledge only durable writes).
  */
 import { ClassicLevel } from 'classic-level';
-import { Db, FaultVfs, NodeVfs } from '../../src/storage/index.js';
+import { Db, FaultVfs, NodeVfs, type DbStats, type EngineOptions } from '../../src/storage/index.js';
 
 export interface BenchEngine {
   readonly name: string;
@@ -13,15 +13,19 @@ export interface BenchEngine {
   get(key: Uint8Array): Uint8Array | undefined;
   /** Visits every entry in order (or reverse); returns the count. */
   scanAll(reverse: boolean): Promise<number>;
+  /** Waits until background work (flush, compaction, GC) has settled (stratadb only). */
+  settle?(): Promise<void>;
+  /** Engine statistics (stratadb only). */
+  stats?(): DbStats;
   close(): Promise<void>;
 }
 
 /** Memtable budget of both engines (LevelDB's default write buffer is 4 MiB). */
 export const MEMTABLE_BYTES = 4 * 1024 * 1024;
 
-export async function openStrata(dir: string): Promise<BenchEngine> {
+export async function openStrata(dir: string, options: EngineOptions = {}): Promise<BenchEngine> {
   const vfs = new FaultVfs(new NodeVfs());
-  const db = await Db.open(dir, { vfs, memtableBytesMax: MEMTABLE_BYTES });
+  const db = await Db.open(dir, { vfs, memtableBytesMax: MEMTABLE_BYTES, ...options });
   const engine = db.engine;
   return {
     name: 'stratadb',
@@ -32,6 +36,8 @@ export async function openStrata(dir: string): Promise<BenchEngine> {
       for (const entry of engine.scan({ reverse }, engine.visibleTs())) count += entry.key.length > 0 ? 1 : 0;
       return count;
     },
+    settle: () => db.backgroundIdle(),
+    stats: () => db.stats(),
     close: () => db.close(),
   };
 }

@@ -9,11 +9,21 @@
  * and space on disk after overwrite. Point reads yield to the event loop every 1000 reads, so
  * background work that reports to the main thread (stratadb's flush) can finish, as it would
  * between a server's requests. Env: BENCH_NUM_100 / BENCH_NUM_4K (entries), BENCH_BATCH.
+ *
+ * Then (issue 3): stratadb's own accounting after the overwrite phase (write amplification per
+ * engine stats, compactions, GC runs, levels, stalls), the reopen time of each database, and a
+ * sustained 4 KiB ingest, separated vs values-in-tree (sustained.ts). Env: BENCH_SUSTAINED_S
+ * (seconds per mode, default 30; 0 skips), BENCH_SUSTAINED_KEYS.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLevel, openStrata, type BenchEngine } from './engines.js';
+import { formatSustained, sustainedIngest } from './sustained.js';
+
+const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 30);
+const SUSTAINED_KEYS = Number(process.env.BENCH_SUSTAINED_KEYS ?? 20_000);
+const engineNotes: string[] = [];
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const KEY_BYTES = 16;
@@ -103,11 +113,23 @@ async function runEngine(open: (dir: string) => Promise<BenchEngine>, num: numbe
   await timed(rows, 'fillrandom', valueBytes, engine, num, () => fill(engine, num, valueBytes, () => Math.floor(random() * num)));
   await timed(rows, 'overwrite', valueBytes, engine, num, () => fill(engine, num, valueBytes, () => Math.floor(random() * num)));
   const written = wcharBytes() - wcharBefore;
+  await engine.settle?.();
   space.set(`${engine.name}/${valueBytes}`, [written / (2 * num * (KEY_BYTES + valueBytes)), diskBytes(dir)]);
+  const stats = engine.stats?.();
+  if (stats !== undefined) {
+    const levels = stats.levels.map((level, i) => `L${i} ${level.tables}/${(level.bytes / 1e6).toFixed(1)}MB`).join(' ');
+    engineNotes.push(
+      `| ${valueBytes} B | ${stats.writeAmplification.toFixed(2)} | ${stats.compactions} (+${stats.trivialMoves} moves) | ${stats.gcRuns} | ${levels} | ${stats.l0StopStalls}/${stats.l0SlowdownStalls}/${stats.writeStalls} | ${stats.stallMsMax.toFixed(0)} |`,
+    );
+  }
   await timed(rows, 'readrandom', valueBytes, engine, num, () => reads(engine, num, false));
   await timed(rows, 'readmissing', valueBytes, engine, num, () => reads(engine, num, true));
   await timed(rows, 'readseq', valueBytes, engine, num, () => engine.scanAll(false));
   await timed(rows, 'readreverse', valueBytes, engine, num, () => engine.scanAll(true));
+  await engine.close();
+  await timed(rows, 'reopen', valueBytes, engine, 1, async () => {
+    engine = await open(dir);
+  });
   await engine.close();
   rmSync(dir, { recursive: true, force: true });
 }
@@ -138,6 +160,18 @@ async function main(): Promise<void> {
   }
   console.log(`db_bench-style run: ${KEY_BYTES}-byte keys, batches of ${BATCH}, each batch fsynced; memtable 4 MiB for both.`);
   printTable(rows, space);
+  console.log('\n| stratadb after overwrite | write amp (engine stats) | compactions | GC runs | levels (tables/size) | stalls stop/slowdown/memtable | max stall ms |');
+  console.log('|---|---:|---:|---:|---|---:|---:|');
+  console.log(engineNotes.join('\n'));
+  if (SUSTAINED_S > 0) {
+    const results = [];
+    results.push(await sustainedIngest('separated (valueThreshold 1 KiB)', { vlogSegmentBytesMax: 32 * 1024 * 1024 }, SUSTAINED_S, SUSTAINED_KEYS));
+    console.error('done: sustained separated');
+    results.push(await sustainedIngest('values in tree (valueThreshold Infinity)', { valueThreshold: Infinity }, SUSTAINED_S, SUSTAINED_KEYS));
+    console.error('done: sustained values in tree');
+    console.log(`\nSustained 4 KiB random overwrite over ${SUSTAINED_KEYS} keys, batches of 100 fsynced, 10 gets per batch:`);
+    console.log(formatSustained(results));
+  }
 }
 
 await main();

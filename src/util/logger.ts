@@ -11,13 +11,15 @@ export interface LoggerOptions {
   readonly level?: LogLevel;
   /** Extra fields on every line (e.g. { component: 'server' }). */
   readonly base?: Record<string, unknown>;
+  /** Where JSON lines go instead of stderr (tests capture logs with this). */
+  readonly destination?: { write(line: string): void };
 }
 
 /** A JSON logger writing to stderr (fd 2), synchronous so lines are not lost on a crash. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     { level: options.level ?? 'info', base: options.base ?? {}, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ fd: 2, sync: true }),
+    options.destination ?? pino.destination({ fd: 2, sync: true }),
   );
 }
 

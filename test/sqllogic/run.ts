@@ -10,6 +10,7 @@
  *     --check                   exit 1 if stratadb fails a record PostgreSQL passes
  *     --verbose                 print every failure
  *     --timeout-ms N            per-record limit (default 300000)
+ *     --sample                  select1–5 plus the first file of every other folder
  *
  * - The default corpus is ../shared/sqllogictest/test relative to the repository.
  * - Servers started here get fresh temporary data directories and are stopped at the end.
@@ -17,7 +18,7 @@
  *   restarted with a fresh data directory between files instead (restart time is not counted).
  */
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPostgres } from '../support/postgres.js';
 import type { ServerHandle } from '../support/server-handle.js';
@@ -51,6 +52,18 @@ function scriptFiles(path: string): string[] {
 function displayName(path: string): string {
   const fromCorpus = relative(CORPUS_ROOT, path);
   return fromCorpus.startsWith('..') ? relative(process.cwd(), path) : fromCorpus;
+}
+
+/** select1–5 (files directly in a folder named `test`) plus the first file of every other folder. */
+function sample(files: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const folder = dirname(file);
+    if (basename(folder) === 'test') return true;
+    if (seen.has(folder)) return false;
+    seen.add(folder);
+    return true;
+  });
 }
 
 function parseHostPort(text: string): { host: string; port: number } {
@@ -147,11 +160,13 @@ async function main(): Promise<number> {
       check: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       'timeout-ms': { type: 'string', default: '300000' },
+      sample: { type: 'boolean', default: false },
     },
   });
-  const files = (positionals.length > 0 ? positionals : [DEFAULT_CORPUS])
+  const all = (positionals.length > 0 ? positionals : [DEFAULT_CORPUS])
     .flatMap((path) => scriptFiles(resolve(path)))
     .sort((a, b) => (displayName(a) < displayName(b) ? -1 : 1));
+  const files = values.sample ? sample(all) : all;
   const targets: Target[] = [];
   try {
     for (const name of chooseTargets(values.target)) targets.push(await openTarget(name, values[name], Number(values['timeout-ms'])));

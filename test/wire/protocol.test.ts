@@ -319,6 +319,20 @@ describe('limits and failures', () => {
     idle.end();
   });
 
+  it('closes the session when the client vanishes in the middle of a large result', async () => {
+    const db = new FakeDatabase();
+    const server = await startServer({ rowsPerChunkMax: 100 }, db);
+    const client = await RawClient.ready(server.port);
+    client.send(serialize.query('SELECT wide_series(100000, 1000)'));
+    await client.until('dataRow');
+    client.end();
+    for (let turns = 0; server.server.connectionCount > 0 && turns < 100_000; turns++) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(db.sessionsClosed).toBe(1);
+    expect(db.rowsProduced).toBeLessThan(100_000);
+    expect(server.server.connectionCount).toBe(0);
+    await server.stop();
+  });
+
   it('validates options and refuses trust on a non-loopback address', () => {
     const db = new FakeDatabase();
     expect(() => new WireServer(db, { host: '0.0.0.0', port: 0 })).toThrow(WireConfigError);

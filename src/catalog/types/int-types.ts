@@ -147,3 +147,4 @@ export const OID_TYPE: SqlType = makeOidType(OID.oid, 'oid', 'oid');
 export const REGCLASS: SqlType = makeRegType(OID.regclass, 'regclass');
 export const REGTYPE: SqlType = makeRegType(OID.regtype, 'regtype');
 export const REGPROC: SqlType = makeRegType(OID.regproc, 'regproc');
+export const REGNAMESPACE: SqlType = makeRegType(OID.regnamespace, 'regnamespace');

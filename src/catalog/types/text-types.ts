@@ -6,10 +6,21 @@
  * - Too long for the typmod: 22001 "value too long for type character varying(n)" unless the
  *   excess is only spaces or the cast is explicit (then truncated), as PostgreSQL.
  */
-import { SqlError, SQLSTATE, utf8, fromUtf8 } from '../../util/index.js';
+import { SqlError, SQLSTATE, utf8 } from '../../util/index.js';
 import { OID, ARRAY_OID } from './oids.js';
 import { TypeCategory, type SqlType, type Value } from './sql-type.js';
 import { compareText, charLength, leftChars, trimTrailingSpaces } from './text-compare.js';
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 from the wire or disk; invalid sequences are 22021 as in PostgreSQL. */
+export function fromUtf8(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new SqlError('22021', 'invalid byte sequence for encoding "UTF8"');
+  }
+}
 
 /** name is at most NAMEDATALEN - 1 bytes. */
 export const NAME_BYTES_MAX = 63;

@@ -11,7 +11,7 @@ import { BOOL } from './bool-type.js';
 import { BYTEA } from './bytea-type.js';
 import { DATE } from './date-type.js';
 import { FLOAT4, FLOAT8 } from './float-types.js';
-import { INT2, INT4, INT8, OID_TYPE, REGCLASS, REGPROC, REGTYPE, setRegNameResolver } from './int-types.js';
+import { INT2, INT4, INT8, OID_TYPE, REGCLASS, REGNAMESPACE, REGPROC, REGTYPE, setRegNameResolver } from './int-types.js';
 import { INTERVAL } from './interval-type.js';
 import { JSON_TYPE, JSONB } from './json-types.js';
 import { NUMERIC, numericTypmod } from './numeric-type.js';
@@ -31,6 +31,7 @@ export const DATETIME_PRECISION_MAX = 6;
 const SCALARS: readonly SqlType[] = [
   BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID_TYPE, JSON_TYPE, FLOAT4, FLOAT8, UNKNOWN,
   BPCHAR, VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
+  REGNAMESPACE,
 ];
 
 const byOid = new Map<number, SqlType>();

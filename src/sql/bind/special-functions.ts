@@ -14,6 +14,7 @@ import { INT8, NAME, BOOL, coerce, constValue } from './resolve.js';
 import { withPosition } from './bind-errors.js';
 import { parseQualifiedText } from './qualified-text.js';
 import { catalogFunction } from './catalog-functions.js';
+import { introspectionFunction } from './introspection-functions.js';
 
 export function bindSpecialFunction(
   ctx: BindContext,
@@ -47,7 +48,7 @@ export function bindSpecialFunction(
     case 'current_schema':
       return args.length === 0 ? textConst(firstSchema(ctx)) : undefined;
     default:
-      return undefined;
+      return introspectionFunction(ctx, name, args, location);
   }
 }
 

@@ -108,7 +108,7 @@ export class TableWriter {
   update(oldRow: Row, newRow: readonly Value[], newKey: Uint8Array, ctx: ExecContext): void {
     const oldKey = oldRow[this.table.columns.length] as Uint8Array;
     this.checkReferences(newRow, ctx);
-    if (this.keyChanged(oldRow, newRow)) this.checkReferenced(oldRow, ctx, 'update');
+    if (this.referencing.length > 0) this.checkReferenced(oldRow, ctx, 'update', newRow);
     if (!equalBytes(oldKey, newKey)) ctx.txn.delete(oldKey);
     ctx.txn.put(newKey, this.codec.encodeRow(newRow));
     for (const index of this.table.indexes) {
@@ -127,8 +127,15 @@ export class TableWriter {
     for (const index of this.table.indexes) ctx.txn.delete(this.codec.indexEntryKey(index, oldRow, oldKey));
   }
 
-  private keyChanged(oldRow: Row, newRow: readonly Value[]): boolean {
-    return this.referencing.length > 0 && this.table.columns.some((_c, i) => oldRow[i] !== newRow[i]);
+  /** Whether an UPDATE changed any column a foreign key references. */
+  private referencedChanged(fk: ConstraintDesc, oldRow: Row, newRow: readonly Value[]): boolean {
+    return (fk.references?.attnums ?? []).some((a) => {
+      const slot = this.slotOf(this.table, a);
+      const x = oldRow[slot] ?? null;
+      const y = newRow[slot] ?? null;
+      if (x === null || y === null) return x !== y;
+      return !(this.codec.types[slot]?.equals(x, y) ?? false);
+    });
   }
 
   /** As the referencing table: every foreign key of the new row must find its referenced row. */
@@ -149,8 +156,9 @@ export class TableWriter {
   }
 
   /** As the referenced table: no row may still reference the old row (or cascade the delete). */
-  private checkReferenced(oldRow: Row, ctx: ExecContext, action: 'update' | 'delete'): void {
+  private checkReferenced(oldRow: Row, ctx: ExecContext, action: 'update' | 'delete', newRow?: readonly Value[]): void {
     for (const { child, fk } of this.referencing) {
+      if (newRow !== undefined && !this.referencedChanged(fk, oldRow, newRow)) continue;
       const values = (fk.references?.attnums ?? []).map((a) => oldRow[this.slotOf(this.table, a)] ?? null);
       if (values.some((v) => v === null)) continue;
       this.enforce(child, fk, values, oldRow, ctx, action);

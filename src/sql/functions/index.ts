@@ -13,3 +13,6 @@ export { selectCandidate, resolvePolymorphic, acceptsInput } from './candidate-s
 export { like, regexMatch, likeToRegExp } from './pattern-match.js';
 export { likeEscape, toJsonNode } from './misc-functions.js';
 export { commonType } from './common-type.js';
+export {
+  resolveWindowFunction, computeWindow, isWindowFunctionName, type WindowKind, type WindowPartition, type ResolvedWindowFunction,
+} from './window-functions.js';

@@ -23,6 +23,7 @@ import { HashJoinPlan } from '../exec/hash-join.js';
 import { SetOpPlan } from '../exec/set-op.js';
 import { SeqScanPlan } from '../exec/seq-scan.js';
 import { chooseScan } from './access-path.js';
+import { reorderJoins } from './join-order.js';
 import { SystemScanPlan } from '../exec/system-scan.js';
 import { LockRowsPlan } from '../exec/lock-rows.js';
 import { joinConjuncts, readsOnly, splitConjuncts } from './conjuncts.js';
@@ -77,6 +78,10 @@ function planFilter(input: LogicalPlan, conjuncts: BoundExpr[]): PhysicalPlan {
 }
 
 function planJoin(join: Extract<LogicalPlan, { kind: 'join' }>, extra: BoundExpr[]): PhysicalPlan {
+  if (join.type === 'inner' || join.type === 'cross') {
+    const reordered = reorderJoins(join, extra, { split: splitConjuncts, planLeaf: planFilter });
+    if (reordered !== undefined) return reordered;
+  }
   const leftWidth = join.left.width;
   const inner = join.type === 'inner' || join.type === 'cross';
   const all = [...splitConjuncts(join.condition), ...extra];

@@ -11,7 +11,7 @@ import { MemoryVfs, type EngineOptions } from '../../../src/storage/index.js';
 import { testSeed } from '../storage-helpers.js';
 import { runModel } from './model-runner.js';
 
-const OPS = 900;
+const OPS = 600;
 
 interface OptionSet {
   readonly name: string;
