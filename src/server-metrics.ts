@@ -17,6 +17,7 @@ import type { StatementEvent } from './wire/metered-database.js';
 import type { Logger } from './util/logger.js';
 import { type Counter, type Gauge, MetricsRegistry } from './util/metrics-registry.js';
 import type { LatencyHistogram } from './util/metrics-histogram.js';
+import { metricsTable } from './util/metrics-table.js';
 
 export const SLOW_STATEMENT_MS_DEFAULT = 1000;
 const SQL_LOG_CHARS_MAX = 2000;
@@ -71,6 +72,17 @@ const ENGINE_GAUGES: ReadonlyArray<readonly [string, string, NumericStat]> = [
   ['stratadb_engine_governor_foreground_p99_us', 'Foreground p99 latency the compaction governor sees, in microseconds.', 'foregroundUsP99'],
 ];
 
+/** SHOW WAF rows: [component, stats field of its bytes written]. */
+const WAF_COMPONENTS: ReadonlyArray<readonly [string, NumericStat]> = [
+  ['commit_log', 'commitLogBytesWritten'],
+  ['vlog', 'vlogBytesWritten'],
+  ['flush', 'flushBytesWritten'],
+  ['compaction', 'compactionBytesWritten'],
+  ['gc_vlog', 'gcVlogBytesWritten'],
+  ['gc_table', 'gcTableBytesWritten'],
+  ['manifest', 'manifestBytesWritten'],
+];
+
 export class ServerMetrics {
   readonly registry = new MetricsRegistry();
   private readonly statementLatency: LatencyHistogram;
@@ -81,7 +93,7 @@ export class ServerMetrics {
   private readonly slowStatements: Counter;
 
   constructor(
-    sources: ServerMetricsSources,
+    private readonly sources: ServerMetricsSources,
     private readonly logger: Logger | undefined,
     private readonly slowStatementMs = SLOW_STATEMENT_MS_DEFAULT,
   ) {
@@ -93,6 +105,24 @@ export class ServerMetrics {
     r.gauge('stratadb_slow_statement_threshold_seconds', 'The slow-statement threshold.').set(slowStatementMs / 1000);
     this.registerSources(sources);
   }
+
+  /** SHOW METRICS: every series as (metric, labels, value). */
+  readonly showMetricsRows = (): Array<Array<string | null>> => metricsTable(this.registry);
+
+  /**
+   * SHOW WAF: bytes written per component since the engine opened and each one's share of the
+   * write amplification (component bytes / user bytes); the 'total' row is the host WAF.
+   */
+  readonly showWafRows = (): Array<Array<string | null>> => {
+    const stats = this.sources.engine.stats();
+    const user = stats.userBytesWritten;
+    const row = (component: string, bytes: number): Array<string | null> => [component, String(bytes), user === 0 ? null : (bytes / user).toFixed(3)];
+    return [
+      row('user', user),
+      ...WAF_COMPONENTS.map(([component, field]) => row(component, stats[field])),
+      row('total', stats.diskBytesWritten),
+    ];
+  };
 
   private registerSources(sources: ServerMetricsSources): void {
     const r = this.registry;

@@ -67,6 +67,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger,
       options.slowStatementMs,
     );
+    database.showExtensions.set('metrics', metrics.showMetricsRows);
+    database.showExtensions.set('waf', metrics.showWafRows);
     const server: WireServer = new WireServer(new MeteredDatabase(database, metrics.observe), {
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 5432,

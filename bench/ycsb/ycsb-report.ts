@@ -5,6 +5,8 @@
  *
  * - Latencies are microseconds in the histograms and milliseconds in the table.
  * - Ratios are stratadb over PostgreSQL: > 1 is better for throughput, < 1 is better for p99.
+ * - A system that completed no operation inside the measured windows shows '—' for its latencies
+ *   (an operation longer than the window is never counted).
  */
 import type { OperationKind, WorkloadName } from './workload.js';
 import { newHistogram, OPERATION_KINDS, type RunResult } from './workload-runner.js';
@@ -119,7 +121,8 @@ export function ratios(summaries: readonly Summary[]): Ratio[] {
     out.push({
       workload: strata.workload,
       throughput: Number((strata.throughputMedianOpsPerS / Math.max(1, postgres.throughputMedianOpsPerS)).toFixed(3)),
-      p99: Number((strata.p99Us / Math.max(1, postgres.p99Us)).toFixed(3)),
+      // No operation measured means no latency to compare (NaN, null in JSON), not a p99 of 0.
+      p99: strata.runs.some((run) => run.operations > 0) ? Number((strata.p99Us / Math.max(1, postgres.p99Us)).toFixed(3)) : Number.NaN,
     });
   }
   return out;
@@ -135,20 +138,22 @@ export function textTable(title: string, summaries: readonly Summary[]): string 
   const ratioByWorkload = new Map(ratios(summaries).map((ratio) => [ratio.workload, ratio]));
   for (const workload of [...new Set(summaries.map((summary) => summary.workload))]) {
     for (const summary of summaries.filter((s) => s.workload === workload)) {
+      const measured = summary.runs.some((run) => run.operations > 0);
+      const latency = (us: number): string => (measured ? ms(us) : '—');
       rows.push([
         workload,
         summary.system,
         count(summary.throughputMedianOpsPerS),
         `[${count(summary.throughputMinOpsPerS)} – ${count(summary.throughputMaxOpsPerS)}]`,
-        ms(summary.p50Us),
-        ms(summary.p95Us),
-        ms(summary.p99Us),
-        ms(summary.p999Us),
+        latency(summary.p50Us),
+        latency(summary.p95Us),
+        latency(summary.p99Us),
+        latency(summary.p999Us),
         String(summary.errors),
       ]);
     }
     const ratio = ratioByWorkload.get(workload);
-    if (ratio !== undefined) rows.push([workload, 'strata/PG', `${ratio.throughput.toFixed(2)}×`, '', '', '', `${ratio.p99.toFixed(2)}×`, '', '']);
+    if (ratio !== undefined) rows.push([workload, 'strata/PG', `${ratio.throughput.toFixed(2)}×`, '', '', '', Number.isNaN(ratio.p99) ? '—' : `${ratio.p99.toFixed(2)}×`, '', '']);
   }
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: readonly string[]): string => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');

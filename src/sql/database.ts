@@ -20,6 +20,7 @@ import { ParseCache } from './parse-cache.js';
 import type { RoleAuth, SessionOptions, SqlDatabase, SqlSession } from './session-api.js';
 import { Session } from './session/session.js';
 import type { SessionHost } from './session/session-host.js';
+import type { ShowRows } from './statement/show-extension.js';
 import { EmbeddedSession, type QueryResult } from './embedded.js';
 
 export interface DatabaseOptions {
@@ -35,6 +36,8 @@ export class Database implements SqlDatabase, SessionHost {
   readonly plans: PlanCache;
   readonly parses: ParseCache;
   readonly sequences: SequenceStore;
+  /** Rows of SHOW METRICS / SHOW WAF, registered by the server (statement/show-extension.ts). */
+  readonly showExtensions = new Map<string, ShowRows>();
   private lastRowId = 0n;
   private embedded: EmbeddedSession | undefined;
   private backendPid = 1;

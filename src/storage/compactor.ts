@@ -16,8 +16,6 @@ import { newCompactionCounters, runCompaction } from './compaction-job.js';
 import { pickCompaction, pickFullCompaction } from './compaction-picker.js';
 import { newGcCounters, pickGc, runGc } from './vlog-gc.js';
 
-/** Manifest files above this size are rewritten as one snapshot edit. */
-const MANIFEST_BYTES_MAX = 4 * 1024 * 1024;
 const SLOWDOWN_MS = 1;
 
 export class Compactor {
@@ -120,7 +118,7 @@ export class Compactor {
       this.context.governor.backgroundActive = true;
       try {
         more = await step();
-        if (this.context.manifest.sizeBytes > MANIFEST_BYTES_MAX) await this.context.manifest.rotate();
+        if (this.context.manifest.needsRotation) await this.context.manifest.rotate();
       } catch (error) {
         this.stopped = true;
         this.onFail(error);

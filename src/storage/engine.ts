@@ -74,6 +74,12 @@ export class Engine {
   /** Per memtable: no pointer in it names a value-log segment below this number. */
   private readonly memtableFloors = new WeakMap<Memtable, number>();
   private userBytes = 0;
+  /**
+   * vlog.bytesWritten when the mutable memtable started. A memtable is frozen once it covers a
+   * whole segment's worth of values too, so segments become GC-eligible (below every memtable's
+   * floor) even when small pointers never fill the memtable.
+   */
+  private memtableVlogStart = 0;
   private gets = 0;
   /** Called before background work reads the safe point (Db advances it from its snapshots). */
   safePointHook: (() => void) | undefined;
@@ -307,7 +313,9 @@ export class Engine {
     // The group is durable and visible now: a failure to rotate fails the engine (sticky, through
     // fail()) for later writes, but must not reject these acknowledged-worthy commits.
     try {
-      if (this.memtable.approximateBytes >= this.options.memtableBytesMax) await this.freeze();
+      if (this.memtable.approximateBytes >= this.options.memtableBytesMax || this.vlog.bytesWritten - this.memtableVlogStart >= this.options.vlogSegmentBytesMax) {
+        await this.freeze();
+      }
       else if (this.commitLog.activeBytes >= this.options.commitLogSegmentBytesMax) await this.rotateLog();
     } catch {
       assert(this.failure !== undefined, 'a rotation failure is recorded by fail()');
@@ -329,7 +337,8 @@ export class Engine {
     const checkpoint = await this.rotateLog();
     this.flusher.enqueue(this.memtable, checkpoint);
     this.memtable = new Memtable();
-    this.memtableFloors.set(this.memtable, this.vlog.activeSegmentNumber ?? this.manifest.state.nextFileNumber);
+    this.memtableFloors.set(this.memtable, this.vlog.appendableSegment ?? this.manifest.state.nextFileNumber);
+    this.memtableVlogStart = this.vlog.bytesWritten;
   }
 
   /** Between groups: starts a new commit-log segment (the current one synced); returns its number. */

@@ -32,8 +32,6 @@ export interface FrozenMemtable {
   readonly checkpoint: number;
 }
 
-/** Manifest files above this size are rewritten as one snapshot edit. */
-const MANIFEST_BYTES_MAX = 4 * 1024 * 1024;
 
 export class Flusher {
   readonly frozen: FrozenMemtable[] = [];
@@ -172,7 +170,7 @@ export class Flusher {
     }
     await this.manifest.apply(edit);
     this.install(table);
-    if (this.manifest.sizeBytes > MANIFEST_BYTES_MAX) await this.manifest.rotate();
+    if (this.manifest.needsRotation) await this.manifest.rotate();
     this.onInstalled();
   }
 

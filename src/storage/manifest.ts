@@ -18,6 +18,11 @@ import { decodeManifestEdit, encodeManifestEdit, type ManifestEdit, type Manifes
 import { encodeSuperblock, readSuperblock, superblockName } from './superblock.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 
+/** Manifest files above this size are always rewritten as one snapshot edit. */
+const MANIFEST_BYTES_MAX = 4 * 1024 * 1024;
+const SNAPSHOT_GROWTH_MAX = 4;
+const MANIFEST_SLACK_BYTES = 16 * 1024;
+
 export function manifestName(fileNumber: number): string {
   return `MANIFEST-${String(fileNumber).padStart(6, '0')}`;
 }
@@ -56,6 +61,7 @@ export class Manifest {
   private fileNumber = 0;
   private sequence = 0;
   private queue: Promise<void> = Promise.resolve();
+  private snapshotBytes = 0;
   readonly state: ManifestState = {
     nextFileNumber: 1,
     lastTs: 0,
@@ -131,6 +137,7 @@ export class Manifest {
     const path = joinPath(this.dir, manifestName(number));
     const image = encodeLogRecord(encodeManifestEdit(snapshot));
     this.bytesWritten += image.length;
+    this.snapshotBytes = image.length;
     await this.vfs.writeFileSynced(path, image);
     await this.vfs.syncDir(this.dir);
     const sequence = this.sequence + 1;
@@ -156,6 +163,15 @@ export class Manifest {
     file.append(record);
     await file.sync();
     applyEdit(this.state, edit);
+  }
+
+  /**
+   * True once the manifest log is worth rewriting as one snapshot: past MANIFEST_BYTES_MAX, or
+   * past several times its last snapshot (compaction and GC append many edits to a small state).
+   */
+  get needsRotation(): boolean {
+    const size = this.sizeBytes;
+    return size > MANIFEST_BYTES_MAX || size > SNAPSHOT_GROWTH_MAX * this.snapshotBytes + MANIFEST_SLACK_BYTES;
   }
 
   /** Bytes of the current manifest file. */

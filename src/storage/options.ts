@@ -86,7 +86,7 @@ const BOUNDS: Record<string, Bound> = {
   restartInterval: { min: 1, max: 1024, fallback: 16, integer: true },
   bloomBitsPerKey: { min: 0, max: 32, fallback: 10, integer: true },
   blockCacheBytes: { min: 0, max: 64 * 1024 * MIB, fallback: 32 * MIB, integer: true },
-  vlogSegmentBytesMax: { min: 4 * KIB, max: 4096 * MIB, fallback: 256 * MIB, integer: true },
+  vlogSegmentBytesMax: { min: 4 * KIB, max: 4096 * MIB, fallback: 64 * MIB, integer: true },
   commitLogSegmentBytesMax: { min: 4 * KIB, max: 4096 * MIB, fallback: 64 * MIB, integer: true },
   keyBytesMax: { min: 1, max: 1 * MIB, fallback: 64 * KIB, integer: true },
   valueBytesMax: { min: 0, max: 256 * MIB, fallback: 64 * MIB, integer: true },

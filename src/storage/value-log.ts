@@ -70,6 +70,14 @@ export class ValueLog {
     return this.active === undefined ? undefined : this.activeSegment;
   }
 
+  /**
+   * The segment the next append can go to without a rotation (undefined when none is open or
+   * the active one is full: the next group's values then go to a newly allocated segment).
+   */
+  get appendableSegment(): number | undefined {
+    return this.active === undefined || this.active.size() + this.stagedBytes >= this.segmentBytesMax ? undefined : this.activeSegment;
+  }
+
   /** Size of a segment in bytes (0 when unknown). */
   segmentBytes(segment: number): number {
     return this.files.get(segment)?.size() ?? 0;

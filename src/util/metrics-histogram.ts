@@ -4,7 +4,8 @@
  *
  * - Values are clamped to [1, valueUsMax]: a value is never dropped, an outlier past the range
  *   is counted at the top of it (so count stays exact).
- * - sumUs is exact (kept beside the histogram, not reconstructed from buckets).
+ * - sumUs and maxUs are exact (kept beside the histogram, not reconstructed from buckets); a
+ *   percentile is its bucket's highest equivalent value, capped at maxUs so p ≤ max holds.
  * - record() allocates nothing: it is called once per statement on the hot path.
  */
 import * as hdr from 'hdr-histogram-js';
@@ -26,6 +27,7 @@ export interface HistogramSnapshot {
 export class LatencyHistogram {
   private readonly histogram: hdr.Histogram;
   private sum = 0;
+  private max = 0;
 
   constructor() {
     this.histogram = hdr.build({
@@ -42,6 +44,7 @@ export class LatencyHistogram {
     const clamped = valueUs < 1 ? 1 : valueUs > HISTOGRAM_VALUE_US_MAX ? HISTOGRAM_VALUE_US_MAX : Math.round(valueUs);
     this.histogram.recordValue(clamped);
     this.sum += clamped;
+    if (clamped > this.max) this.max = clamped;
   }
 
   get count(): number {
@@ -50,14 +53,14 @@ export class LatencyHistogram {
 
   /** Value (µs) at percentile p in [0, 100]; 0 when empty. */
   percentileUs(p: number): number {
-    return this.histogram.totalCount === 0 ? 0 : this.histogram.getValueAtPercentile(p);
+    return this.histogram.totalCount === 0 ? 0 : Math.min(this.histogram.getValueAtPercentile(p), this.max);
   }
 
   snapshot(): HistogramSnapshot {
     return {
       count: this.histogram.totalCount,
       sumUs: this.sum,
-      maxUs: this.histogram.totalCount === 0 ? 0 : this.histogram.maxValue,
+      maxUs: this.max,
       quantilesUs: QUANTILES.map((q) => this.percentileUs(q * 100)),
     };
   }
@@ -65,5 +68,6 @@ export class LatencyHistogram {
   reset(): void {
     this.histogram.reset();
     this.sum = 0;
+    this.max = 0;
   }
 }

@@ -149,6 +149,19 @@ describe('SqlSession', () => {
   });
 });
 
+describe('CURRENT_TIMESTAMP', () => {
+  it('is the transaction start time, the same for every statement of a block', async () => {
+    const { db, s } = await open();
+    await simple(s, 'BEGIN');
+    const a = await simple(s, 'SELECT CURRENT_TIMESTAMP');
+    await simple(s, "SELECT count(*) FROM (VALUES (1), (2)) v, (VALUES (3), (4)) w");
+    const b = await simple(s, 'SELECT CURRENT_TIMESTAMP');
+    expect(b).toEqual(a);
+    await simple(s, 'COMMIT');
+    await db.close();
+  });
+});
+
 describe('SELECT … FOR UPDATE', () => {
   it('makes a concurrent change of a locked row conflict (first committer wins)', async () => {
     const db = await Database.open(new MemoryVersionedKv());

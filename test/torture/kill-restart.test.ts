@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AckLog, CLIENTS, createSchema, prng, runClient } from './ack-workload.js';
+import { snapshotCli } from './cli-snapshot.js';
 import { ServerProcess } from './server-process.js';
 
 const LONG = process.env.TORTURE_LONG === '1';
@@ -22,7 +23,9 @@ const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000);
 const ACKS_PER_CYCLE_MAX = 80;
 
 const rootDir = mkdtempSync(join(tmpdir(), 'strata-torture-kill-'));
-const server = new ServerProcess({ dataDir: join(rootDir, 'data'), logPath: join(rootDir, 'server.log') });
+// Every restart runs the same compiled snapshot of src/ (see cli-snapshot.ts).
+const command = await snapshotCli(join(rootDir, 'build'));
+const server = new ServerProcess({ dataDir: join(rootDir, 'data'), logPath: join(rootDir, 'server.log'), command });
 let passed = false;
 
 afterAll(async () => {

@@ -24,6 +24,8 @@ export interface ServerProcessOptions {
   readonly dataDir: string;
   readonly logPath: string;
   readonly extraArgs?: readonly string[];
+  /** Node arguments that run the CLI (default: stratadbCommand(), the build or tsx). */
+  readonly command?: readonly string[];
 }
 
 export class ServerProcess {
@@ -87,7 +89,7 @@ export class ServerProcess {
   }
 
   private spawn(port: number): ChildProcess {
-    const args = [...stratadbCommand(), '--data', this.options.dataDir, '--port', String(port), '--host', HOST, ...(this.options.extraArgs ?? [])];
+    const args = [...(this.options.command ?? stratadbCommand()), '--data', this.options.dataDir, '--port', String(port), '--host', HOST, ...(this.options.extraArgs ?? [])];
     const logFd = openSync(this.options.logPath, 'a');
     try {
       return spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', logFd, logFd] });

@@ -10,7 +10,8 @@ import { FakeDatabase } from './fake-database.js';
 import { startServer, type Running } from './harness.js';
 
 const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000);
-const CASES = 1200;
+/** Cases per run; FUZZ_CASES=12000 is the operations issue's 10× long run. */
+const CASES = Number(process.env.FUZZ_CASES ?? 1200);
 const PARALLEL = 8;
 
 function prng(seed: number): () => number {

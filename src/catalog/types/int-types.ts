@@ -133,7 +133,7 @@ function makeRegType(oid: number, name: string): SqlType {
   return {
     ...base,
     toText(v, ctx): string {
-      return resolvers.get(oid)?.nameOf(v as number) ?? base.toText(v, ctx);
+      return ctx.regName?.(oid, v as number) ?? resolvers.get(oid)?.nameOf(v as number) ?? base.toText(v, ctx);
     },
     fromText(text, typmod, ctx): Value {
       const resolver = resolvers.get(oid);

@@ -98,12 +98,19 @@ function parseIso(text: string, m: RegExpExecArray): Interval {
   return acc.result(false);
 }
 
-export function parseInterval(text: string): Interval {
+/**
+ * Parses interval text. With IntervalStyle sql_standard, a leading minus sign applies to every
+ * later field that has no sign of its own (DecodeInterval), so '-1 2:00' is -1 day -2 hours.
+ */
+export function parseInterval(text: string, intervalStyle = 'postgres'): Interval {
   const s = text.trim().toLowerCase().replace(/^@\s*/, '');
   if (s === '') throw syntax(text);
   const iso = ISO.exec(s);
   if (iso !== null && s.length > 1) return parseIso(text, iso);
   const tokens = s.split(/\s+/);
+  if (intervalStyle.toLowerCase() === 'sql_standard' && tokens[0]?.startsWith('-')) {
+    for (let i = 1; i < tokens.length; i++) if (/^[\d.]/.test(tokens[i] as string)) tokens[i] = '-' + (tokens[i] as string);
+  }
   const acc = new Accumulator();
   let negate = false;
   for (let i = 0; i < tokens.length; i++) {

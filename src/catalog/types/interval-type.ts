@@ -3,6 +3,7 @@
  * microseconds, int32 days, int32 months.
  */
 import { Interval } from './interval.js';
+import { formatIntervalStyle } from './interval-styles.js';
 import { parseInterval } from './interval-parse.js';
 import { OID, ARRAY_OID } from './oids.js';
 import { TypeCategory, type SqlType, type Value } from './sql-type.js';
@@ -20,8 +21,8 @@ export const INTERVAL: SqlType = {
   compare: (a, b) => (a as Interval).compare(b as Interval),
   equals: (a, b) => (a as Interval).compare(b as Interval) === 0,
   hashKey: (a) => (a as Interval).span(),
-  toText: (v) => (v as Interval).toString(),
-  fromText: (text): Value => parseInterval(text),
+  toText: (v, ctx) => formatIntervalStyle(v as Interval, ctx.intervalStyle) ?? (v as Interval).toString(),
+  fromText: (text, _typmod, ctx): Value => parseInterval(text, ctx.intervalStyle),
   toBinary(v): Uint8Array {
     const iv = v as Interval;
     const out = Buffer.allocUnsafe(16);

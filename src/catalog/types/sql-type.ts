@@ -44,6 +44,11 @@ export interface TypeContext {
    * the wall clock when absent.
    */
   readonly nowUs?: bigint;
+  /**
+   * Names of the reg* object-identifier types (regclass, regnamespace, regtype) over the session's
+   * catalog; an oid it does not name (undefined) prints as the number.
+   */
+  readonly regName?: (typeOid: number, oid: number) => string | undefined;
 }
 
 export const DEFAULT_TYPE_CONTEXT: TypeContext = {

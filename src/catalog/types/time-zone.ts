@@ -160,3 +160,26 @@ export function formatOffset(seconds: number): string {
   if (s !== 0) text += ':' + pad2(s);
   return text;
 }
+
+const abbreviationFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+/**
+ * The zone abbreviation PostgreSQL prints ('UTC', 'EST', 'CEST') at a UTC instant given in
+ * microseconds from the PostgreSQL epoch; undefined when ICU has none (callers print the offset).
+ */
+export function zoneAbbreviation(ts: bigint, zone: string): string | undefined {
+  if (UTC_NAMES.has(zone.trim().toLowerCase())) return 'UTC';
+  let format = abbreviationFormats.get(zone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+    } catch {
+      format = null;
+    }
+    abbreviationFormats.set(zone, format);
+  }
+  if (format === null) return undefined;
+  const ms = Number(ts / 1000n) + UNIX_TO_PG_SECONDS * 1000;
+  const name = format.formatToParts(new Date(Math.max(-8.64e15, Math.min(8.64e15, ms)))).find((p) => p.type === 'timeZoneName')?.value;
+  return name === undefined || name.startsWith('GMT') || name.startsWith('UTC') ? undefined : name;
+}

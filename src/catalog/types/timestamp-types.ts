@@ -10,12 +10,13 @@
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import {
   POSTGRES_EPOCH_JDATE, TIMESTAMP_NOBEGIN, TIMESTAMP_NOEND, UNIX_EPOCH_JDATE, USECS_PER_DAY_BIG,
-  formatIsoDate, formatTimeOfDay, isFiniteTimestamp, j2date, makeTimestamp, roundMicros, splitTimestamp, timestampInRange,
+  formatIsoDate, formatTimeOfDay, formatYear, isFiniteTimestamp, j2date, j2day, makeTimestamp, pad2, roundMicros, splitTimestamp,
+  timestampInRange,
 } from './datetime-core.js';
 import { decodeDateTime, type DateTimeFields } from './datetime-parse.js';
 import { OID, ARRAY_OID } from './oids.js';
 import { TypeCategory, type SqlType, type TypeContext, type Value } from './sql-type.js';
-import { formatOffset, offsetForLocal, timeZoneOf } from './time-zone.js';
+import { formatOffset, offsetForLocal, timeZoneOf, zoneAbbreviation } from './time-zone.js';
 import { invalidBinary } from './type-errors.js';
 
 const UNIX_EPOCH_US = BigInt(UNIX_EPOCH_JDATE - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY_BIG;
@@ -97,22 +98,43 @@ export function parseTimestamp(text: string, typmod: number, ctx: TypeContext, w
   return ts;
 }
 
-/** timestamp_out (ISO DateStyle). */
-export function formatTimestamp(ts: bigint): string {
-  if (ts === TIMESTAMP_NOEND) return 'infinity';
-  if (ts === TIMESTAMP_NOBEGIN) return '-infinity';
-  const [jd, us] = splitTimestamp(ts);
-  const bc = (j2date(jd)[0] as number) <= 0 ? ' BC' : '';
-  return `${formatIsoDate(jd)} ${formatTimeOfDay(us)}${bc}`;
+const SHORT_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** EncodeDateTime: a local timestamp in a DateStyle; `zone` is the text after the time, if any. */
+function encodeDateTime(local: bigint, dateStyle: string, zone: { iso: string; name: string } | undefined): string {
+  const [jd, us] = splitTimestamp(local);
+  const [y, m, d] = j2date(jd) as [number, number, number];
+  const bc = y <= 0 ? ' BC' : '';
+  const style = dateStyle.toUpperCase();
+  const dmy = style.includes('DMY') || style.startsWith('GERMAN');
+  const time = formatTimeOfDay(us);
+  const year = formatYear(y);
+  const named = zone === undefined ? '' : ' ' + zone.name;
+  if (style.startsWith('SQL')) return `${dmy ? `${pad2(d)}/${pad2(m)}` : `${pad2(m)}/${pad2(d)}`}/${year} ${time}${named}${bc}`;
+  if (style.startsWith('GERMAN')) return `${pad2(d)}.${pad2(m)}.${year} ${time}${named}${bc}`;
+  if (style.startsWith('POSTGRES')) {
+    const day = SHORT_DAYS[j2day(jd)] as string;
+    const mon = SHORT_MONTHS[m - 1] as string;
+    return `${day} ${dmy ? `${pad2(d)} ${mon}` : `${mon} ${pad2(d)}`} ${time} ${year}${named}${bc}`;
+  }
+  return `${formatIsoDate(jd)} ${time}${zone === undefined ? '' : zone.iso}${bc}`;
 }
 
-/** timestamptz_out in a zone (ISO DateStyle). */
-export function formatTimestamptz(ts: bigint, timeZone: string): string {
+/** timestamp_out. */
+export function formatTimestamp(ts: bigint, dateStyle = 'ISO, MDY'): string {
+  if (ts === TIMESTAMP_NOEND) return 'infinity';
+  if (ts === TIMESTAMP_NOBEGIN) return '-infinity';
+  return encodeDateTime(ts, dateStyle, undefined);
+}
+
+/** timestamptz_out in a zone: ISO prints the offset, other DateStyles the zone abbreviation. */
+export function formatTimestamptz(ts: bigint, timeZone: string, dateStyle = 'ISO, MDY'): string {
   if (!isFiniteTimestamp(ts)) return formatTimestamp(ts);
   const offset = zoneOffsetAt(ts, timeZone);
-  const [jd, us] = splitTimestamp(ts + BigInt(offset) * 1_000_000n);
-  const bc = (j2date(jd)[0] as number) <= 0 ? ' BC' : '';
-  return `${formatIsoDate(jd)} ${formatTimeOfDay(us)}${formatOffset(offset)}${bc}`;
+  const iso = formatOffset(offset);
+  const name = dateStyle.toUpperCase().startsWith('ISO') ? iso : (zoneAbbreviation(ts, timeZone) ?? iso);
+  return encodeDateTime(ts + BigInt(offset) * 1_000_000n, dateStyle, { iso, name });
 }
 
 function checkRange(ts: bigint): bigint {
@@ -134,7 +156,7 @@ function makeTimestampType(withZone: boolean): SqlType {
     compare: (a, b) => ((a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0),
     equals: (a, b) => a === b,
     hashKey: (a) => a as bigint,
-    toText: (v, ctx) => (withZone ? formatTimestamptz(v as bigint, ctx.timeZone) : formatTimestamp(v as bigint)),
+    toText: (v, ctx) => (withZone ? formatTimestamptz(v as bigint, ctx.timeZone, ctx.dateStyle) : formatTimestamp(v as bigint, ctx.dateStyle)),
     fromText: (text, typmod, ctx): Value => parseTimestamp(text, typmod, ctx, withZone),
     toBinary(v): Uint8Array {
       const out = Buffer.allocUnsafe(8);

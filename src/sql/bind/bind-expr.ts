@@ -10,6 +10,7 @@
 import type { Node, A_Const, A_Expr, FuncCall, CaseExpr as AstCase, TypeCast, SQLValueFunction, SubLink } from '../parse.js';
 import { bindSubLink } from './bind-sublink.js';
 import { bindArrayCompare } from './bind-array-compare.js';
+import { bindArrayExpr, bindIndirection } from './bind-array-expr.js';
 import { nodeTag } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr, ConstExpr } from './bound-expr.js';
@@ -80,6 +81,10 @@ export function bindExpr(node: Node, env: ExprEnv): BoundExpr {
       return bindCollate(body as { arg?: Node; collname?: Node[]; location?: number }, env);
     case 'SubLink':
       return bindSubLink(body as SubLink, env, bindExpr);
+    case 'A_ArrayExpr':
+      return bindArrayExpr(body as { elements?: Node[]; location?: number }, env, bindExpr);
+    case 'A_Indirection':
+      return bindIndirection(body as { arg?: Node; indirection?: Node[] }, env, bindExpr);
     default:
       throw notSupported(exprFeatureName(tag), locationOf(body));
   }

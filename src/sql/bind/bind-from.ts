@@ -3,6 +3,7 @@
  * views (their stored query bound in place), subqueries with aliases, and joins (inner, left,
  * right, full, cross; ON, USING, NATURAL). Several FROM items are cross-joined.
  */
+import { bindRangeFunction } from './bind-range-function.js';
 import type { Node, RangeVar, JoinExpr, RangeSubselect } from '../parse.js';
 import { nodeTag } from '../parse.js';
 import type { TableDesc, ViewDesc } from '../../catalog/descriptors.js';
@@ -44,7 +45,7 @@ function bindFromItem(ctx: BindContext, item: Node): BoundFrom {
   if (tag === 'RangeVar') return bindRangeVar(ctx, (item as { RangeVar: RangeVar }).RangeVar);
   if (tag === 'JoinExpr') return bindJoin(ctx, (item as { JoinExpr: JoinExpr }).JoinExpr);
   if (tag === 'RangeSubselect') return bindSubselect(ctx, (item as { RangeSubselect: RangeSubselect }).RangeSubselect);
-  if (tag === 'RangeFunction') throw notSupported('function in FROM');
+  if (tag === 'RangeFunction') return bindRangeFunction(ctx, (item as { RangeFunction: Parameters<typeof bindRangeFunction>[1] }).RangeFunction);
   throw notSupported(`FROM item ${tag}`);
 }
 

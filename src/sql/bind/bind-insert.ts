@@ -8,7 +8,7 @@
  *   checked to name existing columns but does not narrow it).
  */
 import type { InsertStmt, Node, ResTarget, SelectStmt } from '../parse.js';
-import type { ColumnDesc, TableDesc } from '../../catalog/descriptors.js';
+import type { ColumnDesc, IndexDesc, TableDesc } from '../../catalog/descriptors.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr } from './bound-expr.js';
 import type { BindContext } from './bind-context.js';
@@ -148,7 +148,8 @@ function checkArity(values: number, columns: number): void {
 
 function bindOnConflict(ctx: BindContext, target: DmlTarget, c: NonNullable<InsertStmt['onConflictClause']>): OnConflict {
   const table = target.table;
-  if (c.action === 'ONCONFLICT_NOTHING') return { action: 'nothing', set: [], where: undefined };
+  const arbiter = c.infer === undefined ? undefined : arbiterIndex(table, c.infer);
+  if (c.action === 'ONCONFLICT_NOTHING') return { action: 'nothing', arbiter, set: [], where: undefined };
   if (c.infer === undefined) {
     throw new SqlError(SQLSTATE.syntaxError, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
       hint: 'For example, ON CONFLICT (column_name).',
@@ -171,5 +172,28 @@ function bindOnConflict(ctx: BindContext, target: DmlTarget, c: NonNullable<Inse
     set[slot] = 'SetToDefault' in val ? bindColumnDefault(ctx, table, col) : coerce(ctx, bindExpr(val, env), typeOfOid(col.typeOid), col.typmod, 'assignment');
   }
   const where = c.whereClause === undefined ? undefined : bindExpr(c.whereClause, env);
-  return { action: 'update', set, where };
+  return { action: 'update', arbiter, set, where };
+}
+
+/** The unique index an ON CONFLICT inference clause names (42P10 when none matches). */
+function arbiterIndex(table: TableDesc, infer: NonNullable<NonNullable<InsertStmt['onConflictClause']>['infer']>): IndexDesc {
+  const candidates = table.hiddenRowId ? table.indexes : [table.primary, ...table.indexes];
+  if (infer.conname !== undefined) {
+    const c = table.constraints.find((x) => x.name === infer.conname);
+    if (c === undefined) throw new SqlError(SQLSTATE.undefinedObject, `constraint "${infer.conname}" for table "${table.name}" does not exist`);
+    const index = candidates.find((i) => i.oid === c.indexOid);
+    if (index === undefined) throw new SqlError('42809', `constraint in ON CONFLICT clause has no associated index`);
+    return index;
+  }
+  if (infer.whereClause !== undefined) throw notSupported('ON CONFLICT with a partial-index predicate');
+  const names = (infer.indexElems ?? []).map((n) => (n as { IndexElem: { name?: string; expr?: Node } }).IndexElem);
+  if (names.some((e) => e.name === undefined)) throw notSupported('ON CONFLICT on an expression');
+  const attnums = names.map((e) => table.columns.find((col) => !col.dropped && col.name === e.name)?.attnum ?? -1);
+  const found = candidates.find(
+    (i) => (i.primary || i.unique) && i.columns.length === attnums.length && i.columns.every((ic) => attnums.includes(ic.attnum)),
+  );
+  if (found === undefined) {
+    throw new SqlError('42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  }
+  return found;
 }

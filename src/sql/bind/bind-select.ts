@@ -7,6 +7,7 @@
  * - In a grouped query every column reference outside an aggregate must be a GROUP BY expression
  *   (42803), as in PostgreSQL.
  */
+import { rewriteTargetFunction } from './bind-range-function.js';
 import type { Node, SelectStmt, ResTarget, SortBy } from '../parse.js';
 import { nodeTag } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
@@ -97,7 +98,8 @@ interface Target {
   readonly name: string;
 }
 
-function bindPlainSelect(ctx: BindContext, s: SelectStmt, keepUnknown: boolean): BoundQuery {
+function bindPlainSelect(ctx: BindContext, statement: SelectStmt, keepUnknown: boolean): BoundQuery {
+  const s = rewriteTargetFunction(statement);
   const from = bindFromClause(ctx, s.fromClause);
   let plan = from.plan;
   if (s.whereClause !== undefined) {

@@ -89,24 +89,55 @@ function call(f: Obj): string | undefined {
   return `${fname}(${args.join(', ')})`;
 }
 
-function operator(e: Obj): string | undefined {
+/** Column types by name, for literals compared with a column (`total >= 0` → `0::numeric`). */
+export type ColumnTypes = (name: string) => number | undefined;
+
+const STRING_TYPES: readonly number[] = [OID.varchar, OID.bpchar, OID.name];
+
+/** A constant operand next to a column of type `columnType`, coerced as PostgreSQL's operator resolution does. */
+function operand(node: unknown, columnType: number | undefined, columns: ColumnTypes | undefined): string | undefined {
+  const c = obj(obj(node)?.['A_Const']);
+  if (c === undefined || columnType === undefined) return deparseExpr(node, OID.text, columns);
+  if (obj(c['sval']) !== undefined) return constant(c, STRING_TYPES.includes(columnType) ? OID.text : columnType);
+  const ival = obj(c['ival']);
+  const fval = obj(c['fval']);
+  const text = ival !== undefined ? String(ival['ival'] ?? 0) : fval !== undefined ? String(fval['fval']) : undefined;
+  if (text === undefined) return deparseExpr(node, OID.text, columns);
+  if (columnType === OID.numeric && ival !== undefined) return text.startsWith('-') ? `'${text}'::numeric` : `${text}::numeric`;
+  if (columnType === OID.float8 || columnType === OID.float4) return `'${text}'::${formatType(columnType, -1)}`;
+  return deparseExpr(node, OID.text, columns);
+}
+
+function columnSide(node: unknown, columns: ColumnTypes | undefined): { text: string; type: number } | undefined {
+  const ref = obj(obj(node)?.['ColumnRef']);
+  if (ref === undefined || columns === undefined) return undefined;
+  const parts = names(ref['fields']);
+  const type = columns(parts[parts.length - 1] ?? '');
+  if (type === undefined) return undefined;
+  const text = parts.map(quoteIdentifier).join('.');
+  return { text: STRING_TYPES.includes(type) ? `(${text})::text` : text, type };
+}
+
+function operator(e: Obj, columns: ColumnTypes | undefined): string | undefined {
   if (e['kind'] !== 'AEXPR_OP') return undefined;
   const op = names(e['name']).pop() ?? '';
-  const left = e['lexpr'] === undefined ? '' : deparseExpr(e['lexpr'], OID.text);
-  const right = deparseExpr(e['rexpr'], OID.text);
+  const lcol = columnSide(e['lexpr'], columns);
+  const rcol = columnSide(e['rexpr'], columns);
+  const left = e['lexpr'] === undefined ? '' : (lcol?.text ?? operand(e['lexpr'], rcol?.type, columns));
+  const right = rcol?.text ?? operand(e['rexpr'], lcol?.type, columns);
   if (left === undefined || right === undefined) return undefined;
   return left === '' ? `(${op} ${right})` : `(${left} ${op} ${right})`;
 }
 
-function boolExpr(b: Obj): string | undefined {
-  const args = (Array.isArray(b['args']) ? b['args'] : []).map((a) => deparseExpr(a, OID.bool));
+function boolExpr(b: Obj, columns: ColumnTypes | undefined): string | undefined {
+  const args = (Array.isArray(b['args']) ? b['args'] : []).map((a) => deparseExpr(a, OID.bool, columns));
   if (args.some((a) => a === undefined)) return undefined;
   if (b['boolop'] === 'NOT_EXPR') return `(NOT ${args[0] ?? ''})`;
   return `(${args.join(b['boolop'] === 'AND_EXPR' ? ' AND ' : ' OR ')})`;
 }
 
 /** The expression `node` as PostgreSQL prints it, with untyped literals coerced to `typeOid`. */
-export function deparseExpr(node: unknown, typeOid: number): string | undefined {
+export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnTypes): string | undefined {
   const n = obj(node);
   if (n === undefined) return undefined;
   const [tag, body] = Object.entries(n)[0] ?? ['', undefined];
@@ -120,21 +151,21 @@ export function deparseExpr(node: unknown, typeOid: number): string | undefined 
     case 'FuncCall':
       return call(b);
     case 'A_Expr':
-      return operator(b);
+      return operator(b, columns);
     case 'BoolExpr':
-      return boolExpr(b);
+      return boolExpr(b, columns);
     case 'ColumnRef':
       return names(b['fields']).map(quoteIdentifier).join('.');
     case 'SQLValueFunction':
       return SVF[String(b['op'])];
     case 'NullTest':
-      return wrapNullTest(b);
+      return wrapNullTest(b, columns);
     default:
       return undefined;
   }
 }
 
-function wrapNullTest(b: Obj): string | undefined {
-  const arg = deparseExpr(b['arg'], OID.text);
+function wrapNullTest(b: Obj, columns: ColumnTypes | undefined): string | undefined {
+  const arg = deparseExpr(b['arg'], OID.text, columns);
   return arg === undefined ? undefined : `(${arg} ${b['nulltesttype'] === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'})`;
 }

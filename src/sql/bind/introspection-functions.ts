@@ -59,7 +59,7 @@ const SIGNATURES: Record<string, Signature> = {
     result: TEXT,
     impl: (sp) => (a, c) => {
       const n = names(c, sp);
-      return n === undefined ? null : (constraintDefinition(n, a[0] as number) ?? null);
+      return n === undefined ? null : (constraintDefinition(n, a[0] as number, a[1] === true) ?? null);
     },
   },
   pg_get_expr: { args: [[T, O], [T, O, B]], result: TEXT, impl: () => (a) => exprDefinition(a[0] as string) },
@@ -122,5 +122,6 @@ function accepts(typeOid: number, arg: BoundExpr): boolean {
   if (typeOid === T) return t === OID.varchar || t === OID.name || t === OID.bpchar;
   if (typeOid === OID.int8) return t === OID.int4 || t === OID.int2;
   if (typeOid === OID.name) return t === OID.text || t === OID.varchar;
+  if (typeOid === I4) return t === OID.int2;
   return false;
 }

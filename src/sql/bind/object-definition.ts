@@ -55,7 +55,19 @@ export function findConstraint(catalog: Catalog, oid: number): { table: TableDes
 
 const ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
-export function constraintDefinition(n: NameContext, oid: number): string | undefined {
+/** `(a > 0)` → `a > 0` when the outer parentheses enclose the whole text (pretty printing). */
+function stripOuterParens(text: string): string {
+  if (!text.startsWith('(') || !text.endsWith(')')) return text;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    if (depth === 0 && i < text.length - 1) return text;
+  }
+  return text.slice(1, -1);
+}
+
+export function constraintDefinition(n: NameContext, oid: number, pretty: boolean): string | undefined {
   const found = findConstraint(n.catalog, oid);
   if (found === undefined) return undefined;
   const { table, constraint: c } = found;
@@ -66,8 +78,9 @@ export function constraintDefinition(n: NameContext, oid: number): string | unde
     case 'u':
       return `UNIQUE (${cols})`;
     case 'c': {
-      const text = c.check === undefined ? undefined : (deparseExpr(c.check.tree, OID.bool) ?? c.check.text);
-      return `CHECK (${text ?? ''})`;
+      const columns = (name: string): number | undefined => table.columns.find((x) => x.name === name && !x.dropped)?.typeOid;
+      const text = c.check === undefined ? undefined : (deparseExpr(c.check.tree, OID.bool, columns) ?? c.check.text);
+      return `CHECK (${pretty ? stripOuterParens(text ?? '') : (text ?? '')})`;
     }
     case 'f': {
       const ref = c.references;

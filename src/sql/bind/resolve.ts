@@ -9,6 +9,7 @@
  * - A parameter of unknown type takes the type its context asks for; the choice is recorded in
  *   BindContext.paramTypes (what Describe reports as ParameterDescription).
  */
+import { systemTable } from '../../catalog/system/index.js';
 import type { SqlType, Value } from '../../catalog/types/sql-type.js';
 import { OID } from '../../catalog/types/oids.js';
 import { typeByOid, parseTypeName } from '../../catalog/types/type-registry.js';
@@ -130,9 +131,16 @@ function typeLiteral(ctx: BindContext, e: ConstExpr, type: SqlType, typmod: numb
   }
 }
 
+/** A pg_catalog / information_schema table named in regclass input ('pg_catalog.pg_class'). */
+function systemRelation(schema: string | undefined, name: string): { oid: number } | undefined {
+  const table = systemTable(schema ?? 'pg_catalog', name);
+  return table === undefined || table.oid === 0 ? undefined : table;
+}
+
 function regclassOid(ctx: BindContext, text: string, location?: number): number {
   if (/^\d+$/.test(text.trim())) return Number(text.trim());
-  const rel = lookupRelation(ctx, parseQualifiedText(text));
+  const q = parseQualifiedText(text);
+  const rel = lookupRelation(ctx, q) ?? systemRelation(q.schema, q.name);
   if (rel === undefined) throw withPosition(`relation "${text}" does not exist`, SQLSTATE.undefinedTable, location);
   return rel.oid;
 }

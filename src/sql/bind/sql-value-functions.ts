@@ -1,8 +1,7 @@
 /**
  * SQL-standard value functions without parentheses: CURRENT_USER, SESSION_USER, USER,
  * CURRENT_ROLE, CURRENT_CATALOG, CURRENT_SCHEMA, CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE,
- * CURRENT_TIME, LOCALTIME. Time values are the statement's start time (as PostgreSQL's
- * transaction/statement timestamp; stratadb uses the statement start for both).
+ * CURRENT_TIME, LOCALTIME. Time values are the transaction's start time, as in PostgreSQL.
  */
 import type { SQLValueFunction } from '../parse.js';
 import type { BoundExpr } from './bound-expr.js';

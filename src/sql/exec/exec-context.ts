@@ -20,7 +20,7 @@ export interface ExecContext {
   readonly typeContext: TypeContext;
   readonly catalog: Catalog;
   readonly sequences: SequenceAccess;
-  /** Statement start, microseconds since the Unix epoch (now(), current_timestamp). */
+  /** Transaction start, microseconds since the Unix epoch (now(), current_timestamp), as PostgreSQL. */
   readonly statementStartUs: bigint;
   /** A fresh hidden row id (tables without a primary key): unique and increasing. */
   nextRowId(): bigint;

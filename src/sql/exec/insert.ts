@@ -4,6 +4,7 @@
  * row, DO UPDATE updates the existing row with SET expressions over (existing row, EXCLUDED row).
  */
 import type { BoundExpr } from '../bind/bound-expr.js';
+import type { IndexDesc } from '../../catalog/descriptors.js';
 import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
 import type { DmlPlan, DmlResult } from './dml-plan.js';
@@ -13,6 +14,8 @@ import { materialize } from './nested-loop-join.js';
 
 export interface OnConflict {
   readonly action: 'nothing' | 'update';
+  /** The arbiter index (ON CONFLICT (cols) / ON CONSTRAINT); undefined = any unique index. */
+  readonly arbiter: IndexDesc | undefined;
   /** SET expressions per table column over [existing row + key slot, excluded row]. */
   readonly set: readonly BoundExpr[];
   readonly where: BoundExpr | undefined;
@@ -58,8 +61,12 @@ export class InsertPlan implements DmlPlan {
     const w = this.writer;
     w.validate(row, ctx);
     const key = w.newRowKey(row, ctx);
-    const conflict = w.findConflict(row, key, undefined, ctx);
+    const arbiter = this.onConflict?.arbiter;
+    const conflict = w.findConflict(row, key, undefined, ctx, arbiter);
     if (conflict === undefined) {
+      // Conflicts on indexes other than the arbiter are errors, as in PostgreSQL.
+      const other = arbiter === undefined ? undefined : w.findConflict(row, key, undefined, ctx);
+      if (other !== undefined) throw w.uniqueViolation(other.index, row, ctx);
       w.insert(row, key, ctx);
       return [...row, key];
     }

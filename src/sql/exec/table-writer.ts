@@ -70,13 +70,22 @@ export class TableWriter {
 
   /**
    * The row key of an existing row that conflicts with `row` on the primary key or a unique
-   * index (other than `selfKey`), with the violated index; undefined when none.
+   * index (other than `selfKey`; only on `only` when given), with the violated index; undefined
+   * when none.
    */
-  findConflict(row: readonly Value[], rowKey: Uint8Array, selfKey: Uint8Array | undefined, ctx: ExecContext): { index: IndexDesc; key: Uint8Array } | undefined {
-    if (!this.table.hiddenRowId && (selfKey === undefined || !equalBytes(selfKey, rowKey))) {
+  findConflict(
+    row: readonly Value[],
+    rowKey: Uint8Array,
+    selfKey: Uint8Array | undefined,
+    ctx: ExecContext,
+    only?: IndexDesc,
+  ): { index: IndexDesc; key: Uint8Array } | undefined {
+    const checkPrimary = only === undefined || only.primary;
+    if (checkPrimary && !this.table.hiddenRowId && (selfKey === undefined || !equalBytes(selfKey, rowKey))) {
       if (ctx.txn.get(rowKey) !== undefined) return { index: this.table.primary, key: rowKey };
     }
     for (const index of this.uniqueIndexes) {
+      if (only !== undefined && index !== only) continue;
       const values = this.codec.indexSlots(index).map((s) => row[s] ?? null);
       if (values.some((v) => v === null)) continue;
       for (const entry of ctx.txn.scan({ ...this.codec.indexValuesRange(index, values), limit: 2 })) {

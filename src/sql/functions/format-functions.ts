@@ -7,6 +7,7 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 import { Interval, Numeric, OID, fromLocal, toLocal, type Value } from '../../catalog/types/index.js';
 import { MONTH_NAMES, POSTGRES_EPOCH_JDATE, date2j, daysInMonth, j2date, makeTimestamp, splitTimestamp } from '../../catalog/types/datetime-core.js';
 import { zoneOffsetAt } from '../../catalog/types/timestamp-types.js';
+import { zoneAbbreviation } from '../../catalog/types/time-zone.js';
 import { floatToNumeric } from './conversions.js';
 import { fn, type FunctionDef } from './function-def.js';
 import type { EvalContext } from './function-types.js';
@@ -32,26 +33,6 @@ function intervalFields(iv: Interval): DateTimeFields {
     year: Math.trunc(iv.months / 12), month: iv.months % 12, day: iv.days, jd: 0, isInterval: true,
     hour: Number(t / 3_600_000_000n), minute: Number((t / 60_000_000n) % 60n), second: Number((t / 1_000_000n) % 60n), micros: Number(t % 1_000_000n),
   };
-}
-
-const abbrevFormats = new Map<string, Intl.DateTimeFormat | null>();
-
-/** The zone abbreviation PostgreSQL prints for TZ ('UTC', 'EST'); offset text when unknown. */
-function zoneAbbreviation(ts: bigint, zone: string): string | undefined {
-  if (/^(utc|gmt|z|zulu|etc\/utc)$/i.test(zone.trim())) return 'UTC';
-  let format = abbrevFormats.get(zone);
-  if (format === undefined) {
-    try {
-      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-    } catch {
-      format = null;
-    }
-    abbrevFormats.set(zone, format);
-  }
-  if (format === null) return undefined;
-  const ms = Number(ts / 1000n) + (POSTGRES_EPOCH_JDATE - 2440588) * 86_400_000;
-  const name = format.formatToParts(new Date(Math.max(-8.64e15, Math.min(8.64e15, ms)))).find((p) => p.type === 'timeZoneName')?.value;
-  return name === undefined || name.startsWith('GMT') ? undefined : name;
 }
 
 function infinite(ts: bigint): string | undefined {

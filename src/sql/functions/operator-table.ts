@@ -12,6 +12,7 @@ import {
 import type { BinaryImpl } from './function-types.js';
 import { arrow, arrowText, concatJsonb, containsOp, jsonArrow, keyExists, nodeText, pathGet } from './jsonb-ops.js';
 import { like, regexMatch } from './pattern-match.js';
+import { jsonbDeleteIndex, jsonbDeleteKey } from './json-functions.js';
 import { arrayConcat, arrayContains, arrayOverlaps } from './array-ops.js';
 import { intOutOfRange } from './conversions.js';
 import { castImplFor } from './casts.js';
@@ -198,6 +199,10 @@ add('@>', jsonb, jsonb, bool, containsOp);
 add('<@', jsonb, jsonb, bool, (a, b) => containsOp(b, a));
 add('?', jsonb, text, bool, keyExists);
 add('||', jsonb, jsonb, jsonb, concatJsonb);
+add('-', jsonb, text, jsonb, jsonbDeleteKey);
+add('-', jsonb, int4, jsonb, jsonbDeleteIndex);
+add('?|', jsonb, 1009, bool, (a, b) => (b as Value[]).some((k) => k !== null && keyExists(a, k) === true));
+add('?&', jsonb, 1009, bool, (a, b) => (b as Value[]).every((k) => k !== null && keyExists(a, k) === true));
 
 // Arrays (polymorphic: implementations built for the resolved array type).
 for (const [op, test] of COMPARISONS) {

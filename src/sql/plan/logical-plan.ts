@@ -45,6 +45,7 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 export type LogicalPlan =
   | { readonly kind: 'scan'; readonly table: TableDesc; readonly alias: string; readonly width: number }
   | { readonly kind: 'system'; readonly table: SystemTable; readonly alias: string; readonly width: number }
+  | { readonly kind: 'function'; readonly call: BoundExpr; readonly name: string; readonly alias: string; readonly ordinality: boolean; readonly width: number }
   | { readonly kind: 'values'; readonly rows: ReadonlyArray<readonly BoundExpr[]>; readonly width: number }
   | { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr; readonly width: number }
   | {

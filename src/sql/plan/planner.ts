@@ -25,6 +25,7 @@ import { SeqScanPlan } from '../exec/seq-scan.js';
 import { chooseScan } from './access-path.js';
 import { reorderJoins } from './join-order.js';
 import { SystemScanPlan } from '../exec/system-scan.js';
+import { FunctionScanPlan } from '../exec/function-scan.js';
 import { LockRowsPlan } from '../exec/lock-rows.js';
 import { joinConjuncts, readsOnly, splitConjuncts } from './conjuncts.js';
 
@@ -36,6 +37,8 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
       return new ValuesScanPlan(plan.rows, plan.width);
     case 'system':
       return new SystemScanPlan(plan.table, plan.alias);
+    case 'function':
+      return new FunctionScanPlan(plan.call, plan.name, plan.alias, plan.ordinality);
     case 'filter':
       return planFilter(plan.input, splitConjuncts(plan.predicate));
     case 'join':

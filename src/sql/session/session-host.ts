@@ -8,6 +8,7 @@ import type { CatalogCache } from '../../catalog/catalog-cache.js';
 import type { SequenceStore } from '../../catalog/sequence-store.js';
 import type { PlanCache } from '../plan-cache.js';
 import type { ParseCache } from '../parse-cache.js';
+import type { ShowRows } from '../statement/show-extension.js';
 
 export interface SessionHost {
   readonly txnKv: TxnKv;
@@ -16,4 +17,6 @@ export interface SessionHost {
   readonly parses: ParseCache;
   readonly sequences: SequenceStore;
   nextRowId(): bigint;
+  /** SHOW METRICS / SHOW WAF rows, registered by the server (statement/show-extension.ts). */
+  readonly showExtensions?: ReadonlyMap<string, ShowRows>;
 }

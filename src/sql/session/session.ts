@@ -35,6 +35,7 @@ import { SqlPortal } from './portal.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
 import { typeOfOid } from '../bind/resolve.js';
+import { regObjectName } from '../bind/reg-names.js';
 
 export class Session implements SqlSession {
   readonly settings: Settings;
@@ -116,12 +117,18 @@ export class Session implements SqlSession {
     await this.host.sequences.flush();
   }
 
-  typeContext(): TypeContext {
+  typeContext(catalog?: Catalog): TypeContext {
     return {
       timeZone: this.settings.get('TimeZone'),
       dateStyle: this.settings.get('DateStyle'),
       intervalStyle: this.settings.get('IntervalStyle'),
       extraFloatDigits: Number(this.settings.get('extra_float_digits')),
+      regName: (typeOid, oid) => {
+        const names = catalog ?? this.block.privateCatalog ?? this.host.catalogs.latest();
+        if (names === undefined) return undefined;
+        const searchPath = ['pg_catalog', ...effectiveSearchPath(this.settings.searchPath(), this.user)];
+        return regObjectName(names, this.database, searchPath, typeOid, oid);
+      },
     };
   }
 
@@ -211,10 +218,10 @@ export class Session implements SqlSession {
     return {
       txn,
       params,
-      typeContext: this.typeContext(),
+      typeContext: this.typeContext(catalog),
       catalog,
       sequences: this.sequenceAccess as SequenceAccess,
-      statementStartUs: BigInt(Date.now()) * 1000n,
+      statementStartUs: this.block.startedUs === 0n ? BigInt(Date.now()) * 1000n : this.block.startedUs,
       user: this.user,
       database: this.database,
       nextRowId: () => host.nextRowId(),

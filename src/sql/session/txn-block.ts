@@ -51,7 +51,11 @@ export class TxnBlock {
     return this.txn;
   }
 
+  /** Start of the current transaction, µs since the Unix epoch (now(), CURRENT_TIMESTAMP). */
+  startedUs = 0n;
+
   private begin(): Transaction {
+    this.startedUs = BigInt(Date.now()) * 1000n;
     const isolation = (this.pendingIsolation ?? this.settings.get('default_transaction_isolation')) as IsolationLevel;
     const readOnly = this.pendingReadOnly ?? this.settings.get('default_transaction_read_only') === 'on';
     const iso: IsolationLevel = isolation === ('read uncommitted' as IsolationLevel) ? 'read committed' : isolation;

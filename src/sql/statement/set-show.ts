@@ -94,6 +94,8 @@ export function runShow(session: Session, rawName: string): UtilityResult {
     const rows = allSettingNames().map((n) => [n, session.settings.get(n), null]);
     return { tag: 'SHOW', rows };
   }
+  const extension = session.host.showExtensions?.get(rawName.toLowerCase());
+  if (extension !== undefined) return { tag: 'SHOW', rows: extension() };
   const name = settingName(rawName);
   return { tag: 'SHOW', rows: [[session.settings.get(name)]] };
 }

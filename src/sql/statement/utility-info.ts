@@ -7,6 +7,7 @@ import { nodeTag } from '../parse.js';
 import type { OutputColumn } from '../plan/logical-plan.js';
 import { TEXT } from '../bind/resolve.js';
 import { canonicalSettingName } from '../session/settings.js';
+import { SHOW_EXTENSION_COLUMNS } from './show-extension.js';
 
 const OBJECT_NAMES: Record<string, string> = {
   OBJECT_TABLE: 'TABLE',
@@ -96,6 +97,8 @@ export function utilityColumns(ast: Node): OutputColumn[] | undefined {
   if (name === 'all') {
     return ['name', 'setting', 'description'].map((n) => ({ name: n, type: TEXT(), typmod: -1, tableOid: 0, attnum: 0 }));
   }
+  const extension = SHOW_EXTENSION_COLUMNS[name.toLowerCase()];
+  if (extension !== undefined) return extension.map((n) => ({ name: n, type: TEXT(), typmod: -1, tableOid: 0, attnum: 0 }));
   const canonical = canonicalSettingName(name) ?? showAlias(name);
   return [{ name: canonical, type: TEXT(), typmod: -1, tableOid: 0, attnum: 0 }];
 }

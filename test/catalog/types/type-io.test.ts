@@ -65,3 +65,13 @@ describe('input errors carry PostgreSQL SQLSTATEs', () => {
     expect(() => type.fromText(input, -1, ctx)).toThrow(expect.objectContaining({ code }));
   });
 });
+
+describe('binary input is validated', () => {
+  it('rejects malformed bytes with PostgreSQL SQLSTATEs', () => {
+    const text = typeByName('text') as SqlType;
+    expect(() => text.fromBinary(Uint8Array.of(0xff, 0xfe), -1, ctx)).toThrow(expect.objectContaining({ code: '22021' }));
+    expect(() => (typeByName('int4') as SqlType).fromBinary(Uint8Array.of(1, 2), -1, ctx)).toThrow(expect.objectContaining({ code: '22P03' }));
+    expect(() => (typeByName('numeric') as SqlType).fromBinary(Uint8Array.of(0, 1, 0, 0, 0x12, 0x34, 0, 0, 0, 1), -1, ctx)).toThrow(expect.objectContaining({ code: '22P03' }));
+    expect(() => (typeByName('_int4') as SqlType).fromBinary(Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 5, 0, 0, 0, 1), -1, ctx)).toThrow(expect.objectContaining({ code: '22P03' }));
+  });
+});

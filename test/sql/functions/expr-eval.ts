@@ -45,9 +45,9 @@ function has(x: Node | undefined): x is Node {
 
 export let CTX: EvalContext = { ...DEFAULT_TYPE_CONTEXT, timeZone: 'UTC', nowUs: 631152000000000n };
 
-/** The session TimeZone for the following evaluations. */
-export function setTimeZone(zone: string): void {
-  CTX = { ...CTX, timeZone: zone };
+/** The session TimeZone, DateStyle and IntervalStyle for the following evaluations. */
+export function setSetting(session: { timeZone: string; dateStyle: string; intervalStyle: string }): void {
+  CTX = { ...CTX, timeZone: session.timeZone, dateStyle: session.dateStyle, intervalStyle: session.intervalStyle };
 }
 
 let loaded = false;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CTX, evaluateSql, init, setTimeZone } from './expr-eval.js';
+import { CTX, evaluateSql, init, setSetting } from './expr-eval.js';
 
 interface Case {
   expr: string;
@@ -44,18 +44,23 @@ beforeAll(async () => {
 for (const file of ['expressions.tsv', 'aggregates.tsv', 'generated.tsv']) {
   describe(file, () => {
     const cases = load(file);
-    // A "SET TimeZone = '…'" line changes the session zone for the lines after it.
-    let zone = 'UTC';
-    const withZones = cases.flatMap((c) => {
-      const set = /^SET TimeZone = '(.*)'$/i.exec(c.expr);
+    // "SET TimeZone = '…'" / "SET DateStyle = '…'" lines change the session for the lines after.
+    const settings = { timeZone: 'UTC', dateStyle: 'ISO, MDY', intervalStyle: 'postgres' };
+    const withSettings = cases.flatMap((c) => {
+      const set = /^SET (TimeZone|DateStyle|IntervalStyle) = '(.*)'$/i.exec(c.expr);
       if (set !== null) {
-        zone = set[1] as string;
+        const key = (set[1] as string).toLowerCase();
+        if (key === 'timezone') settings.timeZone = set[2] as string;
+        else if (key === 'datestyle') settings.dateStyle = set[2] as string;
+        else settings.intervalStyle = set[2] as string;
         return [];
       }
-      return [[`${c.expr}${zone === 'UTC' ? '' : ` [${zone}]`}`, c, zone] as const];
+      const plain = settings.timeZone === 'UTC' && settings.dateStyle === 'ISO, MDY' && settings.intervalStyle === 'postgres';
+      const label = plain ? '' : ` [${settings.timeZone}; ${settings.dateStyle}; ${settings.intervalStyle}]`;
+      return [[`${c.expr}${label}`, c, { ...settings }] as const];
     });
-    it.each(withZones)('%s', (_name, c, tz) => {
-      setTimeZone(tz);
+    it.each(withSettings)('%s', (_name, c, session) => {
+      setSetting(session);
       const got = run(`SELECT ${c.expr}`);
       expect(got).toEqual({ status: c.status, value: c.value, type: c.type });
     });

@@ -63,6 +63,12 @@ describe('resolution', () => {
     expect(u.resultType.name).toBe('text');
     expect([...(u.impl([['x', null]], ctx) as Iterable<Value>)]).toEqual(['x', null]);
     expect(resolveFunction('random', []).volatile).toBe(true);
+    const elements = resolveFunction('jsonb_array_elements_text', [T('unknown')]);
+    expect(elements.setReturning).toBe(true);
+    const arg = T('jsonb').fromText('[1, "a", null]', -1, ctx);
+    expect([...(elements.impl([arg], ctx) as Iterable<Value>)]).toEqual(['1', 'a', null]);
+    const keys = resolveFunction('jsonb_object_keys', [T('jsonb')]);
+    expect([...(keys.impl([T('jsonb').fromText('{"b":1,"a":2}', -1, ctx)], ctx) as Iterable<Value>)]).toEqual(['a', 'b']);
   });
   it('aggregates keep PostgreSQL result types and skip NULLs', () => {
     const types = (name: string, arg: string): string => resolveAggregate(name, [T(arg)]).returnType.name;
