@@ -13,16 +13,22 @@
  * Then (issue 3): stratadb's own accounting after the overwrite phase (write amplification per
  * engine stats, compactions, GC runs, levels, stalls), the reopen time of each database, and a
  * sustained 4 KiB ingest, separated vs values-in-tree (sustained.ts). Env: BENCH_SUSTAINED_S
- * (seconds per mode, default 30; 0 skips), BENCH_SUSTAINED_KEYS.
+ * (seconds per mode, default 30; 0 skips), BENCH_SUSTAINED_KEYS. The governor budget sweep
+ * (governor-sweep.ts) runs when BENCH_SWEEP_S (seconds per budget) is set; BENCH_SWEEP_BASE_MBPS is
+ * its 100 % budget. BENCH_ONLY=sweep runs only the sweep.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLevel, openStrata, type BenchEngine } from './engines.js';
+import { governorSweep } from './governor-sweep.js';
 import { formatSustained, sustainedIngest } from './sustained.js';
 
 const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 30);
 const SUSTAINED_KEYS = Number(process.env.BENCH_SUSTAINED_KEYS ?? 20_000);
+const SWEEP_S = Number(process.env.BENCH_SWEEP_S ?? 0);
+const SWEEP_BASE_MBPS = Number(process.env.BENCH_SWEEP_BASE_MBPS ?? 40);
+const ONLY = process.env.BENCH_ONLY ?? '';
 const engineNotes: string[] = [];
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
@@ -154,6 +160,12 @@ function printTable(rows: Row[], space: Map<string, [number, number]>): void {
 }
 
 async function main(): Promise<void> {
+  if (SWEEP_S > 0) {
+    const resultsDir = join(import.meta.dirname, '..', 'results');
+    console.log(`Governor budget sweep (100% = ${SWEEP_BASE_MBPS} MB/s), chart: bench/results/kv-governor-sweep.svg`);
+    console.log(await governorSweep(SWEEP_S, SWEEP_BASE_MBPS, 20_000, resultsDir));
+    if (ONLY === 'sweep') return;
+  }
   const rows: Row[] = [];
   const space = new Map<string, [number, number]>();
   for (const { valueBytes, num } of SIZES) {

@@ -182,7 +182,7 @@ function title(options: Options): string {
 function subtitle(options: Options, systems: readonly System[]): string {
   const versions = systems.map((s) => `${s.name} ${s.version}`).join(', ');
   const load = `load average ${loadAverageAtStart?.toFixed(1)} → ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs`;
-  return `${options.runs} runs × ${options.durationS} s after ${options.warmupS} s warm-up, interleaved; ${versions}; ${load}; ${new Date().toISOString().slice(0, 16)}Z`;
+  return `${options.runs} runs × ${options.durationS} s after ${options.warmupS} s warm-up, interleaved; ${new Date().toISOString().slice(0, 16)}Z\n${versions}; ${load}`;
 }
 
 /** The 1-minute load average when the run began: the machine is shared, so say how busy it was. */

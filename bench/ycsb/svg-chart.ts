@@ -57,7 +57,7 @@ function throughputPanel(summaries: readonly Summary[], workloads: readonly stri
       const centre = x + barWidth / 2;
       const [low, high] = [y(summary.throughputMinOpsPerS), y(summary.throughputMaxOpsPerS)];
       out.push(`<path d="M${centre - 6} ${low}H${centre + 6}M${centre} ${low}V${high}M${centre - 6} ${high}H${centre + 6}" stroke="#222" fill="none"/>`);
-      out.push(text(centre, Math.min(barTop, y(summary.throughputMaxOpsPerS)) - 6, summary.throughputMedianOpsPerS.toLocaleString('en-US'), 'text-anchor="middle" font-size="11"'));
+      out.push(text(centre, Math.min(barTop, y(summary.throughputMaxOpsPerS)) - 6, summary.throughputMedianOpsPerS.toLocaleString('en-US', { maximumFractionDigits: 1 }), 'text-anchor="middle" font-size="11"'));
     });
   });
   return out;
@@ -95,19 +95,19 @@ function latencyPanel(summaries: readonly Summary[], workloads: readonly string[
   return out;
 }
 
-/** The whole chart as an SVG document. */
+/** The whole chart as an SVG document; `subtitle` may hold two lines separated by "\n". */
 export function svgChart(title: string, subtitle: string, summaries: readonly Summary[]): string {
   const workloads = [...new Set(summaries.map((s) => s.workload))];
   const systems = (['postgres', 'stratadb'] as const).filter((system) => summaries.some((s) => s.system === system));
   const height = 700;
   const legend = systems.map((system, i) => {
     const x = PANEL_RIGHT - 140 * (systems.length - i);
-    return `<rect x="${x}" y="62" width="14" height="14" fill="${COLOURS[system]}"/>` + text(x + 20, 74, LABELS[system]);
+    return `<rect x="${x}" y="80" width="14" height="14" fill="${COLOURS[system]}"/>` + text(x + 20, 92, LABELS[system]);
   });
   const body = [
     `<rect width="${WIDTH}" height="${height}" fill="white"/>`,
     text(PANEL_LEFT, 26, title, 'font-size="16" font-weight="bold"'),
-    text(PANEL_LEFT, 46, subtitle, 'font-size="11" fill="#555"'),
+    ...subtitle.split('\n').map((line, i) => text(PANEL_LEFT, 46 + 15 * i, line, 'font-size="11" fill="#555"')),
     ...legend,
     ...throughputPanel(summaries, workloads, systems, 120, 340),
     ...latencyPanel(summaries, workloads, systems, 420, 640),

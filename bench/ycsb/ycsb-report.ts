@@ -73,7 +73,7 @@ export function runSummary(run: number, result: RunResult): RunSummary {
     run,
     operations: result.operations,
     measuredS: Number(result.measuredS.toFixed(3)),
-    throughputOpsPerS: Math.round(result.throughputOpsPerS),
+    throughputOpsPerS: Number(result.throughputOpsPerS.toFixed(1)),
     errors: result.errors,
     errorSamples: result.errorSamples,
     aborted: result.aborted,
@@ -104,7 +104,7 @@ export function summarize(system: SystemName, workload: WorkloadName, runs: Read
     system,
     workload,
     runs: summaries,
-    throughputMedianOpsPerS: Math.round(median(throughputs)),
+    throughputMedianOpsPerS: Number(median(throughputs).toFixed(1)),
     throughputMinOpsPerS: Math.min(...throughputs),
     throughputMaxOpsPerS: Math.max(...throughputs),
     errors,
@@ -129,7 +129,7 @@ export function ratios(summaries: readonly Summary[]): Ratio[] {
 }
 
 const ms = (us: number): string => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+const count = (n: number): string => (n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US'));
 
 /** The text table printed at the end of a run and saved beside the JSON. */
 export function textTable(title: string, summaries: readonly Summary[]): string {

@@ -3,9 +3,14 @@
  *
  *   row:             id(table) 0x01 ‖ key(pk columns | hidden row id int8)  → row value (row-encoding)
  *   secondary index: id(table) indexNo ‖ key(index columns) ‖ key(pk …)     → empty
+ *   unique index,    id(table) indexNo ‖ key(index columns)                 → key(pk …)
+ *   no NULL in key:
  *
- * - The row key suffix after the prefix is the same bytes in both, so an index entry names its
- *   row without a value: rowKey = rowPrefix ‖ entry key after the index columns.
+ * - The row key suffix after the prefix is the same bytes in every form, so an index entry names
+ *   its row: rowKey = rowPrefix ‖ (entry key after the index columns, or the value when empty).
+ * - A unique index entry without NULLs is keyed by the index values alone, so two transactions
+ *   inserting the same value write the same key and the later committer fails with 40001: no
+ *   concurrent duplicates (NULLs are distinct, so their entries keep the row key suffix).
  * - Decoded rows have one slot per TableDesc column (dropped ones null) plus a trailing slot with
  *   the row key, which UPDATE and DELETE use to address the row.
  * - Codecs are cached per descriptor object (descriptors are immutable).
@@ -21,6 +26,7 @@ import type { KvRange } from '../mvcc/versioned-kv.js';
 import { assert, prefixUpperBound } from '../util/index.js';
 
 const HIDDEN_ROW_ID_COLUMN: KeyColumn = { type: INT8 };
+const EMPTY_VALUE = new Uint8Array(0);
 
 export interface KeyBound {
   readonly value: Value;
@@ -110,11 +116,24 @@ export class TableCodec {
     return row;
   }
 
+  /** Whether `index`'s entry for `row` is keyed by the index values alone (unique, no NULL). */
+  private valueKeyed(index: IndexDesc, row: readonly Value[]): boolean {
+    if (!index.unique) return false;
+    const d = this.indexColumns.get(index.indexNo);
+    return d !== undefined && d.slots.every((s) => (row[s] ?? null) !== null);
+  }
+
+  /** The value of `index`'s entry: the row key suffix for value-keyed unique entries, else empty. */
+  indexEntryValue(index: IndexDesc, row: readonly Value[], rowKey: Uint8Array): Uint8Array {
+    return this.valueKeyed(index, row) ? rowKey.slice(this.rowPrefix.length) : EMPTY_VALUE;
+  }
+
   /** The key of `index`'s entry for a row with row key `rowKey`. */
   indexEntryKey(index: IndexDesc, row: readonly Value[], rowKey: Uint8Array): Uint8Array {
     const d = this.indexColumns.get(index.indexNo);
     assert(d !== undefined, `index ${index.name} not in codec`);
     const head = encodeKey(d.columns, d.slots.map((s) => row[s] ?? null), d.prefix);
+    if (this.valueKeyed(index, row)) return head;
     const suffix = rowKey.subarray(this.rowPrefix.length);
     const out = new Uint8Array(head.length + suffix.length);
     out.set(head, 0);
@@ -158,12 +177,12 @@ export class TableCodec {
   }
 
   /** The row key named by a secondary index entry. */
-  rowKeyOfIndexEntry(key: Uint8Array, _value: Uint8Array): Uint8Array {
+  rowKeyOfIndexEntry(key: Uint8Array, value: Uint8Array): Uint8Array {
     const indexNo = key[this.rowPrefix.length - 1] as number;
     const d = this.indexColumns.get(indexNo);
     assert(d !== undefined, `index entry of unknown index ${indexNo}`);
     const { offset } = decodeKey(d.columns, key, d.prefix.length);
-    const suffix = key.subarray(offset);
+    const suffix = offset === key.length ? value : key.subarray(offset);
     const out = new Uint8Array(this.rowPrefix.length + suffix.length);
     out.set(this.rowPrefix, 0);
     out.set(suffix, this.rowPrefix.length);

@@ -18,7 +18,7 @@ import type { ManifestTable } from './manifest-edit.js';
 import type { ResolvedOptions } from './options.js';
 import type { ValueLog } from './value-log.js';
 import type { TableHandle } from './version.js';
-import { joinPath } from './vfs.js';
+import { joinPath, type VfsFile } from './vfs.js';
 import type { FindVersion } from './vlog-liveness.js';
 
 export interface BackgroundContext {
@@ -50,9 +50,24 @@ export function runMerge(context: BackgroundContext, request: MergeRequest): Pro
   return context.options.flushInWorker ? mergeInWorker(request) : Promise.resolve(mergeTables(request));
 }
 
+/** Bytes read between two yields to the event loop (a big input never blocks foreground work long). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** Reads `size` bytes of `file` in chunks, yielding to the event loop between them. */
+export async function readChunked(file: VfsFile, size: number): Promise<Uint8Array> {
+  const out = Buffer.allocUnsafe(size);
+  for (let offset = 0; offset < size; offset += READ_CHUNK_BYTES) {
+    const chunk = file.read(offset, Math.min(READ_CHUNK_BYTES, size - offset));
+    out.set(chunk, offset);
+    if (chunk.length < Math.min(READ_CHUNK_BYTES, size - offset)) return out.subarray(0, offset + chunk.length);
+    if (offset + READ_CHUNK_BYTES < size) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
 /** Reads a table's whole file (its bytes go to the merge). */
-export function readTableImage(table: TableHandle): Uint8Array {
-  return table.file.read(0, table.meta.sizeBytes);
+export function readTableImage(table: TableHandle): Promise<Uint8Array> {
+  return readChunked(table.file, table.meta.sizeBytes);
 }
 
 /** Writes `outputs` (levels[i] is output i's level) durably; returns the opened handles. */

@@ -23,7 +23,7 @@ export interface Write {
 }
 
 /** Per-write overhead counted toward group sizes (record framing, kinds, lengths). */
-const WRITE_OVERHEAD_BYTES = 16;
+export const WRITE_OVERHEAD_BYTES = 16;
 
 /** Checks limits; returns the approximate encoded bytes of the commit. */
 export function validateWrites(writes: readonly Write[], options: ResolvedOptions): number {

@@ -61,7 +61,8 @@ export async function runCompaction(context: BackgroundContext, pick: Compaction
     return true;
   }
   const inputs = [...pick.inputs, ...pick.overlaps];
-  const images = inputs.map(readTableImage);
+  const images: Uint8Array[] = [];
+  for (const table of inputs) images.push(await readTableImage(table));
   let bytesRead = 0;
   for (const image of images) bytesRead += image.length;
   await context.governor.acquire(bytesRead);

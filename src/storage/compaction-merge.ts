@@ -106,7 +106,9 @@ function relocate(state: MergeState, gc: GcRewrite, offset: number, length: numb
 /** Merges one sorted source into the current builder(s), applying the drop rules. */
 function mergeRun(state: MergeState, iterator: InternalIterator, cutTables: boolean): void {
   const { safePointTs, dropTombstones, targetTableBytes, gc } = state.request;
-  let previous = new Uint8Array(0);
+  // The current user key, copied into a reused buffer (no allocation per key).
+  let previous = new Uint8Array(64);
+  let previousLength = 0;
   let hasPrevious = false;
   let seenVisible = false;
   for (iterator.seekToFirst(); iterator.valid(); iterator.next()) {
@@ -114,10 +116,12 @@ function mergeRun(state: MergeState, iterator: InternalIterator, cutTables: bool
     let value = iterator.value();
     const userEnd = ikey.length - TRAILER_BYTES;
     state.entriesIn++;
-    const sameKey = hasPrevious && compareRanges(previous, 0, previous.length, ikey, 0, userEnd) === 0;
+    const sameKey = hasPrevious && compareRanges(previous, 0, previousLength, ikey, 0, userEnd) === 0;
     if (!sameKey) {
       if (cutTables && state.builder.estimatedBytes >= targetTableBytes) state.finishTable(false);
-      previous = ikey.slice(0, userEnd);
+      if (userEnd > previous.length) previous = new Uint8Array(userEnd * 2);
+      previous.set(ikey.subarray(0, userEnd));
+      previousLength = userEnd;
       hasPrevious = true;
       seenVisible = false;
     }

@@ -14,7 +14,7 @@
 import type { BackgroundContext } from './background-context.js';
 import { newCompactionCounters, runCompaction } from './compaction-job.js';
 import { pickCompaction, pickFullCompaction } from './compaction-picker.js';
-import { newGcCounters, pickGc, runGc } from './vlog-gc.js';
+import { newGcCounters, pickGc, runGc, type ExactCheck } from './vlog-gc.js';
 
 const SLOWDOWN_MS = 1;
 
@@ -30,8 +30,8 @@ export class Compactor {
   private stopped = false;
   private waiters: Array<() => void> = [];
   private readonly cursors: Array<Uint8Array | undefined> = [];
-  /** Segment → Version seq of its last exact liveness check that found it below the threshold. */
-  private readonly checked = new Map<number, number>();
+  /** Segment → its last exact liveness check that found it below the threshold. */
+  private readonly checked = new Map<number, ExactCheck>();
 
   constructor(
     private readonly context: BackgroundContext,

@@ -15,7 +15,7 @@
 import { assert } from '../util/assert.js';
 import { BlockCache } from './block-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { dedupeWrites, toCommitEntries, validateWrites, type Write } from './commit-batch.js';
+import { dedupeWrites, toCommitEntries, validateWrites, WRITE_OVERHEAD_BYTES, type Write } from './commit-batch.js';
 import { CommitLog } from './commit-log.js';
 import { encodeCommitRecord, type CommitEntry } from './commit-record.js';
 import { recover } from './engine-recovery.js';
@@ -180,7 +180,8 @@ export class Engine {
       this.checkWritable();
       assert(Number.isInteger(commitTs) && commitTs > this.lastCommitTs, `commitTs ${commitTs} must exceed ${this.lastCommitTs}`);
       const bytes = validateWrites(writes, this.options);
-      this.userBytes += bytes;
+      // User bytes: keys and values only (bytes also counts a per-write memory overhead).
+      this.userBytes += bytes - WRITE_OVERHEAD_BYTES * (writes.length + 1);
       this.lastCommitTs = commitTs;
       this.commits++;
       return this.groupCommit.submit({ ts: commitTs, writes: dedupeWrites(writes) }, bytes);
@@ -219,6 +220,8 @@ export class Engine {
   /** Resolves once no flush, compaction or GC is running or due (background work has settled). */
   async backgroundIdle(): Promise<void> {
     while (this.flusher.frozen.length > 0 || this.compactorBusy()) {
+      if (this.failure !== undefined) throw new EngineFailedError(this.failure);
+      if (this.closed) throw new EngineClosedError();
       await this.flusher.idle();
       await this.compactor.idle();
     }

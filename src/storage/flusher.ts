@@ -104,7 +104,9 @@ export class Flusher {
     while (this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    this.stallMs += performance.now() - start;
+    const ms = performance.now() - start;
+    this.stallMs += ms;
+    this.options.logger.warn({ stallMs: Math.round(ms), frozenMemtables: this.frozen.length }, 'write stall: frozen memtables at frozenMemtablesMax');
   }
 
   /** Resolves once no flush is running or queued. */

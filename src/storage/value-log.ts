@@ -95,11 +95,11 @@ export class ValueLog {
     return this.gcSegments.has(segment) ? gcVlogName(segment) : vlogName(segment);
   }
 
-  /** The first `size` bytes of a (non-active) segment, for value-log GC. */
-  readSegmentImage(segment: number, size: number): Uint8Array {
+  /** The open file of a segment (value-log GC reads a whole non-active segment through it). */
+  segmentFile(segment: number): VfsFile {
     const file = this.files.get(segment);
     assert(file !== undefined, `segment ${segment} is not open`);
-    return file.read(0, size);
+    return file;
   }
 
   /** Closes and deletes a segment no reader can reach any more (never the active one). */

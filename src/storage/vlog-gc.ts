@@ -20,7 +20,7 @@
  *   old segment: deletion waits for VersionTracker.whenReleasedBelow(new Version).
  * - Tables written before vlog references were recorded (no vlogRefs) are scanned once, on demand.
  */
-import { builderOptions, readTableImage, runMerge, writeTables, type BackgroundContext } from './background-context.js';
+import { builderOptions, readChunked, readTableImage, runMerge, writeTables, type BackgroundContext } from './background-context.js';
 import { addDiscards } from './compaction-job.js';
 import { countPointer } from './flush-build.js';
 import type { ManifestEdit } from './manifest-edit.js';
@@ -86,30 +86,41 @@ function estimates(context: BackgroundContext): Array<{ segment: number; ratio: 
 
 /**
  * The segment most worth collecting, or undefined. Segments whose estimated garbage ratio passes
- * EXACT_CHECK_RATIO × threshold get an exact liveness check (at most EXACT_CHECKS_MAX per pick,
- * each at most once per Version), since the estimate counts versions shadowed across levels as
- * live until a compaction merges them.
+ * EXACT_CHECK_RATIO × threshold get an exact liveness check (at most EXACT_CHECKS_MAX per pick; a
+ * segment found below the threshold is checked again only once its estimate rose or a few flushes
+ * wrote newer versions), since the estimate counts versions shadowed across levels as live until
+ * a compaction merges them.
  */
-export async function pickGc(context: BackgroundContext, checked: Map<number, number>): Promise<GcPick | undefined> {
+export async function pickGc(context: BackgroundContext, checked: Map<number, ExactCheck>): Promise<GcPick | undefined> {
   const threshold = context.options.vlogGcThreshold;
-  const seq = context.flusher.version.seq;
+  const flushes = context.flusher.flushes;
   let checks = 0;
   for (const { segment, ratio } of estimates(context)) {
     if (ratio < threshold * EXACT_CHECK_RATIO || checks >= EXACT_CHECKS_MAX) break;
-    if (ratio < threshold && checked.get(segment) === seq) continue;
+    const last = checked.get(segment);
+    if (ratio < threshold && last !== undefined && ratio <= last.ratio + RECHECK_RATIO_STEP && flushes - last.flushes < RECHECK_FLUSHES) continue;
     checks++;
     const size = context.vlog.segmentBytes(segment);
-    const image = context.vlog.readSegmentImage(segment, size);
+    const image = await readChunked(context.vlog.segmentFile(segment), size);
     const liveness = await measureLiveness(image, segment, context.findVersion, context.safePointTs());
     if (context.vlog.segmentBytes(segment) !== size) continue;
     if (1 - liveness.liveBytes / size >= threshold) return { segment, image, deadOffsets: liveness.deadOffsets };
-    checked.set(segment, seq);
+    checked.set(segment, { ratio, flushes });
   }
   return undefined;
 }
 
+/** When a segment's last exact check found it below the threshold (see pickGc). */
+export interface ExactCheck {
+  readonly ratio: number;
+  readonly flushes: number;
+}
+
 const EXACT_CHECK_RATIO = 0.4;
-const EXACT_CHECKS_MAX = 4;
+const EXACT_CHECKS_MAX = 2;
+/** A segment is checked again once its estimate rose this much, or after this many flushes. */
+const RECHECK_RATIO_STEP = 0.02;
+const RECHECK_FLUSHES = 4;
 
 /** Collects `segment` (see the module comment). */
 export async function runGc(context: BackgroundContext, pick: GcPick, counters: GcCounters): Promise<void> {
@@ -127,7 +138,7 @@ export async function runGc(context: BackgroundContext, pick: GcPick, counters: 
   if (tables.length > 0) {
     const target = manifest.allocateFileNumber();
     const result = await runMerge(context, {
-      tables: tables.map(readTableImage),
+      tables: await Promise.all(tables.map(readTableImage)),
       safePointTs: context.safePointTs(),
       dropTombstones: false,
       targetTableBytes: Infinity,

@@ -177,3 +177,23 @@ describe('SELECT … FOR UPDATE', () => {
     await db.close();
   });
 });
+
+describe('unique indexes under concurrency', () => {
+  it('never lets two concurrent transactions insert the same unique value', async () => {
+    const db = await Database.open(new MemoryVersionedKv());
+    const s1 = db.openSession({ user: 'postgres', database: 'postgres', applicationName: '', backendPid: 1, settings: new Map() });
+    const s2 = db.openSession({ user: 'postgres', database: 'postgres', applicationName: '', backendPid: 2, settings: new Map() });
+    await simple(s1, 'CREATE TABLE u (id int PRIMARY KEY, code text UNIQUE)');
+    await simple(s1, 'BEGIN');
+    await simple(s2, 'BEGIN');
+    expect(await simple(s1, "INSERT INTO u VALUES (1, 'same')")).toEqual([{ kind: 'command', tag: 'INSERT 0 1' }]);
+    expect(await simple(s2, "INSERT INTO u VALUES (2, 'same')")).toEqual([{ kind: 'command', tag: 'INSERT 0 1' }]);
+    expect(await simple(s1, 'COMMIT')).toEqual([{ kind: 'command', tag: 'COMMIT' }]);
+    expect(await simple(s2, 'COMMIT')).toEqual(['ERROR 40001']);
+    expect((await simple(s1, 'SELECT id FROM u ORDER BY id'))[0]).toMatchObject({ rows: [['1']] });
+    expect(await simple(s2, "INSERT INTO u VALUES (3, 'same')")).toEqual(['ERROR 23505']);
+    await simple(s2, "INSERT INTO u VALUES (3, NULL), (4, NULL); UPDATE u SET id = 10 WHERE id = 1");
+    expect((await simple(s2, "SELECT id FROM u WHERE code = 'same'"))[0]).toMatchObject({ rows: [['10']] });
+    await db.close();
+  });
+});

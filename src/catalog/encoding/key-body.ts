@@ -345,3 +345,29 @@ export function readBody(r: KeyReader, type: SqlType): Value {
       throw new SqlError(SQLSTATE.featureNotSupported, `type ${type.sqlName} cannot be used in an index key`);
   }
 }
+
+const FIXED_WIDTH: Readonly<Record<number, number>> = {
+  [KIND.bool]: 1, [KIND.int2]: 2, [KIND.int4]: 4, [KIND.date]: 4, [KIND.uint32]: 4, [KIND.int8]: 8, [KIND.timestamp]: 8,
+  [KIND.time]: 8, [KIND.float]: 8, [KIND.uuid]: 16, [KIND.interval]: 16,
+};
+
+/** Advances past a body without building its value (index scans only need the offset). */
+export function skipBody(r: KeyReader, type: SqlType): void {
+  const kind = kindOf(type);
+  const width = FIXED_WIDTH[kind];
+  if (width !== undefined) {
+    if (r.pos + width > r.bytes.length) throw corrupt(r);
+    r.pos += width;
+    return;
+  }
+  if (kind === KIND.text || kind === KIND.bpchar || kind === KIND.bytea) {
+    // Escaped body: find the (masked) 0x00 0x01 terminator; 0x00 0xFF is an escaped zero.
+    for (;;) {
+      if (take(r) !== 0) continue;
+      const next = take(r);
+      if (next === 1) return;
+      if (next !== 0xff) throw corrupt(r);
+    }
+  }
+  readBody(r, type);
+}

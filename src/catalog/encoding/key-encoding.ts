@@ -37,7 +37,7 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 import { OID } from '../types/oids.js';
 import type { SqlType, Value } from '../types/sql-type.js';
 import { ByteWriter } from './key-writer.js';
-import { KIND, kindOf, readBody, writeBody, type KeyReader } from './key-body.js';
+import { KIND, kindOf, readBody, skipBody, writeBody, type KeyReader } from './key-body.js';
 
 export const TAG_NULL_FIRST = 0x01;
 export const TAG_VALUE = 0x02;
@@ -114,4 +114,20 @@ export function decodeKey(columns: readonly KeyColumn[], bytes: Uint8Array, offs
     values.push(readBody(reader, column.type));
   }
   return { values, offset: reader.pos };
+}
+
+/**
+ * The offset after `columns` encoded at `offset`, without decoding values (cheaper than
+ * decodeKey when only the position of what follows is needed). Malformed bytes raise XX001.
+ */
+export function skipKey(columns: readonly KeyColumn[], bytes: Uint8Array, offset = 0): number {
+  const reader: KeyReader = { bytes, pos: offset, mask: 0 };
+  for (const column of columns) {
+    const tag = bytes[reader.pos++];
+    if (tag === TAG_NULL_FIRST || tag === TAG_NULL_LAST) continue;
+    if (tag !== TAG_VALUE) throw corrupt(reader.pos - 1);
+    reader.mask = column.descending === true ? 0xff : 0;
+    skipBody(reader, column.type);
+  }
+  return reader.pos;
 }

@@ -9,12 +9,12 @@ import { PG_TYPE } from './pg-type.js';
 import { PG_DATABASE, PG_ROLES } from './pg-database-roles.js';
 import { PG_INDEX } from './pg-index.js';
 import { PG_AM } from './pg-am.js';
-import { INFO_COLUMNS, INFO_SCHEMATA, INFO_TABLES } from './information-schema.js';
+import { INFO_SCHEMATA, INFO_TABLES } from './information-schema.js';
 import { INTROSPECTION_TABLES } from './introspection-tables.js';
 
 export type { SystemTable, SystemColumn } from './system-table.js';
 
-const TABLES: readonly SystemTable[] = [PG_NAMESPACE, PG_CLASS, PG_ATTRIBUTE, PG_TYPE, PG_DATABASE, PG_ROLES, PG_INDEX, PG_AM, INFO_SCHEMATA, INFO_TABLES, INFO_COLUMNS, ...INTROSPECTION_TABLES];
+const TABLES: readonly SystemTable[] = [PG_NAMESPACE, PG_CLASS, PG_ATTRIBUTE, PG_TYPE, PG_DATABASE, PG_ROLES, PG_INDEX, PG_AM, INFO_SCHEMATA, INFO_TABLES, ...INTROSPECTION_TABLES];
 
 const BY_NAME = new Map(TABLES.map((t) => [`${t.schema}.${t.name}`, t]));
 

@@ -12,22 +12,25 @@ export const INFO_SCHEMATA: SystemTable = {
   schema: 'information_schema',
   name: 'schemata',
   oid: 0,
-  columns: columns('catalog_name:name schema_name:name schema_owner:name'),
+  columns: columns('catalog_name:name schema_name:name schema_owner:name default_character_set_catalog:name default_character_set_schema:name default_character_set_name:name sql_path:varchar'),
   rows: (catalog, db) =>
-    namespaces(catalog, db).map((n) => [databaseName(catalog, db), n.name, catalog.roles().find((r) => r.oid === n.owner)?.name ?? null]),
+    namespaces(catalog, db).map((n) => [databaseName(catalog, db), n.name, catalog.roles().find((r) => r.oid === n.owner)?.name ?? null, null, null, null, null]),
 };
 
 export const INFO_TABLES: SystemTable = {
   schema: 'information_schema',
   name: 'tables',
   oid: 0,
-  columns: columns('table_catalog:name table_schema:name table_name:name table_type:varchar is_insertable_into:varchar'),
+  columns: columns(
+    'table_catalog:name table_schema:name table_name:name table_type:varchar self_referencing_column_name:name reference_generation:varchar ' +
+      'user_defined_type_catalog:name user_defined_type_schema:name user_defined_type_name:name is_insertable_into:varchar is_typed:varchar commit_action:varchar',
+  ),
   rows: (catalog, db): Value[][] =>
     catalog.schemasOf(db).flatMap((s) =>
       catalog
         .relationsIn(s.oid)
         .filter((r) => r.kind !== 'sequence')
-        .map((r) => [databaseName(catalog, db), s.name, r.name, r.kind === 'view' ? 'VIEW' : 'BASE TABLE', r.kind === 'view' ? 'NO' : 'YES']),
+        .map((r) => [databaseName(catalog, db), s.name, r.name, r.kind === 'view' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, r.kind === 'view' ? 'NO' : 'YES', 'NO', null]),
     ),
 };
 

@@ -9,7 +9,7 @@ function rows(catalog: Catalog, db: number): Value[][] {
     for (const t of catalog.tablesIn(schema.oid)) {
       for (const i of t.hiddenRowId ? t.indexes : [t.primary, ...t.indexes]) {
         const keys = i.columns.map((c) => c.attnum).join(' ');
-        out.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, i.primary, false, true, true, true, keys, false, false, true, false, null, null]);
+        out.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, i.primary, false, true, true, true, keys, false, false, true, false, null, null, false]);
       }
     }
   }
@@ -21,6 +21,6 @@ export const PG_INDEX: SystemTable = {
   name: 'pg_index',
   oid: 2610,
   columns: columns('indexrelid:oid indrelid:oid indnatts:int2 indnkeyatts:int2 indisunique:bool indisprimary:bool indisexclusion:bool indimmediate:bool indisvalid:bool indisready:bool indkey:text ' +
-    'indisclustered:bool indisreplident:bool indislive:bool indcheckxmin:bool indexprs:text indpred:text'),
+    'indisclustered:bool indisreplident:bool indislive:bool indcheckxmin:bool indexprs:text indpred:text indnullsnotdistinct:bool'),
   rows,
 };

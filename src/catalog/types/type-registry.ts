@@ -171,11 +171,15 @@ setRegNameResolver(OID.regtype, {
   },
 });
 
-/** PostgreSQL's format_type(oid, typmod). */
-export function formatType(oid: number, typmod: number): string {
+/**
+ * PostgreSQL's format_type(oid, typmod). `typmodGiven` is SQL format_type() called with a
+ * non-NULL typmod (psql's \d): then bpchar with typmod -1 prints 'bpchar', not 'character'.
+ */
+export function formatType(oid: number, typmod: number, typmodGiven = false): string {
   const type = byOid.get(oid);
   if (type === undefined) return '???';
-  if (type.element !== undefined) return formatType(type.element.oid, typmod) + '[]';
+  if (type.element !== undefined) return formatType(type.element.oid, typmod, typmodGiven) + '[]';
+  if (type.oid === OID.bpchar && typmod < 0 && typmodGiven) return 'bpchar';
   const suffix = typmodSuffix(type, typmod);
   switch (type.oid) {
     case OID.timestamp:

@@ -2,6 +2,7 @@
  * Catalog-information functions clients' introspection queries call, beyond catalog-functions.ts:
  * pg_get_indexdef, pg_get_constraintdef, pg_get_expr, pg_get_triggerdef,
  * pg_get_statisticsobjdef_columns, pg_get_serial_sequence, pg_relation_is_publishable,
+ * pg_tablespace_location (the built-in tablespaces have no location: ''),
  * shobj_description, the has_*_privilege family, and the size functions (pg_table_size,
  * pg_relation_size, pg_total_relation_size, pg_indexes_size, pg_database_size, pg_size_pretty).
  *
@@ -69,6 +70,7 @@ const SIGNATURES: Record<string, Signature> = {
   pg_relation_is_publishable: { args: [[O]], result: BOOL, impl: () => (a, c) => c.catalog.table(a[0] as number) !== undefined },
   pg_get_serial_sequence: { args: [[T, T]], result: TEXT, impl: (sp) => (a, c) => serialSequence(c, sp, a[0] as string, a[1] as string) },
   shobj_description: { args: [[O, T]], result: TEXT, impl: always(null) },
+  pg_tablespace_location: { args: [[O]], result: TEXT, impl: always('') },
   has_table_privilege: privilege,
   has_schema_privilege: privilege,
   has_database_privilege: privilege,

@@ -55,6 +55,11 @@ export function findConstraint(catalog: Catalog, oid: number): { table: TableDes
 
 const ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
+/** Without pretty printing PostgreSQL parenthesizes a cast number: `0::numeric` → `(0)::numeric`. */
+function parenthesizeCastNumbers(text: string): string {
+  return text.replace(/(^|[^\w'.])(\d+(?:\.\d+)?)::/g, '$1($2)::');
+}
+
 /** `(a > 0)` → `a > 0` when the outer parentheses enclose the whole text (pretty printing). */
 function stripOuterParens(text: string): string {
   if (!text.startsWith('(') || !text.endsWith(')')) return text;
@@ -80,7 +85,7 @@ export function constraintDefinition(n: NameContext, oid: number, pretty: boolea
     case 'c': {
       const columns = (name: string): number | undefined => table.columns.find((x) => x.name === name && !x.dropped)?.typeOid;
       const text = c.check === undefined ? undefined : (deparseExpr(c.check.tree, OID.bool, columns) ?? c.check.text);
-      return `CHECK (${pretty ? stripOuterParens(text ?? '') : (text ?? '')})`;
+      return `CHECK (${pretty ? stripOuterParens(text ?? '') : parenthesizeCastNumbers(text ?? '')})`;
     }
     case 'f': {
       const ref = c.references;

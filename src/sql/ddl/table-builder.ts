@@ -25,6 +25,7 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 import { stringList } from '../bind/ast-util.js';
 import { notSupported } from '../bind/bind-errors.js';
 import { bindExpr } from '../bind/bind-expr.js';
+import { deparseExpr } from '../bind/deparse-expr.js';
 import { Scope } from '../bind/scope.js';
 import { coerce, coerceToBool, resolveTypeName, typeOfOid } from '../bind/resolve.js';
 import { lookupRelation } from '../bind/names.js';
@@ -153,7 +154,7 @@ export class TableBuilder {
       }
       throw error;
     }
-    this.replaceColumn({ ...col, default: { tree: raw, text: '' } });
+    this.replaceColumn({ ...col, default: { tree: raw, text: deparseExpr(raw, col.typeOid) ?? '' } });
   }
 
   private setIdentity(columnName: string, c: Constraint): void {

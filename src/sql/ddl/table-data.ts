@@ -57,7 +57,7 @@ export function buildIndex(txn: KvTxn, table: TableDesc, index: IndexDesc, forma
         seen.set(head, true);
       }
     }
-    txn.put(entry, new Uint8Array(0));
+    txn.put(entry, codec.indexEntryValue(index, row, key));
   }
 }
 

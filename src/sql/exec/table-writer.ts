@@ -110,7 +110,9 @@ export class TableWriter {
   insert(row: readonly Value[], rowKey: Uint8Array, ctx: ExecContext): void {
     this.checkReferences(row, ctx);
     ctx.txn.put(rowKey, this.codec.encodeRow(row));
-    for (const index of this.table.indexes) ctx.txn.put(this.codec.indexEntryKey(index, row, rowKey), EMPTY);
+    for (const index of this.table.indexes) {
+      ctx.txn.put(this.codec.indexEntryKey(index, row, rowKey), this.codec.indexEntryValue(index, row, rowKey));
+    }
   }
 
   /** Replaces `oldRow` (with its key in the trailing slot) by `newRow` stored under `newKey`. */
@@ -123,9 +125,10 @@ export class TableWriter {
     for (const index of this.table.indexes) {
       const before = this.codec.indexEntryKey(index, oldRow, oldKey);
       const after = this.codec.indexEntryKey(index, newRow, newKey);
-      if (equalBytes(before, after)) continue;
-      ctx.txn.delete(before);
-      ctx.txn.put(after, EMPTY);
+      const same = equalBytes(before, after);
+      if (same && equalBytes(oldKey, newKey)) continue;
+      if (!same) ctx.txn.delete(before);
+      ctx.txn.put(after, this.codec.indexEntryValue(index, newRow, newKey));
     }
   }
 
@@ -212,7 +215,6 @@ export class TableWriter {
   }
 }
 
-const EMPTY = new Uint8Array(0);
 
 /** A row of `table` whose columns `attnums` equal `values` (via an index when one fits), or undefined. */
 export function findRow(table: TableDesc, attnums: readonly number[], values: readonly Value[], ctx: ExecContext): Row | undefined {

@@ -106,6 +106,37 @@ function regexpMatch(s: string, pattern: string, flags = ''): Value {
   return m.length > 1 ? m.slice(1).map((x) => x ?? null) : [m[0]];
 }
 
+function regexpSplit(s: string, pattern: string, flags = ''): string[] {
+  const re = regexToRegExp(pattern, flags.includes('i'), 'g');
+  const out: string[] = [];
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    if (m[0] === '') {
+      // An empty match splits between characters (PostgreSQL never returns empty pieces for it).
+      if (m.index >= s.length) break;
+      if (m.index > last) out.push(s.slice(last, m.index));
+      last = m.index;
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    out.push(s.slice(last, m.index));
+    last = m.index + m[0].length;
+  }
+  out.push(s.slice(last));
+  return out;
+}
+
+function* regexpMatches(s: string, pattern: string, flags = ''): Generator<Value> {
+  const global = flags.includes('g');
+  const re = regexToRegExp(pattern, flags.includes('i'), global ? 'g' : '');
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = global ? re.exec(s) : null) {
+    yield m.length > 1 ? m.slice(1).map((x) => x ?? null) : [m[0]];
+    if (m[0] === '') re.lastIndex++;
+  }
+}
+
 function textOf(types: readonly SqlType[], i: number, v: Value, ctx: EvalContext): string {
   const t = types[i] as SqlType;
   return t.oid === text || t.oid === OID.varchar || t.oid === OID.unknown ? (v as string) : t.toText(v, ctx);
@@ -211,6 +242,12 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
   fn('regexp_replace', [text, text, text, text], text, ([a, b, c, d]) => regexpReplace(a as string, b as string, c as string, d as string)),
   fn('regexp_match', [text, text], 1009, ([a, b]) => regexpMatch(a as string, b as string)),
   fn('regexp_match', [text, text, text], 1009, ([a, b, c]) => regexpMatch(a as string, b as string, c as string)),
+  fn('regexp_split_to_array', [text, text], 1009, ([a, b]) => regexpSplit(a as string, b as string)),
+  fn('regexp_split_to_array', [text, text, text], 1009, ([a, b, c]) => regexpSplit(a as string, b as string, c as string)),
+  fn('regexp_split_to_table', [text, text], text, ([a, b]) => regexpSplit(a as string, b as string), { setReturning: true }),
+  fn('regexp_split_to_table', [text, text, text], text, ([a, b, c]) => regexpSplit(a as string, b as string, c as string), { setReturning: true }),
+  fn('regexp_matches', [text, text], 1009, ([a, b]) => regexpMatches(a as string, b as string), { setReturning: true }),
+  fn('regexp_matches', [text, text, text], 1009, ([a, b, c]) => regexpMatches(a as string, b as string, c as string), { setReturning: true }),
   fn('to_hex', [int4], text, ([a]) => toHex(a as Value)),
   fn('to_hex', [int8], text, ([a]) => toHex(a as Value)),
   fn('quote_ident', [text], text, s1(quoteIdent)),

@@ -117,7 +117,18 @@ export class Session implements SqlSession {
     await this.host.sequences.flush();
   }
 
+  private cachedTypeContext: { version: number; value: TypeContext } | undefined;
+  private cachedKeyPrefix: { version: number; value: string } | undefined;
+
+  /** The type settings; without an explicit catalog, cached until a setting changes. */
   typeContext(catalog?: Catalog): TypeContext {
+    if (catalog !== undefined) return this.makeTypeContext(catalog);
+    const version = this.settings.version;
+    if (this.cachedTypeContext?.version !== version) this.cachedTypeContext = { version, value: this.makeTypeContext(undefined) };
+    return this.cachedTypeContext.value;
+  }
+
+  private makeTypeContext(catalog: Catalog | undefined): TypeContext {
     return {
       timeZone: this.settings.get('TimeZone'),
       dateStyle: this.settings.get('DateStyle'),
@@ -198,7 +209,11 @@ export class Session implements SqlSession {
 
   private cacheKey(p: SqlPrepared): string {
     const s = this.settings;
-    return [this.database, this.user, s.get('search_path'), s.get('TimeZone'), s.get('DateStyle'), s.get('IntervalStyle'), p.declaredParamOids.join(','), p.text].join('\u0000');
+    if (this.cachedKeyPrefix?.version !== s.version) {
+      const value = [this.database, this.user, s.get('search_path'), s.get('TimeZone'), s.get('DateStyle'), s.get('IntervalStyle')].join('\u0000');
+      this.cachedKeyPrefix = { version: s.version, value };
+    }
+    return `${this.cachedKeyPrefix.value}\u0000${p.declaredParamOids.join(',')}\u0000${p.text}`;
   }
 
   /** Starts a statement: checks the failed state, opens the transaction, arms the timeout. */

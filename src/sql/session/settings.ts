@@ -162,6 +162,8 @@ export function allSettingNames(): string[] {
 export class Settings {
   private readonly values = new Map<string, string>();
   private readonly changed = new Set<string>();
+  /** Bumped by every change, so callers can cache values derived from settings. */
+  version = 0;
 
   constructor(initial: ReadonlyMap<string, string> = new Map()) {
     for (const d of DEFS) this.values.set(d.name, d.initial);
@@ -170,12 +172,16 @@ export class Settings {
   }
 
   get(name: string): string {
+    // Fast path: the canonical spelling (what the engine itself asks for).
+    const direct = this.values.get(name);
+    if (direct !== undefined) return direct;
     const def = definition(name);
     return this.values.get(def.name) ?? def.initial;
   }
 
   /** SET name = value; `internal` allows read-only ones (startup, session_authorization). */
   set(name: string, value: string, internal = false): void {
+    if (internal && this.values.get(name) === value) return;
     const def = definition(name);
     if (def.readOnly && !internal) {
       throw new SqlError('55P02', `parameter "${def.name}" cannot be changed`);
@@ -183,6 +189,7 @@ export class Settings {
     const normalized = def.normalize === undefined ? value : def.normalize(value);
     if (this.values.get(def.name) === normalized) return;
     this.values.set(def.name, normalized);
+    this.version++;
     if (def.reported) this.changed.add(def.name);
   }
 

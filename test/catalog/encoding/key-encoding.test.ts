@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareBytes } from '../../../src/util/index.js';
-import { decodeKey, encodeKey, type KeyColumn } from '../../../src/catalog/encoding/index.js';
+import { decodeKey, encodeKey, skipKey, type KeyColumn } from '../../../src/catalog/encoding/index.js';
 import { Interval, Jsonb, Numeric, TIMESTAMP_NOBEGIN, TIMESTAMP_NOEND, typeByName, type SqlType, type Value } from '../../../src/catalog/types/index.js';
 import { JsonObject, type JsonNode } from '../../../src/catalog/types/jsonb.js';
 
@@ -104,7 +104,9 @@ function compareRows(cols: KeyColumn[], a: Value[], b: Value[]): number {
 function checkOrder(cols: KeyColumn[], rows: Value[][]): void {
   const keys = rows.map((row) => encodeKey(cols, row));
   for (let i = 0; i < rows.length; i++) {
-    const decoded = decodeKey(cols, keys[i] as Uint8Array).values;
+    const { values: decoded, offset } = decodeKey(cols, keys[i] as Uint8Array);
+    expect(skipKey(cols, keys[i] as Uint8Array)).toBe(offset);
+    expect(offset).toBe((keys[i] as Uint8Array).length);
     expect(compareRows(cols, decoded, rows[i] as Value[]), `decode ${String(rows[i])}`).toBe(0);
     for (let j = 0; j < rows.length; j++) {
       const byValue = compareRows(cols, rows[i] as Value[], rows[j] as Value[]);

@@ -45,5 +45,9 @@ describe('type names', () => {
     expect(formatType(OID.timestamp, -1)).toBe('timestamp without time zone');
     expect(formatType(1015, 14)).toBe('character varying(10)[]');
     expect(formatType(OID.bpchar, 5)).toBe('character(1)');
+    expect(formatType(OID.bpchar, -1)).toBe('character');
+    expect(formatType(OID.bpchar, -1, true)).toBe('bpchar');
+    expect(formatType(OID.char, -1)).toBe('"char"');
+    expect(formatType(1000, -1)).toBe('boolean[]');
   });
 });

@@ -67,6 +67,9 @@ describe('resolution', () => {
     expect(elements.setReturning).toBe(true);
     const arg = T('jsonb').fromText('[1, "a", null]', -1, ctx);
     expect([...(elements.impl([arg], ctx) as Iterable<Value>)]).toEqual(['1', 'a', null]);
+    const matches = resolveFunction('regexp_matches', [T('unknown'), T('unknown'), T('unknown')]);
+    expect([...(matches.impl(['a1b2c3', '([a-z])([0-9])', 'g'], ctx) as Iterable<Value>)]).toEqual([['a', '1'], ['b', '2'], ['c', '3']]);
+    expect([...(matches.impl(['abc', 'x', ''], ctx) as Iterable<Value>)]).toEqual([]);
     const keys = resolveFunction('jsonb_object_keys', [T('jsonb')]);
     expect([...(keys.impl([T('jsonb').fromText('{"b":1,"a":2}', -1, ctx)], ctx) as Iterable<Value>)]).toEqual(['a', 'b']);
   });
