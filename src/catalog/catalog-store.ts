@@ -41,16 +41,38 @@ export function readMeta(txn: KvTxn): CatalogMeta | undefined {
 }
 
 /** Loads every descriptor visible to `txn`. */
-export function loadCatalog(txn: KvTxn): Catalog {
+export function loadCatalog(txn: KvTxn, decoded?: DescriptorDecodeCache): Catalog {
   const meta = readMeta(txn);
   assert(meta !== undefined, 'catalog not bootstrapped');
   const descriptors: Descriptor[] = [];
   const end = prefixUpperBound(DESCRIPTOR_PREFIX);
   assert(end !== undefined);
   for (const entry of txn.scan({ gte: DESCRIPTOR_PREFIX, lt: end })) {
-    descriptors.push(decodeJson<Descriptor>(entry.value));
+    descriptors.push(decoded === undefined ? decodeJson<Descriptor>(entry.value) : decoded.decode(entry.value));
   }
   return new Catalog(meta, descriptors);
+}
+
+/**
+ * Decoded descriptors by their stored bytes: a catalog reload after DDL decodes only the records
+ * that changed (descriptors are immutable, so sharing them between catalogs is safe).
+ * - Bounded to entriesMax records; cleared when full (the next load refills it).
+ */
+export class DescriptorDecodeCache {
+  private readonly byBytes = new Map<string, Descriptor>();
+
+  constructor(readonly entriesMax = 65536) {}
+
+  decode(raw: Uint8Array): Descriptor {
+    const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+    let d = this.byBytes.get(id);
+    if (d === undefined) {
+      d = decodeJson<Descriptor>(raw);
+      if (this.byBytes.size >= this.entriesMax) this.byBytes.clear();
+      this.byBytes.set(id, d);
+    }
+    return d;
+  }
 }
 
 /** Writes the bootstrap catalog (postgres database, public schema, superuser) if absent. */
