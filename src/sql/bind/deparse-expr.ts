@@ -11,7 +11,7 @@
 import { formatType, typeByOid, typeByName } from '../../catalog/types/type-registry.js';
 import { DEFAULT_TYPE_CONTEXT } from '../../catalog/types/sql-type.js';
 import { OID } from '../../catalog/types/oids.js';
-import { quoteIdentifier } from './quote-identifier.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 
 type Obj = Record<string, unknown>;
 

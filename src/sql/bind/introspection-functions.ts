@@ -21,7 +21,7 @@ import type { ExecContext } from '../exec/exec-context.js';
 import { effectiveSearchPath } from './names.js';
 import { constraintDefinition, exprDefinition, indexDefinition, sizePretty, type NameContext } from './object-definition.js';
 import { parseQualifiedText } from './qualified-text.js';
-import { quoteIdentifier } from './quote-identifier.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 
 type Impl = (args: Value[], ctx: ExecContext) => Value;
 

@@ -11,7 +11,7 @@ import type { ConstraintDesc, IndexDesc, TableDesc } from '../../catalog/descrip
 import { OID } from '../../catalog/types/oids.js';
 import { parseStoredExprText } from '../../catalog/system/stored-expr-text.js';
 import { deparseExpr } from './deparse-expr.js';
-import { quoteIdentifier } from './quote-identifier.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 import { qualifiedName, relationName } from './relation-name.js';
 
 export interface NameContext {

@@ -8,7 +8,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import { OID } from '../../catalog/types/oids.js';
 import { formatType, typeByOid } from '../../catalog/types/type-registry.js';
-import { quoteIdentifier } from './quote-identifier.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 import { relationName } from './relation-name.js';
 
 const SYSTEM_SCHEMAS: ReadonlyMap<number, string> = new Map([

@@ -6,7 +6,7 @@
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { SchemaDesc } from '../../catalog/descriptors.js';
-import { quoteIdentifier } from './quote-identifier.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 
 interface Located {
   readonly name: string;
