@@ -25,6 +25,8 @@ Options:
   --tls-key FILE         PEM private key
   --sync MODE            full (default: every acknowledged commit is fsynced) | relaxed
                          (fsync every few ms: a crash can lose the last few ms of commits)
+  --memtable-bytes N     memtable size before a flush (default 32 MiB; small values make
+                         flushes and compactions frequent, as the torture tests want)
   --log-level LEVEL      fatal | error | warn | info (default) | debug | trace | silent
   --metrics-port N       serve Prometheus metrics at http://127.0.0.1:N/metrics (0 picks a port)
   --metrics-host HOST    address of the metrics endpoint (default 127.0.0.1; loopback only)
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, sync: { type: 'string' },
         'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
         'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' }, 'slow-statement-ms': { type: 'string' },
+        'memtable-bytes': { type: 'string' },
       },
     });
   } catch (error) {
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
   const maxConnections = integer('max-connections', args['max-connections'], 1, 100_000);
   const authMethod = oneOf('auth', args.auth, AUTH_METHODS);
   const metricsPort = integer('metrics-port', args['metrics-port'], 0, 65535);
+  const memtableBytesMax = integer('memtable-bytes', args['memtable-bytes'], 1024, 1024 * 1024 * 1024);
   const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
   const server = await startServer({
     dataDir,
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(args['tls-cert'] === undefined ? {} : { tlsCertPath: args['tls-cert'] }),
     ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
-    ...(sync === undefined ? {} : { engine: { sync } }),
+    engine: { ...(sync === undefined ? {} : { sync }), ...(memtableBytesMax === undefined ? {} : { memtableBytesMax }) },
     ...(metricsPort === undefined ? {} : { metricsPort }),
     ...(args['metrics-host'] === undefined ? {} : { metricsHost: args['metrics-host'] }),
     ...(slowStatementMs === undefined ? {} : { slowStatementMs }),

@@ -54,7 +54,9 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger;
   const startedMs = Date.now();
-  const engine = await Engine.open(options.dataDir, options.engine ?? {});
+  // The engine logs its stalls through the server's logger unless the caller gave it its own.
+  const engineLogger = logger === undefined ? {} : { logger: logger.child({ component: 'storage' }) };
+  const engine = await Engine.open(options.dataDir, { ...engineLogger, ...options.engine });
   logger?.info({ dataDir: options.dataDir, recoveryMs: Date.now() - startedMs, lastTs: engine.lastTs() }, 'storage engine open');
   let database: Database | undefined;
   try {

@@ -100,11 +100,13 @@ export class SequenceStore {
     if (this.dirty.size === 0) return this.chain;
     const writes = [...this.dirty.values()].map((d) => ({ key: d.key, value: encodeJson({ ...d.state }) }));
     this.dirty.clear();
-    this.chain = this.chain.then(async () => {
+    const run = this.chain.then(async () => {
       const txn = this.source.begin();
       for (const w of writes) txn.put(w.key, w.value);
       await txn.commit();
     });
-    return this.chain;
+    // A failed flush fails its statement but must not block later flushes.
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 }

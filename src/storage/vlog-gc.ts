@@ -95,8 +95,14 @@ export async function pickGc(context: BackgroundContext, checked: Map<number, Ex
   const threshold = context.options.vlogGcThreshold;
   const flushes = context.flusher.flushes;
   let checks = 0;
-  for (const { segment, ratio } of estimates(context)) {
-    if (ratio < threshold * EXACT_CHECK_RATIO || checks >= EXACT_CHECKS_MAX) break;
+  const all = estimates(context);
+  const candidates = all.filter(({ ratio }) => ratio >= threshold * EXACT_CHECK_RATIO);
+  // The oldest segment is checked too (however low its estimate): overwrites not yet merged by a
+  // compaction show in no estimate, and the oldest segment has had the most of them.
+  const oldest = all.reduce<{ segment: number; ratio: number } | undefined>((min, e) => (min === undefined || e.segment < min.segment ? e : min), undefined);
+  if (oldest !== undefined && !candidates.includes(oldest)) candidates.push(oldest);
+  for (const { segment, ratio } of candidates) {
+    if (checks >= EXACT_CHECKS_MAX) break;
     const last = checked.get(segment);
     if (ratio < threshold && last !== undefined && ratio <= last.ratio + RECHECK_RATIO_STEP && flushes - last.flushes < RECHECK_FLUSHES) continue;
     checks++;
@@ -120,7 +126,7 @@ const EXACT_CHECK_RATIO = 0.4;
 const EXACT_CHECKS_MAX = 2;
 /** A segment is checked again once its estimate rose this much, or after this many flushes. */
 const RECHECK_RATIO_STEP = 0.02;
-const RECHECK_FLUSHES = 4;
+const RECHECK_FLUSHES = 2;
 
 /** Collects `segment` (see the module comment). */
 export async function runGc(context: BackgroundContext, pick: GcPick, counters: GcCounters): Promise<void> {

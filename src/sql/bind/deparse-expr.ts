@@ -94,50 +94,99 @@ export type ColumnTypes = (name: string) => number | undefined;
 
 const STRING_TYPES: readonly number[] = [OID.varchar, OID.bpchar, OID.name];
 
+/** How the printer runs: column types for coercing compared literals, and ruleutils' pretty mode. */
+interface Style {
+  readonly columns: ColumnTypes | undefined;
+  readonly pretty: boolean;
+  /** Table name or alias that bare column references are qualified with (view definitions). */
+  readonly qualifier?: string;
+}
+
+function columnText(fields: unknown, style: Style): string {
+  const parts = names(fields);
+  const qualified = parts.length === 1 && style.qualifier !== undefined ? [style.qualifier, ...parts] : parts;
+  return qualified.map(quoteIdentifier).join('.');
+}
+
+/** Printed text and its form, so the parent can decide on parentheses as ruleutils does. */
+interface Printed {
+  readonly text: string;
+  readonly form: 'simple' | 'op' | 'and' | 'or' | 'not' | 'nulltest';
+}
+
 /** A constant operand next to a column of type `columnType`, coerced as PostgreSQL's operator resolution does. */
-function operand(node: unknown, columnType: number | undefined, columns: ColumnTypes | undefined): string | undefined {
+function operand(node: unknown, columnType: number | undefined, style: Style): Printed | undefined {
   const c = obj(obj(node)?.['A_Const']);
-  if (c === undefined || columnType === undefined) return deparseExpr(node, OID.text, columns);
-  if (obj(c['sval']) !== undefined) return constant(c, STRING_TYPES.includes(columnType) ? OID.text : columnType);
+  if (c === undefined || columnType === undefined) return print(node, OID.text, style);
+  if (obj(c['sval']) !== undefined) return simple(constant(c, STRING_TYPES.includes(columnType) ? OID.text : columnType));
   const ival = obj(c['ival']);
   const fval = obj(c['fval']);
   const text = ival !== undefined ? String(ival['ival'] ?? 0) : fval !== undefined ? String(fval['fval']) : undefined;
-  if (text === undefined) return deparseExpr(node, OID.text, columns);
-  if (columnType === OID.numeric && ival !== undefined) return text.startsWith('-') ? `'${text}'::numeric` : `${text}::numeric`;
-  if (columnType === OID.float8 || columnType === OID.float4) return `'${text}'::${formatType(columnType, -1)}`;
-  return deparseExpr(node, OID.text, columns);
+  if (text === undefined) return print(node, OID.text, style);
+  if (columnType === OID.numeric && ival !== undefined) {
+    if (text.startsWith('-')) return simple(`'${text}'::numeric`);
+    return simple(style.pretty ? `${text}::numeric` : `(${text})::numeric`);
+  }
+  if (columnType === OID.float8 || columnType === OID.float4) return simple(`'${text}'::${formatType(columnType, -1)}`);
+  return print(node, OID.text, style);
 }
 
-function columnSide(node: unknown, columns: ColumnTypes | undefined): { text: string; type: number } | undefined {
+function simple(text: string | undefined): Printed | undefined {
+  return text === undefined ? undefined : { text, form: 'simple' };
+}
+
+function columnSide(node: unknown, style: Style): { printed: Printed; type: number } | undefined {
   const ref = obj(obj(node)?.['ColumnRef']);
-  if (ref === undefined || columns === undefined) return undefined;
+  if (ref === undefined || style.columns === undefined) return undefined;
   const parts = names(ref['fields']);
-  const type = columns(parts[parts.length - 1] ?? '');
+  const type = style.columns(parts[parts.length - 1] ?? '');
   if (type === undefined) return undefined;
-  const text = parts.map(quoteIdentifier).join('.');
-  return { text: STRING_TYPES.includes(type) ? `(${text})::text` : text, type };
+  const text = columnText(ref['fields'], style);
+  if (!STRING_TYPES.includes(type)) return { printed: { text, form: 'simple' }, type };
+  return { printed: { text: style.pretty ? `${text}::text` : `(${text})::text`, form: 'simple' }, type };
 }
 
-function operator(e: Obj, columns: ColumnTypes | undefined): string | undefined {
+/** The child's text inside a parent of form `parent`: always parenthesized unless pretty and not needed. */
+function inside(child: Printed, parent: Printed['form'], style: Style): string {
+  if (child.form === 'simple') return child.text;
+  if (!style.pretty) return `(${child.text})`;
+  const needed =
+    parent === 'op' ? true : parent === 'not' ? child.form !== 'nulltest' : parent === 'and' || parent === 'or' ? child.form === 'or' || (child.form === 'and' && parent === 'and') : false;
+  return needed ? `(${child.text})` : child.text;
+}
+
+function comparison(op: string, lnode: unknown, rnode: unknown, style: Style): Printed | undefined {
+  const lcol = columnSide(lnode, style);
+  const rcol = columnSide(rnode, style);
+  const left = lnode === undefined ? undefined : (lcol?.printed ?? operand(lnode, rcol?.type, style));
+  const right = rcol?.printed ?? operand(rnode, lcol?.type, style);
+  if (right === undefined || (lnode !== undefined && left === undefined)) return undefined;
+  const text = left === undefined ? `${op} ${inside(right, 'op', style)}` : `${inside(left, 'op', style)} ${op} ${inside(right, 'op', style)}`;
+  return { text, form: 'op' };
+}
+
+function operator(e: Obj, style: Style): Printed | undefined {
+  if (e['kind'] === 'AEXPR_BETWEEN') {
+    const bounds = obj(obj(e['rexpr'])?.['List'])?.['items'] as unknown[] | undefined;
+    const low = comparison('>=', e['lexpr'], bounds?.[0], style);
+    const high = comparison('<=', e['lexpr'], bounds?.[1], style);
+    if (low === undefined || high === undefined) return undefined;
+    return { text: `${inside(low, 'and', style)} AND ${inside(high, 'and', style)}`, form: 'and' };
+  }
   if (e['kind'] !== 'AEXPR_OP') return undefined;
-  const op = names(e['name']).pop() ?? '';
-  const lcol = columnSide(e['lexpr'], columns);
-  const rcol = columnSide(e['rexpr'], columns);
-  const left = e['lexpr'] === undefined ? '' : (lcol?.text ?? operand(e['lexpr'], rcol?.type, columns));
-  const right = rcol?.text ?? operand(e['rexpr'], lcol?.type, columns);
-  if (left === undefined || right === undefined) return undefined;
-  return left === '' ? `(${op} ${right})` : `(${left} ${op} ${right})`;
+  return comparison(names(e['name']).pop() ?? '', e['lexpr'], e['rexpr'], style);
 }
 
-function boolExpr(b: Obj, columns: ColumnTypes | undefined): string | undefined {
-  const args = (Array.isArray(b['args']) ? b['args'] : []).map((a) => deparseExpr(a, OID.bool, columns));
+function boolExpr(b: Obj, style: Style): Printed | undefined {
+  const args = (Array.isArray(b['args']) ? b['args'] : []).map((a) => print(a, OID.bool, style));
   if (args.some((a) => a === undefined)) return undefined;
-  if (b['boolop'] === 'NOT_EXPR') return `(NOT ${args[0] ?? ''})`;
-  return `(${args.join(b['boolop'] === 'AND_EXPR' ? ' AND ' : ' OR ')})`;
+  const printed = args as Printed[];
+  if (b['boolop'] === 'NOT_EXPR') return { text: `NOT ${inside(printed[0] as Printed, 'not', style)}`, form: 'not' };
+  const form = b['boolop'] === 'AND_EXPR' ? 'and' : 'or';
+  return { text: printed.map((p) => inside(p, form, style)).join(form === 'and' ? ' AND ' : ' OR '), form };
 }
 
-/** The expression `node` as PostgreSQL prints it, with untyped literals coerced to `typeOid`. */
-export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnTypes): string | undefined {
+function print(node: unknown, typeOid: number, style: Style): Printed | undefined {
   const n = obj(node);
   if (n === undefined) return undefined;
   const [tag, body] = Object.entries(n)[0] ?? ['', undefined];
@@ -145,27 +194,37 @@ export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnType
   if (b === undefined) return undefined;
   switch (tag) {
     case 'A_Const':
-      return constant(b, typeOid);
+      return simple(constant(b, typeOid));
     case 'TypeCast':
-      return typeCast(b);
+      return simple(typeCast(b));
     case 'FuncCall':
-      return call(b);
+      return simple(call(b));
     case 'A_Expr':
-      return operator(b, columns);
+      return operator(b, style);
     case 'BoolExpr':
-      return boolExpr(b, columns);
+      return boolExpr(b, style);
     case 'ColumnRef':
-      return names(b['fields']).map(quoteIdentifier).join('.');
+      return simple(columnText(b['fields'], style));
     case 'SQLValueFunction':
-      return SVF[String(b['op'])];
-    case 'NullTest':
-      return wrapNullTest(b, columns);
+      return simple(SVF[String(b['op'])]);
+    case 'NullTest': {
+      const arg = print(b['arg'], OID.text, style);
+      if (arg === undefined) return undefined;
+      return { text: `${inside(arg, 'op', style)} ${b['nulltesttype'] === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'}`, form: 'nulltest' };
+    }
     default:
       return undefined;
   }
 }
 
-function wrapNullTest(b: Obj, columns: ColumnTypes | undefined): string | undefined {
-  const arg = deparseExpr(b['arg'], OID.text, columns);
-  return arg === undefined ? undefined : `(${arg} ${b['nulltesttype'] === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'})`;
+/**
+ * The expression `node` as PostgreSQL prints it, with untyped literals coerced to `typeOid`:
+ * fully parenthesized (pg_get_expr), or with only the parentheses precedence needs when `pretty`
+ * (pg_get_constraintdef(oid, true), as psql's \d shows CHECK constraints).
+ */
+export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnTypes, pretty = false, qualifier?: string): string | undefined {
+  const style: Style = qualifier === undefined ? { columns, pretty } : { columns, pretty, qualifier };
+  const printed = print(node, typeOid, style);
+  if (printed === undefined) return undefined;
+  return printed.form === 'simple' || pretty ? printed.text : `(${printed.text})`;
 }

@@ -1,6 +1,6 @@
 /**
  * Catalog-information functions clients' introspection queries call, beyond catalog-functions.ts:
- * pg_get_indexdef, pg_get_constraintdef, pg_get_expr, pg_get_triggerdef,
+ * pg_get_indexdef, pg_get_constraintdef, pg_get_expr, pg_get_viewdef (simple views), pg_get_triggerdef,
  * pg_get_statisticsobjdef_columns, pg_get_serial_sequence, pg_relation_is_publishable,
  * pg_tablespace_location (the built-in tablespaces have no location: ''),
  * shobj_description, the has_*_privilege family, and the size functions (pg_table_size,
@@ -21,6 +21,7 @@ import type { ExecContext } from '../exec/exec-context.js';
 import { effectiveSearchPath } from './names.js';
 import { constraintDefinition, exprDefinition, indexDefinition, sizePretty, type NameContext } from './object-definition.js';
 import { parseQualifiedText } from './qualified-text.js';
+import { viewDefinition } from './view-definition.js';
 import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 
 type Impl = (args: Value[], ctx: ExecContext) => Value;
@@ -66,7 +67,15 @@ const SIGNATURES: Record<string, Signature> = {
   pg_get_expr: { args: [[T, O], [T, O, B]], result: TEXT, impl: () => (a) => exprDefinition(a[0] as string) },
   pg_get_triggerdef: { args: [[O], [O, B]], result: TEXT, impl: always(null) },
   pg_get_statisticsobjdef_columns: { args: [[O]], result: TEXT, impl: always(null) },
-  pg_get_viewdef: { args: [[O], [O, B]], result: TEXT, impl: always(null) },
+  pg_get_viewdef: {
+    args: [[O], [O, B]],
+    result: TEXT,
+    impl: (sp) => (a, c) => {
+      const n = names(c, sp);
+      const view = c.catalog.view(a[0] as number);
+      return n === undefined || view === undefined ? null : (viewDefinition(n, view, a[1] === true) ?? null);
+    },
+  },
   pg_relation_is_publishable: { args: [[O]], result: BOOL, impl: () => (a, c) => c.catalog.table(a[0] as number) !== undefined },
   pg_get_serial_sequence: { args: [[T, T]], result: TEXT, impl: (sp) => (a, c) => serialSequence(c, sp, a[0] as string, a[1] as string) },
   shobj_description: { args: [[O, T]], result: TEXT, impl: always(null) },

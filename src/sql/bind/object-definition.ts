@@ -11,6 +11,7 @@ import type { ConstraintDesc, IndexDesc, TableDesc } from '../../catalog/descrip
 import { OID } from '../../catalog/types/oids.js';
 import { parseStoredExprText } from '../../catalog/system/stored-expr-text.js';
 import { deparseExpr } from './deparse-expr.js';
+import { createIndexText } from '../../catalog/system/index-definition.js';
 import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 import { qualifiedName, relationName } from './relation-name.js';
 
@@ -32,15 +33,12 @@ export function indexDefinition(n: NameContext, indexOid: number, column: number
   const t = n.catalog.tableOfIndex(indexOid);
   const index = t === undefined ? undefined : indexOf(t, indexOid);
   if (t === undefined || index === undefined) return undefined;
-  const cols = index.columns.map((c) => {
-    let s = columnName(t, c.attnum);
-    if (c.descending) s += c.nullsFirst ? ' DESC' : ' DESC NULLS LAST';
-    else if (c.nullsFirst) s += ' NULLS FIRST';
-    return s;
-  });
-  if (column > 0) return cols[column - 1] === undefined ? '' : columnName(t, (index.columns[column - 1] as { attnum: number }).attnum);
+  if (column > 0) {
+    const key = index.columns[column - 1];
+    return key === undefined ? '' : columnName(t, key.attnum);
+  }
   const table = pretty ? relationName(n.catalog, n.databaseOid, t.oid, n.searchPath) : qualifiedName(n.catalog, t);
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(index.name)} ON ${table ?? '?'} USING btree (${cols.join(', ')})`;
+  return createIndexText(t, index, table ?? '?');
 }
 
 /** The table and constraint of a constraint oid. */
@@ -55,23 +53,6 @@ export function findConstraint(catalog: Catalog, oid: number): { table: TableDes
 
 const ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
-/** Without pretty printing PostgreSQL parenthesizes a cast number: `0::numeric` → `(0)::numeric`. */
-function parenthesizeCastNumbers(text: string): string {
-  return text.replace(/(^|[^\w'.])(\d+(?:\.\d+)?)::/g, '$1($2)::');
-}
-
-/** `(a > 0)` → `a > 0` when the outer parentheses enclose the whole text (pretty printing). */
-function stripOuterParens(text: string): string {
-  if (!text.startsWith('(') || !text.endsWith(')')) return text;
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')') depth--;
-    if (depth === 0 && i < text.length - 1) return text;
-  }
-  return text.slice(1, -1);
-}
-
 export function constraintDefinition(n: NameContext, oid: number, pretty: boolean): string | undefined {
   const found = findConstraint(n.catalog, oid);
   if (found === undefined) return undefined;
@@ -84,8 +65,8 @@ export function constraintDefinition(n: NameContext, oid: number, pretty: boolea
       return `UNIQUE (${cols})`;
     case 'c': {
       const columns = (name: string): number | undefined => table.columns.find((x) => x.name === name && !x.dropped)?.typeOid;
-      const text = c.check === undefined ? undefined : (deparseExpr(c.check.tree, OID.bool, columns) ?? c.check.text);
-      return `CHECK (${pretty ? stripOuterParens(text ?? '') : parenthesizeCastNumbers(text ?? '')})`;
+      const text = c.check === undefined ? undefined : (deparseExpr(c.check.tree, OID.bool, columns, pretty) ?? c.check.text);
+      return `CHECK (${text ?? ''})`;
     }
     case 'f': {
       const ref = c.references;

@@ -14,11 +14,12 @@ import { createDatabase, createSchema, dropDatabase } from './schema-database.js
 import { alterSequence, createSequence, createView, truncate } from './view-sequence.js';
 import { alterRole, createRole, dropRole } from './roles.js';
 import { createTableAs } from './create-table-as.js';
+import { alterObjectOwner, alterRelationOwner } from './change-owner.js';
 
 const DDL = new Set([
   'CreateStmt', 'IndexStmt', 'DropStmt', 'AlterTableStmt', 'RenameStmt', 'CreateSchemaStmt', 'CreatedbStmt',
   'DropdbStmt', 'ViewStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'TruncateStmt', 'CreateRoleStmt', 'AlterRoleStmt',
-  'DropRoleStmt', 'CreateTableAsStmt',
+  'DropRoleStmt', 'CreateTableAsStmt', 'AlterOwnerStmt',
 ]);
 
 export function isDdl(tag: string): boolean {
@@ -33,7 +34,8 @@ function dispatch(ctx: DdlContext, ast: Node): string {
   if ('CreateStmt' in ast) return createTable(ctx, ast.CreateStmt);
   if ('IndexStmt' in ast) return createIndex(ctx, ast.IndexStmt);
   if ('DropStmt' in ast) return drop(ctx, ast.DropStmt);
-  if ('AlterTableStmt' in ast) return alterTable(ctx, ast.AlterTableStmt, ctx.rowIds);
+  if ('AlterTableStmt' in ast) return alterRelationOwner(ctx, ast.AlterTableStmt) ?? alterTable(ctx, ast.AlterTableStmt, ctx.rowIds);
+  if ('AlterOwnerStmt' in ast) return alterObjectOwner(ctx, ast.AlterOwnerStmt);
   if ('RenameStmt' in ast) return rename(ctx, ast.RenameStmt);
   if ('CreateSchemaStmt' in ast) return createSchema(ctx, ast.CreateSchemaStmt);
   if ('CreatedbStmt' in ast) return createDatabase(ctx, ast.CreatedbStmt);

@@ -44,7 +44,7 @@ export function sequenceSettings(options: readonly Node[] | undefined, base?: Se
     const d = (o as { DefElem: { defname?: string; arg?: Node } }).DefElem;
     switch (d.defname) {
       case 'as': {
-        const t = typeByName(defArgText(d.arg) ?? '');
+        const t = typeByName((defArgText(d.arg) ?? '').replace(/^pg_catalog\./, ''));
         if (t === undefined || LIMITS[t.oid] === undefined) throw new SqlError(SQLSTATE.invalidParameterValue, 'sequence type must be smallint, integer, or bigint');
         typeOid = t.oid;
         break;

@@ -94,6 +94,11 @@ function intSetting(name: string): (value: string) => string {
   };
 }
 
+function heapOnly(value: string): string {
+  if (value !== 'heap') throw new SqlError(SQLSTATE.invalidParameterValue, `invalid value for parameter "default_table_access_method": "${value}"`);
+  return value;
+}
+
 const DEFS: readonly SettingDef[] = [
   { name: 'search_path', initial: '"$user", public', reported: false, readOnly: false },
   { name: 'TimeZone', initial: 'Etc/UTC', reported: true, readOnly: false },
@@ -137,6 +142,8 @@ const DEFS: readonly SettingDef[] = [
   { name: 'timezone_abbreviations', initial: 'Default', reported: false, readOnly: false },
   { name: 'block_size', initial: '8192', reported: false, readOnly: true },
   { name: 'work_mem', initial: '4MB', reported: false, readOnly: false },
+  { name: 'default_tablespace', initial: '', reported: false, readOnly: false },
+  { name: 'default_table_access_method', initial: 'heap', reported: false, readOnly: false, normalize: heapOnly },
 ];
 
 const BY_LOWER = new Map(DEFS.map((d) => [d.name.toLowerCase(), d]));

@@ -69,6 +69,8 @@ export function utilityTag(ast: Node): string {
       return 'COPY';
     case 'CreateTableAsStmt':
       return 'SELECT';
+    case 'AlterOwnerStmt':
+      return `ALTER ${String(body['objectType']).replace('OBJECT_', '')}`;
     default:
       return tag.replace(/Stmt$/, '').toUpperCase();
   }
