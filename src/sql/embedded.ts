@@ -5,6 +5,8 @@
  * - With parameters, the SQL must be one statement (as the extended protocol requires).
  * - A failing statement rejects with its SqlError; an explicit transaction block survives it in
  *   the failed state, as it would over the wire.
+ * - Calls run one at a time, in call order: a long query yields to the event loop while it runs,
+ *   and a second call must not start a statement inside its (shared) transaction meanwhile.
  */
 import type { Session } from './session/session.js';
 import type { SqlPrepared } from './session/prepared.js';
@@ -25,16 +27,33 @@ export interface QueryResult {
 export class EmbeddedSession {
   constructor(readonly session: Session) {}
 
-  async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
+  /** The last queued call; the next one starts after it settles. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
+    return this.serialized(() => this.queryNow(sql, params));
+  }
+
+  exec(sql: string): Promise<QueryResult[]> {
+    return this.serialized(() => this.execNow(sql));
+  }
+
+  private async queryNow(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
     if (params === undefined || params.length === 0) {
-      const results = await this.exec(sql);
+      const results = await this.execNow(sql);
       return results[results.length - 1] ?? { rows: [], fields: [], command: '', rowCount: 0 };
     }
     const prepared = this.session.prepare(sql, []) as SqlPrepared;
     return this.run(prepared, params);
   }
 
-  async exec(sql: string): Promise<QueryResult[]> {
+  private async execNow(sql: string): Promise<QueryResult[]> {
     const statements = this.session.prepareBatch(sql) as SqlPrepared[];
     const out: QueryResult[] = [];
     for (const p of statements) out.push(await this.run(p, []));
@@ -75,6 +94,6 @@ export class EmbeddedSession {
   }
 
   close(): Promise<void> {
-    return this.session.close();
+    return this.serialized(() => this.session.close());
   }
 }

@@ -100,6 +100,12 @@ const QUERIES: ReadonlyArray<readonly [string, string, readonly unknown[]]> = [
        from pg_constraint c join pg_class t on t.oid = c.conrelid where t.relname = 'checks' order by conname`,
     [],
   ],
+  [
+    'view definitions',
+    `select c.relname, pg_get_viewdef(c.oid) as plain, pg_get_viewdef(c.oid, true) as pretty
+       from pg_class c where c.relkind = 'v' and c.relnamespace = 'public'::regnamespace order by 1`,
+    [],
+  ],
   ['serial sequence', `select pg_get_serial_sequence('users', 'id') as s, pg_get_serial_sequence('shop.line_items', 'n') as n`, []],
 ];
 

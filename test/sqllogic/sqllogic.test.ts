@@ -153,8 +153,6 @@ const CLI_MISSING = !stratadbAvailable();
 if (CLI_MISSING) console.warn(`sqllogic: stratadb test skipped: ${STRATADB_CLI_SOURCE} does not exist yet`);
 
 describe.skipIf(CLI_MISSING)('SQLLogicTest select1.test on stratadb (skipped while src/cli.ts does not exist)', () => {
-  // Parity (issue 7) is `failuresBeyond(result, reference)` being empty; until the SQL layer has
-  // every feature select1 uses, this test holds the line that matters most: no wrong answers.
   let server: ServerHandle;
 
   beforeAll(async () => {
@@ -164,16 +162,16 @@ describe.skipIf(CLI_MISSING)('SQLLogicTest select1.test on stratadb (skipped whi
     await server?.stop();
   });
 
-  it('passes every record PostgreSQL passes, or rejects it as not supported (0A000) — never a wrong answer', async () => {
+  it('passes every record PostgreSQL passes (issue 7 parity)', async () => {
     const runner = new SltRunner(server, { recordTimeoutMs: 20_000 });
     try {
       const result = await runner.runFile(SELECT1, 'test/select1.test');
       const reference = BASELINE?.files['test/select1.test'];
       const beyond = new Set(failuresBeyond(result, reference));
-      const wrong = result.failures.filter((f) => beyond.has(f.line) && !f.message.startsWith('0A000'));
-      console.info(`select1.test on stratadb: ${result.passed}/${result.run} passed (PostgreSQL: ${reference?.passed}), ${beyond.size} not supported yet`);
-      expect(wrong.slice(0, 10)).toEqual([]);
+      const failures = result.failures.filter((f) => beyond.has(f.line)).map((f) => `${f.line} ${f.reason}: ${f.message}`);
+      expect(failures.slice(0, 10)).toEqual([]);
       expect(result.run).toBe(reference?.run);
+      expect(result.passed).toBeGreaterThanOrEqual(reference?.passed ?? Infinity);
     } finally {
       await runner.close();
     }

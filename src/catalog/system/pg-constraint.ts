@@ -1,10 +1,11 @@
 /**
  * pg_catalog.pg_constraint: PRIMARY KEY ('p'), UNIQUE ('u'), CHECK ('c') and FOREIGN KEY ('f')
- * constraints of the current database's tables, plus the NOT NULL-free view PostgreSQL 15 has
- * (NOT NULL is a column property there, not a constraint row).
+ * constraints of the current database's tables (NOT NULL is a column property in PostgreSQL 15,
+ * not a constraint row).
  *
  * - conbin holds the CHECK expression as pg_get_expr reads it (see pg-attrdef.ts: JSON of the
  *   stored tree); NULL for other kinds.
+ * - conindid of a foreign key is the referenced table's unique index, as in PostgreSQL.
  * - confupdtype / confdeltype / confmatchtype are ' ' for non-foreign-key constraints, as in PostgreSQL.
  */
 import type { Catalog } from '../catalog.js';
@@ -14,6 +15,7 @@ import { OID } from '../types/oids.js';
 import type { SystemTable } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
 import { storedExprText } from './stored-expr-text.js';
+import { referencedConstraint } from './info-constraints.js';
 
 const COLUMNS = typedColumns(
   'oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool convalidated:bool ' +
@@ -21,17 +23,13 @@ const COLUMNS = typedColumns(
     'confmatchtype:char conislocal:bool coninhcount:int4 connoinherit:bool conkey:int2[] confkey:int2[] conbin:text',
 );
 
-function row(t: TableDesc, c: ConstraintDesc): Value[] {
+function row(catalog: Catalog, t: TableDesc, c: ConstraintDesc): Value[] {
   const fk = c.references;
   return [
-    c.oid, c.name, t.schemaOid, c.kind, false, false, true, t.oid, 0, c.indexOid ?? fkIndex(fk?.tableOid), 0, fk?.tableOid ?? 0,
+    c.oid, c.name, t.schemaOid, c.kind, false, false, true, t.oid, 0, c.indexOid ?? (c.kind === 'f' ? (referencedConstraint(catalog, c)?.constraint.indexOid ?? 0) : 0), 0, fk?.tableOid ?? 0,
     fk?.onUpdate ?? ' ', fk?.onDelete ?? ' ', fk === undefined ? ' ' : 's', true, 0, false, [...c.attnums], fk === undefined ? null : [...fk.attnums],
     c.check === undefined ? null : storedExprText(c.check, OID.bool),
   ];
-}
-
-function fkIndex(_tableOid: number | undefined): number {
-  return 0;
 }
 
 /** Every constraint of the database with its table, in table order. */
@@ -48,5 +46,5 @@ export const PG_CONSTRAINT: SystemTable = {
   name: 'pg_constraint',
   oid: 2606,
   columns: COLUMNS,
-  rows: (catalog, db) => constraintsOf(catalog, db).map(({ table, constraint }) => row(table, constraint)),
+  rows: (catalog, db) => constraintsOf(catalog, db).map(({ table, constraint }) => row(catalog, table, constraint)),
 };

@@ -136,8 +136,11 @@ function makeRegType(oid: number, name: string): SqlType {
       return ctx.regName?.(oid, v as number) ?? resolvers.get(oid)?.nameOf(v as number) ?? base.toText(v, ctx);
     },
     fromText(text, typmod, ctx): Value {
+      if (/^\s*\d+\s*$/.test(text)) return base.fromText(text, typmod, ctx);
+      const sessionOid = ctx.regOid?.(oid, text.trim());
+      if (sessionOid !== undefined) return sessionOid;
       const resolver = resolvers.get(oid);
-      if (resolver === undefined || /^\s*\d+\s*$/.test(text)) return base.fromText(text, typmod, ctx);
+      if (resolver === undefined) return base.fromText(text, typmod, ctx);
       return resolver.oidOf(text.trim());
     },
   };

@@ -49,6 +49,12 @@ export interface TypeContext {
    * catalog; an oid it does not name (undefined) prints as the number.
    */
   readonly regName?: (typeOid: number, oid: number) => string | undefined;
+  /**
+   * Input side of regName: the oid a reg* name ('t', 's.t') denotes in the session's catalog
+   * (throws its 42P01 / 42704 when absent); undefined when the session does not resolve that type,
+   * which then falls back to the type registry's resolver.
+   */
+  readonly regOid?: (typeOid: number, name: string) => number | undefined;
 }
 
 export const DEFAULT_TYPE_CONTEXT: TypeContext = {

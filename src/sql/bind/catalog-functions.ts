@@ -63,7 +63,8 @@ export function catalogFunction(ctx: BindContext, name: string, args: readonly B
     case 'format_type':
       callArgs = oidArgs(2);
       strict = false;
-      impl = (a) => (a[0] === null ? null : formatType(a[0] as number, (a[1] as number | null) ?? -1));
+      // A NULL typmod is "no typmod"; a given one (even -1) prints bpchar as 'bpchar', as PostgreSQL.
+      impl = (a) => (a[0] === null ? null : formatType(a[0] as number, (a[1] as number | null) ?? -1, a[1] !== null));
       break;
     case 'version':
       callArgs = args.length === 0 ? [] : undefined;

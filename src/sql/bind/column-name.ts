@@ -49,8 +49,11 @@ function figure(node: Node): [string, number] {
     }
     case 'CollateClause':
       return figure(body['arg'] as Node);
-    case 'CaseExpr':
-      return ['case', 1];
+    case 'CaseExpr': {
+      // PostgreSQL names a CASE after its ELSE result when that has a strong name (a column, a function).
+      const [name, strength] = body['defresult'] === undefined ? ['case', 0] : figure(body['defresult'] as Node);
+      return strength > 1 ? [name, strength] : ['case', 1];
+    }
     case 'CoalesceExpr':
       return ['coalesce', 2];
     case 'MinMaxExpr':

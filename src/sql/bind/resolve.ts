@@ -22,7 +22,7 @@ import { stringList, intOf } from './ast-util.js';
 import { notSupported, withPosition } from './bind-errors.js';
 import type { AggregateFunction } from '../plan/logical-plan.js';
 import * as functions from '../functions/index.js';
-import { lookupRelation } from './names.js';
+import { lookupRelation, schemaByName } from './names.js';
 import { parseQualifiedText } from './qualified-text.js';
 
 export function typeOfOid(oid: number): SqlType {
@@ -106,7 +106,7 @@ export function coerce(
   location?: number,
 ): BoundExpr {
   if (e.type.oid === type.oid && (typmod < 0 || typmodOf(e) === typmod)) return e;
-  if (e.kind === 'const' && e.literal) return typeLiteral(ctx, e, type, typmod, location);
+  if (e.kind === 'const' && e.literal) return typeLiteral(ctx, e, type, typmod, mode, location);
   if (e.kind === 'param' && isUnknown(e)) {
     ctx.paramTypes[e.index] = type;
     const typed: BoundExpr = { ...e, type, typmod: -1 };
@@ -115,13 +115,27 @@ export function coerce(
   return castExpr(ctx, e, type, typmod, mode, location);
 }
 
-/** 'literal'::type — converted now, as PostgreSQL converts string literals at parse time. */
-function typeLiteral(ctx: BindContext, e: ConstExpr, type: SqlType, typmod: number, location?: number): ConstExpr {
+/**
+ * 'literal'::type — converted now, as PostgreSQL converts string literals at parse time: the
+ * input function gets typmod -1 (interval excepted: its typmod steers how input is read), then
+ * the length coercion runs with the cast's own semantics, so `'abc'::varchar(2)` truncates while
+ * an INSERT of 'abc' into varchar(2) (an assignment) raises 22001.
+ */
+function typeLiteral(
+  ctx: BindContext,
+  e: ConstExpr,
+  type: SqlType,
+  typmod: number,
+  mode: 'implicit' | 'assignment' | 'explicit',
+  location?: number,
+): BoundExpr {
   if (e.value === null) return { kind: 'const', type, typmod, value: null, literal: false };
   if (type.oid === OID.regclass) return { kind: 'const', type, typmod: -1, value: regclassOid(ctx, e.value as string, location), literal: false };
+  if (type.oid === OID.regnamespace) return { kind: 'const', type, typmod: -1, value: regnamespaceOid(ctx, e.value as string, location), literal: false };
+  if (type.category === 'D' && TIME_RELATIVE.test(e.value as string)) return timeRelativeLiteral(e.value as string, type, typmod, mode);
   try {
-    let value = type.fromText(e.value as string, typmod, ctx.typeContext);
-    if (typmod >= 0 && type.applyTypmod !== undefined) value = type.applyTypmod(value, typmod, true);
+    let value = type.fromText(e.value as string, type.oid === OID.interval ? typmod : -1, ctx.typeContext);
+    if (typmod >= 0 && type.applyTypmod !== undefined) value = type.applyTypmod(value, typmod, mode === 'explicit');
     return { kind: 'const', type, typmod, value, literal: false };
   } catch (error) {
     if (error instanceof SqlError && error.position === undefined && location !== undefined) {
@@ -131,13 +145,42 @@ function typeLiteral(ctx: BindContext, e: ConstExpr, type: SqlType, typmod: numb
   }
 }
 
+/** Date/time input words whose value depends on the transaction's start time. */
+const TIME_RELATIVE = /\b(now|today|tomorrow|yesterday)\b/i;
+
+/**
+ * 'now'::timestamptz and friends: read when the statement runs, with the transaction's start
+ * time from its TypeContext, so a cached plan never carries a stale time.
+ */
+function timeRelativeLiteral(text: string, type: SqlType, typmod: number, mode: 'implicit' | 'assignment' | 'explicit'): BoundExpr {
+  const explicit = mode === 'explicit';
+  const apply = typmod >= 0 ? type.applyTypmod : undefined;
+  const fn = (_values: Value[], c: { typeContext: BindContext['typeContext'] }): Value => {
+    const value = type.fromText(text, -1, c.typeContext);
+    return apply === undefined ? value : apply.call(type, value, typmod, explicit);
+  };
+  return { kind: 'call', name: `::${type.name}`, fn, args: [], type, typmod, strict: false, volatile: true };
+}
+
+/** regnamespace input: a schema name (or an oid) of the current database. */
+function regnamespaceOid(ctx: BindContext, text: string, location?: number): number {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const name = /^"(.*)"$/.exec(trimmed)?.[1]?.replace(/""/g, '"') ?? trimmed.toLowerCase();
+  const system = name === 'pg_catalog' ? 11 : name === 'information_schema' ? 13000 : undefined;
+  const oid = system ?? schemaByName(ctx, name)?.oid;
+  if (oid === undefined) throw withPosition(`schema "${name}" does not exist`, '3F000', location);
+  return oid;
+}
+
 /** A pg_catalog / information_schema table named in regclass input ('pg_catalog.pg_class'). */
 function systemRelation(schema: string | undefined, name: string): { oid: number } | undefined {
   const table = systemTable(schema ?? 'pg_catalog', name);
   return table === undefined || table.oid === 0 ? undefined : table;
 }
 
-function regclassOid(ctx: BindContext, text: string, location?: number): number {
+/** The oid regclass input names: a number, or a relation on the search path / in pg_catalog. */
+export function regclassOid(ctx: BindContext, text: string, location?: number): number {
   if (/^\d+$/.test(text.trim())) return Number(text.trim());
   const q = parseQualifiedText(text);
   const rel = lookupRelation(ctx, q) ?? systemRelation(q.schema, q.name);

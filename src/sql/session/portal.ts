@@ -2,6 +2,12 @@
  * SqlPortal: a bound statement (the protocol's portal). execute(maxRows) runs the statement on
  * its first call and streams query rows across calls (PortalSuspended between them); the
  * statement's transaction bookkeeping happens when it completes or fails.
+ *
+ * - Rows are pulled synchronously; every YIELD_INTERVAL_MS of pulling, the row loop yields to
+ *   the event loop once (setImmediate) so other connections run and a cancel request or
+ *   statement_timeout is seen, then re-checks both. A short result never awaits or reads the clock.
+ * - Operators that consume their whole input inside one next() (sort, aggregate, hash build) and
+ *   DML run without yielding; they check statement_timeout between rows themselves.
  */
 import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } from '../session-api.js';
 import type { Value } from '../../catalog/types/sql-type.js';
@@ -18,6 +24,15 @@ import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
 import { decodeParam, formatValue } from './values.js';
 import { sqlErrorFromStorage } from './sql-error-from-storage.js';
+
+/** A running query gives the event loop a turn at least this often (other clients, cancel). */
+const YIELD_INTERVAL_MS = 10;
+/** Rows between clock reads in the row loop (a power of two). */
+const YIELD_CHECK_ROWS = 64;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export class SqlPortal implements Portal {
   private readonly plan: StatementPlan | undefined;
@@ -111,8 +126,21 @@ export class SqlPortal implements Portal {
     if (cursor === undefined) return { kind: 'rows', rows: [], suspended: false, tag: `SELECT ${this.sent}` };
     const out: Row[] = [];
     const limit = maxRows > 0 ? maxRows : Infinity;
+    // The clock is read only every YIELD_CHECK_ROWS rows: a short result never reads it.
+    let yieldAtMs = 0;
     while (out.length < limit) {
       this.session.checkCancel();
+      if ((out.length & (YIELD_CHECK_ROWS - 1)) === YIELD_CHECK_ROWS - 1) {
+        const nowMs = performance.now();
+        if (yieldAtMs === 0) yieldAtMs = nowMs + YIELD_INTERVAL_MS;
+        else if (nowMs >= yieldAtMs) {
+          await yieldToEventLoop();
+          // Other connections (and cancel requests) ran meanwhile: re-check before reading on.
+          if (this.cursor !== cursor) throw new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
+          this.session.checkCancel();
+          yieldAtMs = performance.now() + YIELD_INTERVAL_MS;
+        }
+      }
       const row = cursor.next();
       if (row === undefined) {
         cursor.close();

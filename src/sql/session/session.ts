@@ -34,8 +34,10 @@ import { SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
-import { typeOfOid } from '../bind/resolve.js';
+import { regclassOid, typeOfOid } from '../bind/resolve.js';
+import { OID } from '../../catalog/types/oids.js';
 import { regObjectName } from '../bind/reg-names.js';
+import { PG_EPOCH_OFFSET_US as UNIX_TO_PG_EPOCH_US } from '../bind/sql-value-functions.js';
 
 export class Session implements SqlSession {
   readonly settings: Settings;
@@ -121,15 +123,17 @@ export class Session implements SqlSession {
   private cachedKeyPrefix: { version: number; value: string } | undefined;
 
   /** The type settings; without an explicit catalog, cached until a setting changes. */
-  typeContext(catalog?: Catalog): TypeContext {
-    if (catalog !== undefined) return this.makeTypeContext(catalog);
+  typeContext(catalog?: Catalog, nowUs?: bigint): TypeContext {
+    if (catalog !== undefined) return this.makeTypeContext(catalog, nowUs);
     const version = this.settings.version;
     if (this.cachedTypeContext?.version !== version) this.cachedTypeContext = { version, value: this.makeTypeContext(undefined) };
     return this.cachedTypeContext.value;
   }
 
-  private makeTypeContext(catalog: Catalog | undefined): TypeContext {
+  /** `nowUs` (µs since 2000-01-01 UTC) fixes now(), 'now' and 'today' to the transaction start. */
+  private makeTypeContext(catalog: Catalog | undefined, nowUs?: bigint): TypeContext {
     return {
+      nowUs,
       timeZone: this.settings.get('TimeZone'),
       dateStyle: this.settings.get('DateStyle'),
       intervalStyle: this.settings.get('IntervalStyle'),
@@ -139,6 +143,11 @@ export class Session implements SqlSession {
         if (names === undefined) return undefined;
         const searchPath = ['pg_catalog', ...effectiveSearchPath(this.settings.searchPath(), this.user)];
         return regObjectName(names, this.database, searchPath, typeOid, oid);
+      },
+      regOid: (typeOid, name) => {
+        if (typeOid !== OID.regclass) return undefined;
+        const names = catalog ?? this.block.privateCatalog ?? this.host.catalogs.latest();
+        return names === undefined ? undefined : regclassOid(this.bindContext(names, [], ''), name);
       },
     };
   }
@@ -230,13 +239,14 @@ export class Session implements SqlSession {
 
   execContext(txn: Transaction, catalog: Catalog, params: readonly Value[]): ExecContext {
     const host = this.host;
+    const startUs = this.block.startedUs === 0n ? BigInt(Date.now()) * 1000n : this.block.startedUs;
     return {
       txn,
       params,
-      typeContext: this.typeContext(catalog),
+      typeContext: this.typeContext(catalog, startUs - UNIX_TO_PG_EPOCH_US),
       catalog,
       sequences: this.sequenceAccess as SequenceAccess,
-      statementStartUs: this.block.startedUs === 0n ? BigInt(Date.now()) * 1000n : this.block.startedUs,
+      statementStartUs: startUs,
       user: this.user,
       database: this.database,
       nextRowId: () => host.nextRowId(),
