@@ -37,7 +37,7 @@ export class EmbeddedSession {
   }
 
   query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
-    return this.queryNow(sql, params);
+    return this.serialized(() => this.queryNow(sql, params));
   }
 
   exec(sql: string): Promise<QueryResult[]> {
