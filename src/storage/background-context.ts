@@ -6,6 +6,8 @@
  * - Output table files are written and fsynced, and the directory synced, before any manifest
  *   edit names them (DESIGN.md, invariant 4); every write first draws from the governor.
  * - An output that merged to nothing (entries 0) is not written.
+ * - Big inputs are read and big outputs written in READ_CHUNK_BYTES pieces with a yield to the
+ *   event loop between them, so foreground work is never blocked by one long synchronous call.
  */
 import type { BuiltTable } from './flush-build.js';
 import { tableName } from './engine-recovery.js';
@@ -18,7 +20,7 @@ import type { ManifestTable } from './manifest-edit.js';
 import type { ResolvedOptions } from './options.js';
 import type { ValueLog } from './value-log.js';
 import type { TableHandle } from './version.js';
-import { joinPath, type VfsFile } from './vfs.js';
+import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 import type { FindVersion } from './vlog-liveness.js';
 
 export interface BackgroundContext {
@@ -65,6 +67,24 @@ export async function readChunked(file: VfsFile, size: number): Promise<Uint8Arr
   return out;
 }
 
+/**
+ * Writes `data` as the new file `path` in chunks, yielding between them, then syncs it: the
+ * file is new (a fresh file number) and named by no manifest edit until this resolves.
+ */
+export async function writeChunked(vfs: Vfs, path: string, data: Uint8Array): Promise<void> {
+  if (data.length <= READ_CHUNK_BYTES) return vfs.writeFileSynced(path, data);
+  const file = vfs.openAppend(path);
+  try {
+    for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) {
+      file.append(data.subarray(offset, Math.min(data.length, offset + READ_CHUNK_BYTES)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await file.sync();
+  } finally {
+    file.close();
+  }
+}
+
 /** Reads a table's whole file (its bytes go to the merge). */
 export function readTableImage(table: TableHandle): Promise<Uint8Array> {
   return readChunked(table.file, table.meta.sizeBytes);
@@ -82,7 +102,7 @@ export async function writeTables(context: BackgroundContext, outputs: readonly 
     }
     await context.governor.acquire(built.image.length);
     const fileNumber = context.manifest.allocateFileNumber();
-    await context.options.vfs.writeFileSynced(joinPath(context.dir, tableName(fileNumber)), built.image);
+    await writeChunked(context.options.vfs, joinPath(context.dir, tableName(fileNumber)), built.image);
     bytes += built.image.length;
     const { smallest, largest, minTs, maxTs, vlogRefs } = built;
     metas.push({ level: levels[i] as number, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });

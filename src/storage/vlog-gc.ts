@@ -20,7 +20,7 @@
  *   old segment: deletion waits for VersionTracker.whenReleasedBelow(new Version).
  * - Tables written before vlog references were recorded (no vlogRefs) are scanned once, on demand.
  */
-import { builderOptions, readChunked, readTableImage, runMerge, writeTables, type BackgroundContext } from './background-context.js';
+import { builderOptions, readChunked, readTableImage, runMerge, writeChunked, writeTables, type BackgroundContext } from './background-context.js';
 import { addDiscards } from './compaction-job.js';
 import { countPointer } from './flush-build.js';
 import type { ManifestEdit } from './manifest-edit.js';
@@ -155,7 +155,7 @@ export async function runGc(context: BackgroundContext, pick: GcPick, counters: 
     const vlogImage = result.vlogImage ?? new Uint8Array(0);
     if (vlogImage.length > 0) {
       await context.governor.acquire(vlogImage.length);
-      await context.options.vfs.writeFileSynced(joinPath(context.dir, gcVlogName(target)), vlogImage);
+      await writeChunked(context.options.vfs, joinPath(context.dir, gcVlogName(target)), vlogImage);
       vlog.addGcSegment(target);
       edit.addGcVlogs = [target];
       rewritten = vlogImage.length;

@@ -14,7 +14,7 @@ import { KIND_POINTER, TS_MAX, type KeyVersion } from './internal-key.js';
 import { VLOG_HEADER_BYTES } from './value-log.js';
 import { decodeValuePointer } from './value-pointer.js';
 
-const RECORDS_PER_SLICE = 2048;
+const RECORDS_PER_SLICE = 256;
 
 export interface SegmentLiveness {
   readonly liveBytes: number;

@@ -166,7 +166,9 @@ export class SqlPortal implements Portal {
 
   private format(rows: Row[]): WireRow[] {
     if (this.keepRaw) {
-      this.rawRows.push(...rows);
+      // Not push(...rows): a spread of a large result overflows the call stack.
+      if (this.rawRows.length === 0) this.rawRows = rows;
+      else for (const row of rows) this.rawRows.push(row);
       return [];
     }
     const columns = this.plan?.columns ?? [];
