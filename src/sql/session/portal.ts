@@ -24,6 +24,7 @@ import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
 import { decodeParam, formatValue } from './values.js';
 import { sqlErrorFromStorage } from './sql-error-from-storage.js';
+import { AUTOCOMMIT_RETRIES_MAX, autocommitBackoff, isAutocommitRetryable } from './autocommit-retry.js';
 
 /** A running query gives the event loop a turn at least this often (other clients, cancel). */
 const YIELD_INTERVAL_MS = 10;
@@ -40,6 +41,8 @@ export class SqlPortal implements Portal {
   private cursor: RowCursor | undefined;
   private sent = 0;
   private done = false;
+  /** The statement is its whole implicit transaction and a query or DML (autocommit-retry.ts). */
+  private retryable = false;
 
   constructor(
     private readonly session: Session,
@@ -78,6 +81,20 @@ export class SqlPortal implements Portal {
   }
 
   async execute(maxRows: number): Promise<ExecuteResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.executeOnce(maxRows);
+      } catch (error) {
+        // See autocommit-retry.ts: only a whole implicit transaction that sent nothing yet.
+        if (!this.retryable || this.sent > 0 || attempt >= AUTOCOMMIT_RETRIES_MAX || !isAutocommitRetryable(error)) throw error;
+        await autocommitBackoff(attempt);
+        this.done = false;
+        this.rawRows = [];
+      }
+    }
+  }
+
+  private async executeOnce(maxRows: number): Promise<ExecuteResult> {
     if (this.prepared.isEmpty) return { kind: 'empty' };
     try {
       if (this.session.isTransactionControl(this.prepared)) {
@@ -98,8 +115,11 @@ export class SqlPortal implements Portal {
   /** Runs the statement; returns the result unless it is a query whose rows stream. */
   private async start(): Promise<ExecuteResult | undefined> {
     const session = this.session;
+    const batch = this.prepared.batch;
+    const alone = session.block.mode === 'none' && (batch === undefined || batch.count === 1);
     const txn = session.startStatement(this.prepared);
     const plan = session.planFor(this.prepared);
+    this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
     const ctx = session.execContext(txn, session.catalogFor(txn), this.params);
     switch (plan.kind) {
       case 'rows':
