@@ -69,6 +69,17 @@ describe('reg* input and format_type (issue 6.3)', () => {
     expect(f.rows).toEqual([{ a: 'bpchar', b: 'character varying(10)', c: 'character', d: 'integer', e: 'character varying', f: 'bpchar[]' }]);
     await db.close();
   });
+
+  it('reads and prints regproc with PostgreSQL 15 function oids', async () => {
+    const db = await Database.open(new MemoryVersionedKv());
+    // Verified on PostgreSQL 15: now() is pg_proc oid 1299; abs and upper have overloads.
+    const r = await db.query("SELECT 'now'::regproc::text AS a, 'now'::regproc::oid AS b, 'pg_catalog.NOW'::regproc::oid AS c, 1299::regproc::text AS d");
+    expect(r.rows).toEqual([{ a: 'now', b: 1299, c: 1299, d: 'now' }]);
+    expect((await db.query("SELECT v::regproc::oid AS o FROM (VALUES ('now')) x(v)")).rows).toEqual([{ o: 1299 }]);
+    await expect(db.query("SELECT 'abs'::regproc")).rejects.toMatchObject({ code: '42725', message: 'more than one function named "abs"' });
+    await expect(db.query("SELECT 'nope'::regproc")).rejects.toMatchObject({ code: '42883', message: 'function "nope" does not exist' });
+    await db.close();
+  });
 });
 
 describe('row values over key values (issue 6.4)', () => {

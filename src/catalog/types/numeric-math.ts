@@ -108,7 +108,10 @@ export function numericMod(a: Numeric, b: Numeric): Numeric {
 
 function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  // Start from a float estimate; past float range (n > ~1.8e308) start from 2^(bits/2 + 1),
+  // which is above the root, so Newton's iteration still converges from above.
+  const estimate = Number(n);
+  let x = Number.isFinite(estimate) ? BigInt(Math.floor(Math.sqrt(estimate))) : 1n << BigInt((n.toString(2).length >> 1) + 1);
   if (x === 0n) x = 1n;
   for (;;) {
     const y = (x + n / x) >> 1n;

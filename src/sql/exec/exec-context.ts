@@ -32,4 +32,10 @@ export interface ExecContext {
   readonly subqueryCache: Map<number, unknown>;
   /** Throws 57014 when the statement was cancelled or timed out; called between rows. */
   checkCancel(): void;
+  /**
+   * Claims the row stored under `key` before an UPDATE or DELETE writes it; throws (to re-run
+   * the statement after the holder ends) when another statement holds it. Set only for an
+   * autocommit statement the session may re-run (session/autocommit-retry.ts).
+   */
+  readonly claimRow?: (key: Uint8Array) => void;
 }

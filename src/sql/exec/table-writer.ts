@@ -118,6 +118,7 @@ export class TableWriter {
   /** Replaces `oldRow` (with its key in the trailing slot) by `newRow` stored under `newKey`. */
   update(oldRow: Row, newRow: readonly Value[], newKey: Uint8Array, ctx: ExecContext): void {
     const oldKey = oldRow[this.table.columns.length] as Uint8Array;
+    ctx.claimRow?.(oldKey);
     this.checkReferences(newRow, ctx);
     if (this.referencing.length > 0) this.checkReferenced(oldRow, ctx, 'update', newRow);
     if (!equalBytes(oldKey, newKey)) ctx.txn.delete(oldKey);
@@ -134,6 +135,7 @@ export class TableWriter {
 
   delete(oldRow: Row, ctx: ExecContext): void {
     const oldKey = oldRow[this.table.columns.length] as Uint8Array;
+    ctx.claimRow?.(oldKey);
     this.checkReferenced(oldRow, ctx, 'delete');
     ctx.txn.delete(oldKey);
     for (const index of this.table.indexes) ctx.txn.delete(this.codec.indexEntryKey(index, oldRow, oldKey));

@@ -7,7 +7,7 @@
 import { OID } from '../../catalog/types/index.js';
 import type { CastContext } from './function-types.js';
 
-const { int2, int4, int8, float4, float8, numeric, bool, text, varchar, bpchar, name, char, oid, regclass, regtype, regnamespace,
+const { int2, int4, int8, float4, float8, numeric, bool, text, varchar, bpchar, name, char, oid, regclass, regtype, regnamespace, regproc,
   date, time, timestamp, timestamptz, interval, json, jsonb } = OID;
 
 const ROWS: ReadonlyArray<readonly [number, number, CastContext]> = [
@@ -22,6 +22,7 @@ const ROWS: ReadonlyArray<readonly [number, number, CastContext]> = [
   [oid, regclass, 'i'], [regclass, oid, 'i'], [int8, regclass, 'i'], [int4, regclass, 'i'], [regclass, int8, 'a'], [regclass, int4, 'a'],
   [oid, regtype, 'i'], [regtype, oid, 'i'], [int8, regtype, 'i'], [int4, regtype, 'i'], [regtype, int8, 'a'], [regtype, int4, 'a'],
   [text, regclass, 'i'], [varchar, regclass, 'i'],
+  [oid, regproc, 'i'], [regproc, oid, 'i'], [int8, regproc, 'i'], [int4, regproc, 'i'], [regproc, int8, 'a'], [regproc, int4, 'a'],
   [oid, regnamespace, 'i'], [regnamespace, oid, 'i'], [int8, regnamespace, 'i'], [int4, regnamespace, 'i'], [regnamespace, int8, 'a'], [regnamespace, int4, 'a'],
   [text, bpchar, 'i'], [text, varchar, 'i'], [bpchar, text, 'i'], [bpchar, varchar, 'i'], [varchar, text, 'i'],
   [varchar, bpchar, 'i'], [char, text, 'i'], [char, bpchar, 'a'], [char, varchar, 'a'], [name, text, 'i'],

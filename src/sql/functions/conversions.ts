@@ -150,6 +150,8 @@ const CONVERSION_LIST: Array<[number, number, CastImpl]> = [
   [OID.int8, OID.regnamespace, (v) => checkOid(v as bigint)], [OID.regtype, OID.int4, (v) => (v as number) | 0],
   [OID.int4, OID.oid, (v) => (v as number) >>> 0], [OID.int4, OID.regclass, (v) => (v as number) >>> 0], [OID.int4, OID.regtype, (v) => (v as number) >>> 0], [OID.int4, OID.regnamespace, (v) => (v as number) >>> 0],
   [OID.int2, OID.oid, (v) => (v as number) >>> 0],
+  [OID.int8, OID.regproc, (v) => checkOid(v as bigint)], [OID.regproc, OID.int8, (v) => BigInt(v as number)],
+  [OID.int4, OID.regproc, (v) => (v as number) >>> 0], [OID.regproc, OID.int4, (v) => (v as number) | 0],
   [OID.date, OID.timestamp, (v) => dateToTimestamp(v as number)],
   [OID.date, OID.timestamptz, (v, ctx) => fromLocal(dateToTimestamp(v as number), ctx.timeZone)],
   [OID.timestamp, OID.date, (v) => timestampToDate(v as bigint)],
@@ -189,7 +191,7 @@ for (const target of [OID.int2, OID.int4, OID.int8, OID.float4, OID.float8]) {
   CONVERSIONS.set(OID.jsonb * 100000 + target, (v, ctx) => fromNumeric(toNumeric(v), ctx));
 }
 for (const [a, b] of [[OID.regtype, OID.oid], [OID.oid, OID.regtype], [OID.regclass, OID.oid], [OID.oid, OID.regclass],
-  [OID.regnamespace, OID.oid], [OID.oid, OID.regnamespace],
+  [OID.regnamespace, OID.oid], [OID.oid, OID.regnamespace], [OID.regproc, OID.oid], [OID.oid, OID.regproc],
   [OID.text, OID.varchar], [OID.varchar, OID.text], [OID.text, OID.bpchar], [OID.varchar, OID.bpchar],
   [OID.name, OID.text], [OID.name, OID.varchar], [OID.name, OID.bpchar], [OID.char, OID.text], [OID.char, OID.varchar],
   [OID.char, OID.bpchar]] as const) {

@@ -5,6 +5,8 @@
 export type {
   EvalContext, UnaryImpl, BinaryImpl, ScalarImpl, CastImpl, CastContext, ResolvedOperator, ResolvedFunction, ResolvedAggregate,
 } from './function-types.js';
+// Installs regproc's name resolver (the names of the functions this layer implements).
+import './regproc-names.js';
 export { resolveOperator, operatorExists } from './resolve-operator.js';
 export { resolveFunction, functionExists } from './resolve-function.js';
 export { resolveAggregate, isAggregateName } from './resolve-aggregate.js';

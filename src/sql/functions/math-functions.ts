@@ -38,8 +38,21 @@ function absInt(oid: number): (a: readonly Value[]) => Value {
   };
 }
 
+/**
+ * PostgreSQL 15 clamps the scale of round(numeric, int) and trunc(numeric, int) before computing
+ * (numeric.c: at most NUMERIC_DSCALE_MAX = 16383 digits after the point, at least
+ * -(NUMERIC_WEIGHT_MAX + 1) * DEC_DIGITS - 1 = -131073): an unclamped scale of 2^31 would build a
+ * number with billions of digits.
+ */
+const NUMERIC_DSCALE_MAX = 16383;
+const NUMERIC_SCALE_MIN = -131073;
+
+function clampScale(scale: number): number {
+  return Math.max(NUMERIC_SCALE_MIN, Math.min(NUMERIC_DSCALE_MAX, scale));
+}
+
 function roundTo(a: Value, b: Value): Value {
-  return (a as Numeric).round(b as number);
+  return (a as Numeric).round(clampScale(b as number));
 }
 
 function numericSign(a: Value): Value {
@@ -81,7 +94,7 @@ export const MATH_FUNCTIONS: FunctionDef[] = [
   fn('round', [numeric, int4], numeric, ([a, b]) => roundTo(a as Value, b as Value)),
   fn('trunc', [float8], float8, ([a]) => Math.trunc(a as number)),
   fn('trunc', [numeric], numeric, ([a]) => (a as Numeric).trunc(0)),
-  fn('trunc', [numeric, int4], numeric, ([a, b]) => (a as Numeric).trunc(b as number)),
+  fn('trunc', [numeric, int4], numeric, ([a, b]) => (a as Numeric).trunc(clampScale(b as number))),
   fn('mod', [int2, int2], int2, ([a, b]) => (smallIntOps(int2)['%'] as (x: Value, y: Value) => Value)(a as Value, b as Value)),
   fn('mod', [int4, int4], int4, ([a, b]) => (smallIntOps(int4)['%'] as (x: Value, y: Value) => Value)(a as Value, b as Value)),
   fn('mod', [int8, int8], int8, ([a, b]) => (INT8_OPS['%'] as (x: Value, y: Value) => Value)(a as Value, b as Value)),

@@ -1,32 +1,52 @@
 /**
- * Server-side retry of an autocommit statement that failed with 40001. PostgreSQL at READ
- * COMMITTED never reports a serialization failure for a lone UPDATE: it waits for the other
- * writer and re-evaluates the row. Our first-committer-wins MVCC fails the later committer
- * instead, so SqlPortal re-runs such a statement in a fresh transaction, which is equivalent
- * to the statement having started a little later.
+ * Server-side re-run of an autocommit statement that lost a write race. PostgreSQL at READ
+ * COMMITTED never reports a serialization failure for a lone UPDATE: it waits for the row lock
+ * of the other writer and re-evaluates the row. Our first-committer-wins MVCC would fail the
+ * later committer instead, so SqlPortal re-runs such a statement in a fresh transaction, which
+ * is equivalent to the statement having started a little later.
  *
- * - A retry is allowed only when the statement was its whole implicit transaction (no block,
+ * - A re-run is allowed only when the statement was its whole implicit transaction (no block,
  *   not one of several statements of a simple-query batch), is a query or DML (not utility,
  *   COPY or EXPLAIN), and nothing of its result has reached the client yet.
+ * - Such a statement claims the key locks (mvcc key-locks.ts) of the rows it updates or deletes
+ *   (ExecContext.claimRow). A row held by another statement throws RowLockWait: the statement
+ *   rolls back (releasing its own claims, so it never waits while holding one: no deadlock) and
+ *   re-runs once the holder has ended, on a snapshot that includes the holder's commit.
  * - Repeating the statement repeats only effects that are safe to repeat: its KV writes were
  *   rolled back; nextval values are consumed twice, as any failed statement consumes them.
- * - At most AUTOCOMMIT_RETRIES_MAX retries; the error of the last attempt goes to the client.
- * - Between attempts the event loop runs (the winner's commit becomes visible), then a short
- *   jittered delay that doubles up to AUTOCOMMIT_BACKOFF_MS_MAX.
+ * - At most AUTOCOMMIT_RETRIES_MAX re-runs after a 40001 (with a jittered backoff, doubling up
+ *   to AUTOCOMMIT_BACKOFF_MS_MAX) and AUTOCOMMIT_LOCK_WAITS_MAX after row lock waits; then the
+ *   last error goes to the client.
  */
 import { SqlError, SQLSTATE } from '../../util/index.js';
 
 export const AUTOCOMMIT_RETRIES_MAX = 20;
+export const AUTOCOMMIT_LOCK_WAITS_MAX = 1000;
 export const AUTOCOMMIT_BACKOFF_MS_MAX = 8;
+
+/** A row another statement holds: re-run after `wait` resolves. A 40001 if it ever escapes. */
+export class RowLockWait extends SqlError {
+  constructor(readonly wait: Promise<void>) {
+    super(SQLSTATE.serializationFailure, 'could not serialize access due to concurrent update');
+  }
+}
 
 /** Whether `error` is a serialization failure a fresh transaction may cure. */
 export function isAutocommitRetryable(error: unknown): boolean {
   return error instanceof SqlError && error.code === SQLSTATE.serializationFailure;
 }
 
-/** Waits before retry number `attempt` (0-based). */
+/** Waits before re-run number `attempt` (0-based) after a 40001. */
 export function autocommitBackoff(attempt: number): Promise<void> {
   if (attempt < 2) return new Promise((resolve) => setImmediate(resolve));
   const delayMs = Math.random() * Math.min(AUTOCOMMIT_BACKOFF_MS_MAX, 2 ** (attempt - 2));
   return new Promise((resolve) => setTimeout(resolve, delayMs));
+}
+
+/** Row claims through the transaction's key locks, for ExecContext.claimRow. */
+export function rowClaimer(txn: { lockKey(key: Uint8Array): Promise<void> | undefined }): (key: Uint8Array) => void {
+  return (key) => {
+    const wait = txn.lockKey(key);
+    if (wait !== undefined) throw new RowLockWait(wait);
+  };
 }

@@ -24,7 +24,14 @@ import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
 import { decodeParam, formatValue } from './values.js';
 import { sqlErrorFromStorage } from './sql-error-from-storage.js';
-import { AUTOCOMMIT_RETRIES_MAX, autocommitBackoff, isAutocommitRetryable } from './autocommit-retry.js';
+import {
+  AUTOCOMMIT_LOCK_WAITS_MAX,
+  AUTOCOMMIT_RETRIES_MAX,
+  RowLockWait,
+  autocommitBackoff,
+  isAutocommitRetryable,
+  rowClaimer,
+} from './autocommit-retry.js';
 
 /** A running query gives the event loop a turn at least this often (other clients, cancel). */
 const YIELD_INTERVAL_MS = 10;
@@ -81,13 +88,18 @@ export class SqlPortal implements Portal {
   }
 
   async execute(maxRows: number): Promise<ExecuteResult> {
-    for (let attempt = 0; ; attempt++) {
+    let waits = 0;
+    for (let attempt = 0; ; ) {
       try {
         return await this.executeOnce(maxRows);
       } catch (error) {
         // See autocommit-retry.ts: only a whole implicit transaction that sent nothing yet.
-        if (!this.retryable || this.sent > 0 || attempt >= AUTOCOMMIT_RETRIES_MAX || !isAutocommitRetryable(error)) throw error;
-        await autocommitBackoff(attempt);
+        if (!this.retryable || this.sent > 0 || !isAutocommitRetryable(error)) throw error;
+        if (error instanceof RowLockWait && waits < AUTOCOMMIT_LOCK_WAITS_MAX) {
+          waits++;
+          await error.wait;
+        } else if (attempt < AUTOCOMMIT_RETRIES_MAX) await autocommitBackoff(attempt++);
+        else throw error;
         this.done = false;
         this.rawRows = [];
       }
@@ -120,7 +132,8 @@ export class SqlPortal implements Portal {
     const txn = session.startStatement(this.prepared);
     const plan = session.planFor(this.prepared);
     this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
-    const ctx = session.execContext(txn, session.catalogFor(txn), this.params);
+    const base = session.execContext(txn, session.catalogFor(txn), this.params);
+    const ctx = this.retryable && plan.kind === 'dml' && !txn.readOnly ? { ...base, claimRow: rowClaimer(txn) } : base;
     switch (plan.kind) {
       case 'rows':
         this.cursor = plan.plan.open(ctx);
