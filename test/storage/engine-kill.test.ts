@@ -20,7 +20,7 @@ let childScript = '';
 let bundleDir = '';
 
 /**
- * Compiles the child and the flush worker to plain JS (esbuild, which tsx ships with), so each
+ * Compiles the child and the flush and compaction workers to plain JS (esbuild, which tsx ships with), so each
  * child starts in plain node without a TypeScript loader: "node on compiled code".
  */
 async function bundleChild(): Promise<void> {
@@ -29,6 +29,7 @@ async function bundleChild(): Promise<void> {
     entryPoints: [
       { in: join(ROOT, 'test/storage/fixtures/kill-child.ts'), out: 'kill-child' },
       { in: join(ROOT, 'src/storage/flush-worker.ts'), out: 'flush-worker' },
+      { in: join(ROOT, 'src/storage/compaction-worker.ts'), out: 'compaction-worker' },
     ],
     bundle: true,
     platform: 'node',
