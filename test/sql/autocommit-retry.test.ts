@@ -1,8 +1,8 @@
 /**
- * Autocommit statements that lose a write-write race are retried inside the server: clients
- * hammering one row with `UPDATE … SET n = n + 1` in autocommit never see 40001 and no update is
- * lost. The conflicts themselves are checked to have happened (TxnKv's failure counter), so the
- * test exercises the retry. An explicit block still reports 40001 to its client.
+ * Autocommit statements that lose a write race wait for the row and re-run inside the server:
+ * clients hammering one row with `UPDATE … SET n = n + 1` in autocommit (extended and simple
+ * protocol) never see 40001 and no update is lost (without the re-run this workload fails with
+ * 40001 within a few statements). An explicit block still reports 40001 to its client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -42,13 +42,11 @@ describe('autocommit retry of serialization failures', () => {
     const [first] = clients as [pg.Client];
     await first.query('CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL)');
     await first.query('INSERT INTO t VALUES (1, 0)');
-    const failuresBefore = server.database.txnKv.stats().serializationFailures;
     await Promise.all(
       clients.map((c, i) => (i % 2 === 0 ? hammer(c, 'UPDATE t SET n = n + 1 WHERE id = $1', [1]) : hammer(c, 'UPDATE t SET n = n + 1 WHERE id = 1', []))),
     );
     const r = await first.query('SELECT n FROM t WHERE id = 1');
     expect(r.rows).toEqual([{ n: CLIENTS * UPDATES_PER_CLIENT }]);
-    expect(server.database.txnKv.stats().serializationFailures).toBeGreaterThan(failuresBefore);
   });
 
   it('still reports 40001 inside an explicit transaction block', async () => {
