@@ -4,19 +4,16 @@
  * thread reads inputs and writes outputs through the Vfs (so crash and fault tests cover it).
  *
  * Invariants:
- * - One reply per request, with the request's id; a failure replies with `error` instead.
+ * - One reply `{ id, result }` per request `{ id, request }` (request-worker.ts); a failure
+ *   replies with `error` instead.
  */
 import { parentPort } from 'node:worker_threads';
 import { mergeTables, type MergeRequest } from './compaction-merge.js';
 
-export interface CompactionWorkerRequest {
-  readonly id: number;
-  readonly request: MergeRequest;
-}
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', ({ id, request }: CompactionWorkerRequest) => {
+  port.on('message', ({ id, request }: { id: number; request: MergeRequest }) => {
     try {
       const result = mergeTables(request);
       const transfer: ArrayBuffer[] = [];

@@ -4,27 +4,27 @@
  * Vfs (so crash and fault tests cover it).
  *
  * Invariants:
- * - One reply per request, with the request's id; a failure replies with `error` instead.
+ * - One reply `{ id, result }` per request `{ id, request }` (request-worker.ts); a failure
+ *   replies with `error` instead.
  */
 import { parentPort } from 'node:worker_threads';
 import { buildTable } from './flush-build.js';
 import type { TableBuilderOptions } from './table-builder.js';
 
 export interface FlushRequest {
-  readonly id: number;
   readonly payload: Uint8Array;
   readonly options: TableBuilderOptions;
 }
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (request: FlushRequest) => {
+  port.on('message', ({ id, request }: { id: number; request: FlushRequest }) => {
     try {
       const built = buildTable(request.payload, request.options);
       const image = Uint8Array.from(built.image);
-      port.postMessage({ id: request.id, built: { ...built, image } }, [image.buffer]);
+      port.postMessage({ id, result: { ...built, image } }, [image.buffer]);
     } catch (error) {
-      port.postMessage({ id: request.id, error: String((error as Error).stack ?? error) });
+      port.postMessage({ id, error: String((error as Error).stack ?? error) });
     }
   });
 }
