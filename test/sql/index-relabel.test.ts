@@ -8,6 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryVersionedKv } from '../../src/mvcc/index.js';
 import { Database } from '../../src/sql/index.js';
+import pg from 'pg';
+import { startServer } from '../../src/server.js';
+import { MemoryVfs } from '../../src/storage/index.js';
 
 async function plan(db: Database, sql: string, params: unknown[] = []): Promise<string> {
   const r = await db.query(`EXPLAIN ${sql}`, params);
@@ -89,5 +92,25 @@ describe('bpchar keys', () => {
     expect((await db.query("SELECT v FROM tc WHERE c = 'ab  '")).rows).toEqual([{ v: 1 }]);
     expect((await db.query("SELECT v FROM tc WHERE c = 'ab'::text")).rows).toEqual([{ v: 1 }]);
     expect((await db.query("SELECT v FROM tc WHERE c = 'ab '::text")).rows).toEqual([]);
+  });
+});
+
+describe('through the wire', () => {
+  it('plans the node-postgres form (parameter type left to the server) as a primary-key lookup', async () => {
+    const server = await startServer({ dataDir: '/db', port: 0, engine: { vfs: new MemoryVfs(), flushInWorker: false } });
+    const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
+    try {
+      await client.connect();
+      await client.query('CREATE TABLE usertable (ycsb_key VARCHAR(255) PRIMARY KEY, field0 TEXT)');
+      await client.query("INSERT INTO usertable VALUES ('user1', 'a'), ('user2', 'b')");
+      for (const sql of ['SELECT * FROM usertable WHERE ycsb_key = $1', 'UPDATE usertable SET field0 = field0 WHERE ycsb_key = $1']) {
+        const plan = await client.query({ text: `EXPLAIN ${sql}`, values: ['user2'], rowMode: 'array' });
+        expect(plan.rows.map((r) => r[0]).join('\n')).toContain('Index Scan using usertable_pkey');
+      }
+      expect((await client.query('SELECT * FROM usertable WHERE ycsb_key = $1', ['user2'])).rows).toEqual([{ ycsb_key: 'user2', field0: 'b' }]);
+    } finally {
+      await client.end();
+      await server.close();
+    }
   });
 });

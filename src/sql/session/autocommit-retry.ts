@@ -14,6 +14,8 @@
  *   re-runs once the holder has ended, on a snapshot that includes the holder's commit.
  * - Repeating the statement repeats only effects that are safe to repeat: its KV writes were
  *   rolled back; nextval values are consumed twice, as any failed statement consumes them.
+ * - A wait for a row ends early with 57014 on a cancel request or statement_timeout (checked
+ *   every ROW_WAIT_POLL_MS), as PostgreSQL's lock waits do.
  * - At most AUTOCOMMIT_RETRIES_MAX re-runs after a 40001 (with a jittered backoff, doubling up
  *   to AUTOCOMMIT_BACKOFF_MS_MAX) and AUTOCOMMIT_LOCK_WAITS_MAX after row lock waits; then the
  *   last error goes to the client.
@@ -23,6 +25,8 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 export const AUTOCOMMIT_RETRIES_MAX = 20;
 export const AUTOCOMMIT_LOCK_WAITS_MAX = 1000;
 export const AUTOCOMMIT_BACKOFF_MS_MAX = 8;
+/** How often a statement waiting for a row checks for cancel and statement_timeout. */
+export const ROW_WAIT_POLL_MS = 20;
 
 /** A row another statement holds: re-run after `wait` resolves. A 40001 if it ever escapes. */
 export class RowLockWait extends SqlError {
@@ -49,4 +53,52 @@ export function rowClaimer(txn: { lockKey(key: Uint8Array): Promise<void> | unde
     const wait = txn.lockKey(key);
     if (wait !== undefined) throw new RowLockWait(wait);
   };
+}
+
+interface StatementTxn {
+  savepoint(): number;
+  rollbackTo(savepoint: number): void;
+  release(savepoint: number): void;
+  newStatement(): void;
+}
+
+/**
+ * Runs the DML of a statement that is not its whole transaction (a block, or a statement of a
+ * multi-statement batch): on RowLockWait its writes are undone, it waits for the holder while
+ * keeping the rows it claimed earlier in the transaction (a cycle is 40P01, from key-locks.ts,
+ * as PostgreSQL's deadlock detection), then re-runs on a fresh statement snapshot.
+ */
+export async function runWaitingForRows<T>(txn: StatementTxn, run: () => T, checkCancel: () => void): Promise<T> {
+  for (let waits = 0; ; waits++) {
+    const savepoint = txn.savepoint();
+    try {
+      const result = run();
+      txn.release(savepoint);
+      return result;
+    } catch (error) {
+      if (!(error instanceof RowLockWait) || waits >= AUTOCOMMIT_LOCK_WAITS_MAX) throw error;
+      txn.rollbackTo(savepoint);
+      txn.release(savepoint);
+      await awaitRow(error.wait, checkCancel);
+      txn.newStatement();
+    }
+  }
+}
+
+/** Resolves when `wait` does; rejects with checkCancel()'s error if the statement is cancelled first. */
+export function awaitRow(wait: Promise<void>, checkCancel: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      try {
+        checkCancel();
+      } catch (error) {
+        clearInterval(timer);
+        reject(error);
+      }
+    }, ROW_WAIT_POLL_MS);
+    void wait.then(() => {
+      clearInterval(timer);
+      resolve();
+    });
+  });
 }

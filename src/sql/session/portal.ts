@@ -8,6 +8,9 @@
  *   statement_timeout is seen, then re-checks both. A short result never awaits or reads the clock.
  * - Operators that consume their whole input inside one next() (sort, aggregate, hash build) and
  *   DML run without yielding; they check statement_timeout between rows themselves.
+ * - DML claims the rows it updates or deletes; a statement that is its whole implicit
+ *   transaction re-runs after a 40001 or a wait for a row, other statements wait in place
+ *   (autocommit-retry.ts).
  */
 import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } from '../session-api.js';
 import type { Value } from '../../catalog/types/sql-type.js';
@@ -29,8 +32,10 @@ import {
   AUTOCOMMIT_RETRIES_MAX,
   RowLockWait,
   autocommitBackoff,
+  awaitRow,
   isAutocommitRetryable,
   rowClaimer,
+  runWaitingForRows,
 } from './autocommit-retry.js';
 
 /** A running query gives the event loop a turn at least this often (other clients, cancel). */
@@ -97,7 +102,7 @@ export class SqlPortal implements Portal {
         if (!this.retryable || this.sent > 0 || !isAutocommitRetryable(error)) throw error;
         if (error instanceof RowLockWait && waits < AUTOCOMMIT_LOCK_WAITS_MAX) {
           waits++;
-          await error.wait;
+          await awaitRow(error.wait, () => this.session.checkCancel());
         } else if (attempt < AUTOCOMMIT_RETRIES_MAX) await autocommitBackoff(attempt++);
         else throw error;
         this.done = false;
@@ -133,13 +138,14 @@ export class SqlPortal implements Portal {
     const plan = session.planFor(this.prepared);
     this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
     const base = session.execContext(txn, session.catalogFor(txn), this.params);
-    const ctx = this.retryable && plan.kind === 'dml' && !txn.readOnly ? { ...base, claimRow: rowClaimer(txn) } : base;
+    const ctx = plan.kind === 'dml' && !txn.readOnly ? { ...base, claimRow: rowClaimer(txn) } : base;
     switch (plan.kind) {
       case 'rows':
         this.cursor = plan.plan.open(ctx);
         return undefined;
       case 'dml': {
-        const result = plan.dml.run(ctx);
+        // A lone statement re-runs from execute(); one inside a transaction waits here.
+        const result = this.retryable ? plan.dml.run(ctx) : await runWaitingForRows(txn, () => plan.dml.run(ctx), () => session.checkCancel());
         const tag = plan.dml.command === 'INSERT' ? `INSERT 0 ${result.count}` : `${plan.dml.command} ${result.count}`;
         return this.finish(plan.columns === undefined ? { kind: 'command', tag } : { kind: 'rows', rows: this.format(result.rows), suspended: false, tag });
       }
