@@ -1,8 +1,8 @@
 /**
  * information_schema.views and information_schema.sequences (PostgreSQL 15's columns).
  *
- * - views.view_definition is NULL: stratadb keeps a view's parse tree, and printing it back as
- *   PostgreSQL's pg_get_viewdef does is not implemented. Views are reported not updatable.
+ * - views.view_definition is NULL: stratadb keeps a view's parse tree and has no deparser for
+ *   whole queries yet (pg_get_viewdef's text). Views are reported not updatable (they are not).
  * - sequences: numeric facts as text, as PostgreSQL's information_schema shows them; identity
  *   columns' sequences are left out, as PostgreSQL does.
  */

@@ -2,7 +2,8 @@
  * The pg_catalog convenience views pg_tables, pg_views and pg_indexes (PostgreSQL 15's columns)
  * over the current database's schemas.
  *
- * - pg_views.definition is NULL: printing a stored view query back as SQL is not implemented.
+ * - pg_views.definition is NULL: the catalog keeps a view's parse tree, and there is no deparser
+ *   for whole queries yet (only for expressions, deparse-expr.ts).
  * - pg_tables.hastriggers: tables on either side of a foreign key (PostgreSQL enforces those with
  *   triggers).
  * - pg_indexes.indexdef schema-qualifies the table, as pg_get_indexdef without pretty does.
