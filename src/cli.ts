@@ -25,6 +25,8 @@ Options:
   --tls-key FILE         PEM private key
   --sync MODE            full (default: every acknowledged commit is fsynced) | relaxed
                          (fsync every few ms: a crash can lose the last few ms of commits)
+  --value-threshold N    values (encoded rows) of at least N bytes go to the value log, smaller
+                         ones stay in the tree (default 1024)
   --memtable-bytes N     memtable size before a flush (default 32 MiB; small values make
                          flushes and compactions frequent, as the torture tests want)
   --log-level LEVEL      fatal | error | warn | info (default) | debug | trace | silent
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
         'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
         'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' }, 'slow-statement-ms': { type: 'string' },
         'memtable-bytes': { type: 'string' },
+        'value-threshold': { type: 'string' },
       },
     });
   } catch (error) {
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   const authMethod = oneOf('auth', args.auth, AUTH_METHODS);
   const metricsPort = integer('metrics-port', args['metrics-port'], 0, 65535);
   const memtableBytesMax = integer('memtable-bytes', args['memtable-bytes'], 1024, 1024 * 1024 * 1024);
+  const valueThreshold = integer('value-threshold', args['value-threshold'], 0, 256 * 1024 * 1024);
   const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
   const server = await startServer({
     dataDir,
@@ -95,7 +99,9 @@ async function main(): Promise<void> {
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(args['tls-cert'] === undefined ? {} : { tlsCertPath: args['tls-cert'] }),
     ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
-    engine: { ...(sync === undefined ? {} : { sync }), ...(memtableBytesMax === undefined ? {} : { memtableBytesMax }) },
+    engine: { ...(sync === undefined ? {} : { sync }), ...(memtableBytesMax === undefined ? {} : { memtableBytesMax }),
+      ...(valueThreshold === undefined ? {} : { valueThreshold }),
+    },
     ...(metricsPort === undefined ? {} : { metricsPort }),
     ...(args['metrics-host'] === undefined ? {} : { metricsHost: args['metrics-host'] }),
     ...(slowStatementMs === undefined ? {} : { slowStatementMs }),
