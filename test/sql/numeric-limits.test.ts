@@ -32,3 +32,22 @@ describe('numeric limits', () => {
     expect(await text('SELECT sqrt(2::numeric)::text AS r')).toBe('1.414213562373095');
   });
 });
+
+describe('nesting limits', () => {
+  function nested(depth: number): string {
+    return `SELECT ${'(1 + '.repeat(depth)}1${')'.repeat(depth)} AS r`;
+  }
+
+  it('evaluates nesting PostgreSQL evaluates', async () => {
+    expect(await text(nested(1000))).toBe('1001');
+  });
+
+  it('rejects deeper nesting with a SQLSTATE, never an internal error', async () => {
+    for (const depth of [3000, 5000]) {
+      const error = (await db.query(nested(depth)).catch((e: unknown) => e)) as { code?: string };
+      // 54001 where our recursion gives out first, 42601 "memory exhausted" where PostgreSQL's own
+      // grammar does (at ~4,000 levels, exactly as in PostgreSQL).
+      expect(['54001', '42601']).toContain(error.code);
+    }
+  });
+});

@@ -27,6 +27,7 @@ import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
 import { decodeParam, formatValue } from './values.js';
 import { sqlErrorFromStorage } from './sql-error-from-storage.js';
+import { sqlErrorFromStackOverflow } from './stack-depth.js';
 import {
   AUTOCOMMIT_LOCK_WAITS_MAX,
   AUTOCOMMIT_RETRIES_MAX,
@@ -125,7 +126,7 @@ export class SqlPortal implements Portal {
       this.cursor = undefined;
       this.done = true;
       this.session.failStatement();
-      throw sqlErrorFromStorage(error);
+      throw sqlErrorFromStorage(sqlErrorFromStackOverflow(error));
     }
   }
 

@@ -10,6 +10,7 @@
  * - Sequence values used by a statement are persisted before its result is returned
  *   (SequenceStore.flush), so nextval is non-transactional and crash-safe.
  */
+import { sqlErrorFromStackOverflow } from './stack-depth.js';
 import type {
   FormatCode,
   Portal,
@@ -207,7 +208,11 @@ export class Session implements SqlSession {
       const cacheable = !this.block.catalogDirty;
       let plan = cacheable ? this.host.plans.get(key, catalog.version) : undefined;
       if (plan === undefined) {
-        plan = planStatement(this.bindContext(catalog, p.declaredParamOids, p.text), p.ast as NonNullable<SqlPrepared['ast']>);
+        try {
+          plan = planStatement(this.bindContext(catalog, p.declaredParamOids, p.text), p.ast as NonNullable<SqlPrepared['ast']>);
+        } catch (error) {
+          throw sqlErrorFromStackOverflow(error);
+        }
         if (cacheable && plan.kind !== 'utility') this.host.plans.set(key, catalog.version, plan);
       }
       p.plan = plan;
