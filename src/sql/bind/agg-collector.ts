@@ -18,7 +18,7 @@ export class AggCollector {
   private readonly keys: string[] = [];
 
   add(f: FuncCall, name: string, env: ExprEnv): AggRefExpr {
-    const inner: ExprEnv = { ...env, aggs: undefined, clause: 'aggregate function calls' };
+    const inner: ExprEnv = { ...env, aggs: undefined, windows: undefined, clause: 'aggregate function calls' };
     const args = f.agg_star === true ? [] : (f.args ?? []).map((a: Node) => bindNested(a, inner, f.location));
     const filter = f.agg_filter === undefined ? undefined : coerceToBool(env.ctx, bindExpr(f.agg_filter, inner), 'FILTER');
     const spec = resolveAggregate(env.ctx, name, args, f.agg_star === true, f.location);

@@ -32,6 +32,7 @@ import {
   resolveTypeName,
 } from './resolve.js';
 import type { AggCollector } from './agg-collector.js';
+import { windowNotAllowed, type WindowCollector } from './window-collector.js';
 import { bindSpecialFunction } from './special-functions.js';
 import { bindSqlValueFunction } from './sql-value-functions.js';
 import { isAggregateName } from '../functions/index.js';
@@ -41,6 +42,8 @@ export interface ExprEnv {
   readonly scope: Scope;
   /** Where aggregates go; undefined where they are not allowed. */
   readonly aggs: AggCollector | undefined;
+  /** Where window function calls go; absent where they are not allowed. */
+  readonly windows?: WindowCollector | undefined;
   /** For 42803 messages: "aggregate functions are not allowed in WHERE". */
   readonly clause: string;
 }
@@ -300,7 +303,10 @@ function bindFuncCall(f: FuncCall, env: ExprEnv): BoundExpr {
   if (names.length > 2 || (names.length === 2 && names[0] !== 'pg_catalog')) {
     throw withPosition(`function ${names.join('.')} does not exist`, SQLSTATE.undefinedFunction, f.location);
   }
-  if (f.over !== undefined) throw notSupported('window function', f.location);
+  if (f.over !== undefined) {
+    if (env.windows === undefined) throw windowNotAllowed(env.clause, f.location);
+    return env.windows.add(f, name, env);
+  }
   if (f.agg_within_group === true) throw notSupported('WITHIN GROUP', f.location);
   if (f.func_variadic === true) throw notSupported('VARIADIC', f.location);
   const aggregate = env.ctx !== undefined && isAggregateCall(name, f);

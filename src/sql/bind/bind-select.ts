@@ -19,6 +19,7 @@ import { toColumnExpr } from './scope.js';
 import { notSupported, withPosition } from './bind-errors.js';
 import { bindExpr, locationOf, type ExprEnv } from './bind-expr.js';
 import { AggCollector } from './agg-collector.js';
+import { WindowCollector, placeWindowRefs } from './window-collector.js';
 import { bindFromClause } from './bind-from.js';
 import { coerce, coerceToBool, commonType, INT8, TEXT, typeOfOid } from './resolve.js';
 import type { LogicalPlan, OutputColumn, SortKey } from '../plan/logical-plan.js';
@@ -44,7 +45,6 @@ export function bindQuery(ctx: BindContext, node: Node): BoundQuery {
 export function bindSelect(outerCtx: BindContext, s: SelectStmt, keepUnknown = false): BoundQuery {
   const ctx = s.withClause === undefined ? outerCtx : bindWith(outerCtx, s.withClause, bindQuery);
   if (s.intoClause !== undefined) throw notSupported('SELECT INTO here');
-  if (s.windowClause !== undefined) throw notSupported('WINDOW clause');
   if (s.lockingClause !== undefined && ((s.op !== undefined && s.op !== 'SETOP_NONE') || s.valuesLists !== undefined)) {
     throw new SqlError(SQLSTATE.featureNotSupported, 'FOR UPDATE is not allowed with UNION/INTERSECT/EXCEPT');
   }
@@ -107,10 +107,11 @@ function bindPlainSelect(ctx: BindContext, statement: SelectStmt, keepUnknown: b
     plan = { kind: 'filter', input: plan, predicate: coerceToBool(ctx, bindExpr(s.whereClause, env), 'WHERE'), width: plan.width };
   }
   const aggs = new AggCollector();
-  const env: ExprEnv = { ctx, scope: from.scope, aggs, clause: 'select list' };
+  const windows = new WindowCollector(s.windowClause);
+  const env: ExprEnv = { ctx, scope: from.scope, aggs, windows, clause: 'select list' };
   let targets = bindTargets(s.targetList ?? [], env, keepUnknown);
   const groupExprs = (s.groupClause ?? []).map((g) => bindGroupKey(g, env, targets));
-  const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, { ...env, clause: 'HAVING' }), 'HAVING');
+  const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, { ...env, windows: undefined, clause: 'HAVING' }), 'HAVING');
   const sort = bindSortClause(s.sortClause ?? [], env, targets);
   let distinctOn = (s.distinctClause ?? []).filter((n) => Object.keys(n).length > 0).map((n) => bindGroupKey(n, env, targets));
   const grouped = groupExprs.length > 0 || aggs.calls.length > 0 || having !== undefined;
@@ -124,9 +125,17 @@ function bindPlainSelect(ctx: BindContext, statement: SelectStmt, keepUnknown: b
     sortExprs = sortExprs.map(rewrite);
     distinctOn = distinctOn.map(rewrite);
     havingExpr = having === undefined ? undefined : rewrite(having);
+    windows.rewrite(rewrite);
     const width = groupExprs.length + aggs.calls.length;
     plan = { kind: 'aggregate', input: plan, groupKeys: groupExprs, aggregates: aggs.calls, width };
     if (havingExpr !== undefined) plan = { kind: 'filter', input: plan, predicate: havingExpr, width };
+  }
+  if (windows.calls.length > 0) {
+    const base = plan.width;
+    plan = { kind: 'window', input: plan, calls: windows.calls, width: base + windows.calls.length };
+    targets = targets.map((t) => ({ name: t.name, expr: placeWindowRefs(t.expr, base) }));
+    sortExprs = sortExprs.map((e) => placeWindowRefs(e, base));
+    distinctOn = distinctOn.map((e) => placeWindowRefs(e, base));
   }
   return projectSortLimit(ctx, s, plan, targets, sort, sortExprs, distinctOn);
 }
@@ -247,7 +256,7 @@ function bindGroupKey(node: Node, env: ExprEnv, targets: readonly Target[]): Bou
     const t = targets.find((x) => x.name === alias);
     if (t !== undefined) return t.expr;
   }
-  return bindExpr(node, { ...env, aggs: undefined, clause: 'GROUP BY' });
+  return bindExpr(node, { ...env, aggs: undefined, windows: undefined, clause: 'GROUP BY' });
 }
 
 function bindSortClause(list: readonly Node[], env: ExprEnv, targets: readonly Target[]): SortKey[] {
@@ -315,6 +324,7 @@ function regroup(e: BoundExpr, keys: readonly string[], groupExprs: readonly Bou
     return { kind: 'column', slot: at, type: g.type, typmod: 'typmod' in g ? g.typmod : -1, name, ...source };
   }
   if (e.kind === 'aggref') return { kind: 'column', slot: keys.length + e.index, type: e.type, typmod: e.typmod, name: '', tableOid: 0, attnum: 0 };
+  if (e.kind === 'column' && e.slot < 0) return e; // a window call's placeholder (window-collector.ts)
   if (e.kind === 'column') {
     throw new SqlError(SQLSTATE.groupingError, `column "${e.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
   }

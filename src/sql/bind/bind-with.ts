@@ -1,7 +1,8 @@
 /**
- * WITH (non-recursive common table expressions) on SELECT: each CTE is bound in order (later ones
- * see earlier ones) and referenced by name from FROM like a table; every reference plans its own
- * copy of the CTE's query (inlined, as PostgreSQL 12+ does for side-effect-free CTEs).
+ * WITH (common table expressions) on SELECT: each CTE is bound in order (later ones see earlier
+ * ones) and referenced by name from FROM like a table; every reference plans its own copy of the
+ * CTE's query (inlined, as PostgreSQL 12+ does for side-effect-free CTEs). Under WITH RECURSIVE a
+ * self-referencing CTE is bound by bind-recursive-cte.ts.
  */
 import type { CommonTableExpr, Node, WithClause } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
@@ -9,6 +10,7 @@ import type { BindContext } from './bind-context.js';
 import { notSupported } from './bind-errors.js';
 import { stringList } from './ast-util.js';
 import type { BoundQuery } from './bind-select.js';
+import { bindRecursiveCte, isSelfReferencing } from './bind-recursive-cte.js';
 
 export interface CteDefinition {
   readonly query: BoundQuery;
@@ -16,7 +18,6 @@ export interface CteDefinition {
 }
 
 export function bindWith(ctx: BindContext, w: WithClause, bindQuery: (ctx: BindContext, node: Node) => BoundQuery): BindContext {
-  if (w.recursive === true) throw notSupported('WITH RECURSIVE', w.location);
   const ctes = new Map(ctx.ctes ?? []);
   const seen = new Set<string>();
   for (const n of w.ctes ?? []) {
@@ -28,6 +29,10 @@ export function bindWith(ctx: BindContext, w: WithClause, bindQuery: (ctx: BindC
     seen.add(name);
     const q = c.ctequery as Node;
     if (!('SelectStmt' in q)) throw notSupported('data-modifying statement in WITH', c.location);
+    if (w.recursive === true && isSelfReferencing(c)) {
+      ctes.set(name, bindRecursiveCte(ctx, c, ctes));
+      continue;
+    }
     const query = bindQuery({ ...ctx, ctes }, q);
     const aliases = stringList(c.aliascolnames);
     if (aliases.length > query.columns.length) {

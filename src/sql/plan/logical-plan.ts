@@ -12,6 +12,7 @@ import type { TableDesc } from '../../catalog/descriptors.js';
 import type { SystemTable } from '../../catalog/system/index.js';
 import type { SqlType } from '../../catalog/types/sql-type.js';
 import type { BoundExpr } from '../bind/bound-expr.js';
+import type { WindowCall } from '../bind/window-collector.js';
 
 export interface AggregateFunction {
   init(): unknown;
@@ -63,6 +64,8 @@ export type LogicalPlan =
       readonly aggregates: readonly AggregateCall[];
       readonly width: number;
     }
+  /** Window function calls: the input's slots, then one slot per call. */
+  | { readonly kind: 'window'; readonly input: LogicalPlan; readonly calls: readonly WindowCall[]; readonly width: number }
   | { readonly kind: 'project'; readonly input: LogicalPlan; readonly exprs: readonly BoundExpr[]; readonly width: number }
   | { readonly kind: 'sort'; readonly input: LogicalPlan; readonly keys: readonly SortKey[]; readonly width: number }
   | {
@@ -74,7 +77,19 @@ export type LogicalPlan =
     }
   | { readonly kind: 'lock'; readonly input: LogicalPlan; readonly keySlots: readonly number[]; readonly width: number }
   | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly width: number; readonly keySlots?: readonly number[] }
-  | { readonly kind: 'setop'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly width: number };
+  | { readonly kind: 'setop'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly width: number }
+  /** WITH RECURSIVE: nonRecursive, then recursive over the worktable (same workTableId) until empty. */
+  | {
+      readonly kind: 'recursive-union';
+      readonly name: string;
+      readonly all: boolean;
+      readonly nonRecursive: LogicalPlan;
+      readonly recursive: LogicalPlan;
+      readonly workTableId: number;
+      readonly types: readonly SqlType[];
+      readonly width: number;
+    }
+  | { readonly kind: 'worktable'; readonly workTableId: number; readonly types: readonly SqlType[]; readonly width: number };
 
 /** An output column of a query, for RowDescription. */
 export interface OutputColumn {

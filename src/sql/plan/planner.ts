@@ -27,7 +27,9 @@ import { reorderJoins } from './join-order.js';
 import { SystemScanPlan } from '../exec/system-scan.js';
 import { FunctionScanPlan } from '../exec/function-scan.js';
 import { LockRowsPlan } from '../exec/lock-rows.js';
+import { WindowAggPlan } from '../exec/window.js';
 import { joinConjuncts, readsOnly, splitConjuncts } from './conjuncts.js';
+import { planRecursiveUnion, planWorkTable } from './plan-recursive.js';
 
 export function planPhysical(plan: LogicalPlan): PhysicalPlan {
   switch (plan.kind) {
@@ -45,6 +47,8 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
       return planJoin(plan, []);
     case 'aggregate':
       return new HashAggregatePlan(planPhysical(plan.input), plan.groupKeys, plan.aggregates);
+    case 'window':
+      return new WindowAggPlan(planPhysical(plan.input), plan.calls);
     case 'project':
       return new ProjectPlan(planPhysical(plan.input), plan.exprs);
     case 'sort':
@@ -57,6 +61,10 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
       return new DistinctPlan(planPhysical(plan.input), columnTypes(plan.input), plan.keySlots);
     case 'setop':
       return new SetOpPlan(plan.op, plan.all, planPhysical(plan.left), planPhysical(plan.right), columnTypes(plan.left));
+    case 'recursive-union':
+      return planRecursiveUnion(plan, planPhysical);
+    case 'worktable':
+      return planWorkTable(plan);
   }
 }
 
@@ -64,6 +72,7 @@ function columnTypes(plan: LogicalPlan): BoundExpr['type'][] {
   if (plan.kind === 'project') return plan.exprs.map((e) => e.type);
   if (plan.kind === 'distinct' || plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'filter') return columnTypes(plan.input);
   if (plan.kind === 'setop') return columnTypes(plan.left);
+  if (plan.kind === 'recursive-union' || plan.kind === 'worktable') return [...plan.types];
   if (plan.kind === 'values') return (plan.rows[0] ?? []).map((e) => e.type);
   throw new Error(`column types of ${plan.kind}`);
 }
