@@ -5,7 +5,8 @@
  * is present, no batch is half-applied, and a torn tail is never reported as corruption.
  */
 import { describe, expect, it } from 'vitest';
-import { Engine, MemoryVfs, type Vfs, type VfsFile, type VfsLock } from '../../src/storage/index.js';
+import { SyncHookVfs } from '../support/sync-hook-vfs.js';
+import { Engine, MemoryVfs } from '../../src/storage/index.js';
 import { enc, prng, randomInt, testSeed } from './storage-helpers.js';
 
 const COMMITTERS = 6;
@@ -15,66 +16,6 @@ const BIG_BYTES = 200;
 interface Image {
   readonly vfs: MemoryVfs;
   readonly acked: readonly number[];
-}
-
-/** Delegates to a MemoryVfs and calls `hook(before)` around every sync-like operation. */
-class HookVfs implements Vfs {
-  constructor(
-    readonly inner: MemoryVfs,
-    private readonly hook: (before: boolean) => void,
-  ) {}
-  private wrap(file: VfsFile): VfsFile {
-    const hook = this.hook;
-    return {
-      path: file.path,
-      size: () => file.size(),
-      read: (offset, length) => file.read(offset, length),
-      append: (data) => file.append(data),
-      sync: async () => {
-        hook(true);
-        await file.sync();
-        hook(false);
-      },
-      close: () => file.close(),
-    };
-  }
-  mkdirp(dir: string): void {
-    this.inner.mkdirp(dir);
-  }
-  list(dir: string): string[] {
-    return this.inner.list(dir);
-  }
-  exists(path: string): boolean {
-    return this.inner.exists(path);
-  }
-  openRead(path: string): VfsFile {
-    return this.wrap(this.inner.openRead(path));
-  }
-  openAppend(path: string): VfsFile {
-    return this.wrap(this.inner.openAppend(path));
-  }
-  async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
-    // The memory Vfs replaces the content synchronously and syncs after a turn: an image taken in
-    // between may keep any prefix of the new content (a torn table, manifest or superblock).
-    const pending = this.inner.writeFileSynced(path, data);
-    this.hook(true);
-    await pending;
-    this.hook(false);
-  }
-  async truncate(path: string, size: number): Promise<void> {
-    this.hook(true);
-    await this.inner.truncate(path, size);
-    this.hook(false);
-  }
-  remove(path: string): void {
-    this.inner.remove(path);
-  }
-  async syncDir(dir: string): Promise<void> {
-    await this.inner.syncDir(dir);
-  }
-  lock(path: string): VfsLock {
-    return this.inner.lock(path);
-  }
 }
 
 function valueFor(committer: number, n: number, big: boolean): Uint8Array {
@@ -103,7 +44,7 @@ async function runPhase(
   ackedBefore: readonly number[],
 ): Promise<void> {
   const acked = [...ackedBefore];
-  const vfs = new HookVfs(mem, (before) => {
+  const vfs = new SyncHookVfs(mem, (before) => {
     if (!before) images.push({ vfs: mem.crashImage(), acked: [...acked] });
     else if (random() < 0.5) images.push({ vfs: mem.crashImage(random), acked: [...acked] });
   });

@@ -6,7 +6,8 @@
  * than one written for its key, and no file the manifest does not name left to be read.
  */
 import { describe, expect, it } from 'vitest';
-import { Engine, MemoryVfs, type Vfs, type VfsFile, type VfsLock } from '../../../src/storage/index.js';
+import { SyncHookVfs } from '../../support/sync-hook-vfs.js';
+import { Engine, MemoryVfs } from '../../../src/storage/index.js';
 import { enc, prng, randomInt, testSeed } from '../storage-helpers.js';
 
 const KEYS = 40;
@@ -37,67 +38,6 @@ interface Image {
   readonly torn: boolean;
 }
 
-/** Delegates to a MemoryVfs and calls `hook(before)` around every sync-like operation. */
-class HookVfs implements Vfs {
-  constructor(
-    readonly inner: MemoryVfs,
-    private readonly hook: (before: boolean) => void,
-  ) {}
-  private wrap(file: VfsFile): VfsFile {
-    const hook = this.hook;
-    return {
-      path: file.path,
-      size: () => file.size(),
-      read: (offset, length) => file.read(offset, length),
-      append: (data) => file.append(data),
-      sync: async () => {
-        hook(true);
-        await file.sync();
-        hook(false);
-      },
-      close: () => file.close(),
-    };
-  }
-  mkdirp(dir: string): void {
-    this.inner.mkdirp(dir);
-  }
-  list(dir: string): string[] {
-    return this.inner.list(dir);
-  }
-  exists(path: string): boolean {
-    return this.inner.exists(path);
-  }
-  openRead(path: string): VfsFile {
-    return this.wrap(this.inner.openRead(path));
-  }
-  openAppend(path: string): VfsFile {
-    return this.wrap(this.inner.openAppend(path));
-  }
-  async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
-    const pending = this.inner.writeFileSynced(path, data);
-    this.hook(true);
-    await pending;
-    this.hook(false);
-  }
-  async truncate(path: string, size: number): Promise<void> {
-    this.hook(true);
-    await this.inner.truncate(path, size);
-    this.hook(false);
-  }
-  remove(path: string): void {
-    this.inner.remove(path);
-    this.hook(false);
-  }
-  async syncDir(dir: string): Promise<void> {
-    this.hook(true);
-    await this.inner.syncDir(dir);
-    this.hook(false);
-  }
-  lock(path: string): VfsLock {
-    return this.inner.lock(path);
-  }
-}
-
 const keyOf = (k: number): Uint8Array => enc(`key-${String(k).padStart(3, '0')}`);
 const valueOf = (k: number, generation: number): Uint8Array => enc(`${k}:${generation}:`.padEnd(generation % 3 === 0 ? 20 : 90, '.'));
 
@@ -112,7 +52,7 @@ async function runWorkload(seed: number, images: Image[]): Promise<void> {
   const mem = new MemoryVfs();
   const acked = new Array<number>(KEYS).fill(-1);
   let inFlight = -1;
-  const vfs = new HookVfs(mem, (before) => {
+  const vfs = new SyncHookVfs(mem, (before) => {
     images.push({ vfs: before ? mem.crashImage(random) : mem.crashImage(), acked: [...acked], inFlight, torn: before });
   });
   const engine = await Engine.open('/db', { ...OPTIONS, vfs });
