@@ -26,9 +26,13 @@ Options:
   --sync MODE            full (default: every acknowledged commit is fsynced) | relaxed
                          (fsync every few ms: a crash can lose the last few ms of commits)
   --value-threshold N    values (encoded rows) of at least N bytes go to the value log, smaller
-                         ones stay in the tree (default 1024)
+                         ones stay in the tree (default 2048, PostgreSQL's TOAST threshold)
   --memtable-bytes N     memtable size before a flush (default 32 MiB; small values make
                          flushes and compactions frequent, as the torture tests want)
+  --governor-target-p99-ms MS
+                         foreground read p99 the compaction governor holds: above it
+                         background I/O (compaction, GC) is slowed, below 0.8x it sped up
+                         again (default: none, the governor follows its learned idle p99)
   --log-level LEVEL      fatal | error | warn | info (default) | debug | trace | silent
   --metrics-port N       serve Prometheus metrics at http://127.0.0.1:N/metrics (0 picks a port)
   --metrics-host HOST    address of the metrics endpoint (default 127.0.0.1; loopback only)
@@ -57,6 +61,13 @@ function integer(name: string, value: string | undefined, min: number, max: numb
   return n;
 }
 
+function positive(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > max) fail(`--${name} must be a number of milliseconds above 0, at most ${max}`);
+  return n;
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -69,6 +80,7 @@ async function main(): Promise<void> {
         'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' }, 'slow-statement-ms': { type: 'string' },
         'memtable-bytes': { type: 'string' },
         'value-threshold': { type: 'string' },
+        'governor-target-p99-ms': { type: 'string' },
       },
     });
   } catch (error) {
@@ -89,6 +101,7 @@ async function main(): Promise<void> {
   const memtableBytesMax = integer('memtable-bytes', args['memtable-bytes'], 1024, 1024 * 1024 * 1024);
   const valueThreshold = integer('value-threshold', args['value-threshold'], 0, 256 * 1024 * 1024);
   const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
+  const governorMsP99Target = positive('governor-target-p99-ms', args['governor-target-p99-ms'], 60_000);
   const server = await startServer({
     dataDir,
     host: args.host ?? '127.0.0.1',
@@ -101,6 +114,7 @@ async function main(): Promise<void> {
     ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
     engine: { ...(sync === undefined ? {} : { sync }), ...(memtableBytesMax === undefined ? {} : { memtableBytesMax }),
       ...(valueThreshold === undefined ? {} : { valueThreshold }),
+      ...(governorMsP99Target === undefined ? {} : { governorMsP99Target }),
     },
     ...(metricsPort === undefined ? {} : { metricsPort }),
     ...(args['metrics-host'] === undefined ? {} : { metricsHost: args['metrics-host'] }),

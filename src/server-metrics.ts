@@ -10,6 +10,8 @@
  *   (53 resources, 58 system, XX internal) at error, the rest (the client's mistakes) at debug.
  * - Aborts = ROLLBACK statements + serialization / deadlock failures (40001, 40P01); conflicts =
  *   the transaction layer's write-write and read-write conflict failures.
+ * - Engine latencies come from Engine.observe: a sample of point reads (1 in 16, timed by the
+ *   engine for its governor anyway) and every compaction's duration.
  */
 import type { Engine, EngineStats } from './storage/index.js';
 import type { TxnKv } from './mvcc/index.js';
@@ -104,6 +106,9 @@ export class ServerMetrics {
     this.slowStatements = r.counter('stratadb_slow_statements_total', `Statements slower than the slow-statement threshold.`);
     r.gauge('stratadb_slow_statement_threshold_seconds', 'The slow-statement threshold.').set(slowStatementMs / 1000);
     this.registerSources(sources);
+    const gets = r.histogram('stratadb_engine_get_duration_seconds', 'Storage engine point reads (a sample of 1 in 16).');
+    const compactions = r.histogram('stratadb_engine_compaction_duration_seconds', 'Duration of each compaction (trivial moves excluded).');
+    sources.engine.observe({ getSampleUs: (us) => gets.record(us), compactionMs: (ms) => compactions.record(ms * US_PER_MS) });
   }
 
   /** SHOW METRICS: every series as (metric, labels, value). */
@@ -134,10 +139,16 @@ export class ServerMetrics {
     const active = r.gauge('stratadb_active_transactions', 'Live transactions and snapshots.');
     const safePointLag = r.gauge('stratadb_safe_point_lag_ts', 'Timestamps between the last commit and the safe point.');
     const connections = r.gauge('stratadb_connections', 'Live client connections.');
+    const vlogLive = r.gauge('stratadb_engine_vlog_live_bytes', 'Value-log bytes SSTables point at.');
+    const vlogGarbage = r.gauge('stratadb_engine_vlog_garbage_bytes', 'Value-log bytes no SSTable points at: garbage, plus values of unflushed memtables.');
     r.onCollect(() => {
       const stats = sources.engine.stats();
       for (const [counter, field] of counters) counter.setTotal(stats[field]);
       for (const [gauge, field] of gauges) gauge.set(stats[field]);
+      // liveBytesEstimate = table bytes + value-log bytes tables point at + memtable bytes.
+      const live = Math.max(0, stats.liveBytesEstimate - stats.tableBytes - stats.memtableBytes);
+      vlogLive.set(live);
+      vlogGarbage.set(Math.max(0, stats.vlogBytes - live));
       stats.levels.forEach((level, i) => {
         r.gauge('stratadb_engine_level_bytes', 'SSTable bytes per level.', { level: String(i) }).set(level.bytes);
         r.gauge('stratadb_engine_level_tables', 'SSTables per level.', { level: String(i) }).set(level.tables);

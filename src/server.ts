@@ -15,6 +15,7 @@ import { Database } from './sql/index.js';
 import { WireServer, type AuthMethod, type WireLogLevel } from './wire/index.js';
 import type { Logger } from './util/logger.js';
 import { MeteredDatabase } from './wire/metered-database.js';
+import { SessionRegistry } from './wire/session-registry.js';
 import { MetricsEndpoint } from './wire/metrics-endpoint.js';
 import { ServerMetrics } from './server-metrics.js';
 
@@ -71,7 +72,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
     database.showExtensions.set('metrics', metrics.showMetricsRows);
     database.showExtensions.set('waf', metrics.showWafRows);
-    const server: WireServer = new WireServer(new MeteredDatabase(database, metrics.observe), {
+    const sessions = new SessionRegistry();
+    database.serverAdmin = sessions;
+    const server: WireServer = new WireServer(new MeteredDatabase(database, metrics.observe, sessions), {
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 5432,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
@@ -81,6 +84,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         : { tls: { cert: readFileSync(options.tlsCertPath), key: readFileSync(options.tlsKeyPath) } }),
       ...(logger === undefined ? {} : { logger: wireLogger(logger) }),
     });
+    sessions.attach(server);
+    server.onSessionEnding = (pid, reason) => sessions.sessionEnding(pid, reason);
     const endpoint = options.metricsPort === undefined ? undefined : new MetricsEndpoint(metrics.registry, { host: options.metricsHost ?? '127.0.0.1', port: options.metricsPort });
     const address = await server.listen();
     const metricsAddress = await endpoint?.listen().catch(async (error: unknown) => {

@@ -1,30 +1,46 @@
 /**
- * Governor budget sweep (issue 3, bench): the same mixed read/write load (fsynced batches of random
- * 1 KiB overwrites, each followed by point reads) with the background I/O budget
- * (backgroundBytesPerSecMax) at 10 %, 25 %, 50 % and 100 % of a base rate. Prints read p50/p99
- * per budget and writes them as an SVG chart (and JSON) into bench/results/.
+ * Governor budget sweep (issue 3, bench): the same mixed read/write load with the background I/O
+ * budget (backgroundBytesPerSecMax) at 10 %, 25 %, 50 % and 100 % of a base rate. Prints read
+ * p50/p99 per budget and writes them as an SVG chart (and JSON) into bench/results/.
+ *
+ * The reads are disk-bound: a data set of PRELOAD_KEYS keys with 1 KiB values (in the value log)
+ * is loaded and flushed first, with a block cache (CACHE_BYTES) far smaller than its tables, and
+ * the reads go to the odd keys, which the load never writes — so every read is a lookup in flushed
+ * tables (block-cache misses: a block read and check) plus a value-log read, never a memtable hit.
+ * The writes (fsynced batches) overwrite random even keys of the same tables and value-log
+ * segments, so flushes, compactions and value-log GC keep rewriting the files the reads use. The
+ * idle columns are the same reads before the load starts (no writes, no background work).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStrata } from './engines.js';
+import { openStrata, type BenchEngine } from './engines.js';
 
 const KEY_BYTES = 16;
 const VALUE_BYTES = 1024;
 const BATCH = 50;
 const READS_PER_BATCH = 50;
 const FRACTIONS = [0.1, 0.25, 0.5, 1];
+/** Keys loaded (and flushed) before the mixed load: ~100 MB of values, ~4 MB of tables. */
+const PRELOAD_KEYS = 100_000;
+const PRELOAD_BATCH = 1000;
+/** Block cache of the sweep: a small fraction of the tables, so reads miss it. */
+const CACHE_BYTES = 256 * 1024;
 
 export interface SweepPoint {
   readonly budgetPercent: number;
   readonly budgetMBps: number;
   readonly readUsP50: number;
   readonly readUsP99: number;
+  /** Read latency of the same reads with no load and no background work, before the mixed load. */
+  readonly idleUsP50: number;
+  readonly idleUsP99: number;
   readonly writeMBps: number;
   readonly compactions: number;
   readonly gcRuns: number;
   readonly throttleMs: number;
   readonly stallMsMax: number;
+  readonly cacheHitRatio: number;
 }
 
 function percentile(samples: readonly number[], p: number): number {
@@ -33,45 +49,86 @@ function percentile(samples: readonly number[], p: number): number {
 }
 
 const keyOf = (i: number): Uint8Array => Buffer.from(String(i).padStart(KEY_BYTES, '0'));
+const oddKey = (): Uint8Array => keyOf(2 * Math.floor(Math.random() * (PRELOAD_KEYS / 2)) + 1);
+const evenKey = (): Uint8Array => keyOf(2 * Math.floor(Math.random() * (PRELOAD_KEYS / 2)));
 
-async function runBudget(fraction: number, baseMBps: number, seconds: number, keys: number): Promise<SweepPoint> {
+async function preload(engine: BenchEngine, value: Buffer): Promise<void> {
+  for (let start = 0; start < PRELOAD_KEYS; start += PRELOAD_BATCH) {
+    const keys: Uint8Array[] = [];
+    const values: Uint8Array[] = [];
+    for (let i = start; i < start + PRELOAD_BATCH; i++) {
+      keys.push(keyOf(i));
+      values.push(value.subarray(i % 1024, (i % 1024) + VALUE_BYTES));
+    }
+    await engine.putBatch(keys, values);
+  }
+  await engine.flush?.();
+  await engine.settle?.();
+}
+
+/** Timed reads of odd keys (never written by the load); appends microseconds to `out`. */
+function timedReads(engine: BenchEngine, count: number, out: number[]): void {
+  for (let i = 0; i < count; i++) {
+    const key = oddKey();
+    const t = performance.now();
+    engine.get(key);
+    out.push((performance.now() - t) * 1000);
+  }
+}
+
+async function runBudget(fraction: number, baseMBps: number, seconds: number): Promise<SweepPoint> {
   const dir = mkdtempSync(join(tmpdir(), 'kvbench-sweep-'));
   const budget = fraction * baseMBps * 1e6;
-  const engine = await openStrata(dir, { memtableBytesMax: 1024 * 1024, vlogSegmentBytesMax: 8 * 1024 * 1024, valueThreshold: 512, backgroundBytesPerSecMax: budget });
+  const engine = await openStrata(dir, {
+    memtableBytesMax: 1024 * 1024,
+    vlogSegmentBytesMax: 8 * 1024 * 1024,
+    valueThreshold: 512,
+    blockCacheBytes: CACHE_BYTES,
+    backgroundBytesPerSecMax: budget,
+  });
+  const pool = Buffer.allocUnsafe(2 * VALUE_BYTES + 1024);
+  for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(Math.random() * 256);
+  await preload(engine, pool);
+  const idle: number[] = [];
+  for (let round = 0; round < 200; round++) {
+    timedReads(engine, READS_PER_BATCH, idle);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const before = engine.stats?.();
   const reads: number[] = [];
-  const value = Buffer.allocUnsafe(VALUE_BYTES);
   let written = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000) {
     const batchKeys: Uint8Array[] = [];
     const values: Uint8Array[] = [];
     for (let i = 0; i < BATCH; i++) {
-      batchKeys.push(keyOf(Math.floor(Math.random() * keys)));
-      value.writeUInt32LE(written + i, 0);
-      values.push(Buffer.from(value));
+      batchKeys.push(evenKey());
+      const offset = (written + i) % 1024;
+      values.push(pool.subarray(offset, offset + VALUE_BYTES));
     }
     await engine.putBatch(batchKeys, values);
     written += BATCH;
-    for (let i = 0; i < READS_PER_BATCH; i++) {
-      const t = performance.now();
-      engine.get(keyOf(Math.floor(Math.random() * keys)));
-      reads.push((performance.now() - t) * 1000);
-    }
+    timedReads(engine, READS_PER_BATCH, reads);
   }
   const elapsed = (performance.now() - start) / 1000;
   const stats = engine.stats?.();
   await engine.close();
   rmSync(dir, { recursive: true, force: true });
+  const hits = (stats?.blockCacheHits ?? 0) - (before?.blockCacheHits ?? 0);
+  const misses = (stats?.blockCacheMisses ?? 0) - (before?.blockCacheMisses ?? 0);
   return {
     budgetPercent: fraction * 100,
     budgetMBps: budget / 1e6,
     readUsP50: percentile(reads, 0.5),
     readUsP99: percentile(reads, 0.99),
+    idleUsP50: percentile(idle, 0.5),
+    idleUsP99: percentile(idle, 0.99),
     writeMBps: (written * (KEY_BYTES + VALUE_BYTES)) / elapsed / 1e6,
-    compactions: stats?.compactions ?? 0,
-    gcRuns: stats?.gcRuns ?? 0,
-    throttleMs: stats?.governorThrottleMs ?? 0,
+    compactions: (stats?.compactions ?? 0) - (before?.compactions ?? 0),
+    gcRuns: (stats?.gcRuns ?? 0) - (before?.gcRuns ?? 0),
+    throttleMs: (stats?.governorThrottleMs ?? 0) - (before?.governorThrottleMs ?? 0),
     stallMsMax: stats?.stallMsMax ?? 0,
+    cacheHitRatio: hits + misses === 0 ? 0 : hits / (hits + misses),
   };
 }
 
@@ -110,19 +167,22 @@ export function sweepSvg(points: readonly SweepPoint[], subtitle: string): strin
 }
 
 /** Runs the sweep; writes bench/results/kv-governor-sweep.{svg,json}; returns a markdown table. */
-export async function governorSweep(seconds: number, baseMBps: number, keys: number, resultsDir: string): Promise<string> {
+export async function governorSweep(seconds: number, baseMBps: number, resultsDir: string): Promise<string> {
   const points: SweepPoint[] = [];
   for (const fraction of FRACTIONS) {
-    points.push(await runBudget(fraction, baseMBps, seconds, keys));
+    points.push(await runBudget(fraction, baseMBps, seconds));
     console.error(`done: governor budget ${fraction * 100}%`);
   }
-  const subtitle = `${seconds} s each; ${keys} keys, 1 KiB values, batches of ${BATCH} fsynced + ${READS_PER_BATCH} reads`;
+  const subtitle = `${seconds} s each; reads of ${PRELOAD_KEYS / 2} flushed keys (1 KiB values, cache ${CACHE_BYTES / 1024} KiB); overwrites of the other ${PRELOAD_KEYS / 2}, batches of ${BATCH} fsynced, each followed by ${READS_PER_BATCH} reads`;
   writeFileSync(join(resultsDir, 'kv-governor-sweep.svg'), sweepSvg(points, subtitle));
   writeFileSync(join(resultsDir, 'kv-governor-sweep.json'), JSON.stringify(points, null, 2));
-  const lines = ['| budget | MB/s | read p50 µs | read p99 µs | p99/p50 | write MB/s | compactions | GC runs | throttled ms | max stall ms |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| budget | MB/s | read p50 µs | read p99 µs | p99/p50 | idle p50 µs | idle p99 µs | block cache hits | write MB/s | compactions | GC runs | throttled ms | max stall ms |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const p of points) {
     lines.push(
-      `| ${p.budgetPercent}% | ${p.budgetMBps.toFixed(0)} | ${p.readUsP50.toFixed(0)} | ${p.readUsP99.toFixed(0)} | ${(p.readUsP99 / Math.max(1, p.readUsP50)).toFixed(1)} | ${p.writeMBps.toFixed(1)} | ${p.compactions} | ${p.gcRuns} | ${p.throttleMs.toFixed(0)} | ${p.stallMsMax.toFixed(0)} |`,
+      `| ${p.budgetPercent}% | ${p.budgetMBps.toFixed(0)} | ${p.readUsP50.toFixed(0)} | ${p.readUsP99.toFixed(0)} | ${(p.readUsP99 / Math.max(1, p.readUsP50)).toFixed(1)} | ${p.idleUsP50.toFixed(0)} | ${p.idleUsP99.toFixed(0)} | ${(100 * p.cacheHitRatio).toFixed(0)}% | ${p.writeMBps.toFixed(1)} | ${p.compactions} | ${p.gcRuns} | ${p.throttleMs.toFixed(0)} | ${p.stallMsMax.toFixed(0)} |`,
     );
   }
   return lines.join('\n');

@@ -8,7 +8,10 @@
  * byte (write() syscalls of the process, /proc/self/io wchar, over the fill + overwrite phases)
  * and space on disk after overwrite. Point reads yield to the event loop every 1000 reads, so
  * background work that reports to the main thread (stratadb's flush) can finish, as it would
- * between a server's requests. Env: BENCH_NUM_100 / BENCH_NUM_4K (entries), BENCH_BATCH.
+ * between a server's requests. Both engines run in the same invocation with the same durability
+ * and sizes (engines.ts, LIKE_FOR_LIKE). Env: BENCH_NUM_100 / BENCH_NUM_4K (entries), BENCH_BATCH,
+ * BENCH_SIZES (e.g. `4096` for the 4 KiB set only), BENCH_REOPEN_KEYS (the reopen-a-million row;
+ * 0 skips), BENCH_OUT (results file; default bench/results/kv-bench.txt).
  *
  * Then (issue 3): stratadb's own accounting after the overwrite phase (write amplification per
  * engine stats, compactions, GC runs, levels, stalls), the reopen time of each database, and a
@@ -17,10 +20,10 @@
  * (governor-sweep.ts) runs when BENCH_SWEEP_S (seconds per budget) is set; BENCH_SWEEP_BASE_MBPS is
  * its 100 % budget. BENCH_ONLY=sweep runs only the sweep.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLevel, openStrata, type BenchEngine } from './engines.js';
+import { LIKE_FOR_LIKE, openLevel, openStrata, type BenchEngine } from './engines.js';
 import { governorSweep } from './governor-sweep.js';
 import { formatSustained, sustainedIngest } from './sustained.js';
 
@@ -33,10 +36,13 @@ const engineNotes: string[] = [];
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const KEY_BYTES = 16;
+// 100 B: 200,000 keys. 4 KiB: 200,000 keys, 820 MB per fill (a set several times the memtables
+// and caches, so both engines pay their compaction debt: LevelDB its leveled compactions,
+// stratadb its value-log GC). The reopen of a million keys is measured on its own (REOPEN_KEYS).
 const SIZES = [
   { valueBytes: 100, num: Number(process.env.BENCH_NUM_100 ?? 200_000) },
-  { valueBytes: 4096, num: Number(process.env.BENCH_NUM_4K ?? 20_000) },
-];
+  { valueBytes: 4096, num: Number(process.env.BENCH_NUM_4K ?? 200_000) },
+].filter((size) => (process.env.BENCH_SIZES ?? '100,4096').split(',').includes(String(size.valueBytes)));
 
 interface Row {
   workload: string;
@@ -59,10 +65,22 @@ function keyOf(i: number): Uint8Array {
   return Buffer.from(String(i).padStart(KEY_BYTES, '0'));
 }
 
+/**
+ * Values are slices of a pre-generated pool of random (incompressible) bytes at random offsets, as
+ * db_bench's RandomGenerator hands out slices of its buffer: generating values costs neither engine
+ * time inside the timed loops. Both engines treat the slices as read-only.
+ */
+const VALUE_POOL_BYTES = 16 * 1024 * 1024;
+let valuePool = Buffer.alloc(0);
+
+function fillValuePool(): void {
+  valuePool = Buffer.allocUnsafe(VALUE_POOL_BYTES);
+  for (let i = 0; i < VALUE_POOL_BYTES; i += 4) valuePool.writeUInt32LE((random() * 0x1_0000_0000) >>> 0, i);
+}
+
 function valueOf(bytes: number): Uint8Array {
-  const out = Buffer.allocUnsafe(bytes);
-  for (let i = 0; i < bytes; i += 4) out.writeUInt32LE((random() * 0x1_0000_0000) >>> 0, Math.min(i, bytes - 4));
-  return out;
+  const offset = Math.floor(random() * (VALUE_POOL_BYTES - bytes));
+  return valuePool.subarray(offset, offset + bytes);
 }
 
 function wcharBytes(): number {
@@ -72,7 +90,8 @@ function wcharBytes(): number {
 
 function diskBytes(dir: string): number {
   let total = 0;
-  for (const name of readdirSync(dir)) total += statSync(join(dir, name)).size;
+  // A file being deleted (`.trash`, unlinked off the event loop) may vanish between the two calls.
+  for (const name of readdirSync(dir)) total += statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0;
   return total;
 }
 
@@ -105,6 +124,22 @@ async function timed(rows: Row[], workload: string, valueBytes: number, engine: 
   const start = process.hrtime.bigint();
   await fn();
   rows.push({ workload, valueBytes, engine: engine.name, ops, seconds: Number(process.hrtime.bigint() - start) / 1e9 });
+}
+
+const REOPEN_KEYS = Number(process.env.BENCH_REOPEN_KEYS ?? 1_000_000);
+
+/** Fills REOPEN_KEYS random keys with 100 B values, closes, and times the reopen (ms). */
+async function reopenMillion(open: (dir: string) => Promise<BenchEngine>): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'kvbench-reopen-'));
+  let engine = await open(dir);
+  await fill(engine, REOPEN_KEYS, 100, () => Math.floor(random() * REOPEN_KEYS));
+  await engine.close();
+  const start = process.hrtime.bigint();
+  engine = await open(dir);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  await engine.close();
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
 }
 
 async function runEngine(open: (dir: string) => Promise<BenchEngine>, num: number, valueBytes: number, rows: Row[], space: Map<string, [number, number]>): Promise<void> {
@@ -156,14 +191,31 @@ function printTable(rows: Row[], space: Map<string, [number, number]>): void {
   }
   lines.push('', '| engine / value | bytes written per user byte (fillrandom + overwrite) | space on disk after overwrite |', '|---|---:|---:|');
   for (const [name, [amp, bytes]] of space) lines.push(`| ${name} B | ${amp.toFixed(2)} | ${(bytes / 1e6).toFixed(1)} MB |`);
-  console.log(lines.join('\n'));
+  out(lines.join('\n'));
+}
+
+/** Everything printed, also written to bench/results/kv-bench.txt (or BENCH_OUT) at the end. */
+const printed: string[] = [];
+function out(text: string): void {
+  printed.push(text);
+  console.log(text);
+}
+
+function writeResults(): void {
+  const path = process.env.BENCH_OUT ?? join(import.meta.dirname, '..', 'results', 'kv-bench.txt');
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const env = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_')).map(([name, value]) => `${name}=${value}`);
+  const header = `# npm run bench:kv — ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length}-core shared machine, load average at the end ${load}${env.length > 0 ? `; ${env.join(' ')}` : ''}`;
+  // A sweep-only run adds its section to the results of the last full run.
+  if (ONLY === 'sweep') appendFileSync(path, ['', header, ...printed].join('\n') + '\n');
+  else writeFileSync(path, [header, ...printed].join('\n') + '\n');
 }
 
 async function main(): Promise<void> {
   if (SWEEP_S > 0) {
     const resultsDir = join(import.meta.dirname, '..', 'results');
-    console.log(`Governor budget sweep (100% = ${SWEEP_BASE_MBPS} MB/s), chart: bench/results/kv-governor-sweep.svg`);
-    console.log(await governorSweep(SWEEP_S, SWEEP_BASE_MBPS, 20_000, resultsDir));
+    out(`Governor budget sweep (100% = ${SWEEP_BASE_MBPS} MB/s), chart: bench/results/kv-governor-sweep.svg`);
+    out(await governorSweep(SWEEP_S, SWEEP_BASE_MBPS, resultsDir));
     if (ONLY === 'sweep') return;
   }
   const rows: Row[] = [];
@@ -171,24 +223,36 @@ async function main(): Promise<void> {
   for (const { valueBytes, num } of SIZES) {
     for (const open of [openStrata, openLevel]) {
       rngState = 0x9e3779b9;
+      fillValuePool();
       await runEngine(open, num, valueBytes, rows, space);
       console.error(`done: ${valueBytes} B values, ${rows[rows.length - 1]?.engine}`);
     }
   }
-  console.log(`db_bench-style run: ${KEY_BYTES}-byte keys, batches of ${BATCH}, each batch fsynced; memtable 4 MiB for both.`);
+  out(`db_bench-style run: ${KEY_BYTES}-byte keys, batches of ${BATCH}; ${LIKE_FOR_LIKE}`);
   printTable(rows, space);
-  console.log('\n| stratadb after overwrite | write amp (engine stats) | compactions | GC runs | levels (tables/size) | stalls stop/slowdown/memtable | max stall ms |');
-  console.log('|---|---:|---:|---:|---|---:|---:|');
-  console.log(engineNotes.join('\n'));
+  if (REOPEN_KEYS > 0) {
+    const times: number[] = [];
+    for (const open of [openStrata, openLevel]) {
+      rngState = 0x9e3779b9;
+      fillValuePool();
+      times.push(await reopenMillion(open));
+    }
+    const [strata, level] = times as [number, number];
+    out(`\nReopen after ${REOPEN_KEYS} random puts of 100 B values (lower is better): stratadb ${strata.toFixed(0)} ms, leveldb ${level.toFixed(0)} ms, ratio ${(level / strata).toFixed(2)}`);
+  }
+  out('\n| stratadb after overwrite | write amp (engine stats) | compactions | GC runs | levels (tables/size) | stalls stop/slowdown/memtable | max stall ms |');
+  out('|---|---:|---:|---:|---|---:|---:|');
+  out(engineNotes.join('\n'));
   if (SUSTAINED_S > 0) {
     const results = [];
-    results.push(await sustainedIngest('separated (valueThreshold 1 KiB)', { vlogSegmentBytesMax: 32 * 1024 * 1024 }, SUSTAINED_S, SUSTAINED_KEYS));
+    results.push(await sustainedIngest('separated (valueThreshold 1 KiB)', { valueThreshold: 1024, vlogSegmentBytesMax: 32 * 1024 * 1024 }, SUSTAINED_S, SUSTAINED_KEYS));
     console.error('done: sustained separated');
     results.push(await sustainedIngest('values in tree (valueThreshold Infinity)', { valueThreshold: Infinity }, SUSTAINED_S, SUSTAINED_KEYS));
     console.error('done: sustained values in tree');
-    console.log(`\nSustained 4 KiB random overwrite over ${SUSTAINED_KEYS} keys, batches of 100 fsynced, 10 gets per batch:`);
-    console.log(formatSustained(results));
+    out(`\nSustained 4 KiB random overwrite over ${SUSTAINED_KEYS} keys, batches of 100 fsynced, 10 gets per batch:`);
+    out(formatSustained(results));
   }
 }
 
 await main();
+writeResults();

@@ -25,7 +25,8 @@ import { REPO_ROOT, startStratadb, stratadbAvailable } from '../../test/support/
 import { ycsbKey } from './fnv-hash.js';
 import { svgChart } from './svg-chart.js';
 import { connectClient, type ConnectionTarget, loadUsertable } from './usertable.js';
-import { type RunProgress, type RunResult, runWorkload } from './workload-runner.js';
+import { type CpuSample, type RunProgress, type RunResult, runWorkload } from './workload-runner.js';
+import { ownCpuMs, processTreeCpuMs } from '../support/process-cpu.js';
 import { WORKLOADS, type WorkloadName } from './workload.js';
 import { ratios, summarize, type Summary, type SystemName, textTable } from './ycsb-report.js';
 
@@ -151,6 +152,7 @@ function progressLine(label: string, options: Options, progress: RunProgress, la
 
 async function runOne(system: System, workload: WorkloadName, run: number, keys: readonly string[], options: Options): Promise<RunResult> {
   const progress: RunProgress = { measuring: false, operations: 0, errors: 0, elapsedS: 0 };
+  const serverPid = system.server?.pid;
   const label = `[run ${run}/${options.runs}] ${workload} ${system.name}`;
   const lastOps = { ops: 0, atS: options.warmupS };
   let lines = 0;
@@ -167,6 +169,7 @@ async function runOne(system: System, workload: WorkloadName, run: number, keys:
       operationsMax: options.operations,
       seed: options.seed * 100 + run,
       consecutiveErrorsMax: 1000,
+      cpuProbe: (): CpuSample => ({ serverMs: serverPid === undefined ? undefined : processTreeCpuMs(serverPid), driverMs: ownCpuMs() }),
     };
     return await runWorkload(system.clients, WORKLOADS[workload], keys, runOptions, progress);
   } finally {

@@ -28,6 +28,19 @@ export interface RunOptions {
   readonly operationsMax: number;
   readonly seed: number;
   readonly consecutiveErrorsMax: number;
+  /** Reads the server's and the driver's CPU ms so far (undefined parts are not reported). */
+  readonly cpuProbe?: () => CpuSample;
+}
+
+export interface CpuSample {
+  readonly serverMs: number | undefined;
+  readonly driverMs: number;
+}
+
+/** CPU per measured operation, from probes at the window's start and end. */
+export interface CpuPerOp {
+  readonly serverUs: number | undefined;
+  readonly driverUs: number;
 }
 
 export interface RunResult {
@@ -39,6 +52,7 @@ export interface RunResult {
   readonly errors: Record<OperationKind, number>;
   readonly errorSamples: string[];
   readonly aborted: boolean;
+  readonly cpuPerOp: CpuPerOp | undefined;
 }
 
 /** Live counters, read by the progress line. */
@@ -59,6 +73,8 @@ interface SharedState {
   aborted: boolean;
   windowStartMs: number;
   windowEndMs: number;
+  cpuAtStart: CpuSample | undefined;
+  cpuAtEnd: CpuSample | undefined;
   readonly result: RunResult;
 }
 
@@ -122,6 +138,7 @@ async function worker(client: pg.Client, workload: Workload, keys: readonly stri
     if (++state.progress.operations >= options.operationsMax) {
       state.windowEndMs = endMs;
       state.stop = true;
+      state.cpuAtEnd ??= options.cpuProbe?.();
     }
   }
 }
@@ -136,7 +153,14 @@ function emptyResult(): RunResult {
     errors: { read: 0, update: 0, rmw: 0 },
     errorSamples: [],
     aborted: false,
+    cpuPerOp: undefined,
   };
+}
+
+function cpuPerOp(start: CpuSample | undefined, end: CpuSample | undefined, operations: number): CpuPerOp | undefined {
+  if (start === undefined || end === undefined || operations === 0) return undefined;
+  const serverUs = start.serverMs === undefined || end.serverMs === undefined ? undefined : ((end.serverMs - start.serverMs) * 1000) / operations;
+  return { serverUs, driverUs: ((end.driverMs - start.driverMs) * 1000) / operations };
 }
 
 /** Runs `workload` on `clients` (one worker each); `progress` is updated live. */
@@ -147,7 +171,9 @@ export async function runWorkload(
   options: RunOptions,
   progress: RunProgress,
 ): Promise<RunResult> {
-  const state: SharedState = { progress, stop: false, aborted: false, windowStartMs: Infinity, windowEndMs: Infinity, result: emptyResult() };
+  const state: SharedState = {
+    progress, stop: false, aborted: false, windowStartMs: Infinity, windowEndMs: Infinity, cpuAtStart: undefined, cpuAtEnd: undefined, result: emptyResult(),
+  };
   const startedMs = performance.now();
   const ticker = setInterval(() => {
     const nowMs = performance.now();
@@ -156,8 +182,10 @@ export async function runWorkload(
       progress.measuring = true;
       state.windowStartMs = nowMs;
       state.windowEndMs = nowMs + options.durationS * 1000;
+      state.cpuAtStart = options.cpuProbe?.();
     } else if (progress.measuring && nowMs >= state.windowEndMs) {
       state.stop = true;
+      state.cpuAtEnd ??= options.cpuProbe?.();
     }
   }, 50);
   try {
@@ -173,5 +201,6 @@ export async function runWorkload(
     measuredS: measuredMs / 1000,
     throughputOpsPerS: measuredMs > 0 ? operations / (measuredMs / 1000) : 0,
     aborted: state.aborted,
+    cpuPerOp: cpuPerOp(state.cpuAtStart, state.cpuAtEnd ?? options.cpuProbe?.(), operations),
   };
 }

@@ -4,7 +4,7 @@ import { svgChart } from './svg-chart.js';
 import { newHistogram, type RunResult } from './workload-runner.js';
 import { ratios, summarize, textTable } from './ycsb-report.js';
 
-function fakeRun(throughputOpsPerS: number, latenciesUs: readonly number[]): RunResult {
+function fakeRun(throughputOpsPerS: number, latenciesUs: readonly number[], serverUs = 40): RunResult {
   const all = newHistogram();
   const read = newHistogram();
   for (const latency of latenciesUs) {
@@ -20,6 +20,7 @@ function fakeRun(throughputOpsPerS: number, latenciesUs: readonly number[]): Run
     errors: { read: 1, update: 0, rmw: 0 },
     errorSamples: ['read: 40001 could not serialize'],
     aborted: false,
+    cpuPerOp: { serverUs, driverUs: 50 },
   };
 }
 
@@ -31,7 +32,7 @@ describe('YCSB report', () => {
     { run: 2, result: fakeRun(3000, latencies(100)) },
     { run: 3, result: fakeRun(2000, latencies(100)) },
   ]);
-  const strata = summarize('stratadb', 'C', [{ run: 1, result: fakeRun(5000, latencies(50)) }]);
+  const strata = summarize('stratadb', 'C', [{ run: 1, result: fakeRun(5000, latencies(50), 30) }]);
 
   it('takes the median throughput of the runs and percentiles over all of them', () => {
     expect(postgres.throughputMedianOpsPerS).toBe(2000);
@@ -49,12 +50,14 @@ describe('YCSB report', () => {
     expect(ratio?.workload).toBe('C');
     expect(ratio?.throughput).toBe(2.5);
     expect(ratio?.p99).toBeLessThan(1);
+    expect(ratio?.serverCpu).toBe(0.75);
   });
 
   it('prints a table with a ratio row and draws both systems', () => {
     const table = textTable('title', [postgres, strata]);
     expect(table).toContain('strata/PG');
     expect(table).toContain('2.50×');
+    expect(table).toContain('0.75×'); // server CPU per operation
     const svg = svgChart('title <&>', 'subtitle', [postgres, strata]);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('title &lt;&amp;&gt;');

@@ -7,6 +7,9 @@
  * - Ratios are stratadb over PostgreSQL: > 1 is better for throughput, < 1 is better for p99.
  * - A system that completed no operation inside the measured windows shows '—' for its latencies
  *   (an operation longer than the window is never counted).
+ * - CPU per operation (server process tree, and the benchmark's own driver) is the median over the
+ *   runs; on a shared 2-core machine it is the steadier measure of efficiency, and with the driver's
+ *   share it bounds the throughput either server can reach here: cores / (server + driver) per op.
  */
 import type { OperationKind, WorkloadName } from './workload.js';
 import { newHistogram, OPERATION_KINDS, type RunResult } from './workload-runner.js';
@@ -30,6 +33,9 @@ export interface RunSummary extends Percentiles {
   errors: Record<OperationKind, number>;
   errorSamples: string[];
   aborted: boolean;
+  /** CPU µs per operation: the server's process tree (undefined when not measurable) and the driver. */
+  serverCpuUsPerOp: number | undefined;
+  driverCpuUsPerOp: number | undefined;
 }
 
 export interface Summary extends Percentiles {
@@ -40,6 +46,8 @@ export interface Summary extends Percentiles {
   throughputMinOpsPerS: number;
   throughputMaxOpsPerS: number;
   errors: number;
+  serverCpuUsPerOp: number | undefined;
+  driverCpuUsPerOp: number | undefined;
   /** Percentiles per operation kind over all runs (kinds the workload does not issue are absent). */
   byKind: Partial<Record<OperationKind, Percentiles & { operations: number }>>;
 }
@@ -48,6 +56,8 @@ export interface Ratio {
   workload: WorkloadName;
   throughput: number;
   p99: number;
+  /** Server CPU per operation, stratadb over PostgreSQL (< 1: stratadb does the work with less CPU). */
+  serverCpu: number;
 }
 
 interface HistogramLike {
@@ -77,8 +87,19 @@ export function runSummary(run: number, result: RunResult): RunSummary {
     errors: result.errors,
     errorSamples: result.errorSamples,
     aborted: result.aborted,
+    serverCpuUsPerOp: rounded(result.cpuPerOp?.serverUs),
+    driverCpuUsPerOp: rounded(result.cpuPerOp?.driverUs),
     ...percentilesOf(result.all),
   };
+}
+
+function rounded(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value.toFixed(1));
+}
+
+function medianOf(values: ReadonlyArray<number | undefined>): number | undefined {
+  const known = values.filter((value): value is number => value !== undefined);
+  return known.length === 0 ? undefined : rounded(median(known));
 }
 
 function median(values: readonly number[]): number {
@@ -108,6 +129,8 @@ export function summarize(system: SystemName, workload: WorkloadName, runs: Read
     throughputMinOpsPerS: Math.min(...throughputs),
     throughputMaxOpsPerS: Math.max(...throughputs),
     errors,
+    serverCpuUsPerOp: medianOf(summaries.map((summary) => summary.serverCpuUsPerOp)),
+    driverCpuUsPerOp: medianOf(summaries.map((summary) => summary.driverCpuUsPerOp)),
     byKind,
     ...percentilesOf(all),
   };
@@ -123,6 +146,9 @@ export function ratios(summaries: readonly Summary[]): Ratio[] {
       throughput: Number((strata.throughputMedianOpsPerS / Math.max(1, postgres.throughputMedianOpsPerS)).toFixed(3)),
       // No operation measured means no latency to compare (NaN, null in JSON), not a p99 of 0.
       p99: strata.runs.some((run) => run.operations > 0) ? Number((strata.p99Us / Math.max(1, postgres.p99Us)).toFixed(3)) : Number.NaN,
+      serverCpu: strata.serverCpuUsPerOp !== undefined && postgres.serverCpuUsPerOp !== undefined && postgres.serverCpuUsPerOp > 0
+        ? Number((strata.serverCpuUsPerOp / postgres.serverCpuUsPerOp).toFixed(3))
+        : Number.NaN,
     });
   }
   return out;
@@ -133,7 +159,8 @@ const count = (n: number): string => (n < 10 ? n.toFixed(1) : Math.round(n).toLo
 
 /** The text table printed at the end of a run and saved beside the JSON. */
 export function textTable(title: string, summaries: readonly Summary[]): string {
-  const header = ['workload', 'system', 'ops/s median', '[min – max]', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'errors'];
+  const header = ['workload', 'system', 'ops/s median', '[min – max]', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'errors', 'server CPU µs/op', 'driver CPU µs/op'];
+  const cpu = (us: number | undefined): string => (us === undefined ? '—' : us.toFixed(1));
   const rows: string[][] = [];
   const ratioByWorkload = new Map(ratios(summaries).map((ratio) => [ratio.workload, ratio]));
   for (const workload of [...new Set(summaries.map((summary) => summary.workload))]) {
@@ -150,10 +177,13 @@ export function textTable(title: string, summaries: readonly Summary[]): string 
         latency(summary.p99Us),
         latency(summary.p999Us),
         String(summary.errors),
+        cpu(summary.serverCpuUsPerOp),
+        cpu(summary.driverCpuUsPerOp),
       ]);
     }
     const ratio = ratioByWorkload.get(workload);
-    if (ratio !== undefined) rows.push([workload, 'strata/PG', `${ratio.throughput.toFixed(2)}×`, '', '', '', Number.isNaN(ratio.p99) ? '—' : `${ratio.p99.toFixed(2)}×`, '', '']);
+    const times = (value: number): string => (Number.isNaN(value) ? '—' : `${value.toFixed(2)}×`);
+    if (ratio !== undefined) rows.push([workload, 'strata/PG', times(ratio.throughput), '', '', '', times(ratio.p99), '', '', times(ratio.serverCpu), '']);
   }
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: readonly string[]): string => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ');

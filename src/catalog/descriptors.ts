@@ -93,6 +93,8 @@ export interface ViewDesc {
   readonly query: StoredExpr;
   /** Output column names and types, fixed at CREATE VIEW (as PostgreSQL does). */
   readonly columns: readonly ColumnDesc[];
+  /** Oids of the relations the query reads, resolved at CREATE VIEW (pg_depend); absent in older views. */
+  readonly references?: readonly number[];
 }
 
 export interface SequenceDesc {

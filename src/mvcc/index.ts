@@ -6,6 +6,7 @@
 export type { Ts, KvWrite, KvEntry, KvRange, KvIterator, VersionedKv } from './versioned-kv.js';
 export type { IsolationLevel, Transaction, TransactionState } from './transaction.js';
 export { TxnKv } from './txn-kv.js';
+export type { CommitWatch } from './commit-watch.js';
 export type { BeginOptions, TransactionOptions, PutOptions, ScanOptions, TxnKvStats } from './txn-kv.js';
 export { TxnKvOptionsError } from './txn-kv-options.js';
 export type { TxnKvOptions } from './txn-kv-options.js';

@@ -17,6 +17,7 @@ import { ConflictTracker } from './conflict-tracker.js';
 import { LiveSnapshots } from './live-snapshots.js';
 import { TxnKvClosedError } from './errors.js';
 import { KeyLocks } from './key-locks.js';
+import { CommitWatch } from './commit-watch.js';
 
 export class TxnCoordinator {
   readonly tracker: ConflictTracker;
@@ -25,6 +26,7 @@ export class TxnCoordinator {
   private last: Ts;
   private safe: Ts;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly watches = new Map<string, CommitWatch>();
   private commitCount = 0;
   private closed = false;
   /** Serialization failures raised by any transaction (statistics). */
@@ -63,6 +65,7 @@ export class TxnCoordinator {
     const commitTs = Math.max(this.last, this.kv.lastTs()) + 1;
     this.last = commitTs;
     this.tracker.record(commitTs, keyStrings);
+    if (this.watches.size > 0) this.noteWatched(keyStrings, commitTs);
     this.commitCount++;
     const done = this.kv.commit(writes, commitTs);
     this.inFlight.add(done);
@@ -72,6 +75,23 @@ export class TxnCoordinator {
     };
     done.then(settle, settle);
     return done;
+  }
+
+  /** The watch of one key (one per key string, shared by every caller). */
+  watch(keyString: string): CommitWatch {
+    let watch = this.watches.get(keyString);
+    if (watch === undefined) {
+      watch = new CommitWatch(keyString);
+      this.watches.set(keyString, watch);
+    }
+    return watch;
+  }
+
+  private noteWatched(keyStrings: readonly string[], commitTs: Ts): void {
+    for (const keyString of keyStrings) {
+      const watch = this.watches.get(keyString);
+      if (watch !== undefined) watch.lastCommitTs = commitTs;
+    }
   }
 
   safePoint(): Ts {

@@ -15,6 +15,8 @@ import type { IsolationLevel, Transaction, TransactionSettings } from './transac
 import type { ExpiryChange } from './ttl-values.js';
 import { TransactionImpl } from './transaction.js';
 import { TxnCoordinator } from './txn-coordinator.js';
+import type { CommitWatch } from './commit-watch.js';
+import { toKeyString } from './key-string.js';
 import { IntegerOverflowError, NotAnIntegerError, ReservedKeyError, TxnKvClosedError, isRetryable } from './errors.js';
 import { readExpiry, readLive, scanLive, sweepExpiredIn, writeLive } from './ttl-values.js';
 import { isReservedKey, ttlMetaRange } from './ttl-keys.js';
@@ -102,6 +104,11 @@ export class TxnKv {
   }
 
   /** Oldest ts any live transaction or snapshot may read; versions shadowed below it may go. */
+  /** A watch on `key`: the commitTs of its newest write (see CommitWatch). */
+  watchCommits(key: Uint8Array): CommitWatch {
+    return this.coordinator.watch(toKeyString(key));
+  }
+
   safePoint(): Ts {
     return this.coordinator.safePoint();
   }

@@ -11,6 +11,7 @@
  */
 import { TxnKv, type TxnKvOptions, type VersionedKv } from '../mvcc/index.js';
 import { CatalogCache } from '../catalog/catalog-cache.js';
+import { CATALOG_META_KEY } from '../catalog/catalog-keys.js';
 import { bootstrapCatalog } from '../catalog/catalog-store.js';
 import { SequenceStore } from '../catalog/sequence-store.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
@@ -21,6 +22,7 @@ import type { RoleAuth, SessionOptions, SqlDatabase, SqlSession } from './sessio
 import { Session } from './session/session.js';
 import type { SessionHost } from './session/session-host.js';
 import type { ShowRows } from './statement/show-extension.js';
+import { storageMaintenanceOf, type ServerAdmin, type StorageMaintenance } from './statement/server-admin.js';
 import { EmbeddedSession, type QueryResult } from './embedded.js';
 
 export interface DatabaseOptions {
@@ -32,12 +34,16 @@ export interface DatabaseOptions {
 }
 
 export class Database implements SqlDatabase, SessionHost {
-  readonly catalogs = new CatalogCache();
+  readonly catalogs: CatalogCache;
   readonly plans: PlanCache;
   readonly parses: ParseCache;
   readonly sequences: SequenceStore;
   /** Rows of SHOW METRICS / SHOW WAF, registered by the server (statement/show-extension.ts). */
   readonly showExtensions = new Map<string, ShowRows>();
+  /** The server's sessions and signals, registered by the server (statement/server-admin.ts). */
+  serverAdmin: ServerAdmin | undefined;
+  /** The store's maintenance operations (CHECKPOINT, VACUUM), when it has them. */
+  maintenance: StorageMaintenance | undefined;
   private lastRowId = 0n;
   private embedded: EmbeddedSession | undefined;
   private backendPid = 1;
@@ -48,6 +54,7 @@ export class Database implements SqlDatabase, SessionHost {
   ) {
     const entries = options.planCacheEntriesMax ?? PLAN_CACHE_ENTRIES_MAX_DEFAULT;
     if (!Number.isInteger(entries) || entries < 0) throw new SqlError(SQLSTATE.invalidParameterValue, 'planCacheEntriesMax must be a non-negative integer');
+    this.catalogs = new CatalogCache(txnKv.watchCommits(CATALOG_META_KEY));
     this.plans = new PlanCache(entries);
     this.parses = new ParseCache(entries);
     this.sequences = new SequenceStore(txnKv);
@@ -57,6 +64,7 @@ export class Database implements SqlDatabase, SessionHost {
     await loadParser();
     const txnKv = new TxnKv(kv, options.txnKv);
     const db = new Database(txnKv, options);
+    db.maintenance = storageMaintenanceOf(kv);
     const txn = txnKv.begin();
     if (bootstrapCatalog(txn, options.superuser ?? 'postgres')) await txn.commit();
     else txn.rollback();

@@ -6,9 +6,13 @@
  * - Output table files are written and fsynced, and the directory synced, before any manifest
  *   edit names them (DESIGN.md, invariant 4); every write first draws from the governor.
  * - An output that merged to nothing (entries 0) is not written.
- * - Big inputs are read and big outputs written in READ_CHUNK_BYTES pieces with a yield to the
- *   event loop between them, so foreground work is never blocked by one long synchronous call.
+ * - A job that finds no space removes its outputs (no manifest edit names them) before it fails;
+ *   the compactor retries later (compactor.ts).
+ * - Big inputs are read in READ_CHUNK_BYTES pieces with a yield to the event loop between them,
+ *   and outputs are written off the event loop (Vfs.writeFileSynced), so foreground work is never
+ *   blocked by one long synchronous call.
  */
+import type { DiskFullState } from './disk-full-state.js';
 import type { BuiltTable } from './flush-build.js';
 import { tableName } from './engine-recovery.js';
 import { mergeInWorker } from './compaction-worker-client.js';
@@ -20,7 +24,8 @@ import type { ManifestTable } from './manifest-edit.js';
 import type { ResolvedOptions } from './options.js';
 import type { ValueLog } from './value-log.js';
 import type { TableHandle } from './version.js';
-import { joinPath, type Vfs, type VfsFile } from './vfs.js';
+import { isSpaceError } from './errors.js';
+import { joinPath, removeQuietly, type Vfs, type VfsFile } from './vfs.js';
 import type { FindVersion } from './vlog-liveness.js';
 
 export interface BackgroundContext {
@@ -30,6 +35,8 @@ export interface BackgroundContext {
   readonly flusher: Flusher;
   readonly vlog: ValueLog;
   readonly governor: Governor;
+  /** Where background jobs report lack of space and recovery from it. */
+  readonly diskFull: DiskFullState;
   /** The current safe point (refreshed from the embedder first). */
   safePointTs(): number;
   /** No memtable (live or frozen) holds a pointer into a segment below this number. */
@@ -68,21 +75,12 @@ export async function readChunked(file: VfsFile, size: number): Promise<Uint8Arr
 }
 
 /**
- * Writes `data` as the new file `path` in chunks, yielding between them, then syncs it: the
- * file is new (a fresh file number) and named by no manifest edit until this resolves.
+ * Writes `data` as the new file `path` and syncs it: the file is new (a fresh file number) and
+ * named by no manifest edit until this resolves. NodeVfs writes it on the thread pool, so a big
+ * output never blocks the event loop (not even while the kernel throttles dirty-page writers).
  */
-export async function writeChunked(vfs: Vfs, path: string, data: Uint8Array): Promise<void> {
-  if (data.length <= READ_CHUNK_BYTES) return vfs.writeFileSynced(path, data);
-  const file = vfs.openAppend(path);
-  try {
-    for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) {
-      file.append(data.subarray(offset, Math.min(data.length, offset + READ_CHUNK_BYTES)));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await file.sync();
-  } finally {
-    file.close();
-  }
+export function writeChunked(vfs: Vfs, path: string, data: Uint8Array): Promise<void> {
+  return vfs.writeFileSynced(path, data);
 }
 
 /** Reads a table's whole file (its bytes go to the merge). */
@@ -90,23 +88,38 @@ export function readTableImage(table: TableHandle): Promise<Uint8Array> {
   return readChunked(table.file, table.meta.sizeBytes);
 }
 
-/** Writes `outputs` (levels[i] is output i's level) durably; returns the opened handles. */
+/**
+ * Writes `outputs` (levels[i] is output i's level) durably; returns the opened handles. When the
+ * disk is full, the files written so far (and the partial one) are removed before the error.
+ */
 export async function writeTables(context: BackgroundContext, outputs: readonly BuiltTable[], levels: readonly number[]): Promise<WrittenTables> {
   const metas: Array<ManifestTable | undefined> = [];
+  const paths: string[] = [];
   let bytes = 0;
-  for (let i = 0; i < outputs.length; i++) {
-    const built = outputs[i] as BuiltTable;
-    if (built.entries === 0) {
-      metas.push(undefined);
-      continue;
+  try {
+    for (let i = 0; i < outputs.length; i++) {
+      const built = outputs[i] as BuiltTable;
+      if (built.entries === 0) {
+        metas.push(undefined);
+        continue;
+      }
+      await context.governor.acquire(built.image.length);
+      const fileNumber = context.manifest.allocateFileNumber();
+      paths.push(joinPath(context.dir, tableName(fileNumber)));
+      await writeChunked(context.options.vfs, paths[paths.length - 1] as string, built.image);
+      bytes += built.image.length;
+      const { smallest, largest, minTs, maxTs, vlogRefs } = built;
+      metas.push({ level: levels[i] as number, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });
     }
-    await context.governor.acquire(built.image.length);
-    const fileNumber = context.manifest.allocateFileNumber();
-    await writeChunked(context.options.vfs, joinPath(context.dir, tableName(fileNumber)), built.image);
-    bytes += built.image.length;
-    const { smallest, largest, minTs, maxTs, vlogRefs } = built;
-    metas.push({ level: levels[i] as number, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });
+    if (bytes > 0) await context.options.vfs.syncDir(context.dir);
+  } catch (error) {
+    if (isSpaceError(error)) for (const path of paths) removeQuietly(context.options.vfs, path);
+    throw error;
   }
-  if (bytes > 0) await context.options.vfs.syncDir(context.dir);
   return { handles: metas.map((meta) => (meta === undefined ? undefined : context.flusher.openTable(meta))), bytes };
+}
+
+/** Closes and deletes output tables whose manifest edit failed for lack of space. */
+export function discardTables(handles: ReadonlyArray<TableHandle | undefined>): void {
+  for (const handle of handles) handle?.discard();
 }

@@ -9,10 +9,15 @@
  *   current Version when it installs; flushes installed meanwhile only added newer L0 tables.
  * - A trivial move rewrites no data: one edit removes the table from its level and adds it, same
  *   file, one level down.
+ * - No space for the outputs or the edit: the outputs are deleted, nothing is installed, the error
+ *   goes to the compactor (which retries later).
+ * - Logged: start (debug: levels, input tables and bytes) and end (info: also output tables and
+ *   bytes, entries dropped, duration); a trivial move is one info line.
  * - A crash before the edit leaves output files the manifest does not name (recovery deletes
  *   them); after it, inputs the manifest no longer names (recovery deletes them too).
  */
-import { builderOptions, readTableImage, runMerge, writeTables, type BackgroundContext } from './background-context.js';
+import { builderOptions, discardTables, readTableImage, runMerge, writeTables, type BackgroundContext } from './background-context.js';
+import { isSpaceError } from './errors.js';
 import type { CompactionPick } from './compaction-picker.js';
 import type { ManifestEdit } from './manifest-edit.js';
 import type { TableHandle } from './version.js';
@@ -55,12 +60,17 @@ async function trivialMove(context: BackgroundContext, pick: CompactionPick): Pr
 /** Runs `pick`; returns false when the engine stopped meanwhile (nothing installed). */
 export async function runCompaction(context: BackgroundContext, pick: CompactionPick, counters: CompactionCounters): Promise<boolean> {
   const start = performance.now();
+  const logger = context.options.logger;
   if (pick.trivialMove) {
     await trivialMove(context, pick);
     counters.trivialMoves++;
+    const table = (pick.inputs[0] as TableHandle).meta;
+    logger.info({ level: pick.level, outputLevel: pick.outputLevel, fileNumber: table.fileNumber, tableBytes: table.sizeBytes }, 'compaction: trivial move');
     return true;
   }
   const inputs = [...pick.inputs, ...pick.overlaps];
+  const fields = { level: pick.level, outputLevel: pick.outputLevel, inputTables: inputs.length, inputBytes: inputs.reduce((sum, t) => sum + t.meta.sizeBytes, 0) };
+  logger.debug(fields, 'compaction start');
   const images: Uint8Array[] = [];
   for (const table of inputs) images.push(await readTableImage(table));
   let bytesRead = 0;
@@ -81,7 +91,12 @@ export async function runCompaction(context: BackgroundContext, pick: Compaction
     addTables: added.map((handle) => handle.meta),
     vlogDiscards: addDiscards(context, result.discards),
   };
-  await context.manifest.apply(edit);
+  try {
+    await context.manifest.apply(edit);
+  } catch (error) {
+    if (isSpaceError(error)) discardTables(added);
+    throw error;
+  }
   for (const table of inputs) table.obsolete = true;
   const version = context.flusher.version.withEdit({
     remove: new Set(inputs.map((table) => table.meta.fileNumber)),
@@ -93,6 +108,9 @@ export async function runCompaction(context: BackgroundContext, pick: Compaction
   counters.compactionBytesWritten += written.bytes;
   counters.compactionEntriesDropped += result.entriesDropped;
   for (const [, bytes] of result.discards) counters.discardBytes += bytes;
-  counters.compactionMs += performance.now() - start;
+  const durationMs = performance.now() - start;
+  counters.compactionMs += durationMs;
+  const outcome = { outputTables: added.length, outputBytes: written.bytes, entriesDropped: result.entriesDropped, durationMs: Math.round(durationMs) };
+  logger.info({ ...fields, ...outcome }, 'compaction end');
   return true;
 }

@@ -18,7 +18,8 @@ const compactionWorker = new RequestWorker<MergeRequest, MergeResult>(
 
 /** A copy to transfer (the caller's image stays usable for an inline retry). */
 function owned(image: Uint8Array): Uint8Array {
-  return Uint8Array.from(image);
+  // A real copy with its own ArrayBuffer (Buffer#slice would be a view), made with one memcpy.
+  return Uint8Array.prototype.slice.call(image);
 }
 
 /** Runs `request` in the worker thread (inline if the thread is unavailable). */

@@ -18,13 +18,13 @@ if (port !== null) {
       const result = mergeTables(request);
       const transfer: ArrayBuffer[] = [];
       const outputs = result.outputs.map((built) => {
-        const image = Uint8Array.from(built.image);
+        const image = Uint8Array.prototype.slice.call(built.image);
         transfer.push(image.buffer);
         return { ...built, image };
       });
       let vlogImage = result.vlogImage;
       if (vlogImage !== undefined) {
-        vlogImage = Uint8Array.from(vlogImage);
+        vlogImage = Uint8Array.prototype.slice.call(vlogImage);
         transfer.push(vlogImage.buffer as ArrayBuffer);
       }
       port.postMessage({ id, result: { ...result, outputs, vlogImage } }, transfer);

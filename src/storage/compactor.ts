@@ -5,15 +5,20 @@
  *
  * Invariants:
  * - At most one job runs at a time (see compaction-job.ts for why that keeps inputs installable).
- * - A job failure stops background work and is reported once through onFail (sticky failure).
+ * - A job that finds no space (errors.ts isSpaceError) has deleted its outputs; background work
+ *   pauses and is retried with backoff (retry-backoff.ts), and commit groups that would wait in an
+ *   L0 stop stall get its error instead. Any other job failure stops background work and is
+ *   reported once through onFail (sticky failure).
  * - L0 stalls: at l0StopTrigger tables a commit group waits until compaction brings L0 below it;
  *   at l0SlowdownTrigger each group waits 1 ms. Both are counted, timed and logged — never silent.
  * - compactAll() runs after the current job and merges every table into one level, then runs GC
- *   until no segment passes the threshold.
+ *   until no segment passes the threshold; compactAll(false) (VACUUM) runs only the GC part.
  */
 import type { BackgroundContext } from './background-context.js';
 import { newCompactionCounters, runCompaction } from './compaction-job.js';
-import { pickCompaction, pickFullCompaction } from './compaction-picker.js';
+import { isSpaceError, type StorageIOError } from './errors.js';
+import { RetryBackoff } from './retry-backoff.js';
+import { pickCompaction, pickFullCompaction, type CompactionPick } from './compaction-picker.js';
 import { newGcCounters, pickGc, runGc, type ExactCheck } from './vlog-gc.js';
 
 const SLOWDOWN_MS = 1;
@@ -26,12 +31,17 @@ export class Compactor {
   slowdownStalls = 0;
   slowdownStallMs = 0;
   stallMsMax = 0;
+  /** Told each compaction's duration (metrics); must not throw. */
+  onCompaction: ((ms: number) => void) | undefined;
   private task: Promise<void> | undefined;
   private stopped = false;
   private waiters: Array<() => void> = [];
   private readonly cursors: Array<Uint8Array | undefined> = [];
   /** Segment → its last exact liveness check that found it below the threshold. */
   private readonly checked = new Map<number, ExactCheck>();
+  /** The error of the last job while it failed for lack of space (cleared by a success). */
+  spaceError: StorageIOError | undefined;
+  private readonly retry = new RetryBackoff(() => this.schedule());
 
   constructor(
     private readonly context: BackgroundContext,
@@ -40,11 +50,18 @@ export class Compactor {
 
   /** Starts the background loop unless it runs already. */
   schedule(): void {
-    if (this.stopped || this.task !== undefined) return;
+    if (this.stopped || this.task !== undefined || this.retry.pending) return;
     this.task = this.run(() => this.step()).finally(() => {
       this.task = undefined;
       this.notify();
     });
+  }
+
+  /** Runs a paused retry now (space returned). */
+  retryNow(): void {
+    if (!this.retry.pending) return;
+    this.retry.cancel();
+    this.schedule();
   }
 
   get busy(): boolean {
@@ -56,16 +73,18 @@ export class Compactor {
     while (this.task !== undefined) await this.task;
   }
 
-  /** Full compaction and GC, for admin use (see the invariants). */
-  async compactAll(): Promise<void> {
+  /** Full compaction (unless merge is false) and GC, for admin use (see the invariants). */
+  async compactAll(merge = true): Promise<void> {
     await this.idle();
     if (this.stopped) return;
-    let full = true;
+    this.retry.cancel();
+    this.spaceError = undefined;
+    let full = merge;
     this.task = this.run(async () => {
       if (full) {
         full = false;
         const pick = pickFullCompaction(this.context.flusher.version);
-        if (pick !== undefined) await runCompaction(this.context, pick, this.compaction);
+        if (pick !== undefined) await this.compact(pick);
         return true;
       }
       return this.gcStep();
@@ -76,10 +95,12 @@ export class Compactor {
     await this.idle();
     this.schedule();
     await this.idle();
+    if (this.spaceError !== undefined) throw this.spaceError;
   }
 
   stop(): void {
     this.stopped = true;
+    this.retry.cancel();
     this.notify();
   }
 
@@ -95,8 +116,18 @@ export class Compactor {
       this.slowdownStallMs += performance.now() - start;
       return;
     }
+    const stalled = (): boolean => l0() >= options.l0StopTrigger && !this.stopped;
+    if (this.spaceError !== undefined) {
+      // Writers drive the retries (attempts stay RETRY_MS_MIN apart): writes resume once space returns.
+      await this.retry.waitTurn();
+      this.retryNow();
+      await this.idle();
+      if (stalled() && this.spaceError !== undefined) throw this.spaceError;
+      if (!stalled()) return;
+    }
     this.stopStalls++;
-    while (l0() >= options.l0StopTrigger && !this.stopped) {
+    options.logger.debug({ l0Tables: l0() }, 'write stall start: L0 reached l0StopTrigger');
+    while (stalled() && this.spaceError === undefined) {
       this.schedule();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -104,6 +135,7 @@ export class Compactor {
     this.stopStallMs += ms;
     this.stallMsMax = Math.max(this.stallMsMax, ms);
     options.logger.warn({ stallMs: Math.round(ms), l0Tables: l0() }, 'write stall: L0 reached l0StopTrigger');
+    if (stalled() && this.spaceError !== undefined) throw this.spaceError;
   }
 
   private notify(): void {
@@ -116,12 +148,18 @@ export class Compactor {
     while (!this.stopped) {
       let more = false;
       this.context.governor.backgroundActive = true;
+      this.retry.attempted();
       try {
         more = await step();
-        if (this.context.manifest.needsRotation) await this.context.manifest.rotate();
+        if (this.context.manifest.needsRotation) await this.context.diskFull.tolerate('manifest rotation', this.context.manifest.rotate());
+        this.succeeded();
       } catch (error) {
-        this.stopped = true;
-        this.onFail(error);
+        more = false;
+        if (isSpaceError(error)) this.retryLater(error);
+        else {
+          this.stopped = true;
+          this.onFail(error);
+        }
       } finally {
         this.context.governor.backgroundActive = false;
       }
@@ -130,13 +168,33 @@ export class Compactor {
     }
   }
 
+  private succeeded(): void {
+    this.spaceError = undefined;
+    this.retry.reset();
+    this.context.diskFull.leave('compaction');
+  }
+
+  private retryLater(error: StorageIOError): void {
+    this.spaceError = error;
+    this.context.diskFull.enter(error, 'compaction');
+    const retryMs = this.retry.later();
+    this.context.options.logger.warn({ retryMs, path: error.path }, 'compaction or GC failed for lack of space: retrying');
+  }
+
   private async step(): Promise<boolean> {
     const pick = pickCompaction(this.context.flusher.version, this.context.options, this.cursors);
     if (pick !== undefined) {
-      await runCompaction(this.context, pick, this.compaction);
+      await this.compact(pick);
       return true;
     }
     return this.gcStep();
+  }
+
+  private async compact(pick: CompactionPick): Promise<void> {
+    const msBefore = this.compaction.compactionMs;
+    await runCompaction(this.context, pick, this.compaction);
+    // A trivial move renames a table: it is not timed as a compaction.
+    if (!pick.trivialMove) this.onCompaction?.(this.compaction.compactionMs - msBefore);
   }
 
   private async gcStep(): Promise<boolean> {

@@ -5,21 +5,25 @@
  * Invariants:
  * - Replay applies whole commit records only, in log order, so a batch is all-or-nothing.
  * - A torn tail of the last commit-log segment is truncated away (durably) so that, once newer
- *   segments exist, it is never mistaken for corruption.
+ *   segments exist, it is never mistaken for corruption. So is a torn group: the last group of
+ *   the log when a value it points at did not become durable (recovery-tail-check.ts).
  * - Files removed here are unreachable: commit-log segments below the checkpoint, SSTables and
- *   manifests the current manifest does not name.
+ *   manifests the current manifest does not name, and `.trash` files (a removal a crash cut short).
  * - Value-log segments the manifest lists as removed by GC, and GC output segments (`.vgc`) it
  *   does not list (a GC run the crash cut short), are deleted; the removed list is then forgotten.
  * - A table the manifest names but the directory lacks is a CorruptionError.
  */
-import { decodeCommitRecord } from './commit-record.js';
+import { decodeCommitPayload } from './commit-group.js';
+import type { CommitRecord } from './commit-record.js';
 import { commitLogName } from './commit-log.js';
 import { CorruptionError } from './errors.js';
 import { readLogRecords } from './log-record.js';
+import { TailPointerCheck } from './recovery-tail-check.js';
 import { Manifest, manifestName } from './manifest.js';
 import { Memtable } from './memtable.js';
 import { gcVlogName, vlogName } from './value-log.js';
 import { joinPath, type Vfs } from './vfs.js';
+import { TRASH_SUFFIX } from './vfs-node.js';
 
 export interface Recovered {
   readonly manifest: Manifest;
@@ -51,6 +55,7 @@ function listDir(vfs: Vfs, dir: string): DirListing {
   const listing: DirListing = { logs: [], tables: [], vlogs: [], gcVlogs: [], manifests: [], maxNumber: 0 };
   let maxNumber = 0;
   for (const name of vfs.list(dir)) {
+    if (name.endsWith(TRASH_SUFFIX)) vfs.remove(joinPath(dir, name));
     const match = NAME_PATTERN.exec(name);
     if (match === null) continue;
     const number = Number(match[1] ?? match[3]);
@@ -66,21 +71,37 @@ function listDir(vfs: Vfs, dir: string): DirListing {
   return { ...listing, maxNumber };
 }
 
-async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], memtable: Memtable): Promise<number> {
+function applyRecords(records: readonly CommitRecord[], memtable: Memtable, lastTs: number, path: string, offset: number): number {
+  for (const record of records) {
+    if (record.commitTs <= lastTs) throw new CorruptionError(path, offset, 'commit ts does not increase');
+    lastTs = record.commitTs;
+    for (const entry of record.entries) memtable.add(entry.key, record.commitTs, entry.kind, entry.value);
+  }
+  return lastTs;
+}
+
+async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], memtable: Memtable, check: TailPointerCheck): Promise<number> {
   let lastTs = 0;
   for (let i = 0; i < segments.length; i++) {
     const path = joinPath(dir, commitLogName(segments[i] as number));
     const file = vfs.openRead(path);
     const data = file.read(0, file.size());
     file.close();
+    // Each group is applied once the next one is read; the last group of the last segment is
+    // applied only if its values are durable (recovery-tail-check.ts), else cut away with the tail.
+    let held: { records: CommitRecord[]; offset: number } | undefined;
     const result = readLogRecords(data, path, i === segments.length - 1, (payload, offset) => {
-      const record = decodeCommitRecord(payload, path, offset);
-      if (record.commitTs <= lastTs) throw new CorruptionError(path, offset, 'commit ts does not increase');
-      lastTs = record.commitTs;
-      for (const entry of record.entries) memtable.add(entry.key, record.commitTs, entry.kind, entry.value);
+      if (held !== undefined) lastTs = applyRecords(held.records, memtable, lastTs, path, held.offset);
+      held = { records: decodeCommitPayload(payload, path, offset), offset };
     });
-    if (result.torn) await vfs.truncate(path, result.validEnd);
+    let end = result.torn ? result.validEnd : -1;
+    if (held !== undefined) {
+      if (i < segments.length - 1 || check.intact(held.records, path, held.offset)) lastTs = applyRecords(held.records, memtable, lastTs, path, held.offset);
+      else end = held.offset;
+    }
+    if (end >= 0) await vfs.truncate(path, end);
   }
+  check.close();
   return lastTs;
 }
 
@@ -105,7 +126,7 @@ export async function recover(vfs: Vfs, dir: string): Promise<Recovered> {
   const logSegments = listing.logs.filter((segment) => segment >= state.logCheckpoint);
   const { vlogs, gcVlogs } = await removeDeadVlogs(vfs, dir, manifest, listing);
   const memtable = new Memtable();
-  const replayedTs = await replayLog(vfs, dir, logSegments, memtable);
+  const replayedTs = await replayLog(vfs, dir, logSegments, memtable, new TailPointerCheck(vfs, dir, vlogs));
   state.nextFileNumber = Math.max(state.nextFileNumber, listing.maxNumber + 1);
   state.lastTs = Math.max(state.lastTs, replayedTs);
   await manifest.rotate();

@@ -1,7 +1,7 @@
 /**
  * The engine's statistics (issue 3, Accounting): bytes the user wrote vs bytes written to disk per
  * component → write amplification; live vs on-disk bytes → space amplification; per-level table
- * counts and sizes; compaction, GC, stall and governor counters.
+ * counts and sizes; compaction, GC, stall and governor counters; the disk-full state.
  *
  * Invariants:
  * - Byte counters only grow over an engine's lifetime (they restart at zero on open).
@@ -13,6 +13,7 @@
 import type { BlockCache } from './block-cache.js';
 import type { CommitLog } from './commit-log.js';
 import type { Compactor } from './compactor.js';
+import type { DiskFullState } from './disk-full-state.js';
 import type { Flusher } from './flusher.js';
 import type { Governor } from './governor.js';
 import type { Manifest } from './manifest.js';
@@ -79,6 +80,19 @@ export interface EngineStats {
   readonly foregroundUsP99: number;
   readonly foregroundIdleUsP99: number;
   readonly governorThrottleMs: number;
+  /** The governor's target foreground p99 in microseconds (0: none, the idle baseline rules). */
+  readonly governorTargetUsP99: number;
+  /** Changes of the background rate since open (each one is logged). */
+  readonly governorAdjustments: number;
+  /** Governor windows whose foreground p99 passed the target while background work ran. */
+  readonly governorSloViolations: number;
+  // Disk full (disk-full-state.ts).
+  /** 1 while writes fail for lack of space, else 0. */
+  readonly diskFull: number;
+  /** Times the engine entered the disk-full state since open. */
+  readonly diskFullEpisodes: number;
+  /** Commit groups and background jobs that failed for lack of space since open. */
+  readonly diskFullErrors: number;
   readonly blockCacheHits: number;
   readonly blockCacheMisses: number;
 }
@@ -99,6 +113,7 @@ export interface StatsSources {
   readonly commitLog: CommitLog;
   readonly manifest: Manifest;
   readonly cache: BlockCache;
+  readonly diskFull: DiskFullState;
 }
 
 function levelStats(levels: readonly (readonly TableHandle[])[]): { levels: LevelStats[]; tableBytes: number; vlogRefBytes: number } {
@@ -176,6 +191,12 @@ export function buildStats(s: StatsSources): EngineStats {
     foregroundUsP99: governor.lastUsP99,
     foregroundIdleUsP99: governor.baselineUsP99,
     governorThrottleMs: governor.throttleMs,
+    governorTargetUsP99: governor.targetUsP99,
+    governorAdjustments: governor.adjustments,
+    governorSloViolations: governor.sloViolations,
+    diskFull: s.diskFull.active ? 1 : 0,
+    diskFullEpisodes: s.diskFull.episodes,
+    diskFullErrors: s.diskFull.errors,
     blockCacheHits: s.cache.hits,
     blockCacheMisses: s.cache.misses,
   };

@@ -5,10 +5,19 @@
  *
  * Invariants:
  * - One event loop owns the state; reads are synchronous; commits go through group commit.
- * - A commit resolves only after its value-log records (synced first) and its commit record are
- *   fsynced (sync 'full'), and after it is applied to the memtable with visibleTs advanced to it.
+ * - A commit resolves only after its value-log records and its commit record are fsynced (sync
+ *   'full': both logs concurrently), and after it is applied to the memtable with visibleTs
+ *   advanced to it.
  * - visibleTs only advances, group by group in commitTs order: a read at visibleTs is stable.
- * - After a failed write or fsync every later write is refused (EngineFailedError): sticky.
+ * - A write or file creation that finds no space (ENOSPC, EDQUOT: errors.ts isSpaceError) fails
+ *   only its commit group: the partial appends of the group are cut back (append-rollback.ts),
+ *   nothing of it reaches the memtable, and the next group tries again — writes resume when space
+ *   returns, without a restart. Flush, compaction and GC that find no space delete their partial
+ *   outputs and retry with backoff; reads are served throughout (disk-full-state.ts).
+ * - Any other failed write, and every failed fsync (whatever its errno), is sticky: every later
+ *   write is refused (EngineFailedError) until a restart. After a failed fsync the page cache can
+ *   no longer be trusted to match the disk (the "fsyncgate" lesson: Linux may drop the dirty pages
+ *   and report the error once), so retrying the fsync could acknowledge data that is not durable.
  * - The memtable is frozen and the commit log rotated only between groups, so every record of
  *   a frozen memtable lies below the checkpoint its flush installs.
  */
@@ -19,7 +28,9 @@ import { dedupeWrites, toCommitEntries, validateWrites, WRITE_OVERHEAD_BYTES, ty
 import { CommitLog } from './commit-log.js';
 import { encodeCommitRecord, type CommitEntry } from './commit-record.js';
 import { recover } from './engine-recovery.js';
-import { EngineClosedError, EngineFailedError } from './errors.js';
+import { DiskFullState } from './disk-full-state.js';
+import { logGovernorAdjustment, logOpen } from './engine-events.js';
+import { EngineClosedError, EngineFailedError, isSpaceError } from './errors.js';
 import { Flusher, type FrozenMemtable } from './flusher.js';
 import { Compactor } from './compactor.js';
 import { Governor } from './governor.js';
@@ -51,6 +62,12 @@ export type { EngineStats } from './engine-stats.js';
 /** One get in this many has its latency sampled for the governor. */
 const LATENCY_SAMPLE_EVERY = 16;
 
+/** Receives latency samples for metrics (Engine.observe); must not throw. */
+export interface EngineObserver {
+  getSampleUs(us: number): void;
+  compactionMs(ms: number): void;
+}
+
 export class Engine {
   private memtable: Memtable;
   private lastCommitTs: number;
@@ -71,6 +88,7 @@ export class Engine {
   private readonly flusher: Flusher;
   private readonly compactor: Compactor;
   private readonly governor: Governor;
+  private readonly diskFull: DiskFullState;
   /** Per memtable: no pointer in it names a value-log segment below this number. */
   private readonly memtableFloors = new WeakMap<Memtable, number>();
   private userBytes = 0;
@@ -81,6 +99,7 @@ export class Engine {
    */
   private memtableVlogStart = 0;
   private gets = 0;
+  private observer: EngineObserver | undefined;
   /** Called before background work reads the safe point (Db advances it from its snapshots). */
   safePointHook: (() => void) | undefined;
 
@@ -99,8 +118,9 @@ export class Engine {
     this.vlog = new ValueLog(options.vfs, dir, options.vlogSegmentBytesMax, allocate);
     this.commitLog = new CommitLog(options.vfs, dir, allocate);
     this.cache = new BlockCache(options.blockCacheBytes);
-    this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, (error) => this.fail(error));
-    this.governor = new Governor(options.backgroundBytesPerSecMax);
+    this.diskFull = new DiskFullState(options.logger);
+    this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, this.diskFull, (error) => this.fail(error));
+    this.governor = new Governor(options.backgroundBytesPerSecMax, options.governorMsP99Target * 1000, (change) => logGovernorAdjustment(options.logger, change));
     this.compactor = new Compactor(
       {
         dir,
@@ -109,6 +129,7 @@ export class Engine {
         flusher: this.flusher,
         vlog: this.vlog,
         governor: this.governor,
+        diskFull: this.diskFull,
         safePointTs: () => {
           this.safePointHook?.();
           return this.safePointTs;
@@ -131,10 +152,12 @@ export class Engine {
     const lock = vfs.lock(joinPath(dir, 'LOCK'));
     let recovered: Awaited<ReturnType<typeof recover>> | undefined;
     try {
+      const startMs = performance.now();
       recovered = await recover(vfs, dir);
       const engine = new Engine(dir, resolved, lock, recovered.manifest, recovered.memtable, recovered.lastTs);
       engine.vlog.openExisting(recovered.vlogSegments, recovered.gcVlogSegments);
       engine.flusher.start(recovered.logSegments, await engine.commitLog.rotate());
+      logOpen(resolved.logger, recovered, performance.now() - startMs);
       engine.compactor.schedule();
       if (resolved.sync === 'relaxed') engine.startRelaxedSync();
       return engine;
@@ -159,7 +182,9 @@ export class Engine {
     if (++this.gets % LATENCY_SAMPLE_EVERY !== 0) return resolveValue(findVersion(key, readTs, this.memtables(), this.flusher.version), key, this.vlog);
     const start = performance.now();
     const value = resolveValue(findVersion(key, readTs, this.memtables(), this.flusher.version), key, this.vlog);
-    this.governor.record((performance.now() - start) * 1000);
+    const us = (performance.now() - start) * 1000;
+    this.governor.record(us);
+    this.observer?.getSampleUs(us);
     return value;
   }
 
@@ -203,8 +228,10 @@ export class Engine {
   async flush(): Promise<void> {
     this.checkWritable();
     await this.groupCommit.barrier(() => this.freeze());
+    this.flusher.retryNow();
     await this.flusher.idle();
     if (this.failure !== undefined) throw new EngineFailedError(this.failure);
+    if (this.flusher.spaceError !== undefined && this.flusher.frozen.length > 0) throw this.flusher.spaceError;
   }
 
   /**
@@ -217,11 +244,26 @@ export class Engine {
     if (this.failure !== undefined) throw new EngineFailedError(this.failure);
   }
 
+  /** Flushes, then runs value-log GC until no segment passes the threshold (no full compaction). */
+  async collectGarbage(): Promise<void> {
+    await this.flush();
+    await this.compactor.compactAll(false);
+    if (this.failure !== undefined) throw new EngineFailedError(this.failure);
+  }
+
+  /** Reports a sample of get latencies (1 in LATENCY_SAMPLE_EVERY) and every compaction's duration. */
+  observe(observer: EngineObserver): void {
+    this.observer = observer;
+    this.compactor.onCompaction = (ms) => observer.compactionMs(ms);
+  }
+
   /** Resolves once no flush, compaction or GC is running or due (background work has settled). */
   async backgroundIdle(): Promise<void> {
     while (this.flusher.frozen.length > 0 || this.compactorBusy()) {
       if (this.failure !== undefined) throw new EngineFailedError(this.failure);
       if (this.closed) throw new EngineClosedError();
+      // A flush waiting to be retried for lack of space: background work cannot settle now.
+      if (this.flusher.spaceError !== undefined && !this.flusher.busy) throw this.flusher.spaceError;
       await this.flusher.idle();
       await this.compactor.idle();
     }
@@ -264,6 +306,7 @@ export class Engine {
       commitLog: this.commitLog,
       manifest: this.manifest,
       cache: this.cache,
+      diskFull: this.diskFull,
     });
   }
 
@@ -306,22 +349,34 @@ export class Engine {
       if (threshold !== Infinity && needsValueLog(items, threshold)) await this.vlog.rotateIfFull();
       const vlogBefore = this.vlog.bytesWritten;
       for (const item of items) entries.push(toCommitEntries(item.writes, threshold, this.vlog));
-      if (this.vlog.bytesWritten !== vlogBefore) await this.vlog.sync();
+      const full = this.options.sync === 'full';
+      const vlogDirty = this.vlog.bytesWritten !== vlogBefore;
+      // 'full': both logs sync concurrently, acked after both (recovery drops a commit whose values
+      // did not become durable: recovery-tail-check.ts). 'relaxed': values are synced first.
+      if (vlogDirty && full) this.vlog.write();
+      else if (vlogDirty) await this.vlog.sync();
       this.commitLog.append(items.map((item, i) => encodeCommitRecord(item.ts, entries[i] as CommitEntry[])));
-      if (this.options.sync === 'full') await this.commitLog.sync();
+      if (full) await (vlogDirty ? Promise.all([this.vlog.sync(), this.commitLog.sync()]) : this.commitLog.sync());
     } catch (error) {
-      throw this.fail(error);
+      throw await this.failGroup(error);
     }
     this.apply(items, entries);
+    if (this.diskFull.active) {
+      // Space is back (this group's appends fit): retry paused background work now.
+      this.diskFull.leave('commit');
+      this.flusher.retryNow();
+      this.compactor.retryNow();
+    }
     // The group is durable and visible now: a failure to rotate fails the engine (sticky, through
-    // fail()) for later writes, but must not reject these acknowledged-worthy commits.
+    // fail()) for later writes, or (no space) leaves the memtable unfrozen until a later group
+    // rotates, but must not reject these acknowledged-worthy commits.
     try {
       if (this.memtable.approximateBytes >= this.options.memtableBytesMax || this.vlog.bytesWritten - this.memtableVlogStart >= this.options.vlogSegmentBytesMax) {
         await this.freeze();
       }
       else if (this.commitLog.activeBytes >= this.options.commitLogSegmentBytesMax) await this.rotateLog();
-    } catch {
-      assert(this.failure !== undefined, 'a rotation failure is recorded by fail()');
+    } catch (error) {
+      assert(this.failure !== undefined || isSpaceError(error), 'a rotation failure is a space error or recorded by fail()');
     }
   }
 
@@ -350,8 +405,14 @@ export class Engine {
       if (this.options.sync === 'relaxed') await this.syncLogs();
       const segment = await this.commitLog.rotate();
       this.flusher.addLogSegment(segment);
+      this.diskFull.leave('commit-log rotation');
       return segment;
     } catch (error) {
+      // A segment that cannot be created for lack of space leaves the active one in use.
+      if (isSpaceError(error)) {
+        this.diskFull.enter(error, 'commit-log rotation');
+        throw error;
+      }
       throw this.fail(error);
     }
   }
@@ -366,6 +427,22 @@ export class Engine {
       if (this.failure === undefined && !this.closed) this.syncLogs().catch((error: unknown) => this.fail(error));
     }, this.options.relaxedSyncIntervalMs);
     this.relaxedTimer.unref();
+  }
+
+  /**
+   * A commit group failed. For lack of space (see the invariants) its partial appends are cut
+   * back and the engine keeps serving; anything else — a failed cut included — is sticky.
+   */
+  private async failGroup(error: unknown): Promise<Error> {
+    if (!isSpaceError(error)) return this.fail(error);
+    try {
+      await this.vlog.cutBack();
+      await this.commitLog.cutBack();
+    } catch (cutError) {
+      return this.fail(cutError);
+    }
+    this.diskFull.enter(error, 'commit');
+    return error;
   }
 
   private fail(error: unknown): Error {

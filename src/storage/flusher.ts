@@ -10,10 +10,18 @@
  * - A table file is durable (file and directory synced) before the manifest edit names it; the
  *   edit is durable before the commit-log segments it makes obsolete are deleted.
  * - The Flusher owns the current Version; it unpins the previous one when it installs a new one.
- * - A failure stops flushing and is reported once through onFail (the engine turns it sticky).
+ * - A flush that finds no space (errors.ts isSpaceError) deletes its partial table, keeps the
+ *   memtable frozen (still readable) and is retried with backoff (retry-backoff.ts); writers that
+ *   would wait for it (frozen memtables at frozenMemtablesMax) get its error instead of a stall.
+ * - Any other failure stops flushing and is reported once through onFail (the engine turns it
+ *   sticky).
+ * - Logged: flush start (debug) and end (info: table, bytes, entries, duration); stall start
+ *   (debug) and end (warn, with its duration).
  */
 import type { BlockCache } from './block-cache.js';
 import type { CommitLog } from './commit-log.js';
+import type { DiskFullState } from './disk-full-state.js';
+import { isSpaceError, type StorageIOError } from './errors.js';
 import { tableName } from './engine-recovery.js';
 import { buildTable, serializeEntries, type BuiltTable } from './flush-build.js';
 import { buildTableInWorker } from './flush-worker-client.js';
@@ -24,7 +32,8 @@ import type { ResolvedOptions } from './options.js';
 import { TableReader } from './table-reader.js';
 import { compareInternalKeys } from './internal-key.js';
 import { TableHandle, Version, VersionTracker } from './version.js';
-import { joinPath } from './vfs.js';
+import { RetryBackoff } from './retry-backoff.js';
+import { joinPath, removeQuietly } from './vfs.js';
 
 export interface FrozenMemtable {
   readonly memtable: Memtable;
@@ -48,6 +57,11 @@ export class Flusher {
   private task: Promise<void> | undefined;
   private waiters: Array<() => void> = [];
   private stopped = false;
+  /** The error of the last flush while it failed for lack of space (cleared by a success). */
+  spaceError: StorageIOError | undefined;
+  private readonly retry = new RetryBackoff(() => this.retryNow());
+  /** The table built for the oldest frozen memtable by an attempt that failed for lack of space. */
+  private builtForRetry: { readonly memtable: Memtable; readonly built: BuiltTable } | undefined;
 
   constructor(
     private readonly dir: string,
@@ -55,6 +69,7 @@ export class Flusher {
     private readonly manifest: Manifest,
     private readonly commitLog: CommitLog,
     private readonly cache: BlockCache,
+    private readonly diskFull: DiskFullState,
     private readonly onFail: (error: unknown) => void,
   ) {}
 
@@ -91,22 +106,48 @@ export class Flusher {
   /** Queues `memtable` for flush; `checkpoint` was added with addLogSegment(). */
   enqueue(memtable: Memtable, checkpoint: number): void {
     this.frozen.push({ memtable, checkpoint });
-    this.task ??= this.run().finally(() => {
+    this.retryNow();
+  }
+
+  /** Runs the flushes due now (an explicit flush does not wait for a pending retry). */
+  retryNow(): void {
+    this.retry.cancel();
+    if (this.task !== undefined || this.stopped || this.frozen.length === 0) return;
+    this.task = this.run().finally(() => {
       this.task = undefined;
     });
   }
 
-  /** Waits while too many memtables are frozen (a write stall, counted). */
+  /**
+   * Waits while too many memtables are frozen (a write stall, counted); throws the space error
+   * when the flush they wait for failed for lack of space.
+   */
   async waitForRoom(): Promise<void> {
-    if (this.frozen.length < this.options.frozenMemtablesMax || this.stopped) return;
+    const full = (): boolean => this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped;
+    if (!full()) return;
+    if (this.spaceError !== undefined) {
+      // Writers drive the retries (attempts stay RETRY_MS_MIN apart): writes resume once space returns.
+      await this.retry.waitTurn();
+      this.retryNow();
+      await this.idle();
+      if (full() && this.spaceError !== undefined) throw this.spaceError;
+      return;
+    }
     this.stalls++;
     const start = performance.now();
-    while (this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped) {
+    this.options.logger.debug({ frozenMemtables: this.frozen.length }, 'write stall start: frozen memtables at frozenMemtablesMax');
+    while (full() && this.spaceError === undefined) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     const ms = performance.now() - start;
     this.stallMs += ms;
     this.options.logger.warn({ stallMs: Math.round(ms), frozenMemtables: this.frozen.length }, 'write stall: frozen memtables at frozenMemtablesMax');
+    if (full() && this.spaceError !== undefined) throw this.spaceError;
+  }
+
+  /** True while a flush runs (false while one waits for its retry). */
+  get busy(): boolean {
+    return this.task !== undefined;
   }
 
   /** Resolves once no flush is running or queued. */
@@ -117,11 +158,13 @@ export class Flusher {
   /** Stops flushing after a failure and releases stalled writers. */
   stop(): void {
     this.stopped = true;
+    this.retry.cancel();
     this.notify();
   }
 
   close(): void {
     this.stopped = true;
+    this.retry.cancel();
     const tables = [...this.version.tables()];
     this.version.unpin();
     for (const table of tables) table.file.close();
@@ -137,12 +180,27 @@ export class Flusher {
     while (this.frozen.length > 0 && !this.stopped) {
       try {
         await this.flushOldest();
+        this.spaceError = undefined;
+        this.retry.reset();
+        this.diskFull.leave('flush');
       } catch (error) {
-        this.onFail(error);
-        this.stopped = true;
+        if (isSpaceError(error) && !this.stopped) this.retryLater(error);
+        else {
+          this.onFail(error);
+          this.stopped = true;
+        }
+        this.notify();
+        return;
       }
       this.notify();
     }
+  }
+
+  private retryLater(error: StorageIOError): void {
+    this.spaceError = error;
+    this.diskFull.enter(error, 'flush');
+    const retryMs = this.retry.later();
+    this.options.logger.warn({ retryMs, frozenMemtables: this.frozen.length, path: error.path }, 'flush failed for lack of space: retrying');
   }
 
   private async build(memtable: Memtable): Promise<BuiltTable> {
@@ -157,23 +215,49 @@ export class Flusher {
 
   private async flushOldest(): Promise<void> {
     const frozen = this.frozen[0] as FrozenMemtable;
-    const edit: ManifestEdit = { logCheckpoint: frozen.checkpoint, lastTs: frozen.memtable.maxTs };
+    const { memtable } = frozen;
+    const edit: ManifestEdit = { logCheckpoint: frozen.checkpoint, lastTs: memtable.maxTs };
+    const start = performance.now();
+    this.retry.attempted();
+    this.options.logger.debug({ entries: memtable.count, memtableBytes: memtable.approximateBytes }, 'flush start');
     let table: TableHandle | undefined;
-    if (frozen.memtable.count > 0) {
-      const built = await this.build(frozen.memtable);
+    if (memtable.count > 0) {
+      const retried = this.builtForRetry?.memtable === memtable ? this.builtForRetry.built : undefined;
+      const built = retried ?? (await this.build(memtable));
       if (this.stopped) return;
-      const fileNumber = this.manifest.allocateFileNumber();
-      await this.options.vfs.writeFileSynced(joinPath(this.dir, tableName(fileNumber)), built.image);
-      await this.options.vfs.syncDir(this.dir);
-      this.tableBytesWritten += built.image.length;
-      const { smallest, largest, minTs, maxTs, vlogRefs } = built;
-      table = this.openTable({ level: 0, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });
+      this.builtForRetry = { memtable, built };
+      table = await this.writeTable(built);
       edit.addTables = [table.meta];
     }
-    await this.manifest.apply(edit);
+    try {
+      await this.manifest.apply(edit);
+    } catch (error) {
+      // The edit's append was cut back: no manifest names the table.
+      if (isSpaceError(error)) table?.discard();
+      throw error;
+    }
+    this.builtForRetry = undefined;
     this.install(table);
-    if (this.manifest.needsRotation) await this.manifest.rotate();
+    if (this.manifest.needsRotation) await this.diskFull.tolerate('manifest rotation', this.manifest.rotate());
+    const fields = { fileNumber: table?.meta.fileNumber, tableBytes: table?.meta.sizeBytes ?? 0, entries: memtable.count };
+    this.options.logger.info({ ...fields, durationMs: Math.round(performance.now() - start) }, 'flush end');
     this.onInstalled();
+  }
+
+  /** Writes `built` as a new L0 table file, durably; a partial file left by a full disk is removed. */
+  private async writeTable(built: BuiltTable): Promise<TableHandle> {
+    const fileNumber = this.manifest.allocateFileNumber();
+    const path = joinPath(this.dir, tableName(fileNumber));
+    try {
+      await this.options.vfs.writeFileSynced(path, built.image);
+      await this.options.vfs.syncDir(this.dir);
+    } catch (error) {
+      if (isSpaceError(error)) removeQuietly(this.options.vfs, path);
+      throw error;
+    }
+    this.tableBytesWritten += built.image.length;
+    const { smallest, largest, minTs, maxTs, vlogRefs } = built;
+    return this.openTable({ level: 0, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });
   }
 
   private install(table: TableHandle | undefined): void {

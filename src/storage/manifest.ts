@@ -10,9 +10,13 @@
  *   superblock, then deletes the previous manifest: at every crash point some valid superblock
  *   names a complete manifest.
  * - A torn tail of the manifest is dropped; any other bad record is a CorruptionError.
+ * - A failure for lack of space (ENOSPC, EDQUOT; not an fsync) leaves the manifest as it was: an
+ *   edit's partial append is cut back, a new manifest file no superblock names is removed. The
+ *   engine retries later (flusher.ts, compactor.ts); any other failure is sticky.
  * - apply() and rotate() run one at a time, in call order (flush and compaction both install).
  */
-import { CorruptionError } from './errors.js';
+import { AppendMark } from './append-rollback.js';
+import { CorruptionError, isSpaceError } from './errors.js';
 import { encodeLogRecord, readLogRecords } from './log-record.js';
 import { decodeManifestEdit, encodeManifestEdit, type ManifestEdit, type ManifestTable } from './manifest-edit.js';
 import { encodeSuperblock, readSuperblock, superblockName } from './superblock.js';
@@ -73,11 +77,14 @@ export class Manifest {
   };
   /** Bytes appended to manifest files over this engine's lifetime (write accounting). */
   bytesWritten = 0;
+  private readonly mark: AppendMark;
 
   private constructor(
     private readonly vfs: Vfs,
     private readonly dir: string,
-  ) {}
+  ) {
+    this.mark = new AppendMark(vfs);
+  }
 
   /**
    * Reads the manifest of `dir` (an empty state for a fresh directory). `neverUsed`: the directory
@@ -136,13 +143,20 @@ export class Manifest {
     };
     const path = joinPath(this.dir, manifestName(number));
     const image = encodeLogRecord(encodeManifestEdit(snapshot));
+    const sequence = this.sequence + 1;
+    try {
+      await this.vfs.writeFileSynced(path, image);
+      await this.vfs.syncDir(this.dir);
+      await this.vfs.writeFileSynced(joinPath(this.dir, superblockName(sequence)), encodeSuperblock({ sequence, manifestNumber: number }));
+    } catch (error) {
+      // No space for the new manifest or superblock: the previous superblock (the other slot)
+      // still names the previous manifest, which is still in use; drop the unnamed new file.
+      if (isSpaceError(error)) this.vfs.remove(path);
+      throw error;
+    }
+    await this.vfs.syncDir(this.dir);
     this.bytesWritten += image.length;
     this.snapshotBytes = image.length;
-    await this.vfs.writeFileSynced(path, image);
-    await this.vfs.syncDir(this.dir);
-    const sequence = this.sequence + 1;
-    await this.vfs.writeFileSynced(joinPath(this.dir, superblockName(sequence)), encodeSuperblock({ sequence, manifestNumber: number }));
-    await this.vfs.syncDir(this.dir);
     this.sequence = sequence;
     this.file?.close();
     this.file = this.vfs.openAppend(path);
@@ -159,8 +173,13 @@ export class Manifest {
     if (this.file === undefined) await this.rotateNow();
     const file = this.file as VfsFile;
     const record = encodeLogRecord(encodeManifestEdit({ ...edit, nextFileNumber: this.state.nextFileNumber }));
+    try {
+      this.mark.append(file, record);
+    } catch (error) {
+      if (isSpaceError(error)) await this.mark.cut();
+      throw error;
+    }
     this.bytesWritten += record.length;
-    file.append(record);
     await file.sync();
     applyEdit(this.state, edit);
   }

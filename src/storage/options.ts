@@ -17,12 +17,34 @@ const MIB = 1024 * KIB;
 
 export type SyncMode = 'full' | 'relaxed';
 
-/** Where the engine logs stalls (a pino Logger satisfies it; storage does not import pino). */
+/**
+ * Where the engine logs (a pino Logger satisfies it; storage does not import pino): open and
+ * recovery, flush / compaction / GC (debug at the start, info at the end), stalls, governor
+ * adjustments, disk full. Only warn is required; a missing error level logs at warn, missing
+ * debug and info drop their lines.
+ */
 export interface StorageLogger {
   warn(fields: Record<string, unknown>, message: string): void;
+  error?(fields: Record<string, unknown>, message: string): void;
+  info?(fields: Record<string, unknown>, message: string): void;
+  debug?(fields: Record<string, unknown>, message: string): void;
 }
 
-const SILENT: StorageLogger = { warn: () => {} };
+/** The logger the engine calls: every level present. */
+export type EngineLogger = Required<StorageLogger>;
+
+const SILENT: EngineLogger = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {} };
+
+/** `logger` with every level (methods are called on it, so a pino logger keeps its `this`). */
+function engineLogger(logger: StorageLogger | undefined): EngineLogger {
+  if (logger === undefined) return SILENT;
+  return {
+    warn: (fields, message) => logger.warn(fields, message),
+    error: (fields, message) => (logger.error === undefined ? logger.warn(fields, message) : logger.error(fields, message)),
+    info: (fields, message) => logger.info?.(fields, message),
+    debug: (fields, message) => logger.debug?.(fields, message),
+  };
+}
 
 export interface EngineOptions {
   vfs?: Vfs;
@@ -62,11 +84,17 @@ export interface EngineOptions {
   vlogGcThreshold?: number;
   /** Budget of background (compaction, GC) writes in bytes per second; Infinity = unlimited. */
   backgroundBytesPerSecMax?: number;
+  /**
+   * The foreground read p99 (milliseconds) the governor holds background I/O to: above it the
+   * background rate halves, below GOVERNOR_TARGET_FAST_RATIO of it the rate grows (governor.ts).
+   * 0 (default): no target, the governor follows its learned idle baseline only.
+   */
+  governorMsP99Target?: number;
   /** Where stalls and background work are logged (default: silent). */
   logger?: StorageLogger;
 }
 
-export type ResolvedOptions = Readonly<Required<EngineOptions>>;
+export type ResolvedOptions = Readonly<Required<Omit<EngineOptions, 'logger'>> & { logger: EngineLogger }>;
 
 /** Levels of the LSM (L0 … L6). */
 export const LEVELS_MAX = 7;
@@ -79,7 +107,9 @@ interface Bound {
 }
 
 const BOUNDS: Record<string, Bound> = {
-  valueThreshold: { min: 0, max: Infinity, fallback: 1 * KIB, integer: false },
+  // 2 KiB, PostgreSQL's TOAST threshold: rows under it stay in the tree (one read, one fsync per
+  // commit group); bigger ones go to the value log, where separation pays (see README).
+  valueThreshold: { min: 0, max: Infinity, fallback: 2 * KIB, integer: false },
   memtableBytesMax: { min: 1 * KIB, max: 1024 * MIB, fallback: 32 * MIB, integer: true },
   frozenMemtablesMax: { min: 1, max: 64, fallback: 4, integer: true },
   blockBytes: { min: 64, max: 1 * MIB, fallback: 4 * KIB, integer: true },
@@ -102,6 +132,7 @@ const BOUNDS: Record<string, Bound> = {
   tableBytesTarget: { min: 1 * KIB, max: 1024 * MIB, fallback: 4 * MIB, integer: true },
   vlogGcThreshold: { min: 0.01, max: 1, fallback: 0.5, integer: false },
   backgroundBytesPerSecMax: { min: 64 * KIB, max: Infinity, fallback: Infinity, integer: false },
+  governorMsP99Target: { min: 0, max: 60_000, fallback: 0, integer: false },
 };
 
 function resolveNumber(name: string, value: unknown): number {
@@ -136,6 +167,6 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     vfs: options.vfs ?? new NodeVfs(),
     sync,
     flushInWorker: options.flushInWorker ?? true,
-    logger: options.logger ?? SILENT,
+    logger: engineLogger(options.logger),
   });
 }

@@ -6,10 +6,15 @@
  *   crc    = crc32 of every byte after the crc field
  *
  * Invariants:
- * - append() stages a record and hands out its pointer; sync() writes every staged record with one
- *   append call and makes them durable (group commit syncs before the commit record is written,
- *   and no reader sees a pointer before its commit is applied, which is after that sync).
+ * - append() stages a record and hands out its pointer; write() hands every staged record to the OS
+ *   with one append call, sync() also makes them durable. Group commit syncs them together with
+ *   the commit records that point at them (sync 'full': concurrently; recovery drops a commit
+ *   whose values did not become durable, engine-recovery.ts) and no reader sees a pointer before
+ *   its commit is applied, which is after both syncs.
  * - A group's values all go to one segment: rotation happens only in rotateIfFull(), between groups.
+ * - An append that fails for lack of space is cut back (cutBack()) before the next group appends:
+ *   a segment holds whole records only. Whole records of a group whose commit record failed stay
+ *   behind unreferenced (garbage for GC, never read).
  * - read() checks the CRC, the lengths and that the record belongs to the expected key; any
  *   mismatch is a CorruptionError naming the segment file and offset — never wrong data.
  * - Segments are deleted only through remove(), which value-log GC calls once no reader can reach
@@ -17,11 +22,14 @@
  */
 import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
+import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
 import type { ValuePointer } from './value-pointer.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 
 export const VLOG_HEADER_BYTES = 12;
+/** A stage grown past this (one huge group) is dropped after its write rather than kept. */
+const STAGE_KEEP_BYTES = 16 * 1024 * 1024;
 
 export function vlogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vlog`;
@@ -37,17 +45,21 @@ export class ValueLog {
   private readonly gcSegments = new Set<number>();
   private active: VfsFile | undefined;
   private activeSegment = 0;
-  private staged: Uint8Array[] = [];
+  /** Records appended since the last write(), back to back (reused between groups). */
+  private stage: Buffer = Buffer.allocUnsafe(0);
   private stagedBytes = 0;
   /** Bytes appended over the engine's lifetime (for stats). */
   bytesWritten = 0;
+  private readonly mark: AppendMark;
 
   constructor(
     private readonly vfs: Vfs,
     private readonly dir: string,
     private readonly segmentBytesMax: number,
     private readonly allocateFileNumber: () => number,
-  ) {}
+  ) {
+    this.mark = new AppendMark(vfs);
+  }
 
   /** Registers the existing segments found on open (read-only); `gcSegments` are `.vgc` files. */
   openExisting(segments: readonly number[], gcSegments: readonly number[] = []): void {
@@ -128,33 +140,61 @@ export class ValueLog {
     this.active = file;
   }
 
-  /** Appends one record to the active segment; returns its pointer. */
+  /** Stages one record for the active segment (one copy of key and value); returns its pointer. */
   append(key: Uint8Array, value: Uint8Array): ValuePointer {
     assert(this.active !== undefined, 'append before rotateIfFull()');
-    const file = this.active;
-    const record = Buffer.allocUnsafe(VLOG_HEADER_BYTES + key.length + value.length);
-    record.writeUInt32LE(key.length, 4);
-    record.writeUInt32LE(value.length, 8);
-    record.set(key, VLOG_HEADER_BYTES);
-    record.set(value, VLOG_HEADER_BYTES + key.length);
-    record.writeUInt32LE(crc32(record.subarray(4)), 0);
-    const offset = file.size() + this.stagedBytes;
-    this.staged.push(record);
-    this.stagedBytes += record.length;
-    this.bytesWritten += record.length;
-    return { segment: this.activeSegment, offset, length: record.length };
+    const length = VLOG_HEADER_BYTES + key.length + value.length;
+    const at = this.stagedBytes;
+    if (at + length > this.stage.length) this.growStage(at + length);
+    const stage = this.stage;
+    stage.writeUInt32LE(key.length, at + 4);
+    stage.writeUInt32LE(value.length, at + 8);
+    stage.set(key, at + VLOG_HEADER_BYTES);
+    stage.set(value, at + VLOG_HEADER_BYTES + key.length);
+    stage.writeUInt32LE(crc32(stage.subarray(at + 4, at + length)), at);
+    this.stagedBytes += length;
+    this.bytesWritten += length;
+    return { segment: this.activeSegment, offset: this.active.size() + at, length };
   }
 
-  /** Writes the staged records (one append) and makes every record durable. */
+  private growStage(bytes: number): void {
+    const grown = Buffer.allocUnsafe(Math.max(bytes, this.stage.length * 2, 64 * 1024));
+    this.stage.copy(grown, 0, 0, this.stagedBytes);
+    this.stage = grown;
+  }
+
+  /**
+   * Writes the staged records to the active segment with one append (to the OS, not yet durable).
+   * Group commit calls it before appending the commit records, then syncs both logs concurrently.
+   */
+  write(): void {
+    if (this.active === undefined || this.stagedBytes === 0) return;
+    const bytes = this.stagedBytes;
+    this.stagedBytes = 0;
+    try {
+      this.mark.append(this.active, this.stage.subarray(0, bytes));
+    } catch (error) {
+      this.bytesWritten -= bytes;
+      throw error;
+    } finally {
+      // Every Vfs copies appended bytes, so the stage is reused; a huge one is let go.
+      if (this.stage.length > STAGE_KEEP_BYTES) this.stage = Buffer.allocUnsafe(0);
+    }
+  }
+
+  /** Writes the staged records (write()) and makes every record of the active segment durable. */
   async sync(): Promise<void> {
     if (this.active === undefined) return;
-    if (this.staged.length > 0) {
-      const data = this.staged.length === 1 ? (this.staged[0] as Uint8Array) : Buffer.concat(this.staged, this.stagedBytes);
-      this.staged = [];
-      this.stagedBytes = 0;
-      this.active.append(data);
-    }
+    this.write();
     await this.active.sync();
+  }
+
+  /**
+   * After write() failed for lack of space: cuts the active segment back to its size before the
+   * append (append-rollback.ts), so the next group's records follow whole records only.
+   */
+  cutBack(): Promise<void> {
+    return this.mark.cut();
   }
 
   /** Reads the value `pointer` names, checking it belongs to `key`. */
@@ -178,7 +218,6 @@ export class ValueLog {
   }
 
   close(): void {
-    this.staged = [];
     this.stagedBytes = 0;
     for (const file of this.files.values()) file.close();
     this.files.clear();

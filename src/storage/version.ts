@@ -42,6 +42,13 @@ export class TableHandle {
     this.versionRefs--;
     if (this.versionRefs === 0 && this.obsolete) this.onObsolete(this);
   }
+
+  /** Closes and deletes the file of a table no Version ever held (its job failed before the edit). */
+  discard(): void {
+    assert(this.versionRefs === 0 && !this.obsolete, 'discard of an installed table');
+    this.obsolete = true;
+    this.onObsolete(this);
+  }
 }
 
 /** The set of Versions still pinned, oldest first by seq. */

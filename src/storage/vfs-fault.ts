@@ -4,7 +4,10 @@
  * 'sync' (sync, syncDir, truncate), 'read', 'open', 'remove'.
  *
  * Invariants:
- * - A failing operation throws StorageIOError with the chosen errno and has no effect.
+ * - A failing operation throws StorageIOError with the chosen errno and has no effect, except
+ *   a write of a rule with `shortWrite`: an append first appends the first half of its data, a
+ *   whole-file write leaves the file with the first half (what a full disk does: write() takes a
+ *   prefix, the next call fails with ENOSPC).
  * - Counting is exact: syncCount(path) is the number of sync() calls made on files at `path`.
  * - Failure by probability draws from the seeded `random` given, so a seed replays a run.
  */
@@ -24,6 +27,8 @@ export interface FaultRule {
   readonly errno?: string;
   /** Only operations on paths containing this text count. */
   readonly pathIncludes?: string;
+  /** A failing append first writes the first half of its data (a short write). */
+  readonly shortWrite?: boolean;
 }
 
 class FaultFile implements VfsFile {
@@ -46,7 +51,12 @@ class FaultFile implements VfsFile {
   }
 
   append(data: Uint8Array): void {
-    this.owner.check('write', this.path);
+    try {
+      this.owner.check('write', this.path);
+    } catch (error) {
+      if (this.owner.firedShortWrite) this.inner.append(data.subarray(0, data.length >> 1));
+      throw error;
+    }
     this.owner.bytesWritten += data.length;
     this.inner.append(data);
   }
@@ -69,6 +79,8 @@ export class FaultVfs implements Vfs {
   bytesWritten = 0;
   /** Number of errors injected so far. */
   injected = 0;
+  /** True when the last check() failed by a rule with shortWrite. */
+  firedShortWrite = false;
 
   constructor(readonly inner: Vfs) {}
 
@@ -96,6 +108,7 @@ export class FaultVfs implements Vfs {
 
   check(kind: FaultKind, path: string): void {
     this.counts[kind]++;
+    this.firedShortWrite = false;
     for (let i = 0; i < this.rules.length; i++) {
       const entry = this.rules[i] as { rule: FaultRule; remaining: number };
       const { rule } = entry;
@@ -110,6 +123,7 @@ export class FaultVfs implements Vfs {
       }
       if (fire) {
         this.injected++;
+        this.firedShortWrite = rule.shortWrite === true;
         const errno = rule.errno ?? 'EIO';
         throw new StorageIOError(kind, path, Object.assign(new Error(`injected ${errno}`), { code: errno }));
       }
@@ -139,7 +153,13 @@ export class FaultVfs implements Vfs {
   }
 
   async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
-    this.check('write', path);
+    try {
+      this.check('write', path);
+    } catch (error) {
+      // A short write of a whole file leaves the file created with the first half of the data.
+      if (this.firedShortWrite) await this.inner.writeFileSynced(path, data.subarray(0, data.length >> 1));
+      throw error;
+    }
     this.check('sync', path);
     this.countSync(path);
     this.bytesWritten += data.length;

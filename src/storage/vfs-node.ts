@@ -4,7 +4,12 @@
  * Invariants:
  * - Reads use fs.readSync at an explicit position; appends use fs.writeSync on an O_APPEND
  *   descriptor, so they are synchronous and reach the OS before the call returns.
+ * - size() is tracked, not read from the file system; truncate() updates it on every open file of
+ *   the path. A failed append does not count the prefix it may have written (a short write on a
+ *   full disk): the caller cuts the file back to size() with truncate() (append-rollback.ts).
  * - sync() is fs.fdatasync on the libuv thread pool: the event loop keeps running meanwhile.
+ * - writeFileSynced() writes on the thread pool too (whole new files: tables, manifests).
+ * - remove() renames to `<name>.trash` synchronously, then unlinks on the thread pool.
  * - The lock is a LOCK file created with O_EXCL holding the owner's pid. It is stale (and taken
  *   over) when that pid is dead, or is this process's pid but no engine of this process holds it.
  */
@@ -13,6 +18,10 @@ import { LockError, StorageIOError } from './errors.js';
 import type { Vfs, VfsFile, VfsLock } from './vfs.js';
 
 const heldLocks = new Set<string>();
+/** Suffix of a file being deleted (NodeVfs.remove); recovery deletes leftovers. */
+export const TRASH_SUFFIX = '.trash';
+/** Open files by path: truncate() sets their tracked size (size() is tracked, not fstat'ed). */
+const openFiles = new Map<string, Set<NodeFile>>();
 
 function io<T>(operation: string, path: string, fn: () => T): T {
   try {
@@ -32,6 +41,14 @@ class NodeFile implements VfsFile {
     private readonly fd: number,
   ) {
     this.sizeBytes = io('fstat', path, () => fs.fstatSync(fd).size);
+    let files = openFiles.get(path);
+    if (files === undefined) openFiles.set(path, (files = new Set()));
+    files.add(this);
+  }
+
+  /** The file was truncated to `size` through another descriptor (NodeVfs.truncate). */
+  truncated(size: number): void {
+    this.sizeBytes = size;
   }
 
   size(): number {
@@ -66,6 +83,9 @@ class NodeFile implements VfsFile {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const files = openFiles.get(this.path);
+    files?.delete(this);
+    if (files?.size === 0) openFiles.delete(this.path);
     io('close', this.path, () => fs.closeSync(this.fd));
   }
 }
@@ -130,7 +150,15 @@ export class NodeVfs implements Vfs {
     const fd = io('open', path, () => fs.openSync(path, 'w'));
     const file = new NodeFile(path, fd);
     try {
-      file.append(data);
+      // Written on the libuv thread pool (a big table must not block the event loop, e.g. while
+      // the kernel throttles writers of dirty pages), then synced there too.
+      let done = 0;
+      while (done < data.length) {
+        const offset = done;
+        done += await new Promise<number>((resolve, reject) => {
+          fs.write(fd, data, offset, data.length - offset, offset, (error, written) => (error ? reject(new StorageIOError('write', path, error)) : resolve(written)));
+        });
+      }
       await file.sync();
     } finally {
       file.close();
@@ -142,14 +170,29 @@ export class NodeVfs implements Vfs {
     const file = new NodeFile(path, fd);
     try {
       io('truncate', path, () => fs.ftruncateSync(fd, size));
+      for (const open of openFiles.get(path) ?? []) open.truncated(size);
       await file.sync();
     } finally {
       file.close();
     }
   }
 
+  /**
+   * Renames the file away at once (its name is free and list/exists agree from now on), then
+   * unlinks it on the thread pool: freeing a big file can wait for its pages' writeback, which
+   * must not stall the event loop. A `.trash` file a crash leaves behind is deleted on open.
+   */
   remove(path: string): void {
-    io('unlink', path, () => fs.rmSync(path, { force: true }));
+    const trash = path.endsWith(TRASH_SUFFIX) ? path : path + TRASH_SUFFIX;
+    if (trash !== path) {
+      try {
+        fs.renameSync(path, trash);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') return;
+        throw new StorageIOError('unlink', path, error);
+      }
+    }
+    fs.unlink(trash, () => {});
   }
 
   syncDir(dir: string): Promise<void> {

@@ -7,6 +7,9 @@
  * - Reads are synchronous and positional; appends are synchronous (they reach the OS, not the disk);
  *   only sync() makes bytes durable, and it is asynchronous so group commit can batch behind it.
  * - Every failure is thrown as a StorageIOError naming the operation and the path (errno kept).
+ * - A failed append may leave a prefix of its data in the file (a short write on a full disk);
+ *   truncate() back to the size before the append removes it, and from then on size() of every
+ *   open file of that path reports the truncated size.
  * - Metadata operations (create, remove, rename) of a path are durable once syncDir() of its
  *   directory resolves.
  * - lock() is exclusive across processes and within one process; a second lock() of a held path
@@ -55,4 +58,16 @@ export interface Vfs {
 /** Joins a directory and a file name with '/'. */
 export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/**
+ * Removes `path`, ignoring a failure: for the partial output of a job that failed for lack of
+ * space (a file no manifest names; the next open deletes it if this cannot).
+ */
+export function removeQuietly(vfs: Vfs, path: string): void {
+  try {
+    vfs.remove(path);
+  } catch {
+    // Left for recovery: it removes files of these patterns that the manifest does not name.
+  }
 }

@@ -20,13 +20,14 @@
  *   old segment: deletion waits for VersionTracker.whenReleasedBelow(new Version).
  * - Tables written before vlog references were recorded (no vlogRefs) are scanned once, on demand.
  */
-import { builderOptions, readChunked, readTableImage, runMerge, writeChunked, writeTables, type BackgroundContext } from './background-context.js';
+import { builderOptions, discardTables, readChunked, readTableImage, runMerge, writeChunked, writeTables, type BackgroundContext } from './background-context.js';
+import { isSpaceError } from './errors.js';
 import { addDiscards } from './compaction-job.js';
 import { countPointer } from './flush-build.js';
 import type { ManifestEdit } from './manifest-edit.js';
 import { gcVlogName } from './value-log.js';
 import type { TableHandle, VersionEdit } from './version.js';
-import { joinPath } from './vfs.js';
+import { joinPath, removeQuietly } from './vfs.js';
 import { measureLiveness } from './vlog-liveness.js';
 
 export interface GcCounters {
@@ -128,19 +129,53 @@ const EXACT_CHECKS_MAX = 2;
 const RECHECK_RATIO_STEP = 0.02;
 const RECHECK_FLUSHES = 2;
 
-/** Collects `segment` (see the module comment). */
+/** What a GC run wrote so far: deleted again when it fails for lack of space. */
+interface GcOutputs {
+  gcSegment: number | undefined;
+  handles: Array<TableHandle | undefined>;
+}
+
+/**
+ * Collects `segment` (see the module comment). Logged: start (debug) and end (info: live and
+ * garbage bytes, bytes rewritten, duration). No space: its outputs are deleted before the error.
+ */
 export async function runGc(context: BackgroundContext, pick: GcPick, counters: GcCounters): Promise<void> {
-  const { segment, image, deadOffsets } = pick;
   const start = performance.now();
+  const logger = context.options.logger;
+  const size = pick.image.length;
+  logger.debug({ segment: pick.segment, segmentBytes: size, deadRecords: pick.deadOffsets.length }, 'gc start');
+  const outputs: GcOutputs = { gcSegment: undefined, handles: [] };
+  try {
+    await collect(context, pick, counters, outputs);
+  } catch (error) {
+    if (isSpaceError(error)) {
+      discardTables(outputs.handles);
+      if (outputs.gcSegment !== undefined) context.vlog.remove(outputs.gcSegment);
+    }
+    throw error;
+  }
+  const rewritten = outputs.gcSegment === undefined ? 0 : context.vlog.segmentBytes(outputs.gcSegment);
+  const durationMs = performance.now() - start;
+  counters.gcRuns++;
+  counters.gcBytesRewritten += rewritten;
+  counters.gcBytesReclaimed += size;
+  counters.gcMs += durationMs;
+  const tableBytes = outputs.handles.reduce((sum, handle) => sum + (handle?.meta.sizeBytes ?? 0), 0);
+  logger.info(
+    { segment: pick.segment, gcSegment: outputs.gcSegment, liveBytes: rewritten, garbageBytes: size - rewritten, rewrittenBytes: rewritten, tableBytes, durationMs: Math.round(durationMs) },
+    'gc end',
+  );
+}
+
+async function collect(context: BackgroundContext, pick: GcPick, counters: GcCounters, outputs: GcOutputs): Promise<void> {
+  const { segment, image, deadOffsets } = pick;
   const { vlog, manifest, flusher } = context;
   const tables: TableHandle[] = [];
   for (const table of flusher.version.tables()) {
     if (vlogRefsOf(table).some(([s]) => s === segment)) tables.push(table);
   }
-  const size = image.length;
   const edit: ManifestEdit = { removeVlogs: [segment] };
   const versionEdit: { remove: Set<number>; add: Array<{ level: number; table: TableHandle; replaces?: number }> } = { remove: new Set(), add: [] };
-  let rewritten = 0;
   if (tables.length > 0) {
     const target = manifest.allocateFileNumber();
     const result = await runMerge(context, {
@@ -155,12 +190,19 @@ export async function runGc(context: BackgroundContext, pick: GcPick, counters: 
     const vlogImage = result.vlogImage ?? new Uint8Array(0);
     if (vlogImage.length > 0) {
       await context.governor.acquire(vlogImage.length);
-      await writeChunked(context.options.vfs, joinPath(context.dir, gcVlogName(target)), vlogImage);
+      const path = joinPath(context.dir, gcVlogName(target));
+      try {
+        await writeChunked(context.options.vfs, path, vlogImage);
+      } catch (error) {
+        if (isSpaceError(error)) removeQuietly(context.options.vfs, path);
+        throw error;
+      }
       vlog.addGcSegment(target);
+      outputs.gcSegment = target;
       edit.addGcVlogs = [target];
-      rewritten = vlogImage.length;
     }
     const written = await writeTables(context, result.outputs, tables.map((table) => table.meta.level));
+    outputs.handles = written.handles;
     counters.gcTableBytesWritten += written.bytes;
     edit.removeTables = tables.map((table) => ({ level: table.meta.level, fileNumber: table.meta.fileNumber }));
     edit.addTables = [];
@@ -175,10 +217,6 @@ export async function runGc(context: BackgroundContext, pick: GcPick, counters: 
   }
   await manifest.apply(edit);
   install(context, tables, versionEdit, segment);
-  counters.gcRuns++;
-  counters.gcBytesRewritten += rewritten;
-  counters.gcBytesReclaimed += size;
-  counters.gcMs += performance.now() - start;
 }
 
 function install(context: BackgroundContext, tables: readonly TableHandle[], edit: VersionEdit, segment: number): void {

@@ -40,8 +40,13 @@ export interface ConnectionHost {
   /** A backend key for a new session, or undefined when maxConnections are in use. */
   admit(connection: Connection): BackendKey | undefined;
   cancel(pid: number, secretKey: number): void;
+  /** The session of `connection` is about to close, and why (pg_stat_database's session counters). */
+  sessionEnding(connection: Connection, reason: SessionEndReason): void;
   release(connection: Connection): void;
 }
+
+/** How a session ended: Terminate from the client, the client gone without one, a FATAL error. */
+export type SessionEndReason = 'normal' | 'abandoned' | 'fatal';
 
 export class Connection {
   readonly channel: WireChannel;
@@ -49,6 +54,8 @@ export class Connection {
   private extended: ExtendedQuery | undefined;
   private skipUntilSync = false;
   private shuttingDown = false;
+  private terminated = false;
+  private endReason: SessionEndReason = 'abandoned';
 
   constructor(
     socket: Socket,
@@ -83,11 +90,21 @@ export class Connection {
   /** Server shutdown: cancel running work, tell an idle client, close. */
   shutdown(): void {
     this.shuttingDown = true;
+    this.endReason = 'fatal';
     this.session?.cancel();
     if (this.channel.waitingForInput) {
       if (this.session !== undefined) this.channel.writer.diagnostic(ADMIN_SHUTDOWN, false);
       this.channel.end();
     } else if (this.channel.waitingForDrain) this.channel.destroy();
+  }
+
+  /**
+   * pg_terminate_backend: as shutdown, but a statement that fails meanwhile (cancelled) ends the
+   * connection with FATAL 57P01 instead of an ERROR, as PostgreSQL's terminated backend does.
+   */
+  terminate(): void {
+    this.terminated = true;
+    this.shutdown();
   }
 
   private async start(): Promise<SqlSession | undefined> {
@@ -153,7 +170,10 @@ export class Connection {
   private async handle(framed: FramedMessage): Promise<boolean> {
     try {
       const message = decodeMessage(framed);
-      if (message.kind === 'terminate') return true;
+      if (message.kind === 'terminate') {
+        this.endReason = 'normal';
+        return true;
+      }
       if (this.skipUntilSync && message.kind !== 'sync') return false;
       await this.dispatch(message, framed.type);
     } catch (error) {
@@ -207,6 +227,7 @@ export class Connection {
   /** Sends an ERROR (after pending notices) and records the failure in the session. */
   private reportError(error: unknown): void {
     if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
+    if (this.terminated) throw fatal(ADMIN_SHUTDOWN.code, ADMIN_SHUTDOWN.message);
     const { diagnostic, internal } = errorDiagnostic(error);
     if (diagnostic.severity !== 'ERROR') throw error;
     if (internal) this.log('error', 'internal error while serving a statement', { error: String(error) });
@@ -218,6 +239,7 @@ export class Connection {
   /** Ends the connection after a FATAL error (or silently when the client is gone). */
   private fail(error: unknown): void {
     if (error instanceof ConnectionLost || this.channel.isClosed) return;
+    this.endReason = 'fatal';
     const { diagnostic, internal } = errorDiagnostic(error);
     if (internal) this.log('error', 'internal error, closing connection', { error: String(error) });
     else this.log('debug', 'connection ended with an error', { code: diagnostic.code, message: diagnostic.message });
@@ -236,7 +258,10 @@ export class Connection {
     this.session = undefined;
     try {
       this.extended?.closeAllPortals();
-      if (session !== undefined) await session.close();
+      if (session !== undefined) {
+        this.host.sessionEnding(this, this.endReason);
+        await session.close();
+      }
     } catch (error) {
       this.log('error', 'closing the session failed', { error: String(error) });
     } finally {

@@ -9,6 +9,9 @@
  * - durationUs is the time spent inside the SQL layer for that statement (the sum over its
  *   Execute calls), not the time rows spent on the socket between them.
  * - The observer runs synchronously and must not throw; the wrapper adds no allocation per row.
+ * - With a SessionRegistry, each session is listed there from open to close and every statement
+ *   marks its SessionActivity active at its first Execute and idle when it reports
+ *   (pg_stat_activity, pg_stat_database); application_name follows the session's ParameterStatus.
  */
 import type {
   ExecuteResult,
@@ -23,6 +26,8 @@ import type {
   SqlSession,
   TxStatus,
 } from '../sql/session-api.js';
+import type { SessionActivity } from './session-activity.js';
+import type { SessionRegistry } from './session-registry.js';
 
 export interface StatementEvent {
   /** Statement text (for a simple-query batch: the whole batch). */
@@ -48,6 +53,7 @@ export class MeteredDatabase implements SqlDatabase {
   constructor(
     private readonly inner: SqlDatabase,
     private readonly observe: StatementObserver,
+    private readonly registry?: SessionRegistry,
   ) {}
 
   role(name: string): RoleAuth | undefined {
@@ -63,7 +69,8 @@ export class MeteredDatabase implements SqlDatabase {
   }
 
   openSession(options: SessionOptions): SqlSession {
-    return new MeteredSession(this.inner.openSession(options), this.observe);
+    const session = this.inner.openSession(options);
+    return new MeteredSession(session, this.observe, this.registry, this.registry?.open(options));
   }
 }
 
@@ -73,6 +80,8 @@ class MeteredSession implements SqlSession {
   constructor(
     private readonly inner: SqlSession,
     private readonly observe: StatementObserver,
+    private readonly registry: SessionRegistry | undefined,
+    private readonly activity: SessionActivity | undefined,
   ) {}
 
   txStatus(): TxStatus {
@@ -108,7 +117,7 @@ class MeteredSession implements SqlSession {
     const sql = this.texts.get(statement) ?? '';
     try {
       const portal = this.inner.bind(statement, params, paramFormats, resultFormats);
-      return new MeteredPortal(portal, sql, (performance.now() - startedMs) * US_PER_MS, this.observe);
+      return new MeteredPortal(portal, sql, (performance.now() - startedMs) * US_PER_MS, this.observe, this.inner, this.activity);
     } catch (error) {
       this.fail(sql, startedMs, error);
       throw error;
@@ -116,11 +125,16 @@ class MeteredSession implements SqlSession {
   }
 
   private fail(sql: string, startedMs: number, error: unknown): void {
+    if (this.activity !== undefined) {
+      this.activity.begin(sql, startedMs);
+      this.activity.end(this.inner.txStatus(), undefined, sqlstateOf(error), performance.now());
+    }
     this.observe({ sql, tag: undefined, sqlstate: sqlstateOf(error), durationUs: (performance.now() - startedMs) * US_PER_MS, error });
   }
 
   noteError(): void {
     this.inner.noteError();
+    this.activity?.noteStatus(this.inner.txStatus());
   }
 
   takeNotices(): SqlDiagnostic[] {
@@ -128,7 +142,9 @@ class MeteredSession implements SqlSession {
   }
 
   takeParameterChanges(): Array<[name: string, value: string]> {
-    return this.inner.takeParameterChanges();
+    const changes = this.inner.takeParameterChanges();
+    if (this.activity !== undefined) for (const [name, value] of changes) if (name === 'application_name') this.activity.applicationName = value;
+    return changes;
   }
 
   cancel(): void {
@@ -136,6 +152,7 @@ class MeteredSession implements SqlSession {
   }
 
   close(): Promise<void> {
+    if (this.activity !== undefined) this.registry?.close(this.activity);
     return this.inner.close();
   }
 }
@@ -149,6 +166,8 @@ class MeteredPortal implements Portal {
     private readonly sql: string,
     private durationUs: number,
     private readonly observe: StatementObserver,
+    private readonly session: SqlSession,
+    private readonly activity: SessionActivity | undefined,
   ) {}
 
   get fields(): readonly FieldDescription[] | undefined {
@@ -157,6 +176,7 @@ class MeteredPortal implements Portal {
 
   async execute(maxRows: number): Promise<ExecuteResult> {
     const startedMs = performance.now();
+    if (!this.executed) this.activity?.begin(this.sql, startedMs);
     this.executed = true;
     try {
       const result = await this.inner.execute(maxRows);
@@ -178,6 +198,7 @@ class MeteredPortal implements Portal {
   private report(tag: string | undefined, error: unknown): void {
     if (this.reported) return;
     this.reported = true;
+    this.activity?.end(this.session.txStatus(), tag, error === undefined ? undefined : sqlstateOf(error), performance.now());
     this.observe({ sql: this.sql, tag, sqlstate: error === undefined ? undefined : sqlstateOf(error), durationUs: this.durationUs, error });
   }
 }

@@ -7,12 +7,14 @@
  * - Backend keys (pid, secret) are unique among live sessions; a CancelRequest must match both.
  * - close(): stops accepting, cancels running statements, tells idle clients (57P01), and resolves
  *   when every connection has ended and its session was closed.
+ * - cancelBackend / terminateBackend (pg_cancel_backend, pg_terminate_backend) act on a live
+ *   backend by pid alone: the SQL layer checks the caller's right to do so first.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { randomInt } from 'node:crypto';
 import type { SqlDatabase } from '../sql/session-api.js';
-import { Connection, type BackendKey, type ConnectionHost } from './connection.js';
+import { Connection, type BackendKey, type ConnectionHost, type SessionEndReason } from './connection.js';
 import { resolveWireOptions, WireConfigError, type ResolvedWireOptions, type WireOptions } from './wire-options.js';
 
 export class WireServer implements ConnectionHost {
@@ -23,6 +25,8 @@ export class WireServer implements ConnectionHost {
   private readonly sessions = new Map<number, { connection: Connection; secretKey: number }>();
   private readonly keys = new Map<Connection, BackendKey>();
   private nextPid = 0;
+  /** Told when a session is about to close and why (the session registry's counters). */
+  onSessionEnding: ((pid: number, reason: SessionEndReason) => void) | undefined;
 
   constructor(
     readonly db: SqlDatabase,
@@ -84,6 +88,30 @@ export class WireServer implements ConnectionHost {
       return;
     }
     entry.connection.cancel();
+  }
+
+  /** Cancels backend `pid`'s running statement; false when there is no such backend. */
+  cancelBackend(pid: number): boolean {
+    const entry = this.sessions.get(pid);
+    entry?.connection.cancel();
+    return entry !== undefined;
+  }
+
+  /** Ends backend `pid` with FATAL 57P01 (its running statement is cancelled first). */
+  terminateBackend(pid: number): boolean {
+    const entry = this.sessions.get(pid);
+    entry?.connection.terminate();
+    return entry !== undefined;
+  }
+
+  /** The client address of backend `pid`. */
+  peer(pid: number): { readonly address: string | undefined; readonly port: number | undefined } | undefined {
+    return this.sessions.get(pid)?.connection.channel.peer;
+  }
+
+  sessionEnding(connection: Connection, reason: SessionEndReason): void {
+    const key = this.keys.get(connection);
+    if (key !== undefined) this.onSessionEnding?.(key.pid, reason);
   }
 
   release(connection: Connection): void {

@@ -48,6 +48,11 @@ export class WireChannel {
     return this.socket instanceof TLSSocket;
   }
 
+  /** The client's address and port (undefined for a socket without them). */
+  get peer(): { readonly address: string | undefined; readonly port: number | undefined } {
+    return { address: this.socket.remoteAddress, port: this.socket.remotePort };
+  }
+
   get remoteAddress(): string {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }

@@ -4,11 +4,8 @@
  * subquery) and alone in a select list, ARRAY(subquery), ARRAY[...] and subscripts, op ANY/ALL
  * (array), reg* casts that print names, and the column name of a CASE.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres } from '../support/postgres.js';
-import { startStratadb } from '../support/stratadb.js';
-import type { ServerHandle } from '../support/server-handle.js';
+import { describe, it } from 'vitest';
+import { expectSameResult, useClientPair } from './client-pair.js';
 
 const SCHEMA = [
   'CREATE SCHEMA shop',
@@ -30,32 +27,10 @@ const QUERIES: ReadonlyArray<readonly [string, string]> = [
   ['pg_partition_ancestors of a plain table', "SELECT * FROM pg_partition_ancestors('shop.t')"],
 ];
 
-let pgServer: ServerHandle;
-let strata: ServerHandle;
-let reference: pg.Client;
-let subject: pg.Client;
-
-async function connect(server: ServerHandle): Promise<pg.Client> {
-  const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-  await client.connect();
-  for (const statement of SCHEMA) await client.query(statement);
-  return client;
-}
-
-beforeAll(async () => {
-  [pgServer, strata] = await Promise.all([startPostgres(), startStratadb()]);
-  [reference, subject] = await Promise.all([connect(pgServer), connect(strata)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([reference?.end(), subject?.end()]);
-  await Promise.all([pgServer?.stop(), strata?.stop()]);
-});
+const clients = useClientPair(SCHEMA);
 
 describe('catalog-query SQL features match PostgreSQL 15', () => {
   it.each(QUERIES)('%s', async (_name, sql) => {
-    const [expected, actual] = await Promise.all([reference.query({ text: sql, rowMode: 'array' }), subject.query({ text: sql, rowMode: 'array' })]);
-    expect(actual.fields.map((f) => f.name)).toEqual(expected.fields.map((f) => f.name));
-    expect(actual.rows).toEqual(expected.rows);
+    await expectSameResult(clients(), sql);
   });
 });

@@ -4,10 +4,18 @@
  * sequence, two schemas) is created on stratadb and on PostgreSQL 15, each meta-command is run
  * through `psql -X` against both, and the printed outputs are compared byte for byte.
  *
- * Masking (only where the two must differ): the server port in \conninfo, and relation sizes in
- * the `+` listings (stratadb does not size relations by pages: it reports 0 bytes), where the size
- * cells are masked and column padding is collapsed since the masked cells had different widths.
+ * Built-in objects are compared where stratadb has all of PostgreSQL's rows for the pattern: the
+ * routines of \dfS patterns and the operators of \doS patterns exist in both with PostgreSQL's
+ * oids, signatures and comments; \l lists the template databases, \dx and \dL plpgsql.
+ *
+ * Masking (only where the two must differ): the server port in \conninfo, the durations \timing
+ * prints, and relation sizes in the `+` listings (stratadb does not size relations by pages: it
+ * reports 0 bytes), where the size cells are masked and column padding is collapsed since the
+ * masked cells had different widths.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../support/postgres.js';
 import { startStratadb } from '../support/stratadb.js';
@@ -41,10 +49,19 @@ const EXACT: readonly string[] = [
   '\\d users_pkey', '\\d users_email_key', '\\d shop.orders_total_idx',
   '\\d+ users', '\\d+ shop.orders', '\\d+ items', '\\d+ shop.line_items', '\\d+ users_pkey', '\\dv+', '\\d+ active_users', '\\d+ scored', '\\d+ shop.user_ids',
   '\\db', '\\dp', '\\dp users', '\\dT', '\\dE', '\\dm', '\\dRp',
+  '\\l', '\\dn+', '\\df', '\\df+', '\\dfa', '\\do', '\\dc', '\\dx', '\\dL', '\\dd', '\\dO',
 ];
 
-/** Meta-commands compared with relation sizes masked. */
-const SIZE_MASKED: readonly string[] = ['\\dt+', '\\di+', '\\ds+', '\\d+'];
+/** Meta-commands over built-in routines and operators (the S modifier lists pg_catalog's). */
+const BUILTINS: readonly string[] = [
+  '\\dfS+ abs', '\\dfS count', '\\dfS avg', '\\dfS+ jsonb_set', '\\dfS concat*', '\\dfS generate_series', '\\dfS+ now',
+  '\\dfS row_number', '\\dfS lag', '\\dfS has_table_privilege', '\\dfS stddev*', '\\dfS+ num_*', '\\dfS+ pg_typeof', '\\dfS+ md5',
+  '\\dfS+ split_part', '\\dfS+ to_char', '\\dfS+ pg_get_indexdef', '\\dfS+ obj_description', '\\dfS+ current_schemas',
+  '\\doS+ %', '\\doS ->>', '\\doS+ ^', '\\dfaS count', '\\dfwS', '\\dfS+ pg_char_to_encoding',
+];
+
+/** Meta-commands compared with relation (and database) sizes masked. */
+const SIZE_MASKED: readonly string[] = ['\\dt+', '\\di+', '\\ds+', '\\d+', '\\l+'];
 
 let pgServer: ServerHandle;
 let strata: ServerHandle;
@@ -71,9 +88,15 @@ describe('psql meta-commands match PostgreSQL 15', () => {
     expect(actual).toBe(expected);
   });
 
+  it.each(BUILTINS)('%s', async (command) => {
+    const [expected, actual] = await Promise.all([runPsql(pgServer, [command]), runPsql(strata, [command])]);
+    expect(expected).toMatch(/pg_catalog/);
+    expect(actual).toBe(expected);
+  });
+
   it.each(SIZE_MASKED)('%s (sizes masked)', async (command) => {
     const [expected, actual] = await Promise.all([runPsql(pgServer, [command]), runPsql(strata, [command])]);
-    expect(expected).toMatch(/List of relations/);
+    expect(expected).toMatch(/List of (relations|databases)/);
     expect(maskSizes(actual)).toBe(maskSizes(expected));
   });
 
@@ -82,6 +105,33 @@ describe('psql meta-commands match PostgreSQL 15', () => {
     const mask = (s: string, port: number): string => s.replace(`"${port}"`, '"PORT"');
     expect(mask(actual, strata.port)).toBe(mask(expected, pgServer.port));
     expect(actual).toContain('You are connected to database "postgres" as user "postgres"');
+  });
+
+  it('\\timing (durations masked)', async () => {
+    const commands = ['\\timing on', 'SELECT count(*) FROM users', '\\timing off', 'SELECT 1 AS one'];
+    const [expected, actual] = await Promise.all([runPsql(pgServer, commands), runPsql(strata, commands)]);
+    const mask = (s: string): string => s.replace(/^Time: [\d.]+ ms$/gm, 'Time: T ms');
+    expect(expected).toMatch(/Timing is on\.[^]*Time: [\d.]+ ms[^]*Timing is off\./);
+    expect(mask(actual)).toBe(mask(expected));
+  });
+
+  it('\\copy from a file and to stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-psql-copy-'));
+    try {
+      const file = join(dir, 'items.csv');
+      writeFileSync(file, 'k1,3\n"k,2",\nk3,7\n');
+      const commands = [
+        `\\copy items (sku, qty) from '${file}' with (format csv)`,
+        'SELECT sku, qty, price, flag, big FROM items ORDER BY sku',
+        '\\copy (SELECT id, email, name FROM users ORDER BY id) to stdout with (format csv, header)',
+        '\\copy items to stdout',
+      ];
+      const [expected, actual] = await Promise.all([runPsql(pgServer, commands), runPsql(strata, commands)]);
+      expect(expected).toContain('COPY 3');
+      expect(actual).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('\\x expanded display', async () => {

@@ -112,6 +112,13 @@ function stopSync(dataDir: string, user: PostgresUser | undefined, rootDir: stri
   if (!keep) rmSync(rootDir, { recursive: true, force: true });
 }
 
+/** The postmaster's pid: the first line of postmaster.pid (undefined if unreadable). */
+function postmasterPid(dataDir: string): number | undefined {
+  const path = join(dataDir, 'postmaster.pid');
+  const pid = existsSync(path) ? Number(readFileSync(path, 'utf8').split('\n')[0]) : Number.NaN;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
 /** Starts a fresh PostgreSQL 15 cluster; resolves once it accepts connections. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<ServerHandle> {
   const user = postgresUser();
@@ -162,6 +169,7 @@ function makeHandle(
     user: 'postgres',
     database: 'postgres',
     dataDir,
+    pid: postmasterPid(dataDir),
     stop: () => (stopped ??= stop()),
   };
 }

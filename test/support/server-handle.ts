@@ -16,6 +16,8 @@ export interface ServerHandle {
   /** The database a client connects to first. */
   readonly database: string;
   readonly dataDir: string;
+  /** The server's main process (the postmaster, or stratadb's node), for CPU accounting. */
+  readonly pid: number | undefined;
   /** Stops the server (and removes its data directory). Safe to call more than once. */
   stop(): Promise<void>;
 }

@@ -178,6 +178,7 @@ function makeHandle(
     user: 'postgres',
     database: 'postgres',
     dataDir,
+    pid: child.pid,
     stop: () => (stopped ??= stop()),
   };
 }

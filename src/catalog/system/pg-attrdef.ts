@@ -11,13 +11,18 @@ import type { SystemTable } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
 import { storedExprText } from './stored-expr-text.js';
 
+/** The oid of a column default's pg_attrdef row. */
+export function attrdefOid(tableOid: number, attnum: number): number {
+  return (tableOid * 1600 + attnum) >>> 0;
+}
+
 function rows(catalog: Catalog, db: number): Value[][] {
   const out: Value[][] = [];
   for (const schema of catalog.schemasOf(db)) {
     for (const t of catalog.tablesIn(schema.oid)) {
       for (const c of t.columns) {
         if (c.dropped || c.default === undefined) continue;
-        out.push([(t.oid * 1600 + c.attnum) >>> 0, t.oid, c.attnum, storedExprText(c.default, c.typeOid)]);
+        out.push([attrdefOid(t.oid, c.attnum), t.oid, c.attnum, storedExprText(c.default, c.typeOid)]);
       }
     }
   }

@@ -9,7 +9,7 @@ import { typedColumns } from './typed-columns.js';
 const COLUMNS = typedColumns(
   'attrelid:oid attname:name atttypid:oid attlen:int2 attnum:int2 atttypmod:int4 attndims:int2 attnotnull:bool ' +
     'atthasdef:bool atthasmissing:bool attidentity:char attgenerated:char attisdropped:bool attislocal:bool ' +
-    'attinhcount:int2 attcollation:oid attstattarget:int2 attstorage:char attcompression:char attalign:char attbyval:bool attacl:text[] attoptions:text[]',
+    'attinhcount:int2 attcollation:oid attstattarget:int2 attstorage:char attcompression:char attalign:char attbyval:bool attacl:text[] attoptions:text[] attfdwoptions:text[] attmissingval:text',
 );
 
 function rows(catalog: Catalog, db: number): Value[][] {
@@ -23,7 +23,7 @@ function rows(catalog: Catalog, db: number): Value[][] {
         out.push([
           rel.oid, c.name, c.dropped ? 0 : c.typeOid, type?.typlen ?? -1, c.attnum, c.typmod, type?.element === undefined ? 0 : 1,
           c.notNull, c.default !== undefined, false, c.identity, '', c.dropped, true, 0, collation, -1,
-          storage(c.typeOid, type?.typlen ?? -1), '', 'i', type !== undefined && type.typlen > 0 && type.typlen <= 8, null, null,
+          storage(c.typeOid, type?.typlen ?? -1), '', 'i', type !== undefined && type.typlen > 0 && type.typlen <= 8, null, null, null, null,
         ]);
       }
       if (rel.kind === 'table') indexRows(rel, out);
@@ -43,7 +43,7 @@ function indexRows(table: TableDesc, out: Value[][]): void {
       out.push([
         index.oid, c.name, c.typeOid, type?.typlen ?? -1, position + 1, c.typmod, type?.element === undefined ? 0 : 1,
         false, false, false, '', '', false, true, 0, collation, -1,
-        storage(c.typeOid, type?.typlen ?? -1), '', 'i', type !== undefined && type.typlen > 0 && type.typlen <= 8, null, null,
+        storage(c.typeOid, type?.typlen ?? -1), '', 'i', type !== undefined && type.typlen > 0 && type.typlen <= 8, null, null, null, null,
       ]);
     });
   }

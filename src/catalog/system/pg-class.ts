@@ -12,12 +12,14 @@ const COLUMNS = typedColumns(
     'relpages:int4 reltuples:float4 relhasindex:bool relisshared:bool relpersistence:char relkind:char relnatts:int2 ' +
     'relchecks:int2 relhasrules:bool relhastriggers:bool relhassubclass:bool relrowsecurity:bool ' +
     'relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool relacl:text[] reloptions:text[] ' +
-    'reltoastrelid:oid reloftype:oid relpartbound:text relrewrite:oid relfrozenxid:int4 relallvisible:int4',
+    'reltoastrelid:oid reloftype:oid relpartbound:text relrewrite:oid relfrozenxid:int4 relallvisible:int4 relminmxid:int4',
 );
 
 function row(oid: number, name: string, schema: number, owner: number, kind: string, natts: number, checks: number, hasIndex: boolean, hasTriggers = false): Value[] {
   const am = kind === 'r' ? 2 : kind === 'i' ? 403 : 0;
-  return [oid, name, schema, 0, owner, am, oid, 0, 0, -1, hasIndex, false, 'p', kind, natts, checks, false, hasTriggers, false, false, false, true, 'd', false, null, null, 0, 0, null, 0, 0, 0];
+  // A view is its ON SELECT rule (pg_rewrite '_RETURN'): relhasrules, as PostgreSQL shows it.
+  const hasRules = kind === 'v';
+  return [oid, name, schema, 0, owner, am, oid, 0, 0, -1, hasIndex, false, 'p', kind, natts, checks, hasRules, hasTriggers, false, false, false, true, 'd', false, null, null, 0, 0, null, 0, 0, 0, 0];
 }
 
 /** Tables on either side of a foreign key: PostgreSQL enforces those with triggers (relhastriggers). */

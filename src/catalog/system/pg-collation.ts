@@ -7,11 +7,12 @@ export const PG_COLLATION: SystemTable = {
   name: 'pg_collation',
   oid: 3456,
   columns: typedColumns(
-    'oid:oid collname:name collnamespace:oid collowner:oid collprovider:char collisdeterministic:bool collencoding:int4 collcollate:text collctype:text',
+    'oid:oid collname:name collnamespace:oid collowner:oid collprovider:char collisdeterministic:bool collencoding:int4 collcollate:text collctype:text ' +
+      'colliculocale:text collversion:text',
   ),
   rows: () => [
-    [100, 'default', 11, 10, 'd', true, -1, null, null],
-    [950, 'C', 11, 10, 'c', true, -1, 'C', 'C'],
-    [951, 'POSIX', 11, 10, 'c', true, -1, 'POSIX', 'POSIX'],
+    [100, 'default', 11, 10, 'd', true, -1, null, null, null, null],
+    [950, 'C', 11, 10, 'c', true, -1, 'C', 'C', null, null],
+    [951, 'POSIX', 11, 10, 'c', true, -1, 'POSIX', 'POSIX', null, null],
   ],
 };

@@ -1,6 +1,6 @@
 /**
  * pg_catalog tables for features stratadb does not have (inheritance, row security, extended
- * statistics, logical replication, triggers, rules, comments, role membership). They exist with
+ * statistics, logical replication, triggers, role membership). They exist with
  * PostgreSQL 15's columns and no rows, so that clients' catalog queries — psql's \d footers above
  * all — bind and return what PostgreSQL returns for a database that does not use the feature.
  */
@@ -42,14 +42,6 @@ export const PG_TRIGGER = empty(
     'tgconstrindid:oid tgconstraint:oid tgdeferrable:bool tginitdeferred:bool tgnargs:int2 tgattr:int2[] tgargs:bytea tgqual:text ' +
     'tgoldtable:name tgnewtable:name',
 );
-
-export const PG_REWRITE = empty(
-  'pg_rewrite',
-  2618,
-  'oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool ev_qual:text ev_action:text',
-);
-
-export const PG_DESCRIPTION = empty('pg_description', 2609, 'objoid:oid classoid:oid objsubid:int4 description:text');
 
 export const PG_AUTH_MEMBERS = empty('pg_auth_members', 1261, 'roleid:oid member:oid grantor:oid admin_option:bool');
 

@@ -1,12 +1,14 @@
 /** pg_catalog.pg_type: the built-in types (all in pg_catalog, owned by the bootstrap superuser). */
 import type { Value } from '../types/sql-type.js';
 import { allTypes } from '../types/type-registry.js';
-import { columns, type SystemTable } from './system-table.js';
+import type { SystemTable } from './system-table.js';
+import { typedColumns } from './typed-columns.js';
+import { pgTypeRow } from '../types/pg-type-info.js';
 
-const COLUMNS = columns(
+const COLUMNS = typedColumns(
   'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char ' +
     'typispreferred:bool typisdefined:bool typdelim:char typrelid:oid typelem:oid typarray:oid typnotnull:bool ' +
-    'typbasetype:oid typtypmod:int4 typndims:int4 typcollation:oid',
+    'typbasetype:oid typtypmod:int4 typndims:int4 typcollation:oid typalign:char typstorage:char typdefault:text typacl:text[]',
 );
 
 export const PG_TYPE: SystemTable = {
@@ -18,5 +20,6 @@ export const PG_TYPE: SystemTable = {
     allTypes().map((t) => [
       t.oid, t.name, 11, 10, t.typlen, t.typlen > 0 && t.typlen <= 8, t.category === 'P' ? 'p' : 'b', t.category,
       t.preferred, true, ',', 0, t.element?.oid ?? 0, t.arrayOid ?? 0, false, 0, -1, 0, t.category === 'S' ? 100 : 0,
+      pgTypeRow(t).typalign, pgTypeRow(t).typstorage, null, null,
     ]),
 };

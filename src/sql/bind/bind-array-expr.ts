@@ -5,6 +5,7 @@
  * - ARRAY[...] takes the common type of its elements (PostgreSQL's UNION/CASE rules); an empty
  *   ARRAY[] needs a cast and fails with 42P18 otherwise, as in PostgreSQL. Nested ARRAY[[..]]
  *   builds a multi-dimensional array.
+ * - name[i] is the i-th byte (0-based) as "char", as PostgreSQL's name (a char[64]) subscripts.
  * - A subscript out of range, or NULL, gives NULL. Slices (a[1:2]) and field selection are not
  *   supported (0A000).
  */
@@ -15,7 +16,8 @@ import { arrayOf } from '../../catalog/types/type-registry.js';
 import type { BoundExpr } from './bound-expr.js';
 import type { ExprEnv } from './bind-expr.js';
 import { notSupported } from './bind-errors.js';
-import { INT4, coerce, commonType } from './resolve.js';
+import { INT4, coerce, commonType, typeOfOid } from './resolve.js';
+import { OID } from '../../catalog/types/oids.js';
 
 type BindFn = (n: Node, env: ExprEnv) => BoundExpr;
 
@@ -44,8 +46,22 @@ function subscript(values: Value[]): Value {
   return v;
 }
 
+/** name[i]: PostgreSQL's name is a fixed array of 64 "char" (0-based), so `typname[0] = '_'` works (pg_dump). */
+function nameSubscript(values: Value[]): Value {
+  const [name, index] = values as [Value, Value];
+  if (name === null || index === null || (index as number) < 0 || (index as number) >= NAME_BYTES) return null;
+  return Buffer.from(name as string, 'utf8').subarray(index as number, (index as number) + 1).toString('latin1');
+}
+
+const NAME_BYTES = 64;
+
 export function bindIndirection(body: { arg?: Node; indirection?: Node[] }, env: ExprEnv, bindExpr: BindFn): BoundExpr {
   const arg = bindExpr(body.arg as Node, env);
+  const single = (body.indirection?.[0] as { A_Indices?: { is_slice?: boolean; uidx?: Node; location?: number } } | undefined)?.A_Indices;
+  if (arg.type.oid === OID.name && body.indirection?.length === 1 && single?.uidx !== undefined && single.is_slice !== true) {
+    const index = coerce(env.ctx, bindExpr(single.uidx, env), INT4(), -1, 'implicit', single.location);
+    return { kind: 'call', name: 'subscript', fn: nameSubscript, args: [arg, index], type: typeOfOid(OID.char), typmod: -1, strict: false, volatile: false };
+  }
   const args: BoundExpr[] = [arg];
   let type = arg.type;
   for (const item of body.indirection ?? []) {

@@ -22,6 +22,9 @@ import { bindQuery } from './bind-select.js';
 import type { CteDefinition } from './bind-with.js';
 import { systemTable, type SystemTable } from '../../catalog/system/index.js';
 import { Catalog } from '../../catalog/catalog.js';
+import { OID } from '../../catalog/types/oids.js';
+import { bindSequenceRelation } from './bind-sequence-relation.js';
+import { optionsToTableSubselect } from './options-to-table.js';
 
 export interface BoundFrom {
   readonly plan: LogicalPlan;
@@ -45,7 +48,11 @@ function bindFromItem(ctx: BindContext, item: Node): BoundFrom {
   if (tag === 'RangeVar') return bindRangeVar(ctx, (item as { RangeVar: RangeVar }).RangeVar);
   if (tag === 'JoinExpr') return bindJoin(ctx, (item as { JoinExpr: JoinExpr }).JoinExpr);
   if (tag === 'RangeSubselect') return bindSubselect(ctx, (item as { RangeSubselect: RangeSubselect }).RangeSubselect);
-  if (tag === 'RangeFunction') return bindRangeFunction(ctx, (item as { RangeFunction: Parameters<typeof bindRangeFunction>[1] }).RangeFunction);
+  if (tag === 'RangeFunction') {
+    const node = (item as { RangeFunction: Parameters<typeof bindRangeFunction>[1] }).RangeFunction;
+    const options = optionsToTableSubselect(node);
+    return options === undefined ? bindRangeFunction(ctx, node) : bindSubselect(ctx, options);
+  }
   throw notSupported(`FROM item ${tag}`);
 }
 
@@ -85,7 +92,7 @@ function bindRangeVar(ctx: BindContext, rv: RangeVar): BoundFrom {
     return { plan: { kind: 'scan', table: rel, alias, width: rel.columns.length + 1 }, scope: new Scope([entry]) };
   }
   if (rel.kind === 'view') return bindView(ctx, rel, alias, renames);
-  throw notSupported('SELECT from a sequence', rv.location);
+  return bindSequenceRelation(rel, alias, rv.schemaname, renames);
 }
 
 function bindSystemTable(table: SystemTable, alias: string, renames: string[]): BoundFrom {
@@ -97,7 +104,9 @@ function bindSystemTable(table: SystemTable, alias: string, renames: string[]): 
     tableOid: table.oid,
     attnum: slot + 1,
   }));
-  return { plan: { kind: 'system', table, alias, width: columns.length }, scope: new Scope([{ alias, columns }]) };
+  // The scan appends the table's oid to every row: PostgreSQL's tableoid system column (pg_dump reads it).
+  const tableoid: ScopeColumn = { name: 'tableoid', slot: columns.length, type: typeOfOid(OID.oid), typmod: -1, tableOid: table.oid, attnum: -6, systemColumn: true };
+  return { plan: { kind: 'system', table, alias, width: columns.length + 1 }, scope: new Scope([{ alias, columns: [...columns, tableoid] }]) };
 }
 
 function bindCteReference(cte: CteDefinition, alias: string, renames: string[]): BoundFrom {

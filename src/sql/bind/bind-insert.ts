@@ -57,7 +57,8 @@ export function bindTextRowsInsert(ctx: BindContext, target: DmlTarget, columnNa
   const columns = targetColumns(table, cols);
   const given: BoundExpr[] = columns.map((c, slot) => ({ kind: 'column', slot, type: UNKNOWN(), typmod: -1, name: c.name, tableOid: 0, attnum: 0 }));
   source.width = columns.length;
-  return new InsertPlan(target.writer, new ProjectPlan(source, fullRow(ctx, table, columns, given, false)), undefined, undefined);
+  // COPY FROM stores GENERATED ALWAYS identity values as given, as PostgreSQL's COPY does (pg_dump's data).
+  return new InsertPlan(target.writer, new ProjectPlan(source, fullRow(ctx, table, columns, given, true)), undefined, undefined);
 }
 
 export function copyTargetWidth(table: TableDesc, columnNames: readonly string[] | undefined): number {

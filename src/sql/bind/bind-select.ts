@@ -240,7 +240,7 @@ function expandStar(fields: readonly Node[], env: ExprEnv, location: number | un
   if (entry === undefined) {
     throw withPosition(`missing FROM-clause entry for table "${alias}"`, SQLSTATE.undefinedTable, location);
   }
-  return entry.columns.map((c) => ({ expr: toColumnExpr({ ...c, hiddenUnqualified: false }), name: c.name }));
+  return entry.columns.filter((c) => c.systemColumn !== true).map((c) => ({ expr: toColumnExpr({ ...c, hiddenUnqualified: false }), name: c.name }));
 }
 
 /** GROUP BY item: an output ordinal, an output alias, or an expression over the FROM scope. */

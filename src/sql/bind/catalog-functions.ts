@@ -1,7 +1,7 @@
 /**
  * Functions over the catalog that clients' introspection queries call (psql's \d family, ORMs):
  * pg_table_is_visible, pg_type_is_visible, pg_get_userbyid, format_type, version,
- * pg_encoding_to_char, obj_description / col_description (no comments are stored: NULL).
+ * pg_encoding_to_char.
  * They read the catalog of the running statement's transaction.
  */
 import type { Value } from '../../catalog/types/sql-type.js';
@@ -13,6 +13,7 @@ import { BOOL, NAME, TEXT, coerce, typeOfOid } from './resolve.js';
 import { SERVER_VERSION } from '../session/settings.js';
 import type { ExecContext } from '../exec/exec-context.js';
 import { effectiveSearchPath } from './names.js';
+import { encodingName } from './encoding-names.js';
 
 type Impl = (args: Value[], ctx: ExecContext) => Value;
 
@@ -72,13 +73,11 @@ export function catalogFunction(ctx: BindContext, name: string, args: readonly B
       break;
     case 'pg_encoding_to_char':
       callArgs = oidArgs(1);
-      impl = (a) => (a[0] === 6 ? 'UTF8' : a[0] === 0 ? 'SQL_ASCII' : '');
+      impl = (a) => encodingName(a[0] as number);
       type = NAME();
       break;
     default:
-      callArgs = args.length === 1 || args.length === 2 ? [...args] : undefined;
-      impl = () => null;
-      strict = false;
+      return undefined;
   }
   if (callArgs === undefined) return undefined;
   return { kind: 'call', name, fn: impl, args: callArgs, type, typmod: -1, strict, volatile: name === 'pg_table_is_visible' || name === 'pg_get_userbyid' };

@@ -65,7 +65,7 @@ function constant(c: Obj, target: number): string {
   return 'NULL';
 }
 
-function typeCast(t: Obj): string | undefined {
+function typeCast(t: Obj, style: Style): string | undefined {
   const typeName = obj(t['typeName']);
   const parts = names(typeName?.['names']).filter((n) => n !== 'pg_catalog');
   const type = typeByName(parts.join('.'));
@@ -73,18 +73,44 @@ function typeCast(t: Obj): string | undefined {
   const arg = obj(t['arg']);
   const sval = obj(obj(arg?.['A_Const'])?.['sval']);
   if (sval !== undefined) return literal(String(sval['sval'] ?? ''), type.oid);
-  const inner = arg === undefined ? undefined : deparseExpr(arg, type.oid);
-  return inner === undefined ? undefined : `(${inner})::${formatType(type.oid, -1)}`;
+  if (obj(arg?.['A_Const'])?.['isnull'] === true) return `NULL::${formatType(type.oid, -1)}`;
+  const inner = arg === undefined ? undefined : print(arg, type.oid, style);
+  if (inner === undefined) return undefined;
+  return style.pretty && inner.form === 'simple' ? `${inner.text}::${formatType(type.oid, -1)}` : `(${inner.text})::${formatType(type.oid, -1)}`;
 }
 
-function call(f: Obj): string | undefined {
+/** Functions taking any type: a varchar column passed to them is not shown cast to text. */
+const POLYMORPHIC_FUNCTIONS = ['count', 'min', 'max', 'array_agg', 'greatest', 'least', 'num_nulls', 'num_nonnulls', 'pg_typeof', 'to_json', 'to_jsonb'];
+
+/** COALESCE(a, b): untyped literals take the type of the column among the arguments, as PostgreSQL's common type. */
+function coalesce(c: Obj, style: Style): string | undefined {
+  const args = Array.isArray(c['args']) ? (c['args'] as unknown[]) : [];
+  const columnType = args.map((a) => columnSide(a, style)?.type).find((t) => t !== undefined);
+  const printed: string[] = [];
+  for (const a of args) {
+    const column = columnSide(a, style);
+    const literal = obj(obj(a)?.['A_Const']);
+    const p =
+      column !== undefined
+        ? simple(columnText(obj(obj(a)?.['ColumnRef'])?.['fields'], style))
+        : literal !== undefined && obj(literal['sval']) !== undefined
+          ? simple(constant(literal, columnType ?? OID.text))
+          : operand(a, columnType, style);
+    if (p === undefined) return undefined;
+    printed.push(p.form === 'simple' || style.pretty ? p.text : `(${p.text})`);
+  }
+  return `COALESCE(${printed.join(', ')})`;
+}
+
+function call(f: Obj, style: Style): string | undefined {
   const fname = names(f['funcname']).filter((n) => n !== 'pg_catalog').map(quoteIdentifier).join('.');
   if (f['agg_star'] === true) return `${fname}(*)`;
   const args: string[] = [];
+  const castStrings = !POLYMORPHIC_FUNCTIONS.includes(fname);
   for (const a of Array.isArray(f['args']) ? f['args'] : []) {
-    const s = deparseExpr(a, OID.text);
-    if (s === undefined) return undefined;
-    args.push(s);
+    const printed = (castStrings ? columnSide(a, style)?.printed : undefined) ?? print(a, OID.text, style);
+    if (printed === undefined) return undefined;
+    args.push(printed.form === 'simple' || style.pretty ? printed.text : `(${printed.text})`);
   }
   return `${fname}(${args.join(', ')})`;
 }
@@ -94,24 +120,31 @@ export type ColumnTypes = (name: string) => number | undefined;
 
 const STRING_TYPES: readonly number[] = [OID.varchar, OID.bpchar, OID.name];
 
+/**
+ * A column reference's printed form and type, for queries over several relations (view
+ * definitions): `o.total` or a bare `total` → `{ text: 'o.total', type: numeric }`.
+ */
+export type ColumnResolver = (parts: readonly string[]) => { readonly text: string; readonly type: number } | undefined;
+
 /** How the printer runs: column types for coercing compared literals, and ruleutils' pretty mode. */
 interface Style {
   readonly columns: ColumnTypes | undefined;
   readonly pretty: boolean;
-  /** Table name or alias that bare column references are qualified with (view definitions). */
-  readonly qualifier?: string;
+  /** Resolves column references to their qualified text and type (view definitions). */
+  readonly resolve?: ColumnResolver;
 }
 
 function columnText(fields: unknown, style: Style): string {
   const parts = names(fields);
-  const qualified = parts.length === 1 && style.qualifier !== undefined ? [style.qualifier, ...parts] : parts;
-  return qualified.map(quoteIdentifier).join('.');
+  return style.resolve?.(parts)?.text ?? parts.map(quoteIdentifier).join('.');
 }
 
 /** Printed text and its form, so the parent can decide on parentheses as ruleutils does. */
 interface Printed {
   readonly text: string;
   readonly form: 'simple' | 'op' | 'and' | 'or' | 'not' | 'nulltest';
+  /** The operator of an 'op' form (binary ones only), for pretty mode's precedence rules. */
+  readonly op?: string;
 }
 
 /** A constant operand next to a column of type `columnType`, coerced as PostgreSQL's operator resolution does. */
@@ -137,21 +170,43 @@ function simple(text: string | undefined): Printed | undefined {
 
 function columnSide(node: unknown, style: Style): { printed: Printed; type: number } | undefined {
   const ref = obj(obj(node)?.['ColumnRef']);
-  if (ref === undefined || style.columns === undefined) return undefined;
+  if (ref === undefined || (style.columns === undefined && style.resolve === undefined)) return undefined;
   const parts = names(ref['fields']);
-  const type = style.columns(parts[parts.length - 1] ?? '');
+  const type = style.resolve !== undefined ? style.resolve(parts)?.type : style.columns?.(parts[parts.length - 1] ?? '');
   if (type === undefined) return undefined;
   const text = columnText(ref['fields'], style);
   if (!STRING_TYPES.includes(type)) return { printed: { text, form: 'simple' }, type };
   return { printed: { text: style.pretty ? `${text}::text` : `(${text})::text`, form: 'simple' }, type };
 }
 
-/** The child's text inside a parent of form `parent`: always parenthesized unless pretty and not needed. */
-function inside(child: Printed, parent: Printed['form'], style: Style): string {
+const LOW_PRIORITY_OPS = ['+', '-'];
+const HIGH_PRIORITY_OPS = ['*', '/', '%'];
+
+/** ruleutils' isSimpleNode for an operator inside an arithmetic operator: `a * b + c`, `a - b - c`. */
+function arithmeticNeedsNoParens(child: Printed, parentOp: string | undefined, leftOperand: boolean): boolean {
+  const op = child.op ?? '';
+  const lowChild = LOW_PRIORITY_OPS.includes(op);
+  const highChild = HIGH_PRIORITY_OPS.includes(op);
+  const lowParent = LOW_PRIORITY_OPS.includes(parentOp ?? '');
+  const highParent = HIGH_PRIORITY_OPS.includes(parentOp ?? '');
+  if (!(lowChild || highChild) || !(lowParent || highParent)) return false;
+  if (highChild && lowParent) return true;
+  if (lowChild && highParent) return false;
+  return leftOperand;
+}
+
+/**
+ * The child's text inside a parent of form `parent`: always parenthesized unless pretty and not
+ * needed (ruleutils' isSimpleNode: AND and NOT inside AND/OR, OR inside OR, arithmetic precedence).
+ */
+function inside(child: Printed, parent: Printed['form'], style: Style, parentOp?: string, leftOperand = false): string {
   if (child.form === 'simple') return child.text;
   if (!style.pretty) return `(${child.text})`;
-  const needed =
-    parent === 'op' ? true : parent === 'not' ? child.form !== 'nulltest' : parent === 'and' || parent === 'or' ? child.form === 'or' || (child.form === 'and' && parent === 'and') : false;
+  let needed: boolean;
+  if (parent === 'op') needed = !(child.form === 'op' && arithmeticNeedsNoParens(child, parentOp, leftOperand));
+  else if (parent === 'not') needed = child.form !== 'nulltest';
+  else if (parent === 'and' || parent === 'or') needed = child.form === 'or' && parent === 'and';
+  else needed = false;
   return needed ? `(${child.text})` : child.text;
 }
 
@@ -161,8 +216,22 @@ function comparison(op: string, lnode: unknown, rnode: unknown, style: Style): P
   const left = lnode === undefined ? undefined : (lcol?.printed ?? operand(lnode, rcol?.type, style));
   const right = rcol?.printed ?? operand(rnode, lcol?.type, style);
   if (right === undefined || (lnode !== undefined && left === undefined)) return undefined;
-  const text = left === undefined ? `${op} ${inside(right, 'op', style)}` : `${inside(left, 'op', style)} ${op} ${inside(right, 'op', style)}`;
-  return { text, form: 'op' };
+  if (left === undefined) return { text: `${op} ${inside(right, 'op', style)}`, form: 'op' };
+  return { text: `${inside(left, 'op', style, op, true)} ${op} ${inside(right, 'op', style, op)}`, form: 'op', op };
+}
+
+/** `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `NOT IN` → `<> ALL (…)`, literals coerced to x's type. */
+function inList(e: Obj, style: Style): Printed | undefined {
+  const list = obj(obj(e['rexpr'])?.['List'])?.['items'];
+  const items = Array.isArray(list) ? (list as unknown[]) : [];
+  if (items.length === 0) return undefined;
+  const col = columnSide(e['lexpr'], style);
+  const left = col?.printed ?? print(e['lexpr'], OID.text, style);
+  const values = items.map((i) => operand(i, col?.type, style));
+  if (left === undefined || values.some((v) => v === undefined)) return undefined;
+  const negated = names(e['name']).pop() === '<>';
+  const array = `ARRAY[${(values as Printed[]).map((v) => inside(v, 'op', style)).join(', ')}]`;
+  return { text: `${inside(left, 'op', style)} ${negated ? '<> ALL' : '= ANY'} (${array})`, form: 'op' };
 }
 
 function operator(e: Obj, style: Style): Printed | undefined {
@@ -173,7 +242,9 @@ function operator(e: Obj, style: Style): Printed | undefined {
     if (low === undefined || high === undefined) return undefined;
     return { text: `${inside(low, 'and', style)} AND ${inside(high, 'and', style)}`, form: 'and' };
   }
-  if (e['kind'] !== 'AEXPR_OP') return undefined;
+  if (e['kind'] === 'AEXPR_IN') return inList(e, style);
+  // LIKE / ILIKE arrive with their operator names (~~, !~~, ~~*, !~~*).
+  if (e['kind'] !== 'AEXPR_OP' && e['kind'] !== 'AEXPR_LIKE' && e['kind'] !== 'AEXPR_ILIKE') return undefined;
   return comparison(names(e['name']).pop() ?? '', e['lexpr'], e['rexpr'], style);
 }
 
@@ -196,9 +267,9 @@ function print(node: unknown, typeOid: number, style: Style): Printed | undefine
     case 'A_Const':
       return simple(constant(b, typeOid));
     case 'TypeCast':
-      return simple(typeCast(b));
+      return simple(typeCast(b, style));
     case 'FuncCall':
-      return simple(call(b));
+      return simple(call(b, style));
     case 'A_Expr':
       return operator(b, style);
     case 'BoolExpr':
@@ -207,6 +278,8 @@ function print(node: unknown, typeOid: number, style: Style): Printed | undefine
       return simple(columnText(b['fields'], style));
     case 'SQLValueFunction':
       return simple(SVF[String(b['op'])]);
+    case 'CoalesceExpr':
+      return simple(coalesce(b, style));
     case 'NullTest': {
       const arg = print(b['arg'], OID.text, style);
       if (arg === undefined) return undefined;
@@ -222,8 +295,8 @@ function print(node: unknown, typeOid: number, style: Style): Printed | undefine
  * fully parenthesized (pg_get_expr), or with only the parentheses precedence needs when `pretty`
  * (pg_get_constraintdef(oid, true), as psql's \d shows CHECK constraints).
  */
-export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnTypes, pretty = false, qualifier?: string): string | undefined {
-  const style: Style = qualifier === undefined ? { columns, pretty } : { columns, pretty, qualifier };
+export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnTypes, pretty = false, resolve?: ColumnResolver): string | undefined {
+  const style: Style = resolve === undefined ? { columns, pretty } : { columns, pretty, resolve };
   const printed = print(node, typeOid, style);
   if (printed === undefined) return undefined;
   return printed.form === 'simple' || pretty ? printed.text : `(${printed.text})`;

@@ -3,7 +3,7 @@
  * pg_get_indexdef, pg_get_constraintdef, pg_get_expr, pg_get_viewdef (simple views), pg_get_triggerdef,
  * pg_get_statisticsobjdef_columns, pg_get_serial_sequence, pg_relation_is_publishable,
  * pg_tablespace_location (the built-in tablespaces have no location: ''),
- * shobj_description, the has_*_privilege family, and the size functions (pg_table_size,
+ * the has_*_privilege family, those of routine-functions.ts, and the size functions (pg_table_size,
  * pg_relation_size, pg_total_relation_size, pg_indexes_size, pg_database_size, pg_size_pretty).
  *
  * - They read the catalog of the running statement's transaction (ExecContext.catalog).
@@ -23,10 +23,11 @@ import { constraintDefinition, exprDefinition, indexDefinition, sizePretty, type
 import { parseQualifiedText } from './qualified-text.js';
 import { viewDefinition } from './view-definition.js';
 import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
+import { ROUTINE_SIGNATURES } from './routine-functions.js';
 
 type Impl = (args: Value[], ctx: ExecContext) => Value;
 
-interface Signature {
+export interface Signature {
   readonly args: readonly number[][];
   readonly result: () => SqlType;
   readonly impl: (searchPath: readonly string[]) => Impl;
@@ -45,7 +46,7 @@ function names(c: ExecContext, searchPath: readonly string[]): NameContext | und
 
 const always = (v: Value) => (): Impl => () => v;
 const privilege: Signature = { args: [[T, T], [O, T], [T, T, T], [O, O, T], [T, O, T], [O, T, T]], result: BOOL, impl: always(true) };
-const size: Signature = { args: [[O]], result: INT8, impl: always(0n) };
+const size: Signature = { args: [[OID.regclass]], result: INT8, impl: always(0n) };
 
 const SIGNATURES: Record<string, Signature> = {
   pg_get_indexdef: {
@@ -64,7 +65,7 @@ const SIGNATURES: Record<string, Signature> = {
       return n === undefined ? null : (constraintDefinition(n, a[0] as number, a[1] === true) ?? null);
     },
   },
-  pg_get_expr: { args: [[T, O], [T, O, B]], result: TEXT, impl: () => (a) => exprDefinition(a[0] as string) },
+  pg_get_expr: { args: [[T, O], [T, O, B]], result: TEXT, impl: (sp) => (a, c) => exprDefinition(a[0] as string, names(c, sp)) },
   pg_get_triggerdef: { args: [[O], [O, B]], result: TEXT, impl: always(null) },
   pg_get_statisticsobjdef_columns: { args: [[O]], result: TEXT, impl: always(null) },
   pg_get_viewdef: {
@@ -78,7 +79,6 @@ const SIGNATURES: Record<string, Signature> = {
   },
   pg_relation_is_publishable: { args: [[O]], result: BOOL, impl: () => (a, c) => c.catalog.table(a[0] as number) !== undefined },
   pg_get_serial_sequence: { args: [[T, T]], result: TEXT, impl: (sp) => (a, c) => serialSequence(c, sp, a[0] as string, a[1] as string) },
-  shobj_description: { args: [[O, T]], result: TEXT, impl: always(null) },
   pg_tablespace_location: { args: [[O]], result: TEXT, impl: always('') },
   has_table_privilege: privilege,
   has_schema_privilege: privilege,
@@ -92,6 +92,7 @@ const SIGNATURES: Record<string, Signature> = {
   pg_indexes_size: size,
   pg_database_size: { args: [[O], [OID.name]], result: INT8, impl: always(0n) },
   pg_size_pretty: { args: [[OID.int8]], result: TEXT, impl: () => (a) => sizePretty(a[0] as bigint) },
+  ...ROUTINE_SIGNATURES,
 };
 
 function serialSequence(c: ExecContext, searchPath: readonly string[], table: string, column: string): Value {
@@ -129,7 +130,9 @@ export function introspectionFunction(ctx: BindContext, name: string, args: read
 function accepts(typeOid: number, arg: BoundExpr): boolean {
   const t = arg.type.oid;
   if (t === OID.unknown || t === typeOid) return true;
-  if (typeOid === O) return t === OID.regclass || t === OID.regtype || t === OID.int4 || t === OID.int8 || t === OID.regproc;
+  if (typeOid === O || typeOid === OID.regclass) {
+    return t === O || t === OID.regclass || t === OID.regtype || t === OID.regnamespace || t === OID.int4 || t === OID.int8 || t === OID.regproc;
+  }
   if (typeOid === T) return t === OID.varchar || t === OID.name || t === OID.bpchar;
   if (typeOid === OID.int8) return t === OID.int4 || t === OID.int2;
   if (typeOid === OID.name) return t === OID.text || t === OID.varchar;

@@ -86,10 +86,26 @@ export function constraintDefinition(n: NameContext, oid: number, pretty: boolea
   }
 }
 
-/** pg_get_expr over the pg_node_tree text of pg_attrdef.adbin / pg_constraint.conbin. */
-export function exprDefinition(nodeText: string): string {
+/** The sequence oid of a SERIAL default (nextval('<oid>'::regclass), table-builder.ts), else undefined. */
+function serialSequenceOid(tree: unknown): number | undefined {
+  const call = (tree as { FuncCall?: { funcname?: Array<{ String?: { sval?: string } }>; args?: unknown[] } } | undefined)?.FuncCall;
+  if (call?.funcname?.length !== 1 || call.funcname[0]?.String?.sval !== 'nextval' || call.args?.length !== 1) return undefined;
+  const cast = (call.args[0] as { TypeCast?: { arg?: { A_Const?: { sval?: { sval?: string } } } } }).TypeCast;
+  const text = cast?.arg?.A_Const?.sval?.sval;
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * pg_get_expr over the pg_node_tree text of pg_attrdef.adbin / pg_constraint.conbin. A SERIAL
+ * default names its sequence as regclass output does under the current search path
+ * (`nextval('public.users_id_seq'::regclass)` for pg_dump's empty one).
+ */
+export function exprDefinition(nodeText: string, n?: NameContext): string {
   const stored = parseStoredExprText(nodeText);
   if (stored === undefined) return nodeText;
+  const sequenceOid = n === undefined ? undefined : serialSequenceOid(stored.tree);
+  const sequenceName = n === undefined || sequenceOid === undefined ? undefined : relationName(n.catalog, n.databaseOid, sequenceOid, n.searchPath);
+  if (sequenceName !== undefined) return `nextval('${sequenceName.replaceAll("'", "''")}'::regclass)`;
   if (stored.text !== '') return stored.text;
   return deparseExpr(stored.tree, stored.type) ?? nodeText;
 }

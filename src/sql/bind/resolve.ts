@@ -22,7 +22,8 @@ import { stringList, intOf } from './ast-util.js';
 import { notSupported, withPosition } from './bind-errors.js';
 import type { AggregateFunction } from '../plan/logical-plan.js';
 import * as functions from '../functions/index.js';
-import { lookupRelation, schemaByName } from './names.js';
+import { effectiveSearchPath, lookupRelation, schemaByName } from './names.js';
+import { indexOidByName } from './reg-names.js';
 import { parseQualifiedText } from './qualified-text.js';
 
 export function typeOfOid(oid: number): SqlType {
@@ -184,8 +185,9 @@ export function regclassOid(ctx: BindContext, text: string, location?: number): 
   if (/^\d+$/.test(text.trim())) return Number(text.trim());
   const q = parseQualifiedText(text);
   const rel = lookupRelation(ctx, q) ?? systemRelation(q.schema, q.name);
-  if (rel === undefined) throw withPosition(`relation "${text}" does not exist`, SQLSTATE.undefinedTable, location);
-  return rel.oid;
+  const oid = rel?.oid ?? indexOidByName(ctx.catalog, ctx.databaseOid, q.schema, q.name, effectiveSearchPath(ctx.searchPath, ctx.user));
+  if (oid === undefined) throw withPosition(`relation "${text}" does not exist`, SQLSTATE.undefinedTable, location);
+  return oid;
 }
 
 function castExpr(

@@ -22,6 +22,8 @@ export interface ScopeColumn {
   readonly attnum: number;
   /** Hidden from unqualified lookup and from `*` (merged USING column duplicates). */
   readonly hiddenUnqualified?: boolean;
+  /** A system column (tableoid): found by name, never part of `*`. */
+  readonly systemColumn?: boolean;
 }
 
 export interface RangeEntry {
@@ -82,7 +84,7 @@ export class Scope {
   /** Columns of `*` in order: merged columns first, then each entry's visible columns. */
   star(): ScopeColumn[] {
     const out: ScopeColumn[] = [...this.merged];
-    for (const e of this.entries) for (const c of e.columns) if (c.hiddenUnqualified !== true) out.push(c);
+    for (const e of this.entries) for (const c of e.columns) if (c.hiddenUnqualified !== true && c.systemColumn !== true) out.push(c);
     return out;
   }
 }

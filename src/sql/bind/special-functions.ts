@@ -15,6 +15,8 @@ import { withPosition } from './bind-errors.js';
 import { parseQualifiedText } from './qualified-text.js';
 import { catalogFunction } from './catalog-functions.js';
 import { introspectionFunction } from './introspection-functions.js';
+import { dumpFunction } from './dump-functions.js';
+import { adminFunction } from './admin-functions.js';
 
 export function bindSpecialFunction(
   ctx: BindContext,
@@ -40,15 +42,13 @@ export function bindSpecialFunction(
     case 'format_type':
     case 'version':
     case 'pg_encoding_to_char':
-    case 'obj_description':
-    case 'col_description':
       return catalogFunction(ctx, name, args, location);
     case 'current_database':
       return args.length === 0 ? textConst(ctx.databaseName) : undefined;
     case 'current_schema':
       return args.length === 0 ? textConst(firstSchema(ctx)) : undefined;
     default:
-      return introspectionFunction(ctx, name, args, location);
+      return introspectionFunction(ctx, name, args, location) ?? dumpFunction(ctx, name, args, location) ?? adminFunction(ctx, name, args, location);
   }
 }
 

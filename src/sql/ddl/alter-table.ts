@@ -1,6 +1,6 @@
 /**
  * ALTER TABLE [IF EXISTS] t: ADD COLUMN, DROP COLUMN, ALTER COLUMN SET/DROP DEFAULT,
- * SET/DROP NOT NULL, ADD CONSTRAINT (PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY — validated against
+ * SET/DROP NOT NULL, ALTER COLUMN ADD GENERATED AS IDENTITY, ADD CONSTRAINT (PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY — validated against
  * the existing rows), DROP CONSTRAINT. Each command sees the table as left by the previous one;
  * the descriptor is written once at the end. Other subcommands are 0A000.
  */
@@ -66,9 +66,23 @@ function applyCommand(ctx: DdlContext, table: TableDesc, cmd: AlterTableCmd, row
       return alterColumnType(ctx, table, cmd.name ?? '', (cmd.def as { ColumnDef: ColumnDef }).ColumnDef, rowIds);
     case 'AT_DropConstraint':
       return dropConstraint(ctx, table, cmd.name ?? '', cmd.missing_ok === true, rowIds);
+    case 'AT_AddIdentity':
+      return addIdentity(ctx, table, cmd.name ?? '', (cmd.def as { Constraint: Constraint }).Constraint);
     default:
       throw notSupported(`ALTER TABLE ${String(cmd.subtype).replace('AT_', '')}`);
   }
+}
+
+/** ALTER COLUMN c ADD GENERATED … AS IDENTITY [(sequence options)] (pg_dump's form for identity columns). */
+function addIdentity(ctx: DdlContext, table: TableDesc, name: string, c: Constraint): TableDesc {
+  const col = requireColumn(table, name);
+  if (!col.notNull) throw new SqlError('55000', `column "${name}" of relation "${table.name}" must be declared NOT NULL before identity can be added`);
+  if (col.identity !== '') throw new SqlError('55000', `column "${name}" of relation "${table.name}" is already an identity column`);
+  if (col.default !== undefined) throw new SqlError('55000', `column "${name}" of relation "${table.name}" already has a default value`);
+  const b = new TableBuilder(ctx, table.schemaOid, table.name, table.oid, table);
+  b.addConstraint(c, col.name);
+  for (const seq of b.sequences) ctx.writer.put(seq);
+  return b.snapshot();
 }
 
 function requireColumn(table: TableDesc, name: string): TableDesc['columns'][number] {

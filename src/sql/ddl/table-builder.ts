@@ -31,7 +31,7 @@ import { coerce, coerceToBool, resolveTypeName, typeOfOid } from '../bind/resolv
 import { lookupRelation } from '../bind/names.js';
 import { tableEntry } from '../bind/bind-from.js';
 import type { DdlContext } from './ddl-context.js';
-import { chooseName } from './ddl-names.js';
+import { chooseName, duplicateRelation, relationNameTaken } from './ddl-names.js';
 import { sequenceSettings } from './sequence-options.js';
 import { randomBytes } from 'node:crypto';
 
@@ -84,6 +84,22 @@ export class TableBuilder {
     return this.columns[attnum - 1] as ColumnDesc;
   }
 
+  /** An identity column's SEQUENCE NAME [schema.]name option (pg_dump writes it); it must be in the table's schema. */
+  private sequenceName(options: Node[] | undefined): string | undefined {
+    for (const o of options ?? []) {
+      const d = (o as { DefElem?: { defname?: string; arg?: Node } }).DefElem;
+      if (d?.defname !== 'sequence_name') continue;
+      const parts = stringList((d.arg as { List?: { items?: Node[] } } | undefined)?.List?.items);
+      const name = parts[parts.length - 1] ?? '';
+      const schema = parts.length >= 2 ? this.ctx.catalog.descriptor(this.schemaOid) : undefined;
+      if (schema !== undefined && schema.kind === 'schema' && schema.name !== parts[parts.length - 2]) throw notSupported('an identity sequence in another schema than its table');
+      if (relationNameTaken(this.ctx.catalog, this.schemaOid, name) || this.taken.has(name)) throw duplicateRelation(name);
+      this.taken.add(name);
+      return name;
+    }
+    return undefined;
+  }
+
   private replaceColumn(c: ColumnDesc): void {
     this.columns[c.attnum - 1] = c;
   }
@@ -95,7 +111,7 @@ export class TableBuilder {
   }
 
   private ownedSequence(column: string, attnum: number, typeOid: number, options: Node[] | undefined): SequenceDesc {
-    const name = chooseName(this.ctx.catalog, this.schemaOid, [this.name, column], 'seq', this.taken);
+    const name = this.sequenceName(options) ?? chooseName(this.ctx.catalog, this.schemaOid, [this.name, column], 'seq', this.taken);
     const s = sequenceSettings(options, undefined, typeOid);
     const seq: SequenceDesc = {
       kind: 'sequence', oid: this.ctx.writer.allocateOid(), name, schemaOid: this.schemaOid, ownerOid: this.ctx.userOid,

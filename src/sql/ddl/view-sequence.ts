@@ -18,6 +18,7 @@ import { sequenceSettings } from './sequence-options.js';
 import { deleteTableData } from './table-data.js';
 import { referencingForeignKeys } from './dependencies.js';
 import { randomBytes } from 'node:crypto';
+import { qualifyViewQuery } from './view-query.js';
 
 export function createView(ctx: DdlContext, s: ViewStmt): string {
   if (s.withCheckOption !== undefined && s.withCheckOption !== 'NO_CHECK_OPTION') throw notSupported('WITH CHECK OPTION');
@@ -47,7 +48,8 @@ export function createView(ctx: DdlContext, s: ViewStmt): string {
     });
     oid = existing.oid;
   } else oid = ctx.writer.allocateOid();
-  ctx.writer.put({ kind: 'view', oid, name, schemaOid: schema.oid, ownerOid: ctx.userOid, query: { tree: s.query, text: '' }, columns });
+  const { tree, references } = qualifyViewQuery(ctx.bind, s.query as Node);
+  ctx.writer.put({ kind: 'view', oid, name, schemaOid: schema.oid, ownerOid: ctx.userOid, query: { tree, text: '' }, columns, references });
   return 'CREATE VIEW';
 }
 

@@ -6,12 +6,23 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import type { KvTxn } from '../../catalog/kv-txn.js';
 import type { TypeContext, Value } from '../../catalog/types/sql-type.js';
+import type { SessionSystem } from '../statement/server-admin.js';
 
 /** Sequence operations (non-transactional, sequence-store.ts). */
 export interface SequenceAccess {
   nextval(oid: number): bigint;
   currval(oid: number): bigint;
   setval(oid: number, value: bigint, isCalled: boolean): bigint;
+  /** The sequence's state without changing it (SELECT last_value, is_called FROM seq). */
+  peek(oid: number): { readonly last: bigint; readonly called: boolean };
+}
+
+/** The session's settings as current_setting() and set_config() reach them. */
+export interface SettingsAccess {
+  /** The value SHOW prints; 42704 for an unknown name. */
+  get(name: string): string;
+  /** SET [LOCAL] name TO value (value as is); returns the new value. */
+  setConfig(name: string, value: string, local: boolean): string;
 }
 
 export interface ExecContext {
@@ -38,4 +49,8 @@ export interface ExecContext {
    * autocommit statement the session may re-run (session/autocommit-retry.ts).
    */
   readonly claimRow?: (key: Uint8Array) => void;
+  /** The session and its server, for pg_stat_* / pg_settings and the admin functions (one per session). */
+  readonly system?: SessionSystem;
+  /** Absent outside a session (DDL-time evaluation): current_setting/set_config then fail. */
+  readonly settings?: SettingsAccess;
 }

@@ -13,7 +13,8 @@ export class SystemScanPlan implements PhysicalPlan {
     readonly table: SystemTable,
     readonly alias: string,
   ) {
-    this.width = table.columns.length;
+    // The last slot is the tableoid system column.
+    this.width = table.columns.length + 1;
   }
 
   explain(): ExplainNode {
@@ -23,6 +24,9 @@ export class SystemScanPlan implements PhysicalPlan {
 
   open(ctx: ExecContext): RowCursor {
     const db = ctx.catalog.database(ctx.database);
-    return new ArrayCursor(db === undefined ? [] : this.table.rows(ctx.catalog, db.oid));
+    if (db === undefined) return new ArrayCursor([]);
+    const oid = this.table.oid;
+    // Copied, not pushed into: a system table may hand out cached row arrays.
+    return new ArrayCursor(this.table.rows(ctx.catalog, db.oid, ctx.system).map((row) => [...row, oid]));
   }
 }

@@ -7,6 +7,9 @@ export type {
 } from './function-types.js';
 // Installs regproc's name resolver (the names of the functions this layer implements).
 import './regproc-names.js';
+// Installs pg_proc's and pg_operator's rows (PostgreSQL 15's rows for what this layer implements).
+import './builtin-procs.js';
+import './builtin-operators.js';
 export { resolveOperator, operatorExists } from './resolve-operator.js';
 export { resolveFunction, functionExists } from './resolve-function.js';
 export { resolveAggregate, isAggregateName } from './resolve-aggregate.js';

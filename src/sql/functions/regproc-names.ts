@@ -5,9 +5,12 @@
  * - Only functions stratadb implements are listed; a name with one pg_proc row maps to its oid,
  *   a name with several is ambiguous (42725, as regprocin), any other name is 42883.
  * - Numeric input ('1299'::regproc) never reaches this table; an oid it does not know prints as
- *   the number.
+ *   the number (any routine of pg_proc's rows, and the routine behind a built-in operator, prints its name, as
+ *   regprocout does).
  */
 import { OID, setRegNameResolver } from '../../catalog/types/index.js';
+import { builtinProc } from '../../catalog/system/pg-proc.js';
+import { operatorRoutineName } from '../../catalog/system/pg-operator.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 
 /** SQLSTATE 42725 (util's SQLSTATE table has no name for it yet). */
@@ -53,7 +56,7 @@ function functionName(text: string): string | undefined {
 }
 
 setRegNameResolver(OID.regproc, {
-  nameOf: (oid) => nameByOid.get(oid),
+  nameOf: (oid) => nameByOid.get(oid) ?? builtinProc(oid)?.name ?? operatorRoutineName(oid),
   oidOf(text: string): number {
     const name = functionName(text);
     const oid = name === undefined ? undefined : oidByName.get(name);

@@ -77,6 +77,9 @@ function floatAvg(): AggregateImpl {
   return { ...base, final: (s) => (s.n === 0 ? null : s.f / s.n) };
 }
 
+/** Every built-in aggregate signature (the catalog's pg_proc rows with prokind 'a' are generated from these). */
+export const AGGREGATE_SIGNATURES: ReadonlyArray<Pick<AggregateDef, 'name' | 'args' | 'result'>> = defs;
+
 const byName = new Map<string, AggregateDef[]>();
 for (const d of defs) {
   const list = byName.get(d.name);

@@ -9,6 +9,7 @@ import { OID, charLength, type SqlType, type Value } from '../../catalog/types/i
 import { fn, type FunctionDef } from './function-def.js';
 import type { EvalContext, ScalarImpl } from './function-types.js';
 import { regexToRegExp } from './pattern-match.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 
 const { text, int4, int8, bool, bytea, any, name } = OID;
 
@@ -184,10 +185,6 @@ function toHex(v: Value): string {
   return typeof v === 'bigint' ? BigInt.asUintN(64, v).toString(16) : ((v as number) >>> 0).toString(16);
 }
 
-function quoteIdent(s: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(s) ? s : '"' + s.replace(/"/g, '""') + '"';
-}
-
 function s1(f: (s: string) => Value): ScalarImpl {
   return ([a]) => f(a as string);
 }
@@ -250,7 +247,7 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
   fn('regexp_matches', [text, text, text], 1009, ([a, b, c]) => regexpMatches(a as string, b as string, c as string), { setReturning: true }),
   fn('to_hex', [int4], text, ([a]) => toHex(a as Value)),
   fn('to_hex', [int8], text, ([a]) => toHex(a as Value)),
-  fn('quote_ident', [text], text, s1(quoteIdent)),
+  fn('quote_ident', [text], text, s1(quoteIdentifier)),
   fn('quote_literal', [text], text, s1((s) => (s.includes('\\') ? 'E' : '') + "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "''") + "'")),
   fn('string_to_array', [text, text], 1009, ([a, b]) => (a === null ? null : (a as string) === '' ? [] : b === null ? chars(a as string) : (a as string).split(b as string)), { strict: false }),
   fn('name', [text], name, s1((s) => s)),

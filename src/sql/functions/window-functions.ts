@@ -42,6 +42,9 @@ const SIGNATURES: ReadonlyArray<{ kind: WindowKind; args: number[]; result: numb
   { kind: 'nth_value', args: [anyelement, int4], result: anyelement },
 ];
 
+/** Every window function signature (pg_proc rows with prokind 'w'). */
+export const WINDOW_SIGNATURES: ReadonlyArray<{ readonly kind: WindowKind; readonly args: readonly number[]; readonly result: number }> = SIGNATURES;
+
 export function isWindowFunctionName(name: string): boolean {
   const lower = name.toLowerCase();
   return SIGNATURES.some((s) => s.kind === lower);

@@ -9,6 +9,7 @@ import type { SequenceStore } from '../../catalog/sequence-store.js';
 import type { PlanCache } from '../plan-cache.js';
 import type { ParseCache } from '../parse-cache.js';
 import type { ShowRows } from '../statement/show-extension.js';
+import type { ServerAdmin, StorageMaintenance } from '../statement/server-admin.js';
 
 export interface SessionHost {
   readonly txnKv: TxnKv;
@@ -19,4 +20,8 @@ export interface SessionHost {
   nextRowId(): bigint;
   /** SHOW METRICS / SHOW WAF rows, registered by the server (statement/show-extension.ts). */
   readonly showExtensions?: ReadonlyMap<string, ShowRows>;
+  /** The server's sessions and signals (pg_stat_activity, pg_cancel_backend), when there is a server. */
+  readonly serverAdmin?: ServerAdmin | undefined;
+  /** CHECKPOINT / VACUUM / stratadb_compact(), when the store offers them. */
+  readonly maintenance?: StorageMaintenance | undefined;
 }

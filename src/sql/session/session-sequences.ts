@@ -38,6 +38,10 @@ export class SessionSequences implements SequenceAccess {
     return v;
   }
 
+  peek(oid: number): { readonly last: bigint; readonly called: boolean } {
+    return this.store.peek(this.descriptor(oid));
+  }
+
   setval(oid: number, value: bigint, isCalled: boolean): bigint {
     const v = this.store.setval(this.descriptor(oid), value, isCalled);
     if (isCalled) this.last.set(oid, v);

@@ -28,13 +28,15 @@ import type { BindContext } from '../bind/bind-context.js';
 import { effectiveSearchPath } from '../bind/names.js';
 import { planStatement } from '../statement/plan-statement.js';
 import type { StatementPlan } from '../statement/statement-plan.js';
-import type { ExecContext, SequenceAccess } from '../exec/exec-context.js';
+import type { ExecContext, SequenceAccess, SettingsAccess } from '../exec/exec-context.js';
+import { setConfig } from '../statement/set-show.js';
 import { Settings, settingMs } from './settings.js';
 import { TxnBlock, inFailedTransaction } from './txn-block.js';
 import { SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
+import { SessionSystemView } from './session-system.js';
 import { regclassOid, typeOfOid } from '../bind/resolve.js';
 import { OID } from '../../catalog/types/oids.js';
 import { regObjectName } from '../bind/reg-names.js';
@@ -49,6 +51,10 @@ export class Session implements SqlSession {
   private cancelRequested = false;
   private statementDeadlineMs = 0;
   readonly sequenceAccess: SessionSequences;
+  /** current_setting / set_config (ExecContext.settings). */
+  readonly settingsAccess: SettingsAccess;
+  /** pg_stat_* / pg_settings and the admin functions (ExecContext.system). */
+  readonly system: SessionSystemView;
   private closed = false;
 
   constructor(
@@ -62,7 +68,9 @@ export class Session implements SqlSession {
     this.user = options.user;
     this.database = options.database;
     this.block = new TxnBlock(host.txnKv, this.settings);
+    this.system = new SessionSystemView(this);
     this.sequenceAccess = new SessionSequences(host.sequences, () => this.currentCatalogForSequences());
+    this.settingsAccess = { get: (name) => this.settings.get(name), setConfig: (name, value, local) => setConfig(this, name, value, local) };
     this.settings.takeChanges();
   }
 
@@ -258,6 +266,8 @@ export class Session implements SqlSession {
       outerRows: [],
       subqueryCache: new Map(),
       checkCancel: () => this.checkCancel(),
+      system: this.system,
+      settings: this.settingsAccess,
     };
   }
 

@@ -132,6 +132,7 @@ const DEFS: readonly SettingDef[] = [
   { name: 'lc_ctype', initial: 'C', reported: false, readOnly: true },
   { name: 'bytea_output', initial: 'hex', reported: false, readOnly: false },
   { name: 'row_security', initial: 'on', reported: false, readOnly: false, normalize: bool('row_security') },
+  { name: 'synchronize_seqscans', initial: 'on', reported: false, readOnly: false, normalize: bool('synchronize_seqscans') },
   { name: 'synchronous_commit', initial: 'on', reported: false, readOnly: false },
   { name: 'max_connections', initial: '100', reported: false, readOnly: true },
   { name: 'password_encryption', initial: 'scram-sha-256', reported: false, readOnly: false },

@@ -61,6 +61,17 @@ export function runSet(session: Session, s: VariableSetStmt): UtilityResult {
   }
 }
 
+/**
+ * set_config(name, value, is_local): SET [LOCAL] name TO value with the value taken as is (no SET
+ * grammar: set_config('search_path', '', false) empties the path); returns the value SHOW prints.
+ */
+export function setConfig(session: Session, rawName: string, value: string, local: boolean): string {
+  const canonical = settingName(rawName);
+  remember(session, canonical, local);
+  session.settings.set(canonical, value);
+  return session.settings.get(canonical);
+}
+
 function remember(session: Session, name: string, local: boolean): void {
   const previous = session.settings.get(name);
   if (local) {

@@ -12,7 +12,9 @@ import { notSupported } from '../bind/bind-errors.js';
 import type { Session } from '../session/session.js';
 import type { DdlContext } from '../ddl/ddl-context.js';
 import { runSet, runShow } from './set-show.js';
+import { runLockTable } from './lock-table.js';
 import { runDdl, isDdl } from '../ddl/run-ddl.js';
+import { runCall, runCheckpoint, runVacuum } from './maintenance.js';
 
 export interface UtilityResult {
   readonly tag: string;
@@ -28,6 +30,10 @@ export async function runUtility(session: Session, ast: Node, txn: Transaction):
     session.settings.resetAll();
     return { tag: 'DISCARD ALL' };
   }
+  if ('LockStmt' in ast) return runLockTable(session, ast.LockStmt, txn);
+  if ('VacuumStmt' in ast) return runVacuum(session, ast.VacuumStmt, txn);
+  if ('CheckPointStmt' in ast) return runCheckpoint(session, txn);
+  if ('CallStmt' in ast) return runCall(session, ast.CallStmt, txn);
   if (!isDdl(tag)) throw notSupported(statementName(tag));
   const ctx = ddlContext(session, txn);
   const result = await runDdl(ctx, ast);
