@@ -56,6 +56,10 @@ const ENGINE_COUNTERS: ReadonlyArray<readonly [string, string, NumericStat, Reco
   ['stratadb_engine_write_stalls_total', 'Write stalls, per cause.', 'l0SlowdownStalls', { cause: 'l0_slowdown' }],
   ['stratadb_engine_block_cache_hits_total', 'Block cache hits.', 'blockCacheHits'],
   ['stratadb_engine_block_cache_misses_total', 'Block cache misses.', 'blockCacheMisses'],
+  ['stratadb_engine_governor_adjustments_total', 'Rate changes made by the compaction governor.', 'governorAdjustments'],
+  ['stratadb_engine_governor_slo_violations_total', 'Governor windows whose foreground p99 exceeded the target.', 'governorSloViolations'],
+  ['stratadb_engine_disk_full_episodes_total', 'Times the disk filled up (writes failing with 53100 until space returns).', 'diskFullEpisodes'],
+  ['stratadb_engine_disk_full_errors_total', 'Commits and background jobs that failed for lack of space.', 'diskFullErrors'],
 ];
 
 /** Engine gauges: [metric, help, stats field]. */
@@ -72,6 +76,8 @@ const ENGINE_GAUGES: ReadonlyArray<readonly [string, string, NumericStat]> = [
   ['stratadb_engine_space_amplification', 'On-disk bytes / live bytes estimate.', 'spaceAmplification'],
   ['stratadb_engine_background_rate_bytes_per_second', 'Governor budget for background writes.', 'backgroundRateBytesPerSec'],
   ['stratadb_engine_governor_foreground_p99_us', 'Foreground p99 latency the compaction governor sees, in microseconds.', 'foregroundUsP99'],
+  ['stratadb_engine_governor_target_p99_us', 'Target foreground p99 of the governor, in microseconds (0: none).', 'governorTargetUsP99'],
+  ['stratadb_engine_disk_full', '1 while the disk is full (writes fail with 53100), else 0.', 'diskFull'],
 ];
 
 /** SHOW WAF rows: [component, stats field of its bytes written]. */

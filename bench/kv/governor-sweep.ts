@@ -132,28 +132,29 @@ async function runBudget(fraction: number, baseMBps: number, seconds: number): P
   };
 }
 
-/** A bar chart: p50 and p99 read latency per budget. */
+/** A bar chart: read p50 and p99 under the load, and the idle p99, per budget. */
 export function sweepSvg(points: readonly SweepPoint[], subtitle: string): string {
-  const width = 640;
-  const height = 360;
+  const width = 820;
+  const height = 400;
   const left = 70;
-  const bottom = 300;
-  const top = 60;
-  const max = Math.max(1, ...points.map((p) => p.readUsP99)) * 1.15;
+  const bottom = 340;
+  const top = 100;
+  const max = Math.max(1, ...points.map((p) => Math.max(p.readUsP99, p.idleUsP99))) * 1.15;
   const slot = (width - left - 20) / points.length;
-  const bar = slot / 3;
+  const bar = slot / 4;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${left}" y="24" font-size="16">stratadb read latency vs background I/O budget</text>`,
-    `<text x="${left}" y="42" fill="#555">${subtitle}</text>`,
+    ...subtitle.split('; ').map((line, i) => `<text x="${left}" y="${40 + i * 13}" fill="#555" font-size="11">${line}</text>`),
     `<line x1="${left}" y1="${bottom}" x2="${width - 20}" y2="${bottom}" stroke="#333"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" stroke="#333"/>`,
     `<text x="10" y="${top + 10}" fill="#555">${max.toFixed(0)} µs</text>`,
   ];
   for (const [i, point] of points.entries()) {
     const x = left + i * slot + bar / 2;
-    for (const [j, [us, colour]] of ([[point.readUsP50, '#7aa6c2'], [point.readUsP99, '#e8743b']] as const).entries()) {
+    const bars = [[point.readUsP50, '#7aa6c2'], [point.readUsP99, '#e8743b'], [point.idleUsP99, '#bbbbbb']] as const;
+    for (const [j, [us, colour]] of bars.entries()) {
       const h = ((bottom - top) * us) / max;
       parts.push(`<rect x="${(x + j * bar).toFixed(1)}" y="${(bottom - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${colour}"/>`);
       parts.push(`<text x="${(x + j * bar).toFixed(1)}" y="${(bottom - h - 4).toFixed(1)}" font-size="10">${us.toFixed(0)}</text>`);
@@ -162,6 +163,7 @@ export function sweepSvg(points: readonly SweepPoint[], subtitle: string): strin
   }
   parts.push(`<rect x="${width - 170}" y="52" width="10" height="10" fill="#7aa6c2"/><text x="${width - 155}" y="61">read p50 (µs)</text>`);
   parts.push(`<rect x="${width - 170}" y="68" width="10" height="10" fill="#e8743b"/><text x="${width - 155}" y="77">read p99 (µs)</text>`);
+  parts.push(`<rect x="${width - 170}" y="84" width="10" height="10" fill="#bbbbbb"/><text x="${width - 155}" y="93">idle read p99 (µs)</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }

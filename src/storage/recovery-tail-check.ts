@@ -13,11 +13,10 @@
  * - A pointer to a segment that does not exist is a CorruptionError, not a torn group: a segment's
  *   directory entry is durable before any pointer into it is handed out.
  */
-import { crc32 } from '../util/crc32.js';
 import type { CommitRecord } from './commit-record.js';
 import { CorruptionError } from './errors.js';
 import { KIND_POINTER } from './internal-key.js';
-import { VLOG_HEADER_BYTES, vlogName } from './value-log.js';
+import { vlogName, vlogRecordProblem } from './value-log.js';
 import { decodeValuePointer } from './value-pointer.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 
@@ -59,13 +58,8 @@ export class TailPointerCheck {
       file = this.vfs.openRead(joinPath(this.dir, vlogName(segment)));
       this.files.set(segment, file);
     }
-    if (length < VLOG_HEADER_BYTES || offset + length > file.size()) return false;
+    if (offset + length > file.size()) return false;
     const data = file.read(offset, length);
-    if (data.length !== length) return false;
-    const record = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const keyLength = record.readUInt32LE(4);
-    if (VLOG_HEADER_BYTES + keyLength + record.readUInt32LE(8) !== length) return false;
-    if (crc32(record.subarray(4)) !== record.readUInt32LE(0)) return false;
-    return Buffer.compare(record.subarray(VLOG_HEADER_BYTES, VLOG_HEADER_BYTES + keyLength), key) === 0;
+    return vlogRecordProblem(Buffer.from(data.buffer, data.byteOffset, data.byteLength), length, key) === undefined;
   }
 }

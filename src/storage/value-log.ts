@@ -40,6 +40,19 @@ export function gcVlogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vgc`;
 }
 
+/**
+ * Why `record` (the bytes read for a pointer of `length` bytes) is not a whole, valid record of
+ * `key` — its length, CRC, lengths and key are checked — or undefined when it is one.
+ */
+export function vlogRecordProblem(record: Buffer, length: number, key: Uint8Array): string | undefined {
+  if (record.length !== length || record.length < VLOG_HEADER_BYTES) return 'value record is truncated';
+  if (crc32(record.subarray(4)) !== record.readUInt32LE(0)) return 'value record checksum mismatch';
+  const keyLength = record.readUInt32LE(4);
+  if (VLOG_HEADER_BYTES + keyLength + record.readUInt32LE(8) !== record.length) return 'value record lengths mismatch';
+  if (Buffer.compare(record.subarray(VLOG_HEADER_BYTES, VLOG_HEADER_BYTES + keyLength), key) !== 0) return 'value record belongs to another key';
+  return undefined;
+}
+
 export class ValueLog {
   private readonly files = new Map<number, VfsFile>();
   private readonly gcSegments = new Set<number>();
@@ -204,17 +217,9 @@ export class ValueLog {
     if (file === undefined) throw new CorruptionError(path, pointer.offset, 'value pointer names a missing segment');
     const record = file.read(pointer.offset, pointer.length);
     const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
-    const fail = (detail: string): never => {
-      throw new CorruptionError(path, pointer.offset, detail);
-    };
-    if (buf.length !== pointer.length || buf.length < VLOG_HEADER_BYTES) fail('value record is truncated');
-    if (crc32(buf.subarray(4)) !== buf.readUInt32LE(0)) fail('value record checksum mismatch');
-    const keyLength = buf.readUInt32LE(4);
-    if (VLOG_HEADER_BYTES + keyLength + buf.readUInt32LE(8) !== buf.length) fail('value record lengths mismatch');
-    if (Buffer.compare(buf.subarray(VLOG_HEADER_BYTES, VLOG_HEADER_BYTES + keyLength), key) !== 0) {
-      fail('value record belongs to another key');
-    }
-    return buf.subarray(VLOG_HEADER_BYTES + keyLength);
+    const problem = vlogRecordProblem(buf, pointer.length, key);
+    if (problem !== undefined) throw new CorruptionError(path, pointer.offset, problem);
+    return buf.subarray(VLOG_HEADER_BYTES + buf.readUInt32LE(4));
   }
 
   close(): void {

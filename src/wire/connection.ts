@@ -157,17 +157,22 @@ export class Connection {
         this.channel.end();
         return;
       }
-      const framed = await this.channel.next();
+      // A message already buffered (a pipelined Bind/Describe/Execute/Sync) is taken without a promise.
+      const framed = this.channel.nextBuffered() ?? (await this.channel.next());
       if (framed === undefined) return;
-      if (await this.handle(framed)) {
+      const ended = this.handle(framed);
+      if (ended === true || (ended !== false && (await ended))) {
         this.channel.end();
         return;
       }
     }
   }
 
-  /** Handles one message; true when the connection should end (Terminate). */
-  private async handle(framed: FramedMessage): Promise<boolean> {
+  /**
+   * Handles one message; true when the connection should end (Terminate). Messages that complete
+   * synchronously (all but Query and Execute) return a plain boolean: no promise per message.
+   */
+  private handle(framed: FramedMessage): boolean | Promise<boolean> {
     try {
       const message = decodeMessage(framed);
       if (message.kind === 'terminate') {
@@ -175,53 +180,77 @@ export class Connection {
         return true;
       }
       if (this.skipUntilSync && message.kind !== 'sync') return false;
-      await this.dispatch(message, framed.type);
+      const pending = this.dispatch(message, framed.type);
+      return pending === undefined ? false : this.settle(pending);
     } catch (error) {
-      if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
-      this.reportError(error);
-      this.skipUntilSync = true;
+      this.messageFailed(error);
+      return false;
+    }
+  }
+
+  private async settle(pending: Promise<void>): Promise<boolean> {
+    try {
+      await pending;
+    } catch (error) {
+      this.messageFailed(error);
     }
     return false;
   }
 
-  private async dispatch(message: FrontendMessage, type: number): Promise<void> {
+  /** A message failed: report it and skip to Sync (protocol errors and a lost client end the loop). */
+  private messageFailed(error: unknown): void {
+    if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
+    this.reportError(error);
+    this.skipUntilSync = true;
+  }
+
+  private dispatch(message: FrontendMessage, type: number): Promise<void> | undefined {
     const session = this.session as SqlSession;
     const extended = this.extended as ExtendedQuery;
     switch (message.kind) {
       case 'query':
-        extended.dropUnnamed();
-        await runSimpleQuery(this.channel, session, message.sql, this.host.options.rowsPerChunkMax, (error) => this.reportError(error));
-        if (session.txStatus() === 'I') extended.closeAllPortals(); // a COMMIT / ROLLBACK ends them
-        return;
+        return this.simpleQuery(message.sql);
       case 'parse':
-        return extended.parse(message);
+        extended.parse(message);
+        return undefined;
       case 'bind':
-        return extended.bind(message);
+        extended.bind(message);
+        return undefined;
       case 'describe':
-        return extended.describe(message);
+        extended.describe(message);
+        return undefined;
       case 'execute':
         return extended.execute(message);
       case 'close':
-        return extended.close(message);
+        extended.close(message);
+        return undefined;
       case 'flush':
         return this.channel.flush();
       case 'sync':
         this.skipUntilSync = false;
         if (session.txStatus() === 'I') extended.closeAllPortals();
         sendReadyForQuery(this.channel.writer, session);
-        return;
+        return undefined;
       case 'copyData':
       case 'copyDone':
       case 'copyFail':
-        return;
+        return undefined;
       case 'functionCall':
         this.channel.writer.diagnostic(FUNCTION_CALL_UNSUPPORTED, false);
         sendReadyForQuery(this.channel.writer, session);
-        return;
+        return undefined;
       case 'password':
       case 'terminate':
         throw new ProtocolError(`invalid frontend message type ${type}`);
     }
+  }
+
+  private async simpleQuery(sql: string): Promise<void> {
+    const session = this.session as SqlSession;
+    const extended = this.extended as ExtendedQuery;
+    extended.dropUnnamed();
+    await runSimpleQuery(this.channel, session, sql, this.host.options.rowsPerChunkMax, (error) => this.reportError(error));
+    if (session.txStatus() === 'I') extended.closeAllPortals(); // a COMMIT / ROLLBACK ends them
   }
 
   /** Sends an ERROR (after pending notices) and records the failure in the session. */

@@ -88,9 +88,9 @@ export class ExtendedQuery {
     else writer.rowDescription(entry.portal.fields, entry.resultFormats);
   }
 
-  async execute(message: Msg<'execute'>): Promise<void> {
+  execute(message: Msg<'execute'>): Promise<void> {
     const entry = this.portal(message.portal);
-    await runPortal(this.channel, this.session, entry.portal, message.maxRows, this.rowsPerChunkMax);
+    return runPortal(this.channel, this.session, entry.portal, message.maxRows, this.rowsPerChunkMax);
   }
 
   close(message: Msg<'close'>): void {

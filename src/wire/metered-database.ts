@@ -180,25 +180,27 @@ class MeteredPortal implements Portal {
     this.executed = true;
     try {
       const result = await this.inner.execute(maxRows);
-      this.durationUs += (performance.now() - startedMs) * US_PER_MS;
-      if (result.kind !== 'rows' || !result.suspended) this.report(result.kind === 'rows' || result.kind === 'command' ? result.tag : result.kind, undefined);
+      const endedMs = performance.now();
+      this.durationUs += (endedMs - startedMs) * US_PER_MS;
+      if (result.kind !== 'rows' || !result.suspended) this.report(result.kind === 'rows' || result.kind === 'command' ? result.tag : result.kind, undefined, endedMs);
       return result;
     } catch (error) {
-      this.durationUs += (performance.now() - startedMs) * US_PER_MS;
-      this.report(undefined, error);
+      const endedMs = performance.now();
+      this.durationUs += (endedMs - startedMs) * US_PER_MS;
+      this.report(undefined, error, endedMs);
       throw error;
     }
   }
 
   close(): void {
-    if (this.executed) this.report('SELECT', undefined);
+    if (this.executed) this.report('SELECT', undefined, performance.now());
     this.inner.close();
   }
 
-  private report(tag: string | undefined, error: unknown): void {
+  private report(tag: string | undefined, error: unknown, endedMs: number): void {
     if (this.reported) return;
     this.reported = true;
-    this.activity?.end(this.session.txStatus(), tag, error === undefined ? undefined : sqlstateOf(error), performance.now());
+    this.activity?.end(this.session.txStatus(), tag, error === undefined ? undefined : sqlstateOf(error), endedMs);
     this.observe({ sql: this.sql, tag, sqlstate: error === undefined ? undefined : sqlstateOf(error), durationUs: this.durationUs, error });
   }
 }

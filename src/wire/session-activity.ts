@@ -42,6 +42,8 @@ export interface PeerInfo {
   readonly port: number | undefined;
 }
 
+/** performance.timeOrigin, read once (it is a getter). */
+const TIME_ORIGIN_MS = performance.timeOrigin;
 const CODE_0 = 48;
 const CODE_9 = 57;
 const CODE_SPACE = 32;
@@ -90,7 +92,7 @@ export class SessionActivity {
 
   /** A statement starts; `startedPerfMs` is its performance.now() reading. */
   begin(sql: string, startedPerfMs: number): void {
-    const nowMs = performance.timeOrigin + startedPerfMs;
+    const nowMs = TIME_ORIGIN_MS + startedPerfMs;
     if (this.state !== 'idle' && this.state !== 'active' && this.stateChangeMs !== undefined) {
       this.counters.idleInTransactionMs += nowMs - this.stateChangeMs;
     }
@@ -103,7 +105,7 @@ export class SessionActivity {
 
   /** The statement ended (tag on success, sqlstate on failure) leaving the session in `status`. */
   end(status: TxStatus, tag: string | undefined, sqlstate: string | undefined, endedPerfMs: number): void {
-    const nowMs = performance.timeOrigin + endedPerfMs;
+    const nowMs = TIME_ORIGIN_MS + endedPerfMs;
     const c = this.counters;
     if (this.stateChangeMs !== undefined && this.state === 'active') c.activeMs += nowMs - this.stateChangeMs;
     if (sqlstate === '40001') c.conflicts++;

@@ -60,11 +60,8 @@ export class WireChannel {
   /** The next framed message, or undefined once the client is gone. Throws ProtocolError. */
   async next(): Promise<FramedMessage | undefined> {
     for (;;) {
-      const message = this.reader.next();
-      if (message !== undefined) {
-        if (this.paused && this.reader.bufferedBytes < this.inboundBytesMax / 2) this.resume();
-        return message;
-      }
+      const message = this.nextBuffered();
+      if (message !== undefined) return message;
       if (this.closed) return undefined;
       // Send what is pending without awaiting 'drain': we are about to wait for input anyway.
       this.sendNow();
@@ -73,6 +70,13 @@ export class WireChannel {
       await new Promise<void>((resolve) => (this.inputWaiter = resolve));
       this.waitingForInput = false;
     }
+  }
+
+  /** The next message if one is already buffered (no waiting, no promise). Throws ProtocolError. */
+  nextBuffered(): FramedMessage | undefined {
+    const message = this.reader.next();
+    if (message !== undefined && this.paused && this.reader.bufferedBytes < this.inboundBytesMax / 2) this.resume();
+    return message;
   }
 
   /** Sends pending output; awaits 'drain' if the socket's buffer is full. */

@@ -170,7 +170,7 @@ describe('pg_cancel_backend and pg_terminate_backend', () => {
       ['WARNING', 'PID 1 is not a PostgreSQL backend process'],
       ['WARNING', 'PID 2 is not a PostgreSQL backend process'],
     ]);
-    await expect(client.query('SELECT pg_terminate_backend(pg_backend_pid(), -1)')).rejects.toMatchObject({ code: '22023', message: '"timeout" must not be negative' });
+    await expect(client.query('SELECT pg_terminate_backend(pg_backend_pid(), -1)')).rejects.toMatchObject({ code: '22003', message: '"timeout" must not be negative' });
   });
 
   it('refuse what PostgreSQL 15 refuses a role without superuser (42501)', async () => {

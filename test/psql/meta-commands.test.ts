@@ -6,12 +6,13 @@
  *
  * Built-in objects are compared where stratadb has all of PostgreSQL's rows for the pattern: the
  * routines of \dfS patterns and the operators of \doS patterns exist in both with PostgreSQL's
- * oids, signatures and comments; \l lists the template databases, \dx and \dL plpgsql.
+ * oids, signatures and comments (\sf prints PostgreSQL's definition); \l lists the template
+ * databases, \dx and \dL plpgsql.
  *
  * Masking (only where the two must differ): the server port in \conninfo, the durations \timing
- * prints, and relation sizes in the `+` listings (stratadb does not size relations by pages: it
- * reports 0 bytes), where the size cells are masked and column padding is collapsed since the
- * masked cells had different widths.
+ * prints, and relation and database sizes in the `+` listings (stratadb does not size relations
+ * by pages: it reports 0 bytes), where the size cells are masked and column padding is collapsed
+ * since the masked cells had different widths.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,7 @@ const BUILTINS: readonly string[] = [
   '\\dfS+ abs', '\\dfS count', '\\dfS avg', '\\dfS+ jsonb_set', '\\dfS concat*', '\\dfS generate_series', '\\dfS+ now',
   '\\dfS row_number', '\\dfS lag', '\\dfS has_table_privilege', '\\dfS stddev*', '\\dfS+ num_*', '\\dfS+ pg_typeof', '\\dfS+ md5',
   '\\dfS+ split_part', '\\dfS+ to_char', '\\dfS+ pg_get_indexdef', '\\dfS+ obj_description', '\\dfS+ current_schemas',
-  '\\doS+ %', '\\doS ->>', '\\doS+ ^', '\\dfaS count', '\\dfwS', '\\dfS+ pg_char_to_encoding',
+  '\\doS+ %', '\\doS ->>', '\\doS+ ^', '\\dfaS count', '\\dfwS', '\\dfS+ pg_char_to_encoding', '\\sf now', '\\sf+ version',
 ];
 
 /** Meta-commands compared with relation (and database) sizes masked. */

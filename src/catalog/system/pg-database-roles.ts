@@ -12,7 +12,7 @@ import { typedColumns } from './typed-columns.js';
 const TEMPLATE_ACL: readonly string[] = ['=c/postgres', 'postgres=CTc/postgres'];
 
 function templateRow(oid: number, name: string, allowConnections: boolean): Value[] {
-  return [oid, name, 10, 6, 'c', true, allowConnections, -1, 'C', 'C', [...TEMPLATE_ACL], null, null, 1663];
+  return [oid, name, 10, 6, 'c', true, allowConnections, -1, 'C', 'C', [...TEMPLATE_ACL], null, null, 1663, 0, 1];
 }
 
 export const PG_DATABASE: SystemTable = {
@@ -21,10 +21,11 @@ export const PG_DATABASE: SystemTable = {
   oid: 1262,
   columns: typedColumns(
     'oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool ' +
-      'datconnlimit:int4 datcollate:text datctype:text datacl:text[] daticulocale:text datcollversion:text dattablespace:oid',
+      'datconnlimit:int4 datcollate:text datctype:text datacl:text[] daticulocale:text datcollversion:text dattablespace:oid ' +
+      'datfrozenxid:int4 datminmxid:int4',
   ),
   rows: (catalog): Value[][] => {
-    const real = catalog.databases().map((d): Value[] => [d.oid, d.name, d.ownerOid, 6, 'c', false, true, -1, 'C', 'C', null, null, null, 1663]);
+    const real = catalog.databases().map((d): Value[] => [d.oid, d.name, d.ownerOid, 6, 'c', false, true, -1, 'C', 'C', null, null, null, 1663, 0, 1]);
     const names = new Set(catalog.databases().map((d) => d.name));
     const templates = [templateRow(1, 'template1', true), templateRow(4, 'template0', false)].filter((r) => !names.has(r[1] as string));
     return [...real, ...templates];

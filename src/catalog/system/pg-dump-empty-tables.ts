@@ -1,7 +1,7 @@
 /**
  * pg_catalog tables pg_dump (15) reads for features stratadb does not have: operator classes and
  * families, text search, foreign data, default privileges, conversions, casts, ranges, transforms,
- * partitioning, subscriptions, large objects, security labels and enums.
+ * partitioning, subscriptions, large objects, security labels, per-database settings and enums.
  * They exist with PostgreSQL 15's columns and no rows, so pg_dump's catalog queries bind and find
  * nothing to dump, as on a fresh PostgreSQL database where only built-in objects (which pg_dump
  * skips) live in them. pg_init_privs alone has rows: the initial ACLs of pg_catalog and public,
@@ -63,5 +63,7 @@ export const PG_DUMP_EMPTY_TABLES: readonly SystemTable[] = [
   empty('pg_amproc', 2603, 'oid:oid amprocfamily:oid amproclefttype:oid amprocrighttype:oid amprocnum:int2 amproc:regproc'),
   empty('pg_seclabel', 3596, 'objoid:oid classoid:oid objsubid:int4 provider:text label:text'),
   empty('pg_seclabels', 12099, 'objoid:oid classoid:oid objsubid:int4 objtype:text objnamespace:oid objname:text provider:text label:text'),
+  empty('pg_shseclabel', 3592, 'objoid:oid classoid:oid provider:text label:text'),
+  empty('pg_db_role_setting', 2964, 'setdatabase:oid setrole:oid setconfig:text[]'),
   empty('pg_enum', 3501, 'oid:oid enumtypid:oid enumsortorder:float4 enumlabel:name'),
 ];

@@ -6,7 +6,7 @@
  *
  * - PostgreSQL 15's rules and texts: an unknown pid is a WARNING and false; only a superuser may
  *   signal a superuser's backend, and others only backends of their own role (42501).
- * - pg_terminate_backend's timeout must not be negative (22023); the backend is signalled at once
+ * - pg_terminate_backend's timeout must not be negative (22003); the backend is signalled at once
  *   and the function does not wait for it to exit (its connection closes when the event loop next
  *   runs; a running statement is cancelled first).
  * - Every call is volatile: a cached plan never holds one session's pid.
@@ -50,7 +50,7 @@ function signalBackend(ctx: ExecContext, pid: number, signal: Signal): boolean {
 
 function terminate(args: readonly unknown[], ctx: ExecContext): boolean {
   const timeoutMs = args[1] as bigint | undefined;
-  if (timeoutMs !== undefined && timeoutMs < 0n) throw new SqlError(SQLSTATE.invalidParameterValue, '"timeout" must not be negative');
+  if (timeoutMs !== undefined && timeoutMs < 0n) throw new SqlError(SQLSTATE.numericValueOutOfRange, '"timeout" must not be negative');
   return signalBackend(ctx, args[0] as number, 'terminate');
 }
 

@@ -142,7 +142,8 @@ function columnText(fields: unknown, style: Style): string {
 /** Printed text and its form, so the parent can decide on parentheses as ruleutils does. */
 interface Printed {
   readonly text: string;
-  readonly form: 'simple' | 'op' | 'and' | 'or' | 'not' | 'nulltest';
+  /** 'array': `x = ANY (ARRAY[…])`, which ruleutils parenthesizes under any parent. */
+  readonly form: 'simple' | 'op' | 'and' | 'or' | 'not' | 'nulltest' | 'array';
   /** The operator of an 'op' form (binary ones only), for pretty mode's precedence rules. */
   readonly op?: string;
 }
@@ -203,7 +204,8 @@ function inside(child: Printed, parent: Printed['form'], style: Style, parentOp?
   if (child.form === 'simple') return child.text;
   if (!style.pretty) return `(${child.text})`;
   let needed: boolean;
-  if (parent === 'op') needed = !(child.form === 'op' && arithmeticNeedsNoParens(child, parentOp, leftOperand));
+  if (child.form === 'array') needed = true;
+  else if (parent === 'op') needed = !(child.form === 'op' && arithmeticNeedsNoParens(child, parentOp, leftOperand));
   else if (parent === 'not') needed = child.form !== 'nulltest';
   else if (parent === 'and' || parent === 'or') needed = child.form === 'or' && parent === 'and';
   else needed = false;
@@ -231,7 +233,26 @@ function inList(e: Obj, style: Style): Printed | undefined {
   if (left === undefined || values.some((v) => v === undefined)) return undefined;
   const negated = names(e['name']).pop() === '<>';
   const array = `ARRAY[${(values as Printed[]).map((v) => inside(v, 'op', style)).join(', ')}]`;
-  return { text: `${inside(left, 'op', style)} ${negated ? '<> ALL' : '= ANY'} (${array})`, form: 'op' };
+  return { text: `${inside(left, 'op', style)} ${negated ? '<> ALL' : '= ANY'} (${array})`, form: 'array' };
+}
+
+/** `x op ANY (ARRAY[…])` / `op ALL (…)`, as ruleutils prints IN lists back (pg_dump output read again). */
+function anyAll(e: Obj, style: Style): Printed | undefined {
+  const col = columnSide(e['lexpr'], style);
+  const left = col?.printed ?? print(e['lexpr'], OID.text, style);
+  const elements = obj(obj(e['rexpr'])?.['A_ArrayExpr'])?.['elements'];
+  let right: string | undefined;
+  if (Array.isArray(elements)) {
+    const values = elements.map((i) => operand(i, col?.type, style));
+    if (values.some((v) => v === undefined)) return undefined;
+    right = `ARRAY[${(values as Printed[]).map((v) => inside(v, 'op', style)).join(', ')}]`;
+  } else {
+    const printed = print(e['rexpr'], OID.text, style);
+    right = printed === undefined ? undefined : inside(printed, 'op', style);
+  }
+  if (left === undefined || right === undefined) return undefined;
+  const quantifier = e['kind'] === 'AEXPR_OP_ALL' ? 'ALL' : 'ANY';
+  return { text: `${inside(left, 'op', style)} ${names(e['name']).pop() ?? ''} ${quantifier} (${right})`, form: 'array' };
 }
 
 function operator(e: Obj, style: Style): Printed | undefined {
@@ -243,6 +264,7 @@ function operator(e: Obj, style: Style): Printed | undefined {
     return { text: `${inside(low, 'and', style)} AND ${inside(high, 'and', style)}`, form: 'and' };
   }
   if (e['kind'] === 'AEXPR_IN') return inList(e, style);
+  if (e['kind'] === 'AEXPR_OP_ANY' || e['kind'] === 'AEXPR_OP_ALL') return anyAll(e, style);
   // LIKE / ILIKE arrive with their operator names (~~, !~~, ~~*, !~~*).
   if (e['kind'] !== 'AEXPR_OP' && e['kind'] !== 'AEXPR_LIKE' && e['kind'] !== 'AEXPR_ILIKE') return undefined;
   return comparison(names(e['name']).pop() ?? '', e['lexpr'], e['rexpr'], style);

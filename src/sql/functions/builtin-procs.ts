@@ -6,7 +6,8 @@
  *
  * - pg_get_function_arguments / _identity_arguments / _result derive their text from the types
  *   (format_type), argument names and VARIADIC; the rows whose text needs more (defaults, OUT
- *   parameters, types stratadb does not have) carry PostgreSQL's text.
+ *   parameters, types stratadb does not have) carry PostgreSQL's text. pg_get_functiondef (psql's
+ *   \sf) is built from the same texts and the row's attributes.
  * - A test holds the data to the registries: every registry signature has a row, and every row
  *   names a routine stratadb implements.
  */
@@ -66,24 +67,32 @@ export function deriveResult(resultType: number, returnsSet: boolean): string {
   return `${returnsSet ? 'SETOF ' : ''}${formatType(resultType, -1)}`;
 }
 
+/** The catalog row of one generated tuple. */
+function procRow(t: ProcTuple, argTypes: number[]): ProcRow {
+  const [oid, name, kind, , resultType, returnsSet, strict, volatility, parallel, variadicType, argDefaults, language, cost, rows, source,
+    description, argNames, , , , , leakproof] = t;
+  return {
+    oid, name, kind: kind as ProcRow['kind'], argTypes, resultType, returnsSet, strict, volatility: volatility as ProcRow['volatility'],
+    parallel: parallel as ProcRow['parallel'], leakproof, variadicType, argDefaults, language, cost, rows, source,
+    ...(argNames.length > 0 ? { argNames } : {}), ...(description !== '' ? { description } : {}),
+  };
+}
+
 function install(): void {
   const rows: ProcRow[] = [];
   for (const t of BUILTIN_PROC_DATA) {
-    const [oid, name, kind, argText, resultType, returnsSet, strict, volatility, parallel, variadicType, argDefaults, language, cost, rowsEstimate, source, description, argNames, argTexts, resultText, sqlBody, support, leakproof] = t;
+    const [oid, , , argText, resultType, returnsSet, , , , , , , , , , , argNames, argTexts, resultText, sqlBody, support] = t;
     const argTypes = argText === '' ? [] : argText.split(' ').map(Number);
-    const derived = argTexts === null ? deriveArguments(argTypes, argNames, variadicType) : undefined;
+    const row = procRow(t, argTypes);
+    const derived = argTexts === null ? deriveArguments(argTypes, argNames, row.variadicType) : '';
     texts.set(oid, {
-      arguments: argTexts?.[0] ?? derived ?? '',
-      identity: argTexts?.[1] ?? derived ?? '',
+      arguments: argTexts?.[0] ?? derived,
+      identity: argTexts?.[1] ?? derived,
       result: resultText ?? deriveResult(resultType, returnsSet),
       sqlBody,
       support,
     });
-    rows.push({
-      oid, name, kind: kind as ProcRow['kind'], argTypes, resultType, returnsSet, strict, volatility: volatility as ProcRow['volatility'],
-      parallel: parallel as ProcRow['parallel'], leakproof, variadicType, argDefaults, language, cost, rows: rowsEstimate, source,
-      ...(argNames.length > 0 ? { argNames } : {}), ...(description !== '' ? { description } : {}),
-    });
+    rows.push(row);
   }
   setBuiltinProcs(rows);
 }
