@@ -7,6 +7,8 @@
  * - Expressions (column defaults, CHECK constraints, view queries) are stored as `StoredExpr`: an
  *   opaque JSON tree plus the source text. Only the SQL binder interprets the tree; the catalog
  *   never looks inside it.
+ * - Comments (COMMENT ON) live on the object they describe, so they go with it on DROP and
+ *   commit or roll back with the transaction that set them.
  * - Column attnums are stable: dropped columns keep their slot (dropped = true), as PostgreSQL does,
  *   so encoded rows need no rewrite on DROP COLUMN.
  */
@@ -28,6 +30,8 @@ export interface ColumnDesc {
   /** '' none, 'a' GENERATED ALWAYS AS IDENTITY, 'd' BY DEFAULT. */
   readonly identity: '' | 'a' | 'd';
   readonly dropped: boolean;
+  /** COMMENT ON COLUMN (pg_description); absent when there is none. */
+  readonly comment?: string;
 }
 
 export interface IndexColumn {
@@ -44,6 +48,8 @@ export interface IndexDesc {
   readonly columns: readonly IndexColumn[];
   readonly unique: boolean;
   readonly primary: boolean;
+  /** COMMENT ON INDEX. */
+  readonly comment?: string;
 }
 
 export type ConstraintKind = 'p' | 'u' | 'c' | 'f';
@@ -65,6 +71,8 @@ export interface ConstraintDesc {
   /** The index enforcing a 'p' or 'u' constraint. */
   readonly indexOid: number | undefined;
   readonly references: ForeignKeyRef | undefined;
+  /** COMMENT ON CONSTRAINT. */
+  readonly comment?: string;
 }
 
 export interface TableDesc {
@@ -82,6 +90,8 @@ export interface TableDesc {
   /** True when the table has no PRIMARY KEY: rows are keyed by a hidden int8 row id. */
   readonly hiddenRowId: boolean;
   readonly nextIndexNo: number;
+  /** COMMENT ON TABLE. */
+  readonly comment?: string;
 }
 
 export interface ViewDesc {
@@ -95,6 +105,8 @@ export interface ViewDesc {
   readonly columns: readonly ColumnDesc[];
   /** Oids of the relations the query reads, resolved at CREATE VIEW (pg_depend); absent in older views. */
   readonly references?: readonly number[];
+  /** COMMENT ON VIEW. */
+  readonly comment?: string;
 }
 
 export interface SequenceDesc {
@@ -113,6 +125,8 @@ export interface SequenceDesc {
   readonly nonce: string;
   /** The column that owns it (SERIAL / identity), dropped with it. */
   readonly ownedBy: { readonly tableOid: number; readonly attnum: number } | undefined;
+  /** COMMENT ON SEQUENCE. */
+  readonly comment?: string;
 }
 
 export interface SchemaDesc {
@@ -121,6 +135,8 @@ export interface SchemaDesc {
   readonly name: string;
   readonly databaseOid: number;
   readonly ownerOid: number;
+  /** COMMENT ON SCHEMA. */
+  readonly comment?: string;
 }
 
 export interface DatabaseDesc {

@@ -104,6 +104,11 @@ export class TxnKv {
   }
 
   /** Oldest ts any live transaction or snapshot may read; versions shadowed below it may go. */
+  /** The newest commitTs handed out (or the store's last ts at open). */
+  lastCommitTs(): Ts {
+    return this.coordinator.lastTs();
+  }
+
   /** A watch on `key`: the commitTs of its newest write (see CommitWatch). */
   watchCommits(key: Uint8Array): CommitWatch {
     return this.coordinator.watch(toKeyString(key));

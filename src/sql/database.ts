@@ -45,6 +45,7 @@ export class Database implements SqlDatabase, SessionHost {
   /** The store's maintenance operations (CHECKPOINT, VACUUM), when it has them. */
   maintenance: StorageMaintenance | undefined;
   private lastRowId = 0n;
+  private lastTxid = 0n;
   private embedded: EmbeddedSession | undefined;
   private backendPid = 1;
 
@@ -69,6 +70,14 @@ export class Database implements SqlDatabase, SessionHost {
     if (bootstrapCatalog(txn, options.superuser ?? 'postgres')) await txn.commit();
     else txn.rollback();
     return db;
+  }
+
+  nextTransactionId(): bigint {
+    // Above every commit timestamp so far, so ids keep increasing across a restart as far as the
+    // store's timestamps do (PostgreSQL persists its next xid; we have no separate counter).
+    const floor = BigInt(this.txnKv.lastCommitTs());
+    this.lastTxid = this.lastTxid > floor ? this.lastTxid + 1n : floor + 1n;
+    return this.lastTxid;
   }
 
   nextRowId(): bigint {

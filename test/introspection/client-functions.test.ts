@@ -27,6 +27,11 @@ const SCHEMA = [
 const QUERIES: ReadonlyArray<readonly [string, string]> = [
   ['session information', 'SELECT current_database(), current_schema(), current_schemas(true), current_schemas(false), current_user, session_user'],
   ['version() names PostgreSQL 15', "SELECT version() LIKE 'PostgreSQL 15.%' AS v, pg_backend_pid() > 0 AS pid"],
+  [
+    'txid_current (compared by shape: ids differ)',
+    'SELECT txid_current_if_assigned() IS NULL AS a, txid_current() > 0 AS b, txid_current() = txid_current() AS c, ' +
+      'txid_current_if_assigned() = txid_current() AS d, pg_typeof(txid_current()) AS e',
+  ],
   ['current_setting and set_config', "SELECT current_setting('search_path') AS a, set_config('application_name', 'intro', false) AS b, current_setting('application_name') AS c"],
   [
     'visibility',

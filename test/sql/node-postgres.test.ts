@@ -57,4 +57,25 @@ describe('node-postgres against stratadb', () => {
     const multi = (await client.query("SELECT 1 AS a; SELECT 'x' AS b")) as unknown as pg.QueryResult[];
     expect(multi.map((m) => m.rows)).toEqual([[{ a: 1 }], [{ b: 'x' }]]);
   });
+
+  it('txid_current() is one id per transaction, increasing across transactions', async () => {
+    await client.query('BEGIN');
+    const first = await client.query('SELECT txid_current() AS id');
+    const again = await client.query('SELECT txid_current() AS id, txid_current_if_assigned() AS assigned');
+    await client.query('COMMIT');
+    expect(again.rows[0]).toEqual({ id: first.rows[0].id, assigned: first.rows[0].id });
+    const next = await client.query('SELECT txid_current_if_assigned() AS before, txid_current() AS id');
+    expect(next.rows[0].before).toBeNull();
+    expect(BigInt(next.rows[0].id)).toBeGreaterThan(BigInt(first.rows[0].id));
+  });
+
+  it('infers an untyped parameter of = ANY ($1) / <> ALL ($1) as an array of the left type, as PostgreSQL does', async () => {
+    // Prisma's and pg_stat_activity tooling's queries send exactly this: `x = ANY($1)` with no type.
+    const any = await client.query('SELECT name FROM items WHERE id = ANY($1) ORDER BY id', [[1, 3]]);
+    expect(any.rows).toEqual([{ name: 'pen' }, { name: 'mug' }]);
+    const all = await client.query('SELECT name FROM items WHERE name <> ALL($1) ORDER BY id', [['pen', 'cup']]);
+    expect(all.rows).toEqual([{ name: 'mug' }]);
+    const described = await client.query({ text: 'SELECT $1::int[] IS NULL AS n, 2 = ANY($2) AS hit', values: [null, [2]] });
+    expect(described.rows).toEqual([{ n: true, hit: true }]);
+  });
 });

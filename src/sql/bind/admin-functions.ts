@@ -1,7 +1,7 @@
 /**
  * Server administration functions, bound here because they need the running session
- * (ExecContext.system): pg_backend_pid(), pg_cancel_backend(pid), pg_terminate_backend(pid
- * [, timeout]); and stratadb_compact, a procedure (CALL stratadb_compact(), maintenance.ts) that
+ * (ExecContext.system): pg_backend_pid(), txid_current(), txid_current_if_assigned(),
+ * pg_cancel_backend(pid), pg_terminate_backend(pid [, timeout]); and stratadb_compact, a procedure (CALL stratadb_compact(), maintenance.ts) that
  * SELECT rejects with PostgreSQL's 42809.
  *
  * - PostgreSQL 15's rules and texts: an unknown pid is a WARNING and false; only a superuser may
@@ -54,12 +54,23 @@ function terminate(args: readonly unknown[], ctx: ExecContext): boolean {
   return signalBackend(ctx, args[0] as number, 'terminate');
 }
 
+function transactionId(ctx: ExecContext): bigint {
+  if (ctx.system === undefined) throw new SqlError(SQLSTATE.featureNotSupported, 'txid_current() needs a session');
+  return ctx.system.transactionId();
+}
+
 export function adminFunction(ctx: BindContext, name: string, args: readonly BoundExpr[], location: number | undefined): BoundExpr | undefined {
   const pid = (): BoundExpr => coerce(ctx, args[0] as BoundExpr, INT4(), -1, 'implicit', location);
   switch (name) {
     case 'pg_backend_pid':
       if (args.length !== 0) return undefined;
       return { kind: 'call', name, fn: (_a, c) => c.system?.backendPid ?? 0, args: [], type: INT4(), typmod: -1, strict: false, volatile: true };
+    case 'txid_current':
+      if (args.length !== 0) return undefined;
+      return { kind: 'call', name, fn: (_a, c) => transactionId(c), args: [], type: INT8(), typmod: -1, strict: false, volatile: true };
+    case 'txid_current_if_assigned':
+      if (args.length !== 0) return undefined;
+      return { kind: 'call', name, fn: (_a, c) => c.system?.assignedTransactionId() ?? null, args: [], type: INT8(), typmod: -1, strict: false, volatile: true };
     case 'pg_cancel_backend':
       if (args.length !== 1) return undefined;
       return { kind: 'call', name, fn: (a, c) => signalBackend(c, a[0] as number, 'cancel'), args: [pid()], type: BOOL(), typmod: -1, strict: true, volatile: true };

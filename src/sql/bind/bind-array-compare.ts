@@ -24,7 +24,7 @@ export function bindArrayCompare(e: A_Expr, env: ExprEnv, bindExpr: (n: Node, en
   const op = parts[parts.length - 1] ?? '=';
   const left = bindExpr(e.lexpr as Node, env);
   let right = bindExpr(e.rexpr as Node, env);
-  if (right.type.element === undefined && right.kind === 'const' && right.type.name === 'unknown') {
+  if (right.type.element === undefined && (right.kind === 'const' || right.kind === 'param') && right.type.name === 'unknown') {
     const arrayType = arrayOf(left.type);
     if (arrayType !== undefined) right = coerce(env.ctx, right, arrayType, -1, 'implicit', e.location);
   }

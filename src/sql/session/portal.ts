@@ -17,6 +17,9 @@ import type { Value } from '../../catalog/types/sql-type.js';
 import type { SqlType } from '../../catalog/types/sql-type.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { RowCursor } from '../exec/operator.js';
+import type { DmlResult } from '../exec/dml-plan.js';
+import type { ExecContext } from '../exec/exec-context.js';
+import type { Transaction } from '../../mvcc/index.js';
 import type { Row } from '../exec/compile-expr.js';
 import type { StatementPlan } from '../statement/statement-plan.js';
 import type { OutputColumn } from '../plan/logical-plan.js';
@@ -48,11 +51,23 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+async function resultAfter(pending: Promise<unknown>, result: ExecuteResult): Promise<ExecuteResult> {
+  await pending;
+  return result;
+}
+
+const EMPTY_RESULT: ExecuteResult = { kind: 'empty' };
+
+type DmlStatementPlan = Extract<StatementPlan, { kind: 'dml' }>;
+type UtilityStatementPlan = Extract<StatementPlan, { kind: 'utility' }>;
+
 export class SqlPortal implements Portal {
   private readonly plan: StatementPlan | undefined;
   private readonly params: Value[];
   private cursor: RowCursor | undefined;
   private sent = 0;
+  /** When the row loop next gives the event loop a turn (performance.now() ms; 0: not yet known). */
+  private yieldAtMs = 0;
   private done = false;
   /** The statement is its whole implicit transaction and a query or DML (autocommit-retry.ts). */
   private retryable = false;
@@ -85,7 +100,12 @@ export class SqlPortal implements Portal {
   }
 
   get fields(): readonly FieldDescription[] | undefined {
-    return this.plan?.columns?.map((c, i) => fieldOf(c, this.formatOf(i)));
+    const plan = this.plan;
+    if (plan?.columns === undefined) return undefined;
+    const formats = this.resultFormats;
+    // One format for every column (the usual Bind): the statement's shared, cached description.
+    if (formats.length <= 1) return this.prepared.fieldsOf(plan, formats[0] ?? 0);
+    return plan.columns.map((c, i) => fieldOf(c, this.formatOf(i)));
   }
 
   private formatOf(i: number): FormatCode {
@@ -112,26 +132,42 @@ export class SqlPortal implements Portal {
     }
   }
 
-  private async executeOnce(maxRows: number): Promise<ExecuteResult> {
-    if (this.prepared.isEmpty) return { kind: 'empty' };
+  /** One attempt. A statement that needs no waiting returns its result directly (no promise). */
+  private executeOnce(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
+    if (this.prepared.isEmpty) return EMPTY_RESULT;
+    let result: ExecuteResult | Promise<ExecuteResult>;
     try {
-      if (this.session.isTransactionControl(this.prepared)) {
-        return { kind: 'command', tag: await runTransactionControl(this.session, this.prepared.ast as object) };
-      }
-      const rows = this.cursor === undefined && !this.done ? await this.start() : undefined;
-      if (rows !== undefined) return rows;
-      return await this.fetch(maxRows);
+      if (this.session.isTransactionControl(this.prepared)) result = this.transactionControl();
+      else result = (this.cursor === undefined && !this.done ? this.start() : undefined) ?? this.fetch(maxRows);
     } catch (error) {
-      this.cursor?.close();
-      this.cursor = undefined;
-      this.done = true;
-      this.session.failStatement();
-      throw sqlErrorFromStorage(sqlErrorFromStackOverflow(error));
+      throw this.failed(error);
+    }
+    return result instanceof Promise ? this.settle(result) : result;
+  }
+
+  private async settle(pending: Promise<ExecuteResult>): Promise<ExecuteResult> {
+    try {
+      return await pending;
+    } catch (error) {
+      throw this.failed(error);
     }
   }
 
+  /** The statement failed: ends it and returns the error to raise. */
+  private failed(error: unknown): unknown {
+    this.cursor?.close();
+    this.cursor = undefined;
+    this.done = true;
+    this.session.failStatement();
+    return sqlErrorFromStorage(sqlErrorFromStackOverflow(error));
+  }
+
+  private async transactionControl(): Promise<ExecuteResult> {
+    return { kind: 'command', tag: await runTransactionControl(this.session, this.prepared.ast as object) };
+  }
+
   /** Runs the statement; returns the result unless it is a query whose rows stream. */
-  private async start(): Promise<ExecuteResult | undefined> {
+  private start(): ExecuteResult | Promise<ExecuteResult> | undefined {
     const session = this.session;
     const batch = this.prepared.batch;
     const alone = session.block.mode === 'none' && (batch === undefined || batch.count === 1);
@@ -144,54 +180,79 @@ export class SqlPortal implements Portal {
       case 'rows':
         this.cursor = plan.plan.open(ctx);
         return undefined;
-      case 'dml': {
+      case 'dml':
         // A lone statement re-runs from execute(); one inside a transaction waits here.
-        const result = this.retryable ? plan.dml.run(ctx) : await runWaitingForRows(txn, () => plan.dml.run(ctx), () => session.checkCancel());
-        const tag = plan.dml.command === 'INSERT' ? `INSERT 0 ${result.count}` : `${plan.dml.command} ${result.count}`;
-        return this.finish(plan.columns === undefined ? { kind: 'command', tag } : { kind: 'rows', rows: this.format(result.rows), suspended: false, tag });
-      }
+        if (this.retryable) return this.dmlDone(plan, plan.dml.run(ctx));
+        return this.dmlWaiting(plan, txn, ctx);
       case 'explain':
         return this.finish({ kind: 'rows', rows: this.format(plan.lines.map((l) => [l])), suspended: false, tag: `EXPLAIN` });
-      case 'utility': {
+      case 'utility':
         if ('CopyStmt' in plan.ast) return runCopy(session, this.prepared, plan.ast.CopyStmt, txn);
-        const result = await runUtility(session, plan.ast, txn);
-        if (result.rows === undefined) return this.finish({ kind: 'command', tag: result.tag });
-        return this.finish({ kind: 'rows', rows: this.format(result.rows), suspended: false, tag: result.tag });
-      }
+        return this.utility(plan, txn);
     }
   }
 
-  private async fetch(maxRows: number): Promise<ExecuteResult> {
+  private async dmlWaiting(plan: DmlStatementPlan, txn: Transaction, ctx: ExecContext): Promise<ExecuteResult> {
+    const result = await runWaitingForRows(txn, () => plan.dml.run(ctx), () => this.session.checkCancel());
+    return this.dmlDone(plan, result);
+  }
+
+  private dmlDone(plan: DmlStatementPlan, result: DmlResult): ExecuteResult | Promise<ExecuteResult> {
+    const tag = plan.dml.command === 'INSERT' ? `INSERT 0 ${result.count}` : `${plan.dml.command} ${result.count}`;
+    return this.finish(plan.columns === undefined ? { kind: 'command', tag } : { kind: 'rows', rows: this.format(result.rows), suspended: false, tag });
+  }
+
+  private async utility(plan: UtilityStatementPlan, txn: Transaction): Promise<ExecuteResult> {
+    const result = await runUtility(this.session, plan.ast, txn);
+    if (result.rows === undefined) return this.finish({ kind: 'command', tag: result.tag });
+    return this.finish({ kind: 'rows', rows: this.format(result.rows), suspended: false, tag: result.tag });
+  }
+
+  private fetch(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
     const cursor = this.cursor;
     if (cursor === undefined) return { kind: 'rows', rows: [], suspended: false, tag: `SELECT ${this.sent}` };
     const out: Row[] = [];
     const limit = maxRows > 0 ? maxRows : Infinity;
     // The clock is read only every YIELD_CHECK_ROWS rows: a short result never reads it.
-    let yieldAtMs = 0;
+    this.yieldAtMs = 0;
+    const status = this.pull(cursor, out, limit);
+    return status === 'yield' ? this.fetchAfterYield(cursor, out, limit) : this.fetched(cursor, out, status === 'end');
+  }
+
+  /** Pulls rows into `out` until the cursor ends, `limit` rows are there, or the event loop is due a turn. */
+  private pull(cursor: RowCursor, out: Row[], limit: number): 'end' | 'full' | 'yield' {
     while (out.length < limit) {
       this.session.checkCancel();
       if ((out.length & (YIELD_CHECK_ROWS - 1)) === YIELD_CHECK_ROWS - 1) {
         const nowMs = performance.now();
-        if (yieldAtMs === 0) yieldAtMs = nowMs + YIELD_INTERVAL_MS;
-        else if (nowMs >= yieldAtMs) {
-          await yieldToEventLoop();
-          // Other connections (and cancel requests) ran meanwhile: re-check before reading on.
-          if (this.cursor !== cursor) throw new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
-          this.session.checkCancel();
-          yieldAtMs = performance.now() + YIELD_INTERVAL_MS;
-        }
+        if (this.yieldAtMs === 0) this.yieldAtMs = nowMs + YIELD_INTERVAL_MS;
+        else if (nowMs >= this.yieldAtMs) return 'yield';
       }
       const row = cursor.next();
-      if (row === undefined) {
-        cursor.close();
-        this.cursor = undefined;
-        this.sent += out.length;
-        return this.finish({ kind: 'rows', rows: this.format(out), suspended: false, tag: `SELECT ${this.sent}` });
-      }
+      if (row === undefined) return 'end';
       out.push(row);
     }
+    return 'full';
+  }
+
+  private async fetchAfterYield(cursor: RowCursor, out: Row[], limit: number): Promise<ExecuteResult> {
+    for (;;) {
+      await yieldToEventLoop();
+      // Other connections (and cancel requests) ran meanwhile: re-check before reading on.
+      if (this.cursor !== cursor) throw new SqlError(SQLSTATE.queryCanceled, 'canceling statement due to user request');
+      this.session.checkCancel();
+      this.yieldAtMs = performance.now() + YIELD_INTERVAL_MS;
+      const status = this.pull(cursor, out, limit);
+      if (status !== 'yield') return this.fetched(cursor, out, status === 'end');
+    }
+  }
+
+  private fetched(cursor: RowCursor, out: Row[], ended: boolean): ExecuteResult | Promise<ExecuteResult> {
     this.sent += out.length;
-    return { kind: 'rows', rows: this.format(out), suspended: true, tag: '' };
+    if (!ended) return { kind: 'rows', rows: this.format(out), suspended: true, tag: '' };
+    cursor.close();
+    this.cursor = undefined;
+    return this.finish({ kind: 'rows', rows: this.format(out), suspended: false, tag: `SELECT ${this.sent}` });
   }
 
   /** Raw executor rows for the embedded API (the whole result at once). */
@@ -218,10 +279,10 @@ export class SqlPortal implements Portal {
     );
   }
 
-  private async finish(result: ExecuteResult): Promise<ExecuteResult> {
+  private finish(result: ExecuteResult): ExecuteResult | Promise<ExecuteResult> {
     this.done = true;
-    await this.session.finishStatement(this.prepared);
-    return result;
+    const pending = this.session.finishStatement(this.prepared);
+    return pending === undefined ? result : resultAfter(pending, result);
   }
 
   close(): void {

@@ -5,7 +5,7 @@
  */
 import type { Node } from '../parse.js';
 import { nodeTag } from '../parse.js';
-import type { FieldDescription, PreparedStatement } from '../session-api.js';
+import type { FieldDescription, FormatCode, PreparedStatement } from '../session-api.js';
 import type { StatementPlan } from '../statement/statement-plan.js';
 import type { OutputColumn } from '../plan/logical-plan.js';
 
@@ -21,6 +21,8 @@ export interface Planner {
 export class SqlPrepared implements PreparedStatement {
   plan: StatementPlan | undefined;
   planVersion = -1;
+  /** Derived from `plan` once per plan: Describe and Bind ask for them on every execution. */
+  private derived: { plan: StatementPlan; paramTypeOids: readonly number[]; fields: Array<readonly FieldDescription[] | undefined> } | undefined;
 
   constructor(
     private readonly planner: Planner,
@@ -46,12 +48,28 @@ export class SqlPrepared implements PreparedStatement {
   get paramTypeOids(): readonly number[] {
     const plan = this.current();
     if (plan === undefined) return this.declaredParamOids;
-    return plan.paramTypes.map((t, i) => (this.declaredParamOids[i] ?? 0) || t.oid);
+    return this.derivedFrom(plan).paramTypeOids;
   }
 
   get fields(): readonly FieldDescription[] | undefined {
     const plan = this.current();
-    return plan?.columns === undefined ? undefined : plan.columns.map((c) => fieldOf(c, 0));
+    return plan === undefined ? undefined : this.fieldsOf(plan, 0);
+  }
+
+  /** The result fields of `plan` with every column in `format` (made once per plan and format). */
+  fieldsOf(plan: StatementPlan, format: FormatCode): readonly FieldDescription[] | undefined {
+    const columns = plan.columns;
+    if (columns === undefined) return undefined;
+    const derived = this.derivedFrom(plan);
+    return (derived.fields[format] ??= columns.map((c) => fieldOf(c, format)));
+  }
+
+  private derivedFrom(plan: StatementPlan): NonNullable<SqlPrepared['derived']> {
+    if (this.derived?.plan !== plan) {
+      const paramTypeOids = plan.paramTypes.map((t, i) => (this.declaredParamOids[i] ?? 0) || t.oid);
+      this.derived = { plan, paramTypeOids, fields: [] };
+    }
+    return this.derived;
   }
 }
 

@@ -18,6 +18,8 @@ export interface SessionHost {
   readonly parses: ParseCache;
   readonly sequences: SequenceStore;
   nextRowId(): bigint;
+  /** A transaction id for txid_current(): increasing, unique within the server's run. */
+  nextTransactionId(): bigint;
   /** SHOW METRICS / SHOW WAF rows, registered by the server (statement/show-extension.ts). */
   readonly showExtensions?: ReadonlyMap<string, ShowRows>;
   /** The server's sessions and signals (pg_stat_activity, pg_cancel_backend), when there is a server. */

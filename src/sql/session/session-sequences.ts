@@ -2,6 +2,9 @@
  * SessionSequences: a session's door to the sequence store — nextval/setval resolve the sequence
  * descriptor in the current catalog, and currval answers from this session's own history
  * (55000 before the first nextval in the session, as PostgreSQL).
+ *
+ * - `used` tells the session that the running statement touched a sequence, so the statement
+ *   waits for the store's flush before it returns; a statement that touched none does not wait.
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { SequenceDesc } from '../../catalog/descriptors.js';
@@ -11,6 +14,8 @@ import type { SequenceAccess } from '../exec/exec-context.js';
 
 export class SessionSequences implements SequenceAccess {
   private readonly last = new Map<number, bigint>();
+  /** Set by every call; the session clears it when a statement starts and flushes if it is set at the end. */
+  used = false;
 
   constructor(
     private readonly store: SequenceStore,
@@ -24,12 +29,14 @@ export class SessionSequences implements SequenceAccess {
   }
 
   nextval(oid: number): bigint {
+    this.used = true;
     const v = this.store.nextval(this.descriptor(oid));
     this.last.set(oid, v);
     return v;
   }
 
   currval(oid: number): bigint {
+    this.used = true;
     const v = this.last.get(oid);
     if (v === undefined) {
       const seq = this.descriptor(oid);
@@ -39,10 +46,12 @@ export class SessionSequences implements SequenceAccess {
   }
 
   peek(oid: number): { readonly last: bigint; readonly called: boolean } {
+    this.used = true;
     return this.store.peek(this.descriptor(oid));
   }
 
   setval(oid: number, value: bigint, isCalled: boolean): bigint {
+    this.used = true;
     const v = this.store.setval(this.descriptor(oid), value, isCalled);
     if (isCalled) this.last.set(oid, v);
     return v;

@@ -33,6 +33,17 @@ export class SessionSystemView implements SessionSystem {
     return this.session.options.backendPid;
   }
 
+  transactionId(): bigint {
+    // Called inside a statement, so the block has its transaction; the id lives until it ends.
+    const block = this.session.block;
+    block.txid ??= this.session.host.nextTransactionId();
+    return block.txid;
+  }
+
+  assignedTransactionId(): bigint | undefined {
+    return this.session.block.txid;
+  }
+
   settings(): SessionSettingView[] {
     bootSettings ??= new Settings();
     const boot = bootSettings;

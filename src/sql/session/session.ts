@@ -37,6 +37,7 @@ import { SqlPortal } from './portal.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
 import { SessionSystemView } from './session-system.js';
+import { SessionTypeContext, type TypeSettings } from './session-type-context.js';
 import { regclassOid, typeOfOid } from '../bind/resolve.js';
 import { OID } from '../../catalog/types/oids.js';
 import { regObjectName } from '../bind/reg-names.js';
@@ -129,36 +130,46 @@ export class Session implements SqlSession {
   }
 
   private cachedTypeContext: { version: number; value: TypeContext } | undefined;
+  private cachedTypeSettings: { version: number; value: TypeSettings } | undefined;
   private cachedKeyPrefix: { version: number; value: string } | undefined;
+  private cachedStatementTimeout = { version: -1, ms: 0 };
 
   /** The type settings; without an explicit catalog, cached until a setting changes. */
   typeContext(catalog?: Catalog, nowUs?: bigint): TypeContext {
-    if (catalog !== undefined) return this.makeTypeContext(catalog, nowUs);
+    if (catalog !== undefined) return new SessionTypeContext(this.typeSettings(), this, catalog, nowUs);
     const version = this.settings.version;
-    if (this.cachedTypeContext?.version !== version) this.cachedTypeContext = { version, value: this.makeTypeContext(undefined) };
+    if (this.cachedTypeContext?.version !== version) {
+      this.cachedTypeContext = { version, value: new SessionTypeContext(this.typeSettings(), this, undefined, undefined) };
+    }
     return this.cachedTypeContext.value;
   }
 
-  /** `nowUs` (µs since 2000-01-01 UTC) fixes now(), 'now' and 'today' to the transaction start. */
-  private makeTypeContext(catalog: Catalog | undefined, nowUs?: bigint): TypeContext {
-    return {
-      nowUs,
-      timeZone: this.settings.get('TimeZone'),
-      dateStyle: this.settings.get('DateStyle'),
-      intervalStyle: this.settings.get('IntervalStyle'),
-      extraFloatDigits: Number(this.settings.get('extra_float_digits')),
-      regName: (typeOid, oid) => {
-        const names = catalog ?? this.block.privateCatalog ?? this.host.catalogs.latest();
-        if (names === undefined) return undefined;
-        const searchPath = ['pg_catalog', ...effectiveSearchPath(this.settings.searchPath(), this.user)];
-        return regObjectName(names, this.database, searchPath, typeOid, oid);
-      },
-      regOid: (typeOid, name) => {
-        if (typeOid !== OID.regclass) return undefined;
-        const names = catalog ?? this.block.privateCatalog ?? this.host.catalogs.latest();
-        return names === undefined ? undefined : regclassOid(this.bindContext(names, [], ''), name);
-      },
-    };
+  private typeSettings(): TypeSettings {
+    const s = this.settings;
+    if (this.cachedTypeSettings?.version !== s.version) {
+      const value = {
+        timeZone: s.get('TimeZone'),
+        dateStyle: s.get('DateStyle'),
+        intervalStyle: s.get('IntervalStyle'),
+        extraFloatDigits: Number(s.get('extra_float_digits')),
+      };
+      this.cachedTypeSettings = { version: s.version, value };
+    }
+    return this.cachedTypeSettings.value;
+  }
+
+  /** RegNameResolver: names in `catalog`, else in the catalog the session sees now. */
+  regName(catalog: Catalog | undefined, typeOid: number, oid: number): string | undefined {
+    const names = catalog ?? this.block.privateCatalog ?? this.host.catalogs.latest();
+    if (names === undefined) return undefined;
+    const searchPath = ['pg_catalog', ...effectiveSearchPath(this.settings.searchPath(), this.user)];
+    return regObjectName(names, this.database, searchPath, typeOid, oid);
+  }
+
+  regOid(catalog: Catalog | undefined, typeOid: number, name: string): number | undefined {
+    if (typeOid !== OID.regclass) return undefined;
+    const names = catalog ?? this.block.privateCatalog ?? this.host.catalogs.latest();
+    return names === undefined ? undefined : regclassOid(this.bindContext(names, [], ''), name);
   }
 
   isTransactionControl(p: SqlPrepared): boolean {
@@ -241,8 +252,13 @@ export class Session implements SqlSession {
   /** Starts a statement: checks the failed state, opens the transaction, arms the timeout. */
   startStatement(p: SqlPrepared): Transaction {
     this.cancelRequested = false;
-    const timeoutMs = settingMs(this.settings.get('statement_timeout'));
-    this.statementDeadlineMs = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+    this.sequenceAccess.used = false;
+    const timeout = this.cachedStatementTimeout;
+    if (timeout.version !== this.settings.version) {
+      timeout.ms = settingMs(this.settings.get('statement_timeout'));
+      timeout.version = this.settings.version;
+    }
+    this.statementDeadlineMs = timeout.ms > 0 ? Date.now() + timeout.ms : 0;
     if (this.block.mode === 'failed') throw inFailedTransaction();
     const txn = this.block.ensure();
     txn.newStatement();
@@ -251,7 +267,6 @@ export class Session implements SqlSession {
   }
 
   execContext(txn: Transaction, catalog: Catalog, params: readonly Value[]): ExecContext {
-    const host = this.host;
     const startUs = this.block.startedUs === 0n ? BigInt(Date.now()) * 1000n : this.block.startedUs;
     return {
       txn,
@@ -262,14 +277,18 @@ export class Session implements SqlSession {
       statementStartUs: startUs,
       user: this.user,
       database: this.database,
-      nextRowId: () => host.nextRowId(),
+      nextRowId: this.nextRowId,
       outerRows: [],
       subqueryCache: new Map(),
-      checkCancel: () => this.checkCancel(),
+      checkCancel: this.checkCancelBound,
       system: this.system,
       settings: this.settingsAccess,
     };
   }
+
+  /** ExecContext's functions, made once per session rather than per statement. */
+  private readonly nextRowId = (): bigint => this.host.nextRowId();
+  private readonly checkCancelBound = (): void => this.checkCancel();
 
   checkCancel(): void {
     if (this.cancelRequested) {
@@ -281,12 +300,25 @@ export class Session implements SqlSession {
     }
   }
 
-  /** Ends a statement that succeeded: persists sequences, commits an implicit transaction when due. */
-  async finishStatement(p: SqlPrepared): Promise<void> {
+  /**
+   * Ends a statement that succeeded: persists the sequence values it used (or any still unflushed),
+   * commits an implicit transaction when due. Undefined when there is nothing to wait for.
+   */
+  finishStatement(p: SqlPrepared): Promise<unknown> | undefined {
+    if (this.sequenceAccess.used || this.host.sequences.hasDirty()) return this.flushThenCommit(p);
+    return this.commitIfDue(p);
+  }
+
+  private async flushThenCommit(p: SqlPrepared): Promise<void> {
+    this.sequenceAccess.used = false;
     await this.host.sequences.flush();
-    if (this.block.mode !== 'implicit') return;
+    await this.commitIfDue(p);
+  }
+
+  private commitIfDue(p: SqlPrepared): Promise<boolean> | undefined {
+    if (this.block.mode !== 'implicit') return undefined;
     const lastOfBatch = p.batch === undefined || p.batch.index === p.batch.count - 1;
-    if (lastOfBatch) await this.block.commit();
+    return lastOfBatch ? this.block.commit() : undefined;
   }
 
   /** A statement failed: fail the block or roll back the implicit transaction. */

@@ -28,6 +28,8 @@ export class TxnBlock {
   catalogDirty = false;
   /** The private catalog of a transaction that changed it (reloaded lazily). */
   privateCatalog: Catalog | undefined;
+  /** The transaction id txid_current() handed out in this transaction, if it was called. */
+  txid: bigint | undefined;
   private savepoints: Savepoint[] = [];
   private settingsAtBegin: Map<string, string> | undefined;
   private localSettings: Map<string, string> | undefined;
@@ -172,6 +174,7 @@ export class TxnBlock {
     this.savepoints = [];
     this.catalogDirty = false;
     this.privateCatalog = undefined;
+    this.txid = undefined;
     this.settingsAtBegin = undefined;
     this.localSettings = undefined;
     this.pendingIsolation = undefined;

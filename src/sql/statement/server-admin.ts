@@ -57,6 +57,10 @@ export function storageMaintenanceOf(kv: object): StorageMaintenance | undefined
 export interface SessionSystem extends SystemTableContext {
   /** This session's backend pid (pg_backend_pid()). */
   readonly backendPid: number;
+  /** The current transaction's id, assigned at the first call (txid_current()). */
+  transactionId(): bigint;
+  /** The current transaction's id if one was assigned, else undefined (txid_current_if_assigned()). */
+  assignedTransactionId(): bigint | undefined;
   /** See ServerAdmin. */
   cancelBackend(pid: number): boolean;
   terminateBackend(pid: number): boolean;
