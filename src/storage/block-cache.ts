@@ -29,6 +29,8 @@ export class BlockCache {
   private used = 0;
   private hitCount = 0;
   private missCount = 0;
+  /** Bytes of blocks read from disk after a miss (noteRead), for stats. */
+  bytesRead = 0;
 
   constructor(readonly capacityBytes: number) {
     assert(Number.isFinite(capacityBytes) && capacityBytes >= 0, 'capacityBytes must be a finite number >= 0');
@@ -42,6 +44,11 @@ export class BlockCache {
   }
   get misses(): number {
     return this.missCount;
+  }
+
+  /** Counts a block read from disk after a miss of this cache. */
+  noteRead(bytes: number): void {
+    this.bytesRead += bytes;
   }
 
   get(fileNumber: number, offset: number): Block | undefined {

@@ -95,6 +95,9 @@ export interface EngineStats {
   readonly diskFullErrors: number;
   readonly blockCacheHits: number;
   readonly blockCacheMisses: number;
+  /** Foreground reads from disk: data blocks after a block-cache miss, and value-log records. */
+  readonly tableBytesRead: number;
+  readonly vlogBytesRead: number;
 }
 
 export interface StatsSources {
@@ -199,5 +202,7 @@ export function buildStats(s: StatsSources): EngineStats {
     diskFullErrors: s.diskFull.errors,
     blockCacheHits: s.cache.hits,
     blockCacheMisses: s.cache.misses,
+    tableBytesRead: s.cache.bytesRead,
+    vlogBytesRead: s.vlog.bytesRead,
   };
 }

@@ -202,7 +202,9 @@ export class TableReader {
     const offset = this.blockOffsets[i] as number;
     const cached = this.cache?.get(this.fileNumber, offset);
     if (cached !== undefined) return cached;
-    const block = new Block(readVerifiedBlock(this.source, { offset, size: this.blockSizes[i] as number }), this.source.path, offset);
+    const size = this.blockSizes[i] as number;
+    const block = new Block(readVerifiedBlock(this.source, { offset, size }), this.source.path, offset);
+    this.cache?.noteRead(size);
     this.cache?.set(this.fileNumber, offset, block);
     return block;
   }

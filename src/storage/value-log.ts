@@ -63,6 +63,8 @@ export class ValueLog {
   private stagedBytes = 0;
   /** Bytes appended over the engine's lifetime (for stats). */
   bytesWritten = 0;
+  /** Bytes read by foreground reads (read()) over the engine's lifetime (for stats). */
+  bytesRead = 0;
   private readonly mark: AppendMark;
 
   constructor(
@@ -216,6 +218,7 @@ export class ValueLog {
     const file = this.files.get(pointer.segment);
     if (file === undefined) throw new CorruptionError(path, pointer.offset, 'value pointer names a missing segment');
     const record = file.read(pointer.offset, pointer.length);
+    this.bytesRead += record.length;
     const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
     const problem = vlogRecordProblem(buf, pointer.length, key);
     if (problem !== undefined) throw new CorruptionError(path, pointer.offset, problem);
