@@ -10,7 +10,7 @@
  * background work that reports to the main thread (stratadb's flush) can finish, as it would
  * between a server's requests. Both engines run in the same invocation with the same durability
  * and sizes (engines.ts, LIKE_FOR_LIKE). Env: BENCH_NUM_100 / BENCH_NUM_4K (entries), BENCH_BATCH,
- * BENCH_SIZES (e.g. `4096` for the 4 KiB set only), BENCH_REOPEN_KEYS (the reopen-a-million row;
+ * BENCH_SIZES (e.g. `4096` for the 4 KiB set only), BENCH_ROUNDS (rounds per size, default 2), BENCH_REOPEN_KEYS (the reopen-a-million row;
  * 0 skips), BENCH_OUT (results file; default bench/results/kv-bench.txt).
  *
  * Then (issue 3): stratadb's own accounting after the overwrite phase (write amplification per
@@ -50,7 +50,16 @@ interface Row {
   engine: string;
   ops: number;
   seconds: number;
+  round: number;
 }
+
+/**
+ * Rounds per value size: each runs both engines, in alternating order (stratadb first in even
+ * rounds, LevelDB first in odd ones), so load from the shared machine hits both alike. The table
+ * shows each engine's best round and the range of the per-round ratios.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+let round = 0;
 
 let rngState = 0x9e3779b9;
 function random(): number {
@@ -123,7 +132,7 @@ async function reads(engine: BenchEngine, num: number, missing: boolean): Promis
 async function timed(rows: Row[], workload: string, valueBytes: number, engine: BenchEngine, ops: number, fn: () => Promise<unknown> | unknown): Promise<void> {
   const start = process.hrtime.bigint();
   await fn();
-  rows.push({ workload, valueBytes, engine: engine.name, ops, seconds: Number(process.hrtime.bigint() - start) / 1e9 });
+  rows.push({ workload, valueBytes, engine: engine.name, ops, seconds: Number(process.hrtime.bigint() - start) / 1e9, round });
 }
 
 const REOPEN_KEYS = Number(process.env.BENCH_REOPEN_KEYS ?? 1_000_000);
@@ -155,9 +164,9 @@ async function runEngine(open: (dir: string) => Promise<BenchEngine>, num: numbe
   await timed(rows, 'overwrite', valueBytes, engine, num, () => fill(engine, num, valueBytes, () => Math.floor(random() * num)));
   const written = wcharBytes() - wcharBefore;
   await engine.settle?.();
-  space.set(`${engine.name}/${valueBytes}`, [written / (2 * num * (KEY_BYTES + valueBytes)), diskBytes(dir)]);
+  if (round === 0) space.set(`${engine.name}/${valueBytes}`, [written / (2 * num * (KEY_BYTES + valueBytes)), diskBytes(dir)]);
   const stats = engine.stats?.();
-  if (stats !== undefined) {
+  if (stats !== undefined && round === 0) {
     const levels = stats.levels.map((level, i) => `L${i} ${level.tables}/${(level.bytes / 1e6).toFixed(1)}MB`).join(' ');
     engineNotes.push(
       `| ${valueBytes} B | ${stats.writeAmplification.toFixed(2)} | ${stats.compactions} (+${stats.trivialMoves} moves) | ${stats.gcRuns} | ${levels} | ${stats.l0StopStalls}/${stats.l0SlowdownStalls}/${stats.writeStalls} | ${stats.stallMsMax.toFixed(0)} |`,
@@ -176,20 +185,35 @@ async function runEngine(open: (dir: string) => Promise<BenchEngine>, num: numbe
 }
 
 function printTable(rows: Row[], space: Map<string, [number, number]>): void {
-  const lines = ['| workload | value | stratadb ops/s | stratadb MB/s | leveldb ops/s | leveldb MB/s | ratio |', '|---|---:|---:|---:|---:|---:|---:|'];
-  for (const row of rows.filter((r) => r.engine === 'stratadb')) {
-    const other = rows.find((r) => r.engine === 'leveldb' && r.workload === row.workload && r.valueBytes === row.valueBytes);
-    if (other === undefined) continue;
-    const ops = (r: Row): number => r.ops / r.seconds;
-    const mb = (r: Row): string => ((ops(r) * (KEY_BYTES + r.valueBytes)) / 1e6).toFixed(1);
+  const lines = [
+    `| workload | value | stratadb ops/s | stratadb MB/s | leveldb ops/s | leveldb MB/s | ratio (best round of each) | ratio per round (min–max of ${ROUNDS}) |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const ops = (r: Row): number => r.ops / r.seconds;
+  const mb = (r: Row): string => ((ops(r) * (KEY_BYTES + r.valueBytes)) / 1e6).toFixed(1);
+  const matching = (engine: string, row: Row): Row[] => rows.filter((r) => r.engine === engine && r.workload === row.workload && r.valueBytes === row.valueBytes);
+  const best = (list: Row[]): Row => list.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  for (const row of rows.filter((r) => r.engine === 'stratadb' && r.round === 0)) {
+    const mine = matching('stratadb', row);
+    const theirs = matching('leveldb', row);
+    if (theirs.length === 0) continue;
+    const a = best(mine);
+    const b = best(theirs);
+    // Ratio of stratadb's speed to LevelDB's (for reopen: LevelDB's time over stratadb's).
+    const perRound = mine.map((m) => {
+      const other = theirs.find((t) => t.round === m.round);
+      return other === undefined ? NaN : other.seconds / other.ops / (m.seconds / m.ops);
+    });
+    const range = `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`;
+    const ratio = (b.seconds / b.ops / (a.seconds / a.ops)).toFixed(2);
     if (row.workload === 'reopen') {
       const ms = (r: Row): string => `${(r.seconds * 1000).toFixed(0)} ms`;
-      lines.push(`| reopen (time, lower is better) | ${row.valueBytes} B | ${ms(row)} | | ${ms(other)} | | ${(other.seconds / row.seconds).toFixed(2)} |`);
+      lines.push(`| reopen (time, lower is better) | ${row.valueBytes} B | ${ms(a)} | | ${ms(b)} | | ${ratio} | ${range} |`);
       continue;
     }
-    lines.push(`| ${row.workload} | ${row.valueBytes} B | ${Math.round(ops(row))} | ${mb(row)} | ${Math.round(ops(other))} | ${mb(other)} | ${(ops(row) / ops(other)).toFixed(2)} |`);
+    lines.push(`| ${row.workload} | ${row.valueBytes} B | ${Math.round(ops(a))} | ${mb(a)} | ${Math.round(ops(b))} | ${mb(b)} | ${ratio} | ${range} |`);
   }
-  lines.push('', '| engine / value | bytes written per user byte (fillrandom + overwrite) | space on disk after overwrite |', '|---|---:|---:|');
+  lines.push('', '| engine / value (first round) | bytes written per user byte (fillrandom + overwrite) | space on disk after overwrite |', '|---|---:|---:|');
   for (const [name, [amp, bytes]] of space) lines.push(`| ${name} B | ${amp.toFixed(2)} | ${(bytes / 1e6).toFixed(1)} MB |`);
   out(lines.join('\n'));
 }
@@ -221,14 +245,17 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const space = new Map<string, [number, number]>();
   for (const { valueBytes, num } of SIZES) {
-    for (const open of [openStrata, openLevel]) {
-      rngState = 0x9e3779b9;
-      fillValuePool();
-      await runEngine(open, num, valueBytes, rows, space);
-      console.error(`done: ${valueBytes} B values, ${rows[rows.length - 1]?.engine}`);
+    for (round = 0; round < ROUNDS; round++) {
+      for (const open of round % 2 === 0 ? [openStrata, openLevel] : [openLevel, openStrata]) {
+        rngState = 0x9e3779b9;
+        fillValuePool();
+        await runEngine(open, num, valueBytes, rows, space);
+        console.error(`done: ${valueBytes} B values, round ${round}, ${rows[rows.length - 1]?.engine}`);
+      }
     }
   }
-  out(`db_bench-style run: ${KEY_BYTES}-byte keys, batches of ${BATCH}; ${LIKE_FOR_LIKE}`);
+  round = 0;
+  out(`db_bench-style run: ${KEY_BYTES}-byte keys, batches of ${BATCH}, ${ROUNDS} rounds per size (engine order alternating); ${LIKE_FOR_LIKE}`);
   printTable(rows, space);
   if (REOPEN_KEYS > 0) {
     const times: number[] = [];

@@ -17,6 +17,8 @@
 export interface StoredExpr {
   readonly tree: unknown;
   readonly text: string;
+  /** The sequence a nextval(…) column default draws from, bound at definition (pg_depend). */
+  readonly sequenceOid?: number;
 }
 
 export interface ColumnDesc {

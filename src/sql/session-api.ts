@@ -137,6 +137,12 @@ export interface SessionOptions {
   readonly backendPid: number;
   /** Settings from the StartupMessage (e.g. options=-c search_path=…, DateStyle). */
   readonly settings: ReadonlyMap<string, string>;
+  /**
+   * Text-format result values may come as their UTF-8 bytes (a Uint8Array) instead of a string,
+   * when the SQL layer has them that way (stored text columns): the wire writes either as is.
+   * Off by default: other callers get strings for text format.
+   */
+  readonly encodedText?: boolean;
 }
 
 /** The database as the wire server sees it. */

@@ -116,7 +116,11 @@ export async function writeTables(context: BackgroundContext, outputs: readonly 
     if (isSpaceError(error)) for (const path of paths) removeQuietly(context.options.vfs, path);
     throw error;
   }
-  return { handles: metas.map((meta) => (meta === undefined ? undefined : context.flusher.openTable(meta))), bytes };
+  const handles = metas.map((meta) => (meta === undefined ? undefined : context.flusher.openTable(meta)));
+  // Warm the block cache with the new tables (free space only): reads of the keys they take over
+  // would otherwise all miss at once when the job installs them (table-reader.ts warm()).
+  for (const [i, handle] of handles.entries()) await handle?.reader.warm((outputs[i] as BuiltTable).image);
+  return { handles, bytes };
 }
 
 /** Closes and deletes output tables whose manifest edit failed for lack of space. */

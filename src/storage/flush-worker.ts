@@ -21,7 +21,7 @@ if (port !== null) {
   port.on('message', ({ id, request }: { id: number; request: FlushRequest }) => {
     try {
       const built = buildTable(request.payload, request.options);
-      const image = Uint8Array.from(built.image);
+      const image = Uint8Array.prototype.slice.call(built.image);
       port.postMessage({ id, result: { ...built, image } }, [image.buffer]);
     } catch (error) {
       port.postMessage({ id, error: String((error as Error).stack ?? error) });

@@ -7,7 +7,7 @@
  *   area in order and fence keys strictly increase, and that the meta agrees with the index. Data
  *   blocks are CRC-checked when first read. Any failure is a CorruptionError(path, offset): never
  *   wrong data, never an out-of-bounds read.
- * - Only verified blocks enter the block cache.
+ * - Only verified blocks enter the block cache (warm() checks blocks of an in-memory image the same way).
  * - get() and iterators never return an entry whose kind is not a known kind.
  * - Values returned by get() are views of immutable block bytes (valid as long as they are held).
  */
@@ -61,6 +61,9 @@ export interface RandomAccessSource {
    */
   read(offset: number, length: number): Uint8Array;
 }
+
+/** Blocks warm() puts into the cache between two yields to the event loop. */
+const WARM_SLICE_BLOCKS = 64;
 
 export class TableReader {
   /** Fence keys (last internal key of each data block), concatenated: fence i is fenceBytes[fenceStart[i]..fenceStart[i+1]). */
@@ -207,6 +210,26 @@ export class TableReader {
     this.cache?.noteRead(size);
     this.cache?.set(this.fileNumber, offset, block);
     return block;
+  }
+
+  /**
+   * Puts this table's data blocks into the block cache from `image` (the file's bytes, as compaction
+   * or GC just wrote them), checked as if read, while they fit the cache's free space — so readers
+   * of the keys the table replaces do not all miss the cache at once (a block read and check each).
+   * Never evicts anything; yields to the event loop every WARM_SLICE_BLOCKS blocks.
+   */
+  async warm(image: Uint8Array): Promise<void> {
+    const cache = this.cache;
+    if (cache === undefined || image.length !== this.source.size) return;
+    const path = this.source.path;
+    const source: RandomAccessSource = { path, size: image.length, read: (offset, length) => Uint8Array.prototype.slice.call(image, offset, offset + length) };
+    for (let i = 0; i < this.fenceCount; i++) {
+      const offset = this.blockOffsets[i] as number;
+      const size = this.blockSizes[i] as number;
+      if (cache.usedBytes + size > cache.capacityBytes) return;
+      cache.set(this.fileNumber, offset, new Block(readVerifiedBlock(source, { offset, size }), path, offset));
+      if ((i + 1) % WARM_SLICE_BLOCKS === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** @internal raises CorruptionError for block i */

@@ -3,6 +3,7 @@
  * every message; nothing here allocates per row except what Buffer.write needs.
  * - Every method writes exactly one complete message.
  * - DataRow values: a string is written as UTF-8, a Uint8Array as is, null as length -1.
+ * - A field list given to rowDescription() must not change afterwards (its encoding is cached).
  */
 import type { FieldDescription, FormatCode, SqlDiagnostic, TxStatus, WireRow } from '../sql/session-api.js';
 import { AuthCode, BackendCode } from './message-codes.js';
@@ -11,6 +12,8 @@ import { EXTRA_FIELDS, type WireDiagnostic } from './error-diagnostic.js';
 
 export class BackendWriter {
   readonly buffer = new BufferWriter();
+  /** Encoded RowDescription messages by field list, per format code. */
+  private readonly rowDescriptions = new WeakMap<readonly FieldDescription[], Uint8Array[]>();
 
   authentication(code: number, extra?: Uint8Array): void {
     this.buffer.beginMessage(BackendCode.authentication);
@@ -55,8 +58,30 @@ export class BackendWriter {
     this.buffer.endMessage();
   }
 
-  /** formats: as Bind gave them (0 codes = all text, 1 = all that, else one per field). */
+  /**
+   * formats: as Bind gave them (0 codes = all text, 1 = all that, else one per field). With one
+   * code for all fields, the message is encoded once per field list (a prepared statement's list
+   * is the same array on every Describe) and copied from then on.
+   */
   rowDescription(fields: readonly FieldDescription[], formats: readonly FormatCode[]): void {
+    if (formats.length > 1) {
+      this.encodeRowDescription(fields, formats);
+      return;
+    }
+    const format = formats[0] ?? 0;
+    let encoded = this.rowDescriptions.get(fields);
+    const bytes = encoded?.[format];
+    if (bytes !== undefined) {
+      this.buffer.bytes(bytes);
+      return;
+    }
+    this.encodeRowDescription(fields, formats);
+    encoded ??= [];
+    encoded[format] = this.buffer.copyLastMessage();
+    this.rowDescriptions.set(fields, encoded);
+  }
+
+  private encodeRowDescription(fields: readonly FieldDescription[], formats: readonly FormatCode[]): void {
     this.buffer.beginMessage(BackendCode.rowDescription);
     this.buffer.int16(fields.length);
     for (let i = 0; i < fields.length; i++) {

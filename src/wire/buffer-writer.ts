@@ -18,6 +18,8 @@ export class BufferWriter {
   private offset = 0;
   private flushed = 0;
   private messageStart = -1;
+  /** Start of the last message ended (for copyLastMessage()). */
+  private lastMessageStart = -1;
 
   /** Pending bytes not yet taken. */
   get pendingBytes(): number {
@@ -30,6 +32,7 @@ export class BufferWriter {
     if (this.offset === this.flushed) return undefined;
     const view = this.slab.subarray(this.flushed, this.offset);
     this.flushed = this.offset;
+    this.lastMessageStart = -1;
     if (this.slab.length - this.offset < 512) this.renew(0);
     return view;
   }
@@ -45,7 +48,14 @@ export class BufferWriter {
   endMessage(): void {
     assert(this.messageStart >= 0, 'endMessage() without beginMessage()');
     this.putInt32(this.offset - this.messageStart - 1, this.messageStart + 1);
+    this.lastMessageStart = this.messageStart;
     this.messageStart = -1;
+  }
+
+  /** A copy of the message just ended (call right after endMessage(), before anything else). */
+  copyLastMessage(): Uint8Array {
+    assert(this.messageStart < 0 && this.lastMessageStart >= 0, 'no message just ended');
+    return Uint8Array.prototype.slice.call(this.slab, this.lastMessageStart, this.offset);
   }
 
   /** Writes a whole message whose body is only a type byte. */
@@ -73,8 +83,25 @@ export class BufferWriter {
     this.offset += 4;
   }
 
-  /** A NUL-terminated UTF-8 string. */
+  /** A NUL-terminated UTF-8 string. Short ASCII strings are copied by hand (no native call). */
   cstring(value: string): void {
+    const length = value.length;
+    if (length <= SHORT_TEXT_CHARS) {
+      this.ensure(length + 1);
+      const slab = this.slab;
+      const start = this.offset;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80 || code === 0) break;
+        slab[start + i] = code;
+      }
+      if (i === length) {
+        slab[start + length] = 0;
+        this.offset = start + length + 1;
+        return;
+      }
+    }
     const bytes = Buffer.byteLength(value, 'utf8');
     this.ensure(bytes + 1);
     this.offset += this.slab.write(value, this.offset, bytes, 'utf8');
@@ -143,6 +170,7 @@ export class BufferWriter {
     const next = Buffer.allocUnsafe(size);
     this.slab.copy(next, 0, keepFrom, this.offset);
     if (this.messageStart >= 0) this.messageStart -= keepFrom;
+    this.lastMessageStart = -1;
     this.slab = next;
     this.offset = kept;
     this.flushed = 0;

@@ -138,6 +138,7 @@ export class Connection {
       applicationName: info.applicationName,
       backendPid: key.pid,
       settings: info.settings,
+      encodedText: true,
     };
     const session = this.host.db.openSession(options);
     this.session = session;

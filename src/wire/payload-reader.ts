@@ -4,6 +4,9 @@
  */
 import { ProtocolError } from './protocol-error.js';
 
+/** NUL-terminated strings up to this many bytes are tried as ASCII by hand (no native call). */
+const SHORT_ASCII_BYTES_MAX = 32;
+
 export class PayloadReader {
   private offset = 0;
 
@@ -46,13 +49,24 @@ export class PayloadReader {
     return value;
   }
 
-  /** A NUL-terminated string, decoded as UTF-8. */
+  /** A NUL-terminated string, decoded as UTF-8. Short ASCII ones (names) are built by hand. */
   cstring(): string {
-    const nul = this.payload.indexOf(0, this.offset);
+    const payload = this.payload;
+    const start = this.offset;
+    let value = '';
+    for (let i = start; i < payload.length && i - start <= SHORT_ASCII_BYTES_MAX; i++) {
+      const byte = payload[i] as number;
+      if (byte === 0) {
+        this.offset = i + 1;
+        return value;
+      }
+      if (byte >= 0x80) break;
+      value += String.fromCharCode(byte);
+    }
+    const nul = payload.indexOf(0, start);
     if (nul < 0) throw new ProtocolError('invalid string in message');
-    const value = this.payload.toString('utf8', this.offset, nul);
     this.offset = nul + 1;
-    return value;
+    return payload.toString('utf8', start, nul);
   }
 
   /** A view of the next n bytes. */

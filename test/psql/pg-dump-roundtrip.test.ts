@@ -3,14 +3,18 @@
  * pg_dump and psql.
  *
  * The same schema is created and filled on both servers: two schemas; primary, unique, foreign
- * (composite too) and CHECK constraints; defaults; SERIAL (all three sizes) and identity columns;
- * a dropped and an added column; a renamed table; quoted mixed-case and keyword identifiers;
- * single- and multi-column and unique indexes; views with joins, grouping, ordering, DISTINCT,
- * CASE, COALESCE, IN, LIKE, BETWEEN and casts; standalone sequences; NULLs, quotes, newlines,
- * backslashes, unicode, numeric (NaN, 40 digits), floats (extremes, NaN, -Infinity), timestamps
- * (infinity), intervals, json, jsonb, uuid, bool, bytea, one- and two-dimensional arrays. Then:
+ * (composite too) and CHECK constraints (their generated names); defaults of many kinds (a nextval
+ * of a standalone sequence among them); SERIAL (all three sizes) and identity columns; a dropped
+ * and an added column; a renamed table; quoted mixed-case and keyword identifiers; single- and
+ * multi-column and unique indexes; views with joins (ON, USING), grouping, ordering, DISTINCT,
+ * DISTINCT ON, CASE, COALESCE, NULLIF, GREATEST, IN, LIKE, BETWEEN, casts, window functions, set
+ * operations, WITH and subqueries (EXISTS, IN, scalar, in FROM); standalone sequences; NULLs,
+ * quotes, newlines, backslashes, unicode, numeric (NaN, 40 digits), floats (extremes, NaN,
+ * -Infinity), timestamps (infinity), intervals, json, jsonb, uuid, bool, bytea, one- and
+ * two-dimensional arrays; comments on a schema, tables, columns, a view, a sequence, an index and
+ * a constraint. Then:
  * - stratadb → PostgreSQL: a plain pg_dump of stratadb loads into a fresh PostgreSQL database with
- *   psql -v ON_ERROR_STOP=1; every table's and view's rows, psql's `\d table` and `\d+ view`, and
+ *   psql -v ON_ERROR_STOP=1; every table's and view's rows, psql's `\d+` of each, and
  *   the sequences' next values there equal stratadb's.
  * - PostgreSQL → stratadb: a plain pg_dump of PostgreSQL loads into a fresh stratadb database the
  *   same way; every table's rows equal PostgreSQL's, and a pg_dump of the restored database equals
@@ -24,11 +28,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSTGRES_BIN_DIR, startPostgres } from '../support/postgres.js';
-import { startStratadb } from '../support/stratadb.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_BIN_DIR } from '../support/postgres.js';
 import type { ServerHandle } from '../support/server-handle.js';
-import { runPsql, runScript } from './psql-runner.js';
+import { runPsql } from './psql-runner.js';
+import { useServerPair } from './server-pair.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -61,6 +65,15 @@ CREATE VIEW v_funcs AS SELECT lower(email) AS e, upper(name), coalesce(email, 'a
 CREATE VIEW v_case AS SELECT id, CASE WHEN score > 5 THEN 'hi' WHEN score > 0 THEN 'mid' ELSE 'lo' END AS band FROM users;
 CREATE VIEW v_preds AS SELECT id FROM users WHERE email LIKE 'a%' AND name IS NULL OR score IN (1, 2, 3)
   OR NOT active AND score BETWEEN 1 AND 5;
+CREATE VIEW v_union AS SELECT id, email FROM users UNION ALL SELECT id, note FROM shop.orders;
+CREATE VIEW v_union2 AS SELECT id FROM users UNION SELECT user_id FROM shop.orders;
+CREATE VIEW v_exists AS SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM shop.orders o WHERE o.user_id = u.id)
+  AND id IN (SELECT user_id FROM shop.orders);
+CREATE VIEW v_sub AS SELECT s.n, (SELECT max(total) FROM shop.orders o WHERE o.user_id = s.n) AS mx FROM (SELECT count(*) AS n FROM users) s;
+CREATE VIEW v_using AS SELECT u.id, o.total, nullif(score, 0) AS nz, greatest(score, 1) AS g, row_number() OVER (ORDER BY u.id) AS rn
+  FROM users u JOIN shop.orders o USING (id);
+CREATE VIEW v_with AS WITH x AS (SELECT id, email FROM users WHERE score > 0), y AS (SELECT 1 AS one) SELECT x.id, y.one FROM x, y;
+CREATE VIEW v_don AS SELECT DISTINCT ON (score) score, id FROM users ORDER BY score, id;
 CREATE VIEW shop.v_consts AS SELECT now() AS t, current_date AS d, 1 AS one, 'lit' AS s, true AS b, NULL::int AS n;
 INSERT INTO users (email, name, score, created_at) VALUES ('a@x', 'ann', 3, '2024-01-02 03:04:05.123456'),
   ('b@x', 'bob', 0, '2023-12-31 23:59:59'), ('c@x', NULL, 7, NULL);
@@ -99,15 +112,29 @@ ALTER TABLE fk2 RENAME TO fk2r;
 CREATE SEQUENCE s2 AS smallint MINVALUE -5 MAXVALUE 50 START -5 CYCLE;
 CREATE TABLE ser (a bigserial, b smallserial, c serial8);
 INSERT INTO ser DEFAULT VALUES;
+CREATE TABLE defs (a int DEFAULT 1 + 2, b text DEFAULT 'x' || 'y', c timestamptz DEFAULT current_timestamp, d date DEFAULT CURRENT_DATE,
+  e numeric DEFAULT -1.5, f bool DEFAULT (NOT true), g text DEFAULT lower('ABC'), h int DEFAULT nextval('ticket_seq'), i bigint DEFAULT 2147483648,
+  j interval DEFAULT '1 day', k text[] DEFAULT '{}', l varchar(5) DEFAULT 'ab', m float4 DEFAULT 0.5, n char(3) DEFAULT 'q');
+CREATE TABLE chk (a int, b int CHECK (b > 0 AND a > 0), CHECK (a > b), CHECK (a + b < 100 OR a IS NULL), CONSTRAINT named CHECK (b <> 3));
+INSERT INTO chk VALUES (5, 1);
+COMMENT ON SCHEMA shop IS 'the shop';
+COMMENT ON TABLE users IS 'people';
+COMMENT ON COLUMN users.email IS 'login, unique';
+COMMENT ON COLUMN shop.orders.total IS 'it''s money';
+COMMENT ON VIEW active_users IS 'view comment';
+COMMENT ON COLUMN active_users.email IS 'view column';
+COMMENT ON SEQUENCE ticket_seq IS 'tickets';
+COMMENT ON INDEX shop.orders_total_idx IS 'by total';
+COMMENT ON CONSTRAINT total_positive ON shop.orders IS 'no negatives';
+COMMENT ON TABLE items IS 'dropped again';
+COMMENT ON TABLE items IS NULL;
 SELECT nextval('ticket_seq');
 `;
 
-const TABLES: readonly string[] = ['users', 'items', 'shop.orders', 'shop.line_items', 'shop.events', 'typ', 'd1', '"Mixed Case"', 'fk2r', 'fk3', 'ser'];
-const VIEWS: readonly string[] = ['"V w"', 'active_users', 'shop.big_orders', 'v_agg', 'v_left', 'v_dist', 'v_arith', 'v_funcs', 'v_case', 'v_preds', 'shop.v_consts'];
+const TABLES: readonly string[] = ['users', 'items', 'shop.orders', 'shop.line_items', 'shop.events', 'typ', 'd1', '"Mixed Case"', 'fk2r', 'fk3', 'ser', 'defs', 'chk'];
+const VIEWS: readonly string[] = ['"V w"', 'active_users', 'shop.big_orders', 'v_agg', 'v_left', 'v_dist', 'v_arith', 'v_funcs', 'v_case', 'v_preds', 'v_union', 'v_union2',
+  'v_exists', 'v_sub', 'v_using', 'v_with', 'v_don', 'shop.v_consts'];
 const RESTORED = 'restored';
-
-let pgServer: ServerHandle;
-let strata: ServerHandle;
 
 /** pg_dump of one database; rejects (with pg_dump's stderr) when it fails. */
 async function pgDump(server: ServerHandle, args: readonly string[] = [], database = 'postgres'): Promise<string> {
@@ -140,29 +167,23 @@ function masked(dump: string): string {
     .replace(/^\\(un)?restrict .*$/gm, '\\$1restrict (masked)');
 }
 
+const servers = useServerPair(SCHEMA, (output) => expect(output).not.toMatch(/ERROR/));
+
 beforeAll(async () => {
-  [pgServer, strata] = await Promise.all([startPostgres(), startStratadb()]);
-  const [a, b] = await Promise.all([runScript(pgServer, SCHEMA), runScript(strata, SCHEMA)]);
-  expect(a).not.toMatch(/ERROR/);
-  expect(b).toBe(a);
   const create = `CREATE DATABASE ${RESTORED}`;
-  const [c, d] = await Promise.all([runPsql(pgServer, [create]), runPsql(strata, [create])]);
+  const [c, d] = await Promise.all([runPsql(servers.pg, [create]), runPsql(servers.strata, [create])]);
   expect([c, d]).toEqual(['CREATE DATABASE\n', 'CREATE DATABASE\n']);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([pgServer?.stop(), strata?.stop()]);
-});
-
 describe('pg_dump of stratadb', () => {
   it('--schema-only equals PostgreSQL 15\'s for the same DDL', async () => {
-    const [expected, actual] = await Promise.all([pgDump(pgServer, ['--schema-only']), pgDump(strata, ['--schema-only'])]);
+    const [expected, actual] = await Promise.all([pgDump(servers.pg, ['--schema-only']), pgDump(servers.strata, ['--schema-only'])]);
     expect(expected).toMatch(/CREATE VIEW shop\.big_orders AS/);
     expect(masked(actual)).toBe(masked(expected));
   });
 
   it('the full plain dump (schema and data) equals PostgreSQL 15\'s', async () => {
-    const [expected, actual] = await Promise.all([pgDump(pgServer), pgDump(strata)]);
+    const [expected, actual] = await Promise.all([pgDump(servers.pg), pgDump(servers.strata)]);
     expect(expected).toMatch(/COPY shop\.orders /);
     expect(masked(actual)).toBe(masked(expected));
   });
@@ -170,35 +191,35 @@ describe('pg_dump of stratadb', () => {
 
 describe('stratadb → PostgreSQL 15', () => {
   beforeAll(async () => {
-    const stderr = await restore(pgServer, RESTORED, await pgDump(strata));
+    const stderr = await restore(servers.pg, RESTORED, await pgDump(servers.strata));
     expect(stderr).toBe('');
   }, 30_000);
 
   it.each(TABLES)('%s: rows equal', async (table) => {
-    const [source, restored] = await Promise.all([rows(strata, table), rows(pgServer, table, RESTORED)]);
+    const [source, restored] = await Promise.all([rows(servers.strata, table), rows(servers.pg, table, RESTORED)]);
     expect(source).toMatch(/\(\d+ rows?\)/);
     expect(restored).toBe(source);
   });
 
-  it.each(TABLES)('%s: \\d equals', async (table) => {
-    const [source, restored] = await Promise.all([runPsql(strata, [`\\d ${table}`]), runPsql(pgServer, [`\\d ${table}`], ['-d', RESTORED])]);
+  it.each(TABLES)('%s: \\d+ equals', async (table) => {
+    const [source, restored] = await Promise.all([runPsql(servers.strata, [`\\d+ ${table}`]), runPsql(servers.pg, [`\\d+ ${table}`], ['-d', RESTORED])]);
     expect(source).toMatch(/^ +Table "/);
     expect(restored).toBe(source);
   });
 
   it.each(VIEWS)('view %s: rows and \\d+ equal', async (view) => {
-    const [source, restored] = await Promise.all([runPsql(strata, [`\\d+ ${view}`]), runPsql(pgServer, [`\\d+ ${view}`], ['-d', RESTORED])]);
+    const [source, restored] = await Promise.all([runPsql(servers.strata, [`\\d+ ${view}`]), runPsql(servers.pg, [`\\d+ ${view}`], ['-d', RESTORED])]);
     expect(source).toMatch(/View definition:/);
     expect(restored).toBe(source);
     if (view === 'shop.v_consts') return; // now() differs from call to call
-    const orderBy = view === 'v_dist' || view === 'v_preds' ? '1' : '1, 2';
-    const [a, b] = await Promise.all([rows(strata, view, 'postgres', orderBy), rows(pgServer, view, RESTORED, orderBy)]);
+    const orderBy = ['v_dist', 'v_preds', 'v_union2', 'v_exists'].includes(view) ? '1' : '1, 2';
+    const [a, b] = await Promise.all([rows(servers.strata, view, 'postgres', orderBy), rows(servers.pg, view, RESTORED, orderBy)]);
     expect(b).toBe(a);
   });
 
   it('sequences continue where they were', async () => {
     const query = "SELECT nextval('ticket_seq'), nextval('users_id_seq'), nextval('shop.events_id_seq')";
-    const [source, restored] = await Promise.all([runPsql(strata, [query], ['-At']), runPsql(pgServer, [query], ['-At', '-d', RESTORED])]);
+    const [source, restored] = await Promise.all([runPsql(servers.strata, [query], ['-At']), runPsql(servers.pg, [query], ['-At', '-d', RESTORED])]);
     expect(source).toBe('105|4|3\n');
     expect(restored).toBe(source);
   });
@@ -206,18 +227,18 @@ describe('stratadb → PostgreSQL 15', () => {
 
 describe('PostgreSQL 15 → stratadb', () => {
   beforeAll(async () => {
-    const stderr = await restore(strata, RESTORED, await pgDump(pgServer));
+    const stderr = await restore(servers.strata, RESTORED, await pgDump(servers.pg));
     expect(stderr).toBe('');
   }, 30_000);
 
   it.each(TABLES)('%s: rows equal', async (table) => {
-    const [source, restored] = await Promise.all([rows(pgServer, table), rows(strata, table, RESTORED)]);
+    const [source, restored] = await Promise.all([rows(servers.pg, table), rows(servers.strata, table, RESTORED)]);
     expect(source).toMatch(/\(\d+ rows?\)/);
     expect(restored).toBe(source);
   });
 
   it('a dump of the restored database equals the PostgreSQL dump it came from', async () => {
-    const [expected, actual] = await Promise.all([pgDump(pgServer), pgDump(strata, [], RESTORED)]);
+    const [expected, actual] = await Promise.all([pgDump(servers.pg), pgDump(servers.strata, [], RESTORED)]);
     expect(masked(actual)).toBe(masked(expected));
   });
 });

@@ -16,12 +16,14 @@
  * - A row written with fewer columns than the table now has (ADD COLUMN) decodes the missing
  *   trailing columns as NULL; the caller applies defaults.
  * - decodeColumn(i) skips earlier columns by their lengths without decoding them.
+ * - A text type's body is its text output in UTF-8 (the encoder writes the string's UTF-8), so
+ *   textColumns() hands it out as is.
  */
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import { Interval } from '../types/interval.js';
 import { Numeric, NUMERIC_FINITE, NUMERIC_NAN, NUMERIC_PINF } from '../types/numeric.js';
 import { OID } from '../types/oids.js';
-import { DEFAULT_TYPE_CONTEXT, type SqlType, type Value } from '../types/sql-type.js';
+import { DEFAULT_TYPE_CONTEXT, type SqlType, type TypeContext, type Value } from '../types/sql-type.js';
 import { Jsonb, jsonNodeToText, parseJson } from '../types/jsonb.js';
 import { ByteWriter } from './key-writer.js';
 import { decodeUtf8 } from './utf8-decode.js';
@@ -69,9 +71,11 @@ export class RowCodec {
   private readonly kinds: RK[];
   private readonly writer = new ByteWriter(256);
   private readonly lengthScratch = new Uint8Array(16);
+  private readonly startsScratch: Int32Array;
 
   constructor(readonly types: readonly SqlType[]) {
     this.kinds = types.map(rowKind);
+    this.startsScratch = new Int32Array(types.length);
   }
 
   encode(values: readonly Value[]): Uint8Array {
@@ -174,6 +178,45 @@ export class RowCodec {
     if (index >= cursor.count || cursor.isNull(index)) return null;
     for (let i = 0; i < index; i++) if (!cursor.isNull(i)) this.skipValue(cursor, i);
     return this.readValue(cursor, index);
+  }
+
+  /**
+   * PostgreSQL's text output (under `ctx`) of columns `slots` of an encoded row, without decoding
+   * what need not be: a text-type column is a view of its stored UTF-8 bytes (its text output
+   * exactly), any other column the string its type's toText() gives; NULL is null. Views share
+   * `bytes` and live as long as it does.
+   */
+  textColumns(bytes: Uint8Array, slots: readonly number[], ctx: TypeContext): Array<string | Uint8Array | null> {
+    const cursor = new RowCursor(bytes);
+    const starts = this.columnStarts(cursor);
+    const out = new Array<string | Uint8Array | null>(slots.length);
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k] as number;
+      const at = starts[slot] as number;
+      if (at < 0) {
+        out[k] = null;
+        continue;
+      }
+      cursor.pos = at;
+      if (this.kinds[slot] === RK.Text) out[k] = cursor.slice(cursor.varint());
+      else out[k] = (this.types[slot] as SqlType).toText(this.readValue(cursor, slot), ctx);
+    }
+    return out;
+  }
+
+  /** Where each column's body starts in the row under `cursor` (-1: NULL or not stored). */
+  private columnStarts(cursor: RowCursor): Int32Array {
+    const starts = this.startsScratch;
+    const stored = Math.min(cursor.count, this.types.length);
+    for (let i = 0; i < stored; i++) {
+      if (cursor.isNull(i)) starts[i] = -1;
+      else {
+        starts[i] = cursor.pos;
+        this.skipValue(cursor, i);
+      }
+    }
+    starts.fill(-1, stored);
+    return starts;
   }
 
   private skipValue(c: RowCursor, i: number): void {

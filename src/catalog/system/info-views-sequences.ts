@@ -1,15 +1,15 @@
 /**
  * information_schema.views and information_schema.sequences (PostgreSQL 15's columns).
  *
- * - views.view_definition is NULL: stratadb keeps a view's parse tree and has no deparser for
- *   whole queries yet (pg_get_viewdef's text). Views are reported not updatable (they are not).
+ * - views.view_definition is pg_get_viewdef's text (SystemTableContext.viewDefinition; NULL where
+ *   it cannot print the view). Views are reported not updatable (they are not).
  * - sequences: numeric facts as text, as PostgreSQL's information_schema shows them; identity
  *   columns' sequences are left out, as PostgreSQL does.
  */
 import type { Catalog } from '../catalog.js';
 import type { Value } from '../types/sql-type.js';
 import { formatType } from '../types/type-registry.js';
-import type { SystemTable } from './system-table.js';
+import type { SystemTable, SystemTableContext } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
 import { typeFacts } from './info-columns.js';
 
@@ -17,12 +17,13 @@ function dbName(catalog: Catalog, db: number): string {
   return catalog.databases().find((d) => d.oid === db)?.name ?? '';
 }
 
-function viewRows(catalog: Catalog, db: number): Value[][] {
+function viewRows(catalog: Catalog, db: number, context?: SystemTableContext): Value[][] {
   const out: Value[][] = [];
   const name = dbName(catalog, db);
   for (const s of catalog.schemasOf(db)) {
     for (const r of catalog.relationsIn(s.oid)) {
-      if (r.kind === 'view') out.push([name, s.name, r.name, null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO']);
+      if (r.kind !== 'view') continue;
+      out.push([name, s.name, r.name, context?.viewDefinition?.(catalog, db, r.oid) ?? null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO']);
     }
   }
   return out;

@@ -1,8 +1,8 @@
 /**
  * pg_catalog.pg_depend: the dependencies clients read — a sequence owned by a column (SERIAL:
- * deptype 'a', identity: 'i'), which psql's \d on a sequence shows as "Owned by"; a SERIAL
- * default on its sequence; a view's '_RETURN' rule on the view and on the relations it reads
- * (pg_dump orders objects by these). Other dependencies stratadb keeps implicitly (an index on
+ * deptype 'a', identity: 'i'), which psql's \d on a sequence shows as "Owned by"; a nextval
+ * default (SERIAL's) on its sequence; a view's '_RETURN' rule on the view and on the relations
+ * it reads (pg_dump orders objects by these). Other dependencies stratadb keeps implicitly (an index on
  * its table, a constraint's index) are not listed.
  */
 import type { Catalog } from '../catalog.js';
@@ -30,11 +30,17 @@ function sequenceRows(catalog: Catalog, seq: SequenceDesc, out: Value[][]): void
   const column = catalog.table(tableOid)?.columns[attnum - 1];
   const identity = column?.identity ?? '';
   out.push([PG_CLASS_OID, seq.oid, 0, PG_CLASS_OID, tableOid, attnum, identity === '' ? 'a' : 'i']);
-  // A SERIAL column's default (nextval) depends on its sequence, and belongs to its column.
-  if (identity !== '' || column?.default === undefined) return;
+  // A SERIAL default stored before defaults recorded their sequence: it draws from the owned one.
+  if (identity === '' && column?.default !== undefined && column.default.sequenceOid === undefined) {
+    defaultRows(tableOid, attnum, seq.oid, out);
+  }
+}
+
+/** A nextval default depends on its sequence, and belongs to its column. */
+function defaultRows(tableOid: number, attnum: number, sequenceOid: number, out: Value[][]): void {
   const attrdef = attrdefOid(tableOid, attnum);
   out.push([PG_ATTRDEF_OID, attrdef, 0, PG_CLASS_OID, tableOid, attnum, 'a']);
-  out.push([PG_ATTRDEF_OID, attrdef, 0, PG_CLASS_OID, seq.oid, 0, 'n']);
+  out.push([PG_ATTRDEF_OID, attrdef, 0, PG_CLASS_OID, sequenceOid, 0, 'n']);
 }
 
 function rows(catalog: Catalog, db: number): Value[][] {
@@ -43,6 +49,12 @@ function rows(catalog: Catalog, db: number): Value[][] {
     for (const r of catalog.relationsIn(schema.oid)) {
       if (r.kind === 'sequence') sequenceRows(catalog, r, out);
       else if (r.kind === 'view') viewRows(r, out);
+      else {
+        for (const c of r.columns) {
+          const seq = c.default?.sequenceOid;
+          if (seq !== undefined && !c.dropped && catalog.sequence(seq) !== undefined) defaultRows(r.oid, c.attnum, seq, out);
+        }
+      }
     }
   }
   return out;

@@ -3,8 +3,8 @@
  * objects that stratadb also has — built-in routines and operators (from their rows), the pg_catalog and
  * public schemas, the languages, the plpgsql extension, and (shared) the initial databases.
  *
- * - stratadb stores no comments of its own (COMMENT ON is not supported): every other object has
- *   none, as on a PostgreSQL database nobody commented.
+ * - Comments users set with COMMENT ON come from the descriptors (user-comments.ts); every other
+ *   object has none, as on a PostgreSQL database nobody commented.
  * - builtinDescription() is what obj_description() / shobj_description() read.
  */
 import type { Value } from '../types/sql-type.js';
@@ -12,6 +12,7 @@ import { builtinOperators } from './pg-operator.js';
 import { builtinProc, builtinProcs } from './pg-proc.js';
 import { PLPGSQL_EXTENSION_OID, PLPGSQL_LANGUAGE_OID } from './pg-language-extension.js';
 import type { Catalog } from '../catalog.js';
+import { userComments, userDescription } from './user-comments.js';
 import { isInitialPublicSchema, namespaces, type SystemTable } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
 
@@ -45,6 +46,8 @@ const SHARED: ReadonlyArray<readonly [number, string]> = [
 
 /** The comment on a built-in object (objsubid 0), or undefined; `catalog` finds a database's initial public schema. */
 export function builtinDescription(classOid: number, objOid: number, catalog?: Catalog): string | undefined {
+  const user = catalog === undefined ? undefined : userDescription(catalog, classOid, objOid);
+  if (user !== undefined) return user;
   if (classOid === PG_NAMESPACE_CLASS_OID && catalog !== undefined) {
     const d = catalog.descriptor(objOid);
     if (d?.kind === 'schema' && isInitialPublicSchema({ name: d.name, owner: d.ownerOid })) return 'standard public schema';
@@ -64,7 +67,11 @@ function rows(catalog: Catalog, db: number): Value[][] {
   for (const p of builtinProcs()) if (p.description !== undefined) out.push([p.oid, PG_PROC_CLASS_OID, 0, p.description]);
   for (const o of builtinOperators()) if (o.description !== undefined) out.push([o.oid, PG_OPERATOR_CLASS_OID, 0, o.description]);
   for (const [classOid, objOid, text] of FIXED) out.push([objOid, classOid, 0, text]);
-  return out;
+  // COMMENT ON (user-comments.ts); one on the public schema replaces PostgreSQL's.
+  const user = userComments(catalog, db);
+  const replaced = new Set(user.map((c) => `${c.classoid}:${c.objoid}:${c.objsubid}`));
+  const kept = out.filter((r) => !replaced.has(`${String(r[1])}:${String(r[0])}:${String(r[2])}`));
+  return [...kept, ...user.map((c) => [c.objoid, c.classoid, c.objsubid, c.description])];
 }
 
 export const PG_DESCRIPTION: SystemTable = {

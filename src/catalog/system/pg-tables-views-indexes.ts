@@ -2,15 +2,15 @@
  * The pg_catalog convenience views pg_tables, pg_views and pg_indexes (PostgreSQL 15's columns)
  * over the current database's schemas.
  *
- * - pg_views.definition is NULL: the catalog keeps a view's parse tree, and there is no deparser
- *   for whole queries yet (only for expressions, deparse-expr.ts).
+ * - pg_views.definition is pg_get_viewdef's text under the reader's search path, printed by the
+ *   SQL layer through SystemTableContext.viewDefinition (NULL where that cannot print the view).
  * - pg_tables.hastriggers: tables on either side of a foreign key (PostgreSQL enforces those with
  *   triggers).
  * - pg_indexes.indexdef schema-qualifies the table, as pg_get_indexdef without pretty does.
  */
 import type { Catalog } from '../catalog.js';
 import type { Value } from '../types/sql-type.js';
-import type { SystemTable } from './system-table.js';
+import type { SystemTable, SystemTableContext } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
 import { createIndexText } from './index-definition.js';
 import { quoteIdentifier } from './quote-identifier.js';
@@ -34,9 +34,11 @@ function tableRows(catalog: Catalog, db: number): Value[][] {
   ]);
 }
 
-function viewRows(catalog: Catalog, db: number): Value[][] {
+function viewRows(catalog: Catalog, db: number, context?: SystemTableContext): Value[][] {
   return catalog.schemasOf(db).flatMap((s) =>
-    catalog.relationsIn(s.oid).filter((r) => r.kind === 'view').map((v) => [s.name, v.name, ownerName(catalog, v.ownerOid), null]),
+    catalog.relationsIn(s.oid)
+      .filter((r) => r.kind === 'view')
+      .map((v) => [s.name, v.name, ownerName(catalog, v.ownerOid), context?.viewDefinition?.(catalog, db, v.oid) ?? null]),
   );
 }
 

@@ -99,6 +99,8 @@ export interface SystemTableContext {
   databaseActivity(): ReadonlyMap<string, DatabaseActivity>;
   /** Block reads and cache hits of the storage engine, when it reports them. */
   blockCounters(): BlockCounters | undefined;
+  /** pg_get_viewdef(view) under the reader's search path (pg_views, information_schema.views); undefined when it cannot be printed. */
+  viewDefinition?(catalog: Catalog, databaseOid: number, viewOid: number): string | undefined;
 }
 
 /** Shorthand column lists: 'name:type' pairs with type ∈ oid, name, text, char, bool, int2, int4, float4. */

@@ -78,6 +78,9 @@ function figure(node: Node): [string, number] {
     }
     case 'A_ArrayExpr':
       return ['array', 2];
+    case 'A_Indirection':
+      // A subscripted value keeps its name: `a[1]` is "a", as PostgreSQL's FigureColname.
+      return figure(body['arg'] as Node);
     default:
       return ['?column?', 0];
   }

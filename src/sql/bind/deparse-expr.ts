@@ -42,7 +42,8 @@ function literal(text: string, typeOid: number): string {
     }
   }
   if (typeOid === OID.bool) return shown === 't' ? 'true' : 'false';
-  return `'${shown.replace(/'/g, "''")}'::${formatType(typeOid, -1)}`;
+  // ruleutils prints a constant's type with its typmod given (-1): bpchar shows as "bpchar".
+  return `'${shown.replace(/'/g, "''")}'::${formatType(typeOid, -1, true)}`;
 }
 
 function constant(c: Obj, target: number): string {
@@ -68,7 +69,8 @@ function constant(c: Obj, target: number): string {
 function typeCast(t: Obj, style: Style): string | undefined {
   const typeName = obj(t['typeName']);
   const parts = names(typeName?.['names']).filter((n) => n !== 'pg_catalog');
-  const type = typeByName(parts.join('.'));
+  const isArray = Array.isArray(typeName?.['arrayBounds']) && (typeName['arrayBounds'] as unknown[]).length > 0;
+  const type = typeByName(`${parts.join('.')}${isArray ? '[]' : ''}`);
   if (type === undefined) return undefined;
   const arg = obj(t['arg']);
   const sval = obj(obj(arg?.['A_Const'])?.['sval']);
@@ -82,8 +84,8 @@ function typeCast(t: Obj, style: Style): string | undefined {
 /** Functions taking any type: a varchar column passed to them is not shown cast to text. */
 const POLYMORPHIC_FUNCTIONS = ['count', 'min', 'max', 'array_agg', 'greatest', 'least', 'num_nulls', 'num_nonnulls', 'pg_typeof', 'to_json', 'to_jsonb'];
 
-/** COALESCE(a, b): untyped literals take the type of the column among the arguments, as PostgreSQL's common type. */
-function coalesce(c: Obj, style: Style): string | undefined {
+/** COALESCE / GREATEST / LEAST(a, b): untyped literals take the type of the column among the arguments, as PostgreSQL's common type. */
+function coalesce(c: Obj, name: string, style: Style): string | undefined {
   const args = Array.isArray(c['args']) ? (c['args'] as unknown[]) : [];
   const columnType = args.map((a) => columnSide(a, style)?.type).find((t) => t !== undefined);
   const printed: string[] = [];
@@ -99,12 +101,14 @@ function coalesce(c: Obj, style: Style): string | undefined {
     if (p === undefined) return undefined;
     printed.push(p.form === 'simple' || style.pretty ? p.text : `(${p.text})`);
   }
-  return `COALESCE(${printed.join(', ')})`;
+  return `${name}(${printed.join(', ')})`;
 }
 
 function call(f: Obj, style: Style): string | undefined {
   const fname = names(f['funcname']).filter((n) => n !== 'pg_catalog').map(quoteIdentifier).join('.');
-  if (f['agg_star'] === true) return `${fname}(*)`;
+  const over = f['over'] === undefined ? '' : windowClause(obj(f['over']), style);
+  if (over === undefined) return undefined;
+  if (f['agg_star'] === true) return `${fname}(*)${over}`;
   const args: string[] = [];
   const castStrings = !POLYMORPHIC_FUNCTIONS.includes(fname);
   for (const a of Array.isArray(f['args']) ? f['args'] : []) {
@@ -112,7 +116,29 @@ function call(f: Obj, style: Style): string | undefined {
     if (printed === undefined) return undefined;
     args.push(printed.form === 'simple' || style.pretty ? printed.text : `(${printed.text})`);
   }
-  return `${fname}(${args.join(', ')})`;
+  return `${fname}(${args.join(', ')})${over}`;
+}
+
+/** PostgreSQL's default window frame (FRAMEOPTION_DEFAULTS): RANGE UNBOUNDED PRECEDING to CURRENT ROW. */
+const DEFAULT_FRAME_OPTIONS = 1058;
+
+/** ` OVER (PARTITION BY … ORDER BY …)` with the default frame; undefined for anything else. */
+function windowClause(w: Obj | undefined, style: Style): string | undefined {
+  if (w === undefined || w['name'] !== undefined || w['refname'] !== undefined) return undefined;
+  if (w['frameOptions'] !== undefined && w['frameOptions'] !== DEFAULT_FRAME_OPTIONS) return undefined;
+  const parts: string[] = [];
+  const partition = (Array.isArray(w['partitionClause']) ? w['partitionClause'] : []).map((p) => print(p, OID.text, style));
+  if (partition.some((p) => p === undefined)) return undefined;
+  if (partition.length > 0) parts.push(`PARTITION BY ${(partition as Printed[]).map((p) => inside(p, 'op', style)).join(', ')}`);
+  const order: string[] = [];
+  for (const item of Array.isArray(w['orderClause']) ? w['orderClause'] : []) {
+    const sort = obj(obj(item)?.['SortBy']);
+    const key = sort === undefined ? undefined : print(sort['node'], OID.text, style);
+    if (sort === undefined || key === undefined || sort['useOp'] !== undefined || (sort['sortby_nulls'] ?? 'SORTBY_NULLS_DEFAULT') !== 'SORTBY_NULLS_DEFAULT') return undefined;
+    order.push(`${inside(key, 'op', style)}${sort['sortby_dir'] === 'SORTBY_DESC' ? ' DESC' : ''}`);
+  }
+  if (order.length > 0) parts.push(`ORDER BY ${order.join(', ')}`);
+  return ` OVER (${parts.join(' ')})`;
 }
 
 /** Column types by name, for literals compared with a column (`total >= 0` → `0::numeric`). */
@@ -132,7 +158,12 @@ interface Style {
   readonly pretty: boolean;
   /** Resolves column references to their qualified text and type (view definitions). */
   readonly resolve?: ColumnResolver;
+  /** Prints a subquery (SubLink) with its parentheses (view definitions). */
+  readonly subquery?: SubqueryPrinter;
 }
+
+/** Prints a SubLink node's body as ruleutils does, or undefined when it cannot. */
+export type SubqueryPrinter = (sublink: Record<string, unknown>) => string | undefined;
 
 function columnText(fields: unknown, style: Style): string {
   const parts = names(fields);
@@ -174,7 +205,7 @@ function columnSide(node: unknown, style: Style): { printed: Printed; type: numb
   if (ref === undefined || (style.columns === undefined && style.resolve === undefined)) return undefined;
   const parts = names(ref['fields']);
   const type = style.resolve !== undefined ? style.resolve(parts)?.type : style.columns?.(parts[parts.length - 1] ?? '');
-  if (type === undefined) return undefined;
+  if (type === undefined || type === OID.unknown) return undefined;
   const text = columnText(ref['fields'], style);
   if (!STRING_TYPES.includes(type)) return { printed: { text, form: 'simple' }, type };
   return { printed: { text: style.pretty ? `${text}::text` : `(${text})::text`, form: 'simple' }, type };
@@ -264,6 +295,7 @@ function operator(e: Obj, style: Style): Printed | undefined {
     return { text: `${inside(low, 'and', style)} AND ${inside(high, 'and', style)}`, form: 'and' };
   }
   if (e['kind'] === 'AEXPR_IN') return inList(e, style);
+  if (e['kind'] === 'AEXPR_NULLIF') return simple(coalesce({ args: [e['lexpr'], e['rexpr']] }, 'NULLIF', style));
   if (e['kind'] === 'AEXPR_OP_ANY' || e['kind'] === 'AEXPR_OP_ALL') return anyAll(e, style);
   // LIKE / ILIKE arrive with their operator names (~~, !~~, ~~*, !~~*).
   if (e['kind'] !== 'AEXPR_OP' && e['kind'] !== 'AEXPR_LIKE' && e['kind'] !== 'AEXPR_ILIKE') return undefined;
@@ -301,7 +333,11 @@ function print(node: unknown, typeOid: number, style: Style): Printed | undefine
     case 'SQLValueFunction':
       return simple(SVF[String(b['op'])]);
     case 'CoalesceExpr':
-      return simple(coalesce(b, style));
+      return simple(coalesce(b, 'COALESCE', style));
+    case 'MinMaxExpr':
+      return simple(coalesce(b, b['op'] === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', style));
+    case 'SubLink':
+      return simple(style.subquery?.(b));
     case 'NullTest': {
       const arg = print(b['arg'], OID.text, style);
       if (arg === undefined) return undefined;
@@ -317,8 +353,15 @@ function print(node: unknown, typeOid: number, style: Style): Printed | undefine
  * fully parenthesized (pg_get_expr), or with only the parentheses precedence needs when `pretty`
  * (pg_get_constraintdef(oid, true), as psql's \d shows CHECK constraints).
  */
-export function deparseExpr(node: unknown, typeOid: number, columns?: ColumnTypes, pretty = false, resolve?: ColumnResolver): string | undefined {
-  const style: Style = resolve === undefined ? { columns, pretty } : { columns, pretty, resolve };
+export function deparseExpr(
+  node: unknown,
+  typeOid: number,
+  columns?: ColumnTypes,
+  pretty = false,
+  resolve?: ColumnResolver,
+  subquery?: SubqueryPrinter,
+): string | undefined {
+  const style: Style = { columns, pretty, ...(resolve === undefined ? {} : { resolve }), ...(subquery === undefined ? {} : { subquery }) };
   const printed = print(node, typeOid, style);
   if (printed === undefined) return undefined;
   return printed.form === 'simple' || pretty ? printed.text : `(${printed.text})`;

@@ -65,7 +65,7 @@ const SIGNATURES: Record<string, Signature> = {
       return n === undefined ? null : (constraintDefinition(n, a[0] as number, a[1] === true) ?? null);
     },
   },
-  pg_get_expr: { args: [[T, O], [T, O, B]], result: TEXT, impl: (sp) => (a, c) => exprDefinition(a[0] as string, names(c, sp)) },
+  pg_get_expr: { args: [[T, O], [T, O, B]], result: TEXT, impl: (sp) => (a, c) => exprDefinition(a[0] as string, names(c, sp), a[2] === true) },
   pg_get_triggerdef: { args: [[O], [O, B]], result: TEXT, impl: always(null) },
   pg_get_statisticsobjdef_columns: { args: [[O]], result: TEXT, impl: always(null) },
   pg_get_viewdef: {

@@ -100,12 +100,15 @@ function serialSequenceOid(tree: unknown): number | undefined {
  * default names its sequence as regclass output does under the current search path
  * (`nextval('public.users_id_seq'::regclass)` for pg_dump's empty one).
  */
-export function exprDefinition(nodeText: string, n?: NameContext): string {
+export function exprDefinition(nodeText: string, n?: NameContext, pretty = false): string {
   const stored = parseStoredExprText(nodeText);
   if (stored === undefined) return nodeText;
   const sequenceOid = n === undefined ? undefined : serialSequenceOid(stored.tree);
   const sequenceName = n === undefined || sequenceOid === undefined ? undefined : relationName(n.catalog, n.databaseOid, sequenceOid, n.searchPath);
   if (sequenceName !== undefined) return `nextval('${sequenceName.replaceAll("'", "''")}'::regclass)`;
+  // Pretty (psql's \d) prints only the parentheses precedence needs: `1 + 2`, not `(1 + 2)`.
+  const prettyText = pretty ? deparseExpr(stored.tree, stored.type, undefined, true) : undefined;
+  if (prettyText !== undefined) return prettyText;
   if (stored.text !== '') return stored.text;
   return deparseExpr(stored.tree, stored.type) ?? nodeText;
 }

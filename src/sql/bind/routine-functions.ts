@@ -8,13 +8,14 @@
  *
  * - Every built-in routine and operator lives in pg_catalog, which is always searched: visible.
  *   An oid naming no routine (operator, conversion) gives NULL, as in PostgreSQL.
- * - Comments are PostgreSQL's on its built-in objects (pg-description.ts); stratadb stores none of
- *   its own, so col_description and comments on user objects are NULL.
+ * - Comments are PostgreSQL's on its built-in objects (pg-description.ts) and those set with
+ *   COMMENT ON (user-comments.ts); objects without one give NULL.
  */
 import type { Value } from '../../catalog/types/sql-type.js';
 import { OID } from '../../catalog/types/oids.js';
 import { builtinDescription, DESCRIBED_CLASSES, PG_DATABASE_CLASS_OID } from '../../catalog/system/pg-description.js';
 import { builtinOperators } from '../../catalog/system/pg-operator.js';
+import { PG_CLASS_CLASS_OID, userDescription } from '../../catalog/system/user-comments.js';
 import { builtinProc } from '../../catalog/system/pg-proc.js';
 import { systemTable } from '../../catalog/system/index.js';
 import { functionArguments, functionDefinition, functionIdentityArguments, functionResult, functionSqlBody } from '../functions/builtin-procs.js';
@@ -74,7 +75,7 @@ export const ROUTINE_SIGNATURES: Readonly<Record<string, Signature>> = {
   getdatabaseencoding: { args: [[]], result: NAME, impl: () => () => 'UTF8' },
   pg_char_to_encoding: { args: [[OID.name]], result: INT4, impl: () => (a) => encodingId(a[0] as string) },
   obj_description: { args: [[O, T], [O]], result: TEXT, impl: () => objDescription },
-  col_description: { args: [[O, OID.int4]], result: TEXT, impl: () => () => null },
+  col_description: { args: [[O, OID.int4]], result: TEXT, impl: () => (a, ctx) => userDescription(ctx.catalog, PG_CLASS_CLASS_OID, a[0] as number, a[1] as number) ?? null },
   shobj_description: {
     args: [[O, T]],
     result: TEXT,

@@ -21,9 +21,14 @@ export function referencingForeignKeys(catalog: Catalog, table: TableDesc): Fore
   return out;
 }
 
-/** Views whose query mentions `rel` by name. */
+/**
+ * Views that read `rel`: by the oids recorded at CREATE VIEW (view-query.ts); a view stored before
+ * those were recorded, by a mention of its name.
+ */
 export function dependentViews(catalog: Catalog, rel: RelationDesc): ViewDesc[] {
-  return catalog.all().filter((d): d is ViewDesc => d.kind === 'view' && d.oid !== rel.oid && mentions(d.query.tree, rel.name));
+  return catalog.all().filter(
+    (d): d is ViewDesc => d.kind === 'view' && d.oid !== rel.oid && (d.references !== undefined ? d.references.includes(rel.oid) : mentions(d.query.tree, rel.name)),
+  );
 }
 
 function mentions(node: unknown, name: string): boolean {

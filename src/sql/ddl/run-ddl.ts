@@ -15,11 +15,12 @@ import { alterSequence, createSequence, createView, truncate } from './view-sequ
 import { alterRole, createRole, dropRole } from './roles.js';
 import { createTableAs } from './create-table-as.js';
 import { alterObjectOwner, alterRelationOwner } from './change-owner.js';
+import { commentOn } from './comment-on.js';
 
 const DDL = new Set([
   'CreateStmt', 'IndexStmt', 'DropStmt', 'AlterTableStmt', 'RenameStmt', 'CreateSchemaStmt', 'CreatedbStmt',
   'DropdbStmt', 'ViewStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'TruncateStmt', 'CreateRoleStmt', 'AlterRoleStmt',
-  'DropRoleStmt', 'CreateTableAsStmt', 'AlterOwnerStmt',
+  'DropRoleStmt', 'CreateTableAsStmt', 'AlterOwnerStmt', 'CommentStmt',
 ]);
 
 export function isDdl(tag: string): boolean {
@@ -36,6 +37,7 @@ function dispatch(ctx: DdlContext, ast: Node): string {
   if ('DropStmt' in ast) return drop(ctx, ast.DropStmt);
   if ('AlterTableStmt' in ast) return alterRelationOwner(ctx, ast.AlterTableStmt) ?? alterTable(ctx, ast.AlterTableStmt, ctx.rowIds);
   if ('AlterOwnerStmt' in ast) return alterObjectOwner(ctx, ast.AlterOwnerStmt);
+  if ('CommentStmt' in ast) return commentOn(ctx, ast.CommentStmt);
   if ('RenameStmt' in ast) return rename(ctx, ast.RenameStmt);
   if ('CreateSchemaStmt' in ast) return createSchema(ctx, ast.CreateSchemaStmt);
   if ('CreatedbStmt' in ast) return createDatabase(ctx, ast.CreatedbStmt);

@@ -29,6 +29,7 @@ import { deparseExpr } from '../bind/deparse-expr.js';
 import { Scope } from '../bind/scope.js';
 import { coerce, coerceToBool, resolveTypeName, typeOfOid } from '../bind/resolve.js';
 import { lookupRelation } from '../bind/names.js';
+import { parseQualifiedText } from '../bind/qualified-text.js';
 import { tableEntry } from '../bind/bind-from.js';
 import type { DdlContext } from './ddl-context.js';
 import { chooseName, duplicateRelation, relationNameTaken } from './ddl-names.js';
@@ -53,7 +54,7 @@ export class TableBuilder {
     readonly schemaOid: number,
     readonly name: string,
     readonly oid: number,
-    existing?: TableDesc,
+    private readonly existing?: TableDesc,
   ) {
     this.columns = [...(existing?.columns ?? [])];
     this.constraints = [...(existing?.constraints ?? [])];
@@ -142,7 +143,7 @@ export class TableBuilder {
         this.addUnique(cols, c.conname);
         return;
       case 'CONSTR_CHECK':
-        return this.addCheck(c, columnName);
+        return this.addCheck(c);
       case 'CONSTR_FOREIGN':
         return this.addForeignKey(c, columnName);
       case 'CONSTR_GENERATED':
@@ -170,7 +171,9 @@ export class TableBuilder {
       }
       throw error;
     }
-    this.replaceColumn({ ...col, default: { tree: raw, text: deparseExpr(raw, col.typeOid) ?? '' } });
+    const sequence = nextvalSequence(this.ctx, raw);
+    const stored = sequence !== undefined ? serialDefault(sequence) : { tree: raw, text: deparseExpr(raw, col.typeOid) ?? '' };
+    this.replaceColumn({ ...col, default: stored });
   }
 
   private setIdentity(columnName: string, c: Constraint): void {
@@ -219,13 +222,13 @@ export class TableBuilder {
     return index;
   }
 
-  private addCheck(c: Constraint, columnName: string | undefined): void {
+  private addCheck(c: Constraint): void {
     if (c.is_no_inherit === true) throw notSupported('NO INHERIT');
     const raw = c.raw_expr as Node;
     const scope = new Scope([tableEntry(this.snapshot(), this.name, undefined)]);
     const env = { ctx: this.ctx.bind, scope, aggs: undefined, clause: 'check constraints' };
     coerceToBool(this.ctx.bind, bindExpr(raw, env), 'CHECK');
-    const parts = columnName !== undefined ? [this.name, columnName] : [this.name, ...firstColumnOf(raw)];
+    const parts = [this.name, ...onlyColumnOf(raw)];
     const name = c.conname ?? chooseConstraintName(this.taken, parts, 'check');
     const stored: StoredExpr = { tree: raw, text: '' };
     this.constraints.push({ oid: this.ctx.writer.allocateOid(), name, kind: 'c', attnums: [], check: stored, indexOid: undefined, references: undefined });
@@ -269,11 +272,13 @@ export class TableBuilder {
   snapshot(): TableDesc {
     const hidden = this.primary === undefined;
     const primary: IndexDesc = this.primary ?? { oid: 0, name: '', indexNo: 1, columns: [], unique: true, primary: true };
-    return {
-      kind: 'table', oid: this.oid, name: this.name, schemaOid: this.schemaOid, ownerOid: this.ctx.userOid,
+    // An altered table keeps its owner and its comment.
+    const table: TableDesc = {
+      kind: 'table', oid: this.oid, name: this.name, schemaOid: this.schemaOid, ownerOid: this.existing?.ownerOid ?? this.ctx.userOid,
       columns: this.columns, primary, indexes: this.indexes, constraints: this.constraints, hiddenRowId: hidden,
       nextIndexNo: this.nextIndexNo,
     };
+    return this.existing?.comment === undefined ? table : { ...table, comment: this.existing.comment };
   }
 }
 
@@ -294,19 +299,45 @@ function chooseConstraintName(taken: Set<string>, parts: readonly string[], suff
   }
 }
 
-/** The first column a CHECK expression mentions (PostgreSQL names table checks after it). */
-function firstColumnOf(node: unknown): string[] {
-  if (node === null || typeof node !== 'object') return [];
-  if ('ColumnRef' in node) {
-    const fields = ((node as { ColumnRef: { fields?: Node[] } }).ColumnRef.fields ?? []) as Node[];
-    const last = fields[fields.length - 1];
-    return last !== undefined && 'String' in last ? [last.String.sval ?? ''] : [];
+/**
+ * The column a CHECK expression mentions when it mentions exactly one (PostgreSQL names such a
+ * check tab_col_check, any other tab_check, whether it was written on a column or on the table).
+ */
+function onlyColumnOf(node: unknown): string[] {
+  const names = new Set<string>();
+  const visit = (n: unknown): void => {
+    if (n === null || typeof n !== 'object') return;
+    if ('ColumnRef' in n) {
+      const fields = ((n as { ColumnRef: { fields?: Node[] } }).ColumnRef.fields ?? []) as Node[];
+      const last = fields[fields.length - 1];
+      if (last !== undefined && 'String' in last) names.add(last.String.sval ?? '');
+      return;
+    }
+    for (const value of Object.values(n)) visit(value);
+  };
+  visit(node);
+  return names.size === 1 ? [...names] : [];
+}
+
+/**
+ * The sequence of a `nextval('name')` / `nextval('name'::regclass)` default (pg_dump writes SERIAL
+ * defaults so): such a default is stored bound to the sequence's oid, as PostgreSQL binds the
+ * regclass constant, so it follows renames and prints under any search path.
+ */
+function nextvalSequence(ctx: DdlContext, raw: Node): SequenceDesc | undefined {
+  const call = (raw as { FuncCall?: { funcname?: Node[]; args?: Node[] } }).FuncCall;
+  const fname = stringList(call?.funcname);
+  if (call === undefined || fname[fname.length - 1] !== 'nextval' || call.args?.length !== 1) return undefined;
+  let arg = call.args[0] as Node;
+  const cast = (arg as { TypeCast?: { arg?: Node; typeName?: { names?: Node[] } } }).TypeCast;
+  if (cast !== undefined) {
+    if (stringList(cast.typeName?.names).pop() !== 'regclass') return undefined;
+    arg = cast.arg as Node;
   }
-  for (const value of Object.values(node)) {
-    const found = firstColumnOf(value);
-    if (found.length > 0) return found;
-  }
-  return [];
+  const text = (arg as { A_Const?: { sval?: { sval?: string } } }).A_Const?.sval?.sval;
+  if (text === undefined) return undefined;
+  const rel = lookupRelation(ctx.bind, parseQualifiedText(text));
+  return rel?.kind === 'sequence' ? rel : undefined;
 }
 
 /** nextval('<oid>'::regclass): the default of a SERIAL column, bound to the sequence by oid. */
@@ -318,5 +349,5 @@ function serialDefault(seq: SequenceDesc): StoredExpr {
       funcformat: 'COERCE_EXPLICIT_CALL',
     },
   };
-  return { tree, text: `nextval('${seq.name}'::regclass)` };
+  return { tree, text: `nextval('${seq.name}'::regclass)`, sequenceOid: seq.oid };
 }

@@ -16,7 +16,8 @@ import type { KvEntry, KvRange } from '../../mvcc/versioned-kv.js';
 import type { BoundExpr } from '../bind/bound-expr.js';
 import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
-import type { ExplainNode, PhysicalPlan, RowCursor } from './operator.js';
+import type { ExplainNode, RowCursor } from './operator.js';
+import type { StoredRowCursor, StoredRowsPlan } from './stored-rows.js';
 import { formatExpr } from '../plan/format-expr.js';
 
 export interface RangeBound {
@@ -34,11 +35,15 @@ export interface IndexPredicate {
   readonly conditions: readonly BoundExpr[];
 }
 
-export class IndexScanPlan implements PhysicalPlan {
+export class IndexScanPlan implements StoredRowsPlan {
   readonly width: number;
   private readonly equalEvals: ReadonlyArray<readonly Evaluator[]>;
   private readonly lowerEval: Evaluator | undefined;
   private readonly upperEval: Evaluator | undefined;
+  /** The whole primary key is given: point gets, no iterator. */
+  private readonly pointLookup: boolean;
+  /** Every key column has exactly one candidate value (no IN list). */
+  private readonly singleTuple: boolean;
 
   constructor(
     readonly table: TableDesc,
@@ -50,6 +55,8 @@ export class IndexScanPlan implements PhysicalPlan {
     this.equalEvals = predicate.equal.map((alts) => alts.map(compileExpr));
     this.lowerEval = predicate.lower === undefined ? undefined : compileExpr(predicate.lower.expr);
     this.upperEval = predicate.upper === undefined ? undefined : compileExpr(predicate.upper.expr);
+    this.pointLookup = index.primary && !table.hiddenRowId && this.equalEvals.length === index.columns.length;
+    this.singleTuple = this.equalEvals.every((alts) => alts.length === 1);
   }
 
   explain(): ExplainNode {
@@ -59,13 +66,21 @@ export class IndexScanPlan implements PhysicalPlan {
   }
 
   open(ctx: ExecContext): RowCursor {
+    return this.openStored(ctx);
+  }
+
+  openStored(ctx: ExecContext): PointCursor | IndexCursor {
     const codec = TableCodec.of(this.table);
     const none: Row = [];
+    if (this.pointLookup && this.singleTuple) {
+      // One value per key column (the usual `pk = $1`): no cartesian product to build.
+      const tuple = this.equalEvals.map((alts) => (alts[0] as Evaluator)(none, ctx));
+      return new PointCursor(ctx, codec, tuple.includes(null) ? [] : [tuple]);
+    }
     const tuples = cartesian(this.equalEvals.map((alts) => alts.map((e) => e(none, ctx))));
     const lower = this.lowerEval === undefined ? undefined : this.lowerEval(none, ctx);
     const upper = this.upperEval === undefined ? undefined : this.upperEval(none, ctx);
-    const pointLookup = this.index.primary && !this.table.hiddenRowId && this.equalEvals.length === this.index.columns.length;
-    if (pointLookup) return new PointCursor(ctx, codec, tuples.filter((t) => !t.some((v) => v === null)));
+    if (this.pointLookup) return new PointCursor(ctx, codec, tuples.filter((t) => !t.some((v) => v === null)));
     const ranges: KvRange[] = [];
     for (const tuple of tuples) {
       if (tuple.some((v) => v === null) || lower === null || upper === null) continue;
@@ -99,10 +114,12 @@ function cartesian(lists: ReadonlyArray<readonly Value[]>): Value[][] {
 }
 
 /** Whole-primary-key lookups: one point get per key tuple (Bloom filters help; no iterator). */
-class PointCursor implements RowCursor {
+class PointCursor implements RowCursor, StoredRowCursor {
   private at = 0;
   /** Keys already returned: IN lists may name one key twice (1.0 and 1.00). */
-  private readonly seen = new Set<string>();
+  private seen: Set<string> | undefined;
+  /** The row key of the row nextStored() returned last. */
+  private key: Uint8Array | undefined;
 
   constructor(
     private readonly ctx: ExecContext,
@@ -111,16 +128,25 @@ class PointCursor implements RowCursor {
   ) {}
 
   next(): Row | undefined {
+    const value = this.nextStored();
+    return value === undefined ? undefined : this.codec.decodeRow(this.key as Uint8Array, value);
+  }
+
+  nextStored(): Uint8Array | undefined {
     while (this.at < this.tuples.length) {
       const tuple = this.tuples[this.at++] as Value[];
       const key = this.codec.primaryKeyOf(tuple);
       if (this.tuples.length > 1) {
         const id = Buffer.from(key).toString('latin1');
+        this.seen ??= new Set<string>();
         if (this.seen.has(id)) continue;
         this.seen.add(id);
       }
       const value = this.ctx.txn.get(key);
-      if (value !== undefined) return this.codec.decodeRow(key, value);
+      if (value !== undefined) {
+        this.key = key;
+        return value;
+      }
     }
     return undefined;
   }
@@ -130,9 +156,11 @@ class PointCursor implements RowCursor {
   }
 }
 
-class IndexCursor implements RowCursor {
+class IndexCursor implements RowCursor, StoredRowCursor {
   private at = 0;
   private iterator: IterableIterator<KvEntry> | undefined;
+  /** The row key of the row nextStored() returned last. */
+  private key: Uint8Array | undefined;
 
   constructor(
     private readonly ctx: ExecContext,
@@ -142,6 +170,11 @@ class IndexCursor implements RowCursor {
   ) {}
 
   next(): Row | undefined {
+    const value = this.nextStored();
+    return value === undefined ? undefined : this.codec.decodeRow(this.key as Uint8Array, value);
+  }
+
+  nextStored(): Uint8Array | undefined {
     for (;;) {
       if (this.iterator === undefined) {
         const range = this.ranges[this.at++];
@@ -153,16 +186,20 @@ class IndexCursor implements RowCursor {
         this.iterator = undefined;
         continue;
       }
-      const row = this.fetch(r.value);
-      if (row !== undefined) return row;
+      const value = this.fetch(r.value);
+      if (value !== undefined) return value;
     }
   }
 
-  private fetch(entry: KvEntry): Row | undefined {
-    if (this.index.primary) return this.codec.decodeRow(entry.key, entry.value);
+  /** The row value an index entry leads to (the entry itself on the primary index). */
+  private fetch(entry: KvEntry): Uint8Array | undefined {
+    if (this.index.primary) {
+      this.key = entry.key;
+      return entry.value;
+    }
     const rowKey = this.codec.rowKeyOfIndexEntry(entry.key, entry.value);
-    const value = this.ctx.txn.get(rowKey);
-    return value === undefined ? undefined : this.codec.decodeRow(rowKey, value);
+    this.key = rowKey;
+    return this.ctx.txn.get(rowKey);
   }
 
   close(): void {

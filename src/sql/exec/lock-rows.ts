@@ -1,8 +1,9 @@
 /**
- * LockRows (SELECT … FOR UPDATE): rewrites every row it passes, unchanged, under its key in the
- * statement's transaction, so that a concurrent change of the same row conflicts at commit
- * (first committer wins; see bind-locking.ts). Slots that are NULL (the outer side of a join) are
- * skipped.
+ * LockRows (SELECT … FOR UPDATE): claims each row it passes (ExecContext.claimRow, when the
+ * statement runs with row claims: a row another transaction holds makes the statement wait and
+ * re-run, as PostgreSQL's row locks do) and rewrites it, unchanged, under its key in the
+ * statement's transaction, so that a concurrent change of the same row conflicts at commit (first
+ * committer wins; see bind-locking.ts). Slots that are NULL (the outer side of a join) are skipped.
  */
 import type { Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
@@ -32,6 +33,7 @@ export class LockRowsPlan implements PhysicalPlan {
         for (const s of slots) {
           const key = row[s];
           if (!(key instanceof Uint8Array)) continue;
+          ctx.claimRow?.(key);
           const value = ctx.txn.get(key);
           if (value !== undefined) ctx.txn.put(key, value);
         }

@@ -10,6 +10,8 @@
  */
 import type { ExecContext } from './exec-context.js';
 import type { Row } from './compile-expr.js';
+import type { TypeContext } from '../../catalog/types/sql-type.js';
+import type { TextRowCursor } from './stored-rows.js';
 
 export interface RowCursor {
   next(): Row | undefined;
@@ -26,6 +28,11 @@ export interface PhysicalPlan {
   readonly width: number;
   explain(): ExplainNode;
   open(ctx: ExecContext): RowCursor;
+  /**
+   * The same rows already in PostgreSQL's text output under `text` (stored-rows.ts TextRow), when
+   * this plan can produce them cheaper than open() and formatting; undefined when it cannot.
+   */
+  openText?(ctx: ExecContext, text: TypeContext): TextRowCursor | undefined;
 }
 
 /** A cursor over an array of rows (materialized results). */

@@ -1,15 +1,24 @@
 /**
  * Project: computes one output row of expressions per input row.
+ *
+ * - A projection of plain columns over a table scan (SELECT * or a column list) can also print its
+ *   rows as text straight from the stored rows (openText), skipping decode and format.
  */
 import type { BoundExpr } from '../bind/bound-expr.js';
 import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
 import type { ExplainNode, PhysicalPlan, RowCursor } from './operator.js';
 import { formatExpr } from '../plan/format-expr.js';
+import { RowCodec } from '../../catalog/encoding/row-encoding.js';
+import { TableCodec } from '../../catalog/table-codec.js';
+import type { TypeContext } from '../../catalog/types/sql-type.js';
+import { isStoredRowsPlan, type StoredRowsPlan, type TextRow, type TextRowCursor } from './stored-rows.js';
 
 export class ProjectPlan implements PhysicalPlan {
   private readonly evaluators: readonly Evaluator[];
   readonly width: number;
+  /** When every expression is a column of a table scan's row: the scan, its row codec, the slots. */
+  private readonly stored: { source: StoredRowsPlan; codec: RowCodec; slots: number[] } | undefined;
 
   constructor(
     readonly input: PhysicalPlan,
@@ -17,6 +26,7 @@ export class ProjectPlan implements PhysicalPlan {
   ) {
     this.evaluators = exprs.map(compileExpr);
     this.width = exprs.length;
+    this.stored = storedColumns(input, exprs);
   }
 
   explain(): ExplainNode {
@@ -38,4 +48,33 @@ export class ProjectPlan implements PhysicalPlan {
       close: () => input.close(),
     };
   }
+
+  /**
+   * For a projection of plain columns over a table scan: rows straight in text output, printed
+   * from the stored row (text columns are not even decoded); undefined for any other projection.
+   */
+  openText(ctx: ExecContext, text: TypeContext): TextRowCursor | undefined {
+    const stored = this.stored;
+    if (stored === undefined) return undefined;
+    const input = stored.source.openStored(ctx);
+    const { codec, slots } = stored;
+    return {
+      next(): TextRow | undefined {
+        const value = input.nextStored();
+        return value === undefined ? undefined : codec.textColumns(value, slots, text);
+      },
+      close: () => input.close(),
+    };
+  }
+}
+
+function storedColumns(input: PhysicalPlan, exprs: readonly BoundExpr[]): ProjectPlan['stored'] {
+  if (!isStoredRowsPlan(input)) return undefined;
+  const types = TableCodec.of(input.table).types;
+  const slots: number[] = [];
+  for (const e of exprs) {
+    if (e.kind !== 'column' || e.slot >= types.length || e.type.oid !== types[e.slot]?.oid) return undefined;
+    slots.push(e.slot);
+  }
+  return { source: input, codec: new RowCodec(types), slots };
 }

@@ -6,9 +6,10 @@ import type { TableDesc } from '../../catalog/descriptors.js';
 import { TableCodec } from '../../catalog/table-codec.js';
 import type { Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
-import type { ExplainNode, PhysicalPlan, RowCursor } from './operator.js';
+import type { ExplainNode, RowCursor } from './operator.js';
+import type { StoredRowCursor, StoredRowsPlan } from './stored-rows.js';
 
-export class SeqScanPlan implements PhysicalPlan {
+export class SeqScanPlan implements StoredRowsPlan {
   readonly width: number;
 
   constructor(
@@ -31,6 +32,19 @@ export class SeqScanPlan implements PhysicalPlan {
         const r = iterator.next();
         if (r.done === true) return undefined;
         return codec.decodeRow(r.value.key, r.value.value);
+      },
+      close(): void {
+        iterator.return?.();
+      },
+    };
+  }
+
+  openStored(ctx: ExecContext): StoredRowCursor {
+    const iterator = ctx.txn.scan(TableCodec.of(this.table).rowRange());
+    return {
+      nextStored(): Uint8Array | undefined {
+        const r = iterator.next();
+        return r.done === true ? undefined : r.value.value;
       },
       close(): void {
         iterator.return?.();

@@ -2,6 +2,8 @@
  * Update: computes each target row's new version from SET expressions and writes it. The rows
  * to change are materialized before the first write (no Halloween problem: an updated row is
  * never visited again), and a row matched several times (UPDATE … FROM) is updated once.
+ * - A new row whose primary-key columns are SET to themselves keeps the old row key (the key
+ *   bytes encode the same values), so the key is not encoded again.
  */
 import type { BoundExpr } from '../bind/bound-expr.js';
 import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
@@ -10,11 +12,14 @@ import type { DmlPlan, DmlResult } from './dml-plan.js';
 import type { PhysicalPlan } from './operator.js';
 import type { TableWriter } from './table-writer.js';
 import { materialize } from './nested-loop-join.js';
+import type { TableDesc } from '../../catalog/descriptors.js';
 
 export class UpdatePlan implements DmlPlan {
   readonly command = 'UPDATE' as const;
   private readonly setEvals: readonly Evaluator[];
   private readonly returningEvals: readonly Evaluator[] | undefined;
+  /** No SET expression changes a primary-key column: the new row keeps its row key. */
+  private readonly keyUnchanged: boolean;
 
   constructor(
     readonly writer: TableWriter,
@@ -26,6 +31,7 @@ export class UpdatePlan implements DmlPlan {
   ) {
     this.setEvals = set.map(compileExpr);
     this.returningEvals = returning?.map(compileExpr);
+    this.keyUnchanged = primaryKeyKept(writer.table, set);
   }
 
   get targetName(): string {
@@ -35,21 +41,26 @@ export class UpdatePlan implements DmlPlan {
   run(ctx: ExecContext): DmlResult {
     const w = this.writer;
     const width = w.table.columns.length;
-    const seen = new Set<string>();
+    const sources = materialize(this.source, ctx);
+    // A row matched twice (UPDATE … FROM) is updated once; a single source row needs no set.
+    const seen = sources.length > 1 ? new Set<string>() : undefined;
     const rows: Row[] = [];
     let count = 0;
-    for (const source of materialize(this.source, ctx)) {
+    for (const source of sources) {
       ctx.checkCancel();
       const oldKey = source[width] as Uint8Array;
-      const id = Buffer.from(oldKey).toString('latin1');
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const updated = this.setEvals.map((e) => e(source, ctx));
+      if (seen !== undefined) {
+        const id = Buffer.from(oldKey).toString('latin1');
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const updated = this.newRow(source, ctx);
       w.validate(updated, ctx);
-      const newKey = w.table.hiddenRowId ? oldKey : w.codec.rowKey(updated);
+      // The stored key encodes the stored values: unchanged key columns give the same key bytes.
+      const newKey = w.table.hiddenRowId || this.keyUnchanged ? oldKey : w.codec.rowKey(updated);
       const clash = w.findConflict(updated, newKey, oldKey, ctx);
       if (clash !== undefined) throw w.uniqueViolation(clash.index, updated, ctx);
-      w.update(source.slice(0, width + 1), updated, newKey, ctx);
+      w.update(source.length === width + 1 ? source : source.slice(0, width + 1), updated, newKey, ctx);
       count++;
       if (this.returningEvals !== undefined) {
         // RETURNING sees the new target row and the FROM items' columns after it.
@@ -59,4 +70,21 @@ export class UpdatePlan implements DmlPlan {
     }
     return { count, rows };
   }
+
+  private newRow(source: Row, ctx: ExecContext): Row {
+    const evals = this.setEvals;
+    const row: Row = new Array(evals.length);
+    for (let i = 0; i < evals.length; i++) row[i] = (evals[i] as Evaluator)(source, ctx);
+    return row;
+  }
+}
+
+/** Whether every primary-key column is SET to itself (a plain reference to its own slot). */
+function primaryKeyKept(table: TableDesc, set: readonly BoundExpr[]): boolean {
+  if (table.hiddenRowId) return true;
+  return table.primary.columns.every((k) => {
+    const slot = table.columns.findIndex((c) => c.attnum === k.attnum);
+    const e = set[slot];
+    return e !== undefined && e.kind === 'column' && e.slot === slot;
+  });
 }

@@ -16,7 +16,8 @@ import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } fro
 import type { Value } from '../../catalog/types/sql-type.js';
 import type { SqlType } from '../../catalog/types/sql-type.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
-import type { RowCursor } from '../exec/operator.js';
+import type { PhysicalPlan, RowCursor } from '../exec/operator.js';
+import type { TextRow } from '../exec/stored-rows.js';
 import type { DmlResult } from '../exec/dml-plan.js';
 import type { ExecContext } from '../exec/exec-context.js';
 import type { Transaction } from '../../mvcc/index.js';
@@ -66,6 +67,8 @@ export class SqlPortal implements Portal {
   private readonly params: Value[];
   private cursor: RowCursor | undefined;
   private sent = 0;
+  /** The cursor yields TextRows (PhysicalPlan.openText), not executor rows. */
+  private textRows = false;
   /** When the row loop next gives the event loop a turn (performance.now() ms; 0: not yet known). */
   private yieldAtMs = 0;
   private done = false;
@@ -88,10 +91,12 @@ export class SqlPortal implements Portal {
         throw new SqlError(SQLSTATE.protocolViolation, `bind message supplies ${rawParams.length} parameters, but prepared statement "" requires ${types.length}`);
       }
       const ctx = session.typeContext();
-      this.params = rawParams.map((raw, i) => {
+      const params = new Array<Value>(rawParams.length);
+      for (let i = 0; i < rawParams.length; i++) {
         const format = (paramFormats.length === 1 ? paramFormats[0] : paramFormats[i]) ?? 0;
-        return decodeParam(types[i] as SqlType, raw, format, ctx);
-      });
+        params[i] = decodeParam(types[i] as SqlType, rawParams[i] ?? null, format, ctx);
+      }
+      this.params = params;
     }
   }
 
@@ -174,11 +179,11 @@ export class SqlPortal implements Portal {
     const txn = session.startStatement(this.prepared);
     const plan = session.planFor(this.prepared);
     this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
-    const base = session.execContext(txn, session.catalogFor(txn), this.params);
-    const ctx = plan.kind === 'dml' && !txn.readOnly ? { ...base, claimRow: rowClaimer(txn) } : base;
+    const claimRow = plan.kind === 'dml' && !txn.readOnly ? rowClaimer(txn) : undefined;
+    const ctx = session.execContext(txn, session.catalogFor(txn), this.params, claimRow);
     switch (plan.kind) {
       case 'rows':
-        this.cursor = plan.plan.open(ctx);
+        this.cursor = this.openRows(plan.plan, ctx);
         return undefined;
       case 'dml':
         // A lone statement re-runs from execute(); one inside a transaction waits here.
@@ -190,6 +195,16 @@ export class SqlPortal implements Portal {
         if ('CopyStmt' in plan.ast) return runCopy(session, this.prepared, plan.ast.CopyStmt, txn);
         return this.utility(plan, txn);
     }
+  }
+
+  /** The query's cursor: rows straight in text output when the client takes them (encodedText) and the plan can. */
+  private openRows(plan: PhysicalPlan, ctx: ExecContext): RowCursor {
+    if (this.session.options.encodedText === true && !this.keepRaw && this.resultFormats.every((f) => f === 0)) {
+      const cursor = plan.openText?.(ctx, this.session.typeContext());
+      this.textRows = cursor !== undefined;
+      if (cursor !== undefined) return cursor;
+    }
+    return plan.open(ctx);
   }
 
   private async dmlWaiting(plan: DmlStatementPlan, txn: Transaction, ctx: ExecContext): Promise<ExecuteResult> {
@@ -266,6 +281,8 @@ export class SqlPortal implements Portal {
   keepRaw = false;
 
   private format(rows: Row[]): WireRow[] {
+    // Rows of a text cursor (openRows) are TextRows: already what the wire sends.
+    if (this.textRows) return rows as TextRow[];
     if (this.keepRaw) {
       // Not push(...rows): a spread of a large result overflows the call stack.
       if (this.rawRows.length === 0) this.rawRows = rows;
@@ -274,9 +291,14 @@ export class SqlPortal implements Portal {
     }
     const columns = this.plan?.columns ?? [];
     const ctx = this.session.typeContext();
-    return rows.map((row) =>
-      columns.map((c, i) => formatValue(c.type, row[i] ?? null, this.formatOf(i), ctx)),
-    );
+    const out = new Array<WireRow>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as Row;
+      const wire: WireRow = new Array(columns.length);
+      for (let i = 0; i < columns.length; i++) wire[i] = formatValue((columns[i] as OutputColumn).type, row[i] ?? null, this.formatOf(i), ctx);
+      out[r] = wire;
+    }
+    return out;
   }
 
   private finish(result: ExecuteResult): ExecuteResult | Promise<ExecuteResult> {

@@ -24,20 +24,21 @@ export class SqlPrepared implements PreparedStatement {
   /** Derived from `plan` once per plan: Describe and Bind ask for them on every execution. */
   private derived: { plan: StatementPlan; paramTypeOids: readonly number[]; fields: Array<readonly FieldDescription[] | undefined> } | undefined;
 
+  /** The statement's node tag ('SelectStmt', 'TransactionStmt', …); '' when empty. */
+  readonly kind: string;
+
   constructor(
     private readonly planner: Planner,
     readonly text: string,
     readonly ast: Node | undefined,
     readonly declaredParamOids: readonly number[],
     readonly batch: BatchPosition | undefined,
-  ) {}
+  ) {
+    this.kind = ast === undefined ? '' : nodeTag(ast);
+  }
 
   get isEmpty(): boolean {
     return this.ast === undefined;
-  }
-
-  get kind(): string {
-    return this.ast === undefined ? '' : nodeTag(this.ast);
   }
 
   private current(): StatementPlan | undefined {

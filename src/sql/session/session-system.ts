@@ -13,6 +13,9 @@ import type { BackendActivity, BlockCounters, DatabaseActivity, SessionSettingVi
 import type { SessionSystem } from '../statement/server-admin.js';
 import { allSettingNames, Settings } from './settings.js';
 import type { Session } from './session.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { viewDefinition } from '../bind/view-definition.js';
+import { effectiveSearchPath } from '../bind/names.js';
 
 /** Settings PostgreSQL does not list in pg_settings. */
 const HIDDEN_SETTINGS = new Set(['is_superuser', 'session_authorization']);
@@ -85,6 +88,13 @@ export class SessionSystemView implements SessionSystem {
 
   terminateBackend(pid: number): boolean {
     return this.session.host.serverAdmin?.terminateBackend(pid) ?? false;
+  }
+
+  viewDefinition(catalog: Catalog, databaseOid: number, viewOid: number): string | undefined {
+    const view = catalog.view(viewOid);
+    if (view === undefined) return undefined;
+    const searchPath = ['pg_catalog', ...effectiveSearchPath(this.session.settings.searchPath(), this.session.user)];
+    return viewDefinition({ catalog, databaseOid, searchPath }, view, false);
   }
 
   warn(message: string): void {

@@ -43,6 +43,9 @@ import { OID } from '../../catalog/types/oids.js';
 import { regObjectName } from '../bind/reg-names.js';
 import { PG_EPOCH_OFFSET_US as UNIX_TO_PG_EPOCH_US } from '../bind/sql-value-functions.js';
 
+/** takeNotices() when there are none (shared, never written). */
+const NO_NOTICES = Object.freeze([]) as unknown as SqlDiagnostic[];
+
 export class Session implements SqlSession {
   readonly settings: Settings;
   readonly block: TxnBlock;
@@ -110,6 +113,7 @@ export class Session implements SqlSession {
 
   takeNotices(): SqlDiagnostic[] {
     const out = this.notices;
+    if (out.length === 0) return NO_NOTICES; // asked after every statement: mostly none
     this.notices = [];
     return out;
   }
@@ -266,7 +270,8 @@ export class Session implements SqlSession {
     return txn;
   }
 
-  execContext(txn: Transaction, catalog: Catalog, params: readonly Value[]): ExecContext {
+  /** A statement's ExecContext; `claimRow` for DML the session may re-run (autocommit-retry.ts). */
+  execContext(txn: Transaction, catalog: Catalog, params: readonly Value[], claimRow?: (key: Uint8Array) => void): ExecContext {
     const startUs = this.block.startedUs === 0n ? BigInt(Date.now()) * 1000n : this.block.startedUs;
     return {
       txn,
@@ -283,6 +288,7 @@ export class Session implements SqlSession {
       checkCancel: this.checkCancelBound,
       system: this.system,
       settings: this.settingsAccess,
+      claimRow,
     };
   }
 

@@ -166,6 +166,9 @@ export function allSettingNames(): string[] {
   return DEFS.map((d) => d.name);
 }
 
+/** takeChanges() when nothing changed (shared, never written). */
+const NO_CHANGES = Object.freeze([]) as unknown as Array<[string, string]>;
+
 /** One session's settings. */
 export class Settings {
   private readonly values = new Map<string, string>();
@@ -221,6 +224,7 @@ export class Settings {
 
   /** Reported settings that changed since the last call. */
   takeChanges(): Array<[string, string]> {
+    if (this.changed.size === 0) return NO_CHANGES; // asked at every ReadyForQuery: mostly none
     const out: Array<[string, string]> = [];
     for (const name of this.changed) out.push([name, this.values.get(name) ?? '']);
     this.changed.clear();

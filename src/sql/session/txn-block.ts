@@ -58,11 +58,25 @@ export class TxnBlock {
 
   private begin(): Transaction {
     this.startedUs = BigInt(Date.now()) * 1000n;
-    const isolation = (this.pendingIsolation ?? this.settings.get('default_transaction_isolation')) as IsolationLevel;
-    const readOnly = this.pendingReadOnly ?? this.settings.get('default_transaction_read_only') === 'on';
+    const defaults = this.defaults();
+    const isolation = this.pendingIsolation ?? defaults.isolation;
+    const readOnly = this.pendingReadOnly ?? defaults.readOnly;
     const iso: IsolationLevel = isolation === ('read uncommitted' as IsolationLevel) ? 'read committed' : isolation;
     this.settings.set('transaction_isolation', iso, true);
     return this.kv.begin({ isolation: iso, readOnly });
+  }
+
+  private cachedDefaults = { version: -1, isolation: 'read committed' as IsolationLevel, readOnly: false };
+
+  /** default_transaction_isolation / _read_only, read once per settings version. */
+  private defaults(): { readonly isolation: IsolationLevel; readonly readOnly: boolean } {
+    const cached = this.cachedDefaults;
+    if (cached.version !== this.settings.version) {
+      cached.isolation = this.settings.get('default_transaction_isolation') as IsolationLevel;
+      cached.readOnly = this.settings.get('default_transaction_read_only') === 'on';
+      cached.version = this.settings.version;
+    }
+    return cached;
   }
 
   /** BEGIN: turns the current (or next) transaction into an explicit block. */
@@ -168,7 +182,7 @@ export class TxnBlock {
   private reset(rolledBack: boolean): void {
     if (rolledBack) this.restoreSettings();
     if (this.localSettings !== undefined) for (const [n, v] of this.localSettings) this.settings.set(n, v, true);
-    this.settings.set('transaction_isolation', this.settings.get('default_transaction_isolation'), true);
+    this.settings.set('transaction_isolation', this.defaults().isolation, true);
     this.txn = undefined;
     this.mode = 'none';
     this.savepoints = [];

@@ -27,7 +27,8 @@ export function runLockTable(session: Session, stmt: LockStmt, txn: Transaction)
     const rv = (node as Node & { RangeVar?: RangeVar }).RangeVar;
     if (rv === undefined) continue;
     const rel = lookupRelation(ctx, { schema: rv.schemaname, name: rv.relname ?? '' });
-    if (rel === undefined) throw undefinedTable(rv.schemaname === undefined ? (rv.relname ?? '') : `${rv.schemaname}.${rv.relname}`, rv.location);
+    // PostgreSQL reports no position for LOCK's relations.
+    if (rel === undefined) throw undefinedTable(rv.schemaname === undefined ? (rv.relname ?? '') : `${rv.schemaname}.${rv.relname}`, undefined);
     if (rel.kind === 'sequence') throw new SqlError('42809', `"${rel.name}" is not a table or view`);
   }
   return { tag: 'LOCK TABLE' };

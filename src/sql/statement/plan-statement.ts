@@ -24,7 +24,8 @@ export function planStatement(ctx: BindContext, ast: Node): StatementPlan {
       const into = (ast as { SelectStmt: { intoClause?: object } }).SelectStmt.intoClause;
       if (into !== undefined) return selectInto(ctx, ast, into);
       const q = bindQuery(ctx, ast);
-      return { kind: 'rows', plan: planPhysical(q.plan), columns: q.columns, paramTypes: paramTypes(ctx) };
+      const locksRows = (ast as { SelectStmt: { lockingClause?: unknown } }).SelectStmt.lockingClause !== undefined;
+      return { kind: 'rows', plan: planPhysical(q.plan), columns: q.columns, paramTypes: paramTypes(ctx), locksRows };
     }
     case 'InsertStmt':
     case 'UpdateStmt':

@@ -67,6 +67,14 @@ export function runSet(session: Session, s: VariableSetStmt): UtilityResult {
  */
 export function setConfig(session: Session, rawName: string, value: string, local: boolean): string {
   const canonical = settingName(rawName);
+  if (local && session.block.mode !== 'block') {
+    // Outside a transaction block a local setting ends with the statement: checked, shown, not kept.
+    const previous = session.settings.get(canonical);
+    session.settings.set(canonical, value);
+    const shown = session.settings.get(canonical);
+    session.settings.set(canonical, previous, true);
+    return shown;
+  }
   remember(session, canonical, local);
   session.settings.set(canonical, value);
   return session.settings.get(canonical);

@@ -21,7 +21,7 @@ interface PlanBase {
 }
 
 export type StatementPlan =
-  | (PlanBase & { readonly kind: 'rows'; readonly plan: PhysicalPlan })
+  | (PlanBase & { readonly kind: 'rows'; readonly plan: PhysicalPlan; /** SELECT … FOR UPDATE/SHARE. */ readonly locksRows: boolean })
   | (PlanBase & { readonly kind: 'dml'; readonly dml: DmlPlan })
   | (PlanBase & { readonly kind: 'explain'; readonly lines: readonly string[] })
   | (PlanBase & { readonly kind: 'utility'; readonly ast: Node; readonly tag: string });

@@ -1,0 +1,36 @@
+/**
+ * Stored rows: a table scan's rows as the table stores them (encoded row values, see
+ * catalog/encoding/row-encoding.ts), for a consumer that needs no decoded values — a projection of
+ * plain columns whose result is printed as text (ProjectPlan.openText).
+ *
+ * - nextStored() returns the row value the KV layer handed out: a copy nobody else writes, so it
+ *   (and views into it) stay valid after later calls.
+ * - A stored-rows cursor visits the same rows, in the same order, as the plan's open() cursor.
+ */
+import type { TableDesc } from '../../catalog/descriptors.js';
+import type { ExecContext } from './exec-context.js';
+import type { PhysicalPlan, RowCursor } from './operator.js';
+
+export interface StoredRowCursor {
+  /** The next row's encoded value, or undefined at the end. */
+  nextStored(): Uint8Array | undefined;
+  close(): void;
+}
+
+/** A scan whose rows (one slot per column of `table`, then the row key) can also come out encoded. */
+export interface StoredRowsPlan extends PhysicalPlan {
+  readonly table: TableDesc;
+  openStored(ctx: ExecContext): StoredRowCursor;
+}
+
+export function isStoredRowsPlan(plan: PhysicalPlan): plan is StoredRowsPlan {
+  return typeof (plan as Partial<StoredRowsPlan>).openStored === 'function';
+}
+
+/** A row in PostgreSQL's text output: per column a string, its UTF-8 bytes, or null for NULL. */
+export type TextRow = Array<string | Uint8Array | null>;
+
+/** A cursor whose rows are already text output (TextRow is a Row of such values). */
+export interface TextRowCursor extends RowCursor {
+  next(): TextRow | undefined;
+}
