@@ -3,6 +3,8 @@
  * (simple query, extended query, COPY), until Terminate, a FATAL error or the socket closing.
  * - Messages are handled strictly one at a time, in order; output is flushed before waiting for
  *   input, at Flush, and between chunks of a large result.
+ * - Messages already buffered are handled without a promise each; only Query, Execute and Flush
+ *   (which may wait) are awaited.
  * - After an error in an extended-query message, messages are skipped until Sync.
  * - CopyData/CopyDone/CopyFail outside a COPY are ignored (the client may still be sending after
  *   a COPY failed), as PostgreSQL does.

@@ -17,8 +17,8 @@
  *   psql -v ON_ERROR_STOP=1; every table's and view's rows, psql's `\d+` of each, and
  *   the sequences' next values there equal stratadb's.
  * - PostgreSQL → stratadb: a plain pg_dump of PostgreSQL loads into a fresh stratadb database the
- *   same way; every table's rows equal PostgreSQL's, and a pg_dump of the restored database equals
- *   the dump it was loaded from.
+ *   same way; every table's rows equal PostgreSQL's, a pg_dump of the restored database equals
+ *   the dump it was loaded from, and a `--clean --if-exists` dump loads twice over itself.
  * - `pg_dump --schema-only` (and the full dump) of stratadb equals PostgreSQL's for the same DDL.
  *
  * Masked in dump texts, because they must differ: the `-- Dumped from database version` line (the
@@ -234,6 +234,15 @@ describe('PostgreSQL 15 → stratadb', () => {
   it.each(TABLES)('%s: rows equal', async (table) => {
     const [source, restored] = await Promise.all([rows(servers.pg, table), rows(servers.strata, table, RESTORED)]);
     expect(source).toMatch(/\(\d+ rows?\)/);
+    expect(restored).toBe(source);
+  });
+
+  it('a --clean --if-exists dump loads twice (its DROPs find nothing, then everything)', async () => {
+    expect(await runPsql(servers.strata, ['CREATE DATABASE cleaned'])).toBe('CREATE DATABASE\n');
+    const dump = await pgDump(servers.pg, ['--clean', '--if-exists']);
+    expect(await restore(servers.strata, 'cleaned', dump)).toBe('');
+    expect(await restore(servers.strata, 'cleaned', dump)).toBe('');
+    const [source, restored] = await Promise.all([rows(servers.pg, 'shop.orders'), rows(servers.strata, 'shop.orders', 'cleaned')]);
     expect(restored).toBe(source);
   });
 

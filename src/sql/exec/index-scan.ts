@@ -74,7 +74,9 @@ export class IndexScanPlan implements StoredRowsPlan {
     const none: Row = [];
     if (this.pointLookup && this.singleTuple) {
       // One value per key column (the usual `pk = $1`): no cartesian product to build.
-      const tuple = this.equalEvals.map((alts) => (alts[0] as Evaluator)(none, ctx));
+      const evals = this.equalEvals;
+      const tuple = new Array<Value>(evals.length);
+      for (let i = 0; i < evals.length; i++) tuple[i] = ((evals[i] as readonly Evaluator[])[0] as Evaluator)(none, ctx);
       return new PointCursor(ctx, codec, tuple.includes(null) ? [] : [tuple]);
     }
     const tuples = cartesian(this.equalEvals.map((alts) => alts.map((e) => e(none, ctx))));

@@ -11,6 +11,10 @@
  * - DML claims the rows it updates or deletes; a statement that is its whole implicit
  *   transaction re-runs after a 40001 or a wait for a row, other statements wait in place
  *   (autocommit-retry.ts).
+ * - Hot path: an attempt that needs no waiting (no commit, no sequence flush, no yield) returns
+ *   its result without a promise; what does wait goes through one settle() that fails the
+ *   statement on a rejection. With SessionOptions.encodedText and all-text result formats, a
+ *   plain-column query prints straight from the stored rows (PhysicalPlan.openText).
  */
 import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } from '../session-api.js';
 import type { Value } from '../../catalog/types/sql-type.js';
@@ -177,10 +181,11 @@ export class SqlPortal implements Portal {
     const batch = this.prepared.batch;
     const alone = session.block.mode === 'none' && (batch === undefined || batch.count === 1);
     const txn = session.startStatement(this.prepared);
-    const plan = session.planFor(this.prepared);
+    const catalog = session.catalogFor(txn);
+    const plan = session.planIn(this.prepared, catalog);
     this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
     const claimRow = plan.kind === 'dml' && !txn.readOnly ? rowClaimer(txn) : undefined;
-    const ctx = session.execContext(txn, session.catalogFor(txn), this.params, claimRow);
+    const ctx = session.execContext(txn, catalog, this.params, claimRow);
     switch (plan.kind) {
       case 'rows':
         this.cursor = this.openRows(plan.plan, ctx);

@@ -8,7 +8,10 @@
  * - Any error inside a block moves it to the failed state (25P02 for every statement but
  *   ROLLBACK / COMMIT / ROLLBACK TO); outside a block it rolls the implicit transaction back.
  * - Sequence values used by a statement are persisted before its result is returned
- *   (SequenceStore.flush), so nextval is non-transactional and crash-safe.
+ *   (SequenceStore.flush), so nextval is non-transactional and crash-safe; a statement that used
+ *   no sequence (and left none dirty) does not wait for the store.
+ * - What a statement needs from the settings (type settings, statement_timeout) is read once per
+ *   settings version, not per statement.
  */
 import { sqlErrorFromStackOverflow } from './stack-depth.js';
 import type {
@@ -108,6 +111,8 @@ export class Session implements SqlSession {
   }
 
   notice(message: string, severity: SqlDiagnostic['severity'] = 'NOTICE', code = '00000'): void {
+    // client_min_messages filters what reaches the client, as in PostgreSQL (INFO always does).
+    if (severity !== 'INFO' && messageRank(severity) < messageRank(this.settings.get('client_min_messages'))) return;
     this.notices.push({ severity, code, message });
   }
 
@@ -224,24 +229,26 @@ export class Session implements SqlSession {
     // Outside a transaction, a plan made at the newest committed catalog version is still good
     // for bind (execution re-checks against its own transaction's catalog).
     if (this.block.txn === undefined && p.plan !== undefined && p.planVersion === this.host.catalogs.latest()?.version) return p.plan;
-    return this.withReadTxn((txn) => {
-      const catalog = this.catalogFor(txn);
-      if (p.plan !== undefined && p.planVersion === catalog.version && !this.block.catalogDirty) return p.plan;
-      const key = this.cacheKey(p);
-      const cacheable = !this.block.catalogDirty;
-      let plan = cacheable ? this.host.plans.get(key, catalog.version) : undefined;
-      if (plan === undefined) {
-        try {
-          plan = planStatement(this.bindContext(catalog, p.declaredParamOids, p.text), p.ast as NonNullable<SqlPrepared['ast']>);
-        } catch (error) {
-          throw sqlErrorFromStackOverflow(error);
-        }
-        if (cacheable && plan.kind !== 'utility') this.host.plans.set(key, catalog.version, plan);
+    return this.withReadTxn((txn) => this.planIn(p, this.catalogFor(txn)));
+  }
+
+  /** The statement's plan for `catalog` (the catalog the current transaction sees). */
+  planIn(p: SqlPrepared, catalog: Catalog): StatementPlan {
+    if (p.plan !== undefined && p.planVersion === catalog.version && !this.block.catalogDirty) return p.plan;
+    const key = this.cacheKey(p);
+    const cacheable = !this.block.catalogDirty;
+    let plan = cacheable ? this.host.plans.get(key, catalog.version) : undefined;
+    if (plan === undefined) {
+      try {
+        plan = planStatement(this.bindContext(catalog, p.declaredParamOids, p.text), p.ast as NonNullable<SqlPrepared['ast']>);
+      } catch (error) {
+        throw sqlErrorFromStackOverflow(error);
       }
-      p.plan = plan;
-      p.planVersion = cacheable ? catalog.version : -1;
-      return plan;
-    });
+      if (cacheable && plan.kind !== 'utility') this.host.plans.set(key, catalog.version, plan);
+    }
+    p.plan = plan;
+    p.planVersion = cacheable ? catalog.version : -1;
+    return plan;
   }
 
   private cacheKey(p: SqlPrepared): string {
@@ -331,4 +338,11 @@ export class Session implements SqlSession {
   failStatement(): void {
     this.block.fail();
   }
+}
+
+/** A message level's rank for client_min_messages (debug1–5 < log < notice < warning < error). */
+function messageRank(level: string): number {
+  const l = level.toLowerCase();
+  if (l.startsWith('debug')) return 0;
+  return ['log', 'notice', 'warning', 'error'].indexOf(l) + 1;
 }

@@ -14,25 +14,7 @@ import { SqlError, SQLSTATE } from '../../util/index.js';
 export function decodeParam(type: SqlType, raw: Uint8Array | null, format: 0 | 1, ctx: TypeContext): Value {
   if (raw === null) return null;
   if (format === 1) return type.fromBinary(raw, -1, ctx);
-  return type.fromText(paramText(raw), -1, ctx);
-}
-
-/** Parameters up to this many bytes are tried as ASCII by hand (keys, numbers: no native call). */
-const SHORT_ASCII_BYTES_MAX = 64;
-
-/** A text-format parameter's string (UTF-8; invalid sequences become U+FFFD, as Buffer decodes). */
-function paramText(raw: Uint8Array): string {
-  if (raw.length <= SHORT_ASCII_BYTES_MAX) {
-    let s = '';
-    let i = 0;
-    for (; i < raw.length; i++) {
-      const byte = raw[i] as number;
-      if (byte >= 0x80) break;
-      s += String.fromCharCode(byte);
-    }
-    if (i === raw.length) return s;
-  }
-  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  return type.fromText(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'), -1, ctx);
 }
 
 /** A JS value given to db.query() as a parameter of `type`. */
