@@ -1,8 +1,9 @@
 /**
  * SELECT … FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE [OF t]: the rows a query reads from
- * its tables are locked by rewriting each one unchanged in the transaction. Under stratadb's
- * first-committer-wins MVCC, a concurrent transaction that changes (or locks) the same row then
- * fails with 40001 at commit instead of waiting for the lock, as PostgreSQL would (documented).
+ * its tables are claimed (the statement waits for a transaction holding one, as PostgreSQL's row
+ * locks make it wait; exec/lock-rows.ts, session/portal.ts) and rewritten unchanged in the
+ * transaction, so a concurrent change that did not wait still fails with 40001 at commit. Every
+ * strength locks exclusively (FOR SHARE too: documented in the README).
  *
  * - NOWAIT and SKIP LOCKED are 0A000; so is locking in grouped / DISTINCT / set-operation queries
  *   (PostgreSQL rejects those too).

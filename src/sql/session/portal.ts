@@ -66,6 +66,27 @@ const EMPTY_RESULT: ExecuteResult = { kind: 'empty' };
 type DmlStatementPlan = Extract<StatementPlan, { kind: 'dml' }>;
 type UtilityStatementPlan = Extract<StatementPlan, { kind: 'utility' }>;
 
+/**
+ * The rows of a SELECT … FOR UPDATE, every one claimed (LockRows calls ctx.claimRow). They are all
+ * read before the first is sent: a row another transaction holds means undoing the statement,
+ * waiting and re-running it, which a half-sent result could not do.
+ */
+function lockedRows(plan: PhysicalPlan, ctx: ExecContext): Row[] {
+  const cursor = plan.open(ctx);
+  try {
+    const rows: Row[] = [];
+    for (let row = cursor.next(); row !== undefined; row = cursor.next()) rows.push(row);
+    return rows;
+  } finally {
+    cursor.close();
+  }
+}
+
+function rowsCursor(rows: readonly Row[]): RowCursor {
+  let i = 0;
+  return { next: () => rows[i++], close: () => undefined };
+}
+
 export class SqlPortal implements Portal {
   private readonly plan: StatementPlan | undefined;
   private readonly params: Value[];
@@ -147,7 +168,7 @@ export class SqlPortal implements Portal {
     let result: ExecuteResult | Promise<ExecuteResult>;
     try {
       if (this.session.isTransactionControl(this.prepared)) result = this.transactionControl();
-      else result = (this.cursor === undefined && !this.done ? this.start() : undefined) ?? this.fetch(maxRows);
+      else result = (this.cursor === undefined && !this.done ? this.start(maxRows) : undefined) ?? this.fetch(maxRows);
     } catch (error) {
       throw this.failed(error);
     }
@@ -176,7 +197,7 @@ export class SqlPortal implements Portal {
   }
 
   /** Runs the statement; returns the result unless it is a query whose rows stream. */
-  private start(): ExecuteResult | Promise<ExecuteResult> | undefined {
+  private start(maxRows: number): ExecuteResult | Promise<ExecuteResult> | undefined {
     const session = this.session;
     const batch = this.prepared.batch;
     const alone = session.block.mode === 'none' && (batch === undefined || batch.count === 1);
@@ -184,12 +205,20 @@ export class SqlPortal implements Portal {
     const catalog = session.catalogFor(txn);
     const plan = session.planIn(this.prepared, catalog);
     this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
-    const claimRow = plan.kind === 'dml' && !txn.readOnly ? rowClaimer(txn) : undefined;
-    const ctx = session.execContext(txn, catalog, this.params, claimRow);
+    const claims = (plan.kind === 'dml' || (plan.kind === 'rows' && plan.locksRows)) && !txn.readOnly;
+    const ctx = session.execContext(txn, catalog, this.params, claims ? rowClaimer(txn) : undefined);
     switch (plan.kind) {
       case 'rows':
-        this.cursor = this.openRows(plan.plan, ctx);
-        return undefined;
+        if (!claims) {
+          this.cursor = this.openRows(plan.plan, ctx);
+          return undefined;
+        }
+        // SELECT … FOR UPDATE: every row is claimed before the first is sent (see lockedRows).
+        if (this.retryable) {
+          this.cursor = rowsCursor(lockedRows(plan.plan, ctx));
+          return undefined;
+        }
+        return this.lockedRowsWaiting(plan.plan, txn, ctx, maxRows);
       case 'dml':
         // A lone statement re-runs from execute(); one inside a transaction waits here.
         if (this.retryable) return this.dmlDone(plan, plan.dml.run(ctx));
@@ -210,6 +239,12 @@ export class SqlPortal implements Portal {
       if (cursor !== undefined) return cursor;
     }
     return plan.open(ctx);
+  }
+
+  private async lockedRowsWaiting(plan: PhysicalPlan, txn: Transaction, ctx: ExecContext, maxRows: number): Promise<ExecuteResult> {
+    const rows = await runWaitingForRows(txn, () => lockedRows(plan, ctx), () => this.session.checkCancel());
+    this.cursor = rowsCursor(rows);
+    return this.fetch(maxRows);
   }
 
   private async dmlWaiting(plan: DmlStatementPlan, txn: Transaction, ctx: ExecContext): Promise<ExecuteResult> {
