@@ -26,7 +26,7 @@ Options:
   --sync MODE            full (default: every acknowledged commit is fsynced) | relaxed
                          (fsync every few ms: a crash can lose the last few ms of commits)
   --value-threshold N    values (encoded rows) of at least N bytes go to the value log, smaller
-                         ones stay in the tree (default 2048, PostgreSQL's TOAST threshold)
+                         ones stay in the tree (default 1024)
   --memtable-bytes N     memtable size before a flush (default 32 MiB; small values make
                          flushes and compactions frequent, as the torture tests want)
   --governor-target-p99-ms MS

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     for (let j = i; j < Math.min(RECORDS, i + 500); j++) rows.push(`('${ycsbKey(j)}', ${fields.map(() => `'${FIELD}'`).join(', ')})`);
     await db.query(`INSERT INTO usertable VALUES ${rows.join(', ')}`);
   }
-  const session = db.openSession({ user: 'postgres', database: 'postgres', applicationName: 'bench', backendPid: 1, settings: new Map() });
+  // encodedText: as the wire server opens sessions (text columns leave as views of their stored bytes).
+  const session = db.openSession({ user: 'postgres', database: 'postgres', applicationName: 'bench', backendPid: 1, settings: new Map(), encodedText: true });
   const read = session.prepare('SELECT * FROM usertable WHERE ycsb_key = $1', []);
   const update = session.prepare('UPDATE usertable SET field3 = $1 WHERE ycsb_key = $2', []);
   const keys = Array.from({ length: RECORDS }, (_v, i) => Buffer.from(ycsbKey(i)));
