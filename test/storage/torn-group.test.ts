@@ -9,61 +9,22 @@ import { describe, expect, it } from 'vitest';
 import { decodeCommitPayload, encodeCommitGroup } from '../../src/storage/commit-group.js';
 import { encodeCommitRecord } from '../../src/storage/commit-record.js';
 import { encodeLogRecords } from '../../src/storage/log-record.js';
-import { CorruptionError, Engine, MemoryVfs, type Vfs, type VfsFile, type VfsLock } from '../../src/storage/index.js';
+import { CorruptionError, Engine, MemoryVfs, type VfsFile } from '../../src/storage/index.js';
+import { DelegatingVfs } from '../support/delegating-vfs.js';
 import { enc } from './storage-helpers.js';
 
 const OPTIONS = { valueThreshold: 64, flushInWorker: false };
 
 /** Delegates to a MemoryVfs; while `holdVlogSyncs` is set, value-log syncs wait until released. */
-class GatedVfs implements Vfs {
+class GatedVfs extends DelegatingVfs {
   holdVlogSyncs = false;
   private held: Array<() => void> = [];
-  constructor(readonly inner: MemoryVfs) {}
   release(): void {
     for (const resolve of this.held.splice(0)) resolve();
   }
-  private wrap(file: VfsFile): VfsFile {
-    return {
-      path: file.path,
-      size: () => file.size(),
-      read: (offset, length) => file.read(offset, length),
-      append: (data) => file.append(data),
-      sync: async () => {
-        if (this.holdVlogSyncs && file.path.endsWith('.vlog')) await new Promise<void>((resolve) => this.held.push(resolve));
-        await file.sync();
-      },
-      close: () => file.close(),
-    };
-  }
-  mkdirp(dir: string): void {
-    this.inner.mkdirp(dir);
-  }
-  list(dir: string): string[] {
-    return this.inner.list(dir);
-  }
-  exists(path: string): boolean {
-    return this.inner.exists(path);
-  }
-  openRead(path: string): VfsFile {
-    return this.wrap(this.inner.openRead(path));
-  }
-  openAppend(path: string): VfsFile {
-    return this.wrap(this.inner.openAppend(path));
-  }
-  writeFileSynced(path: string, data: Uint8Array): Promise<void> {
-    return this.inner.writeFileSynced(path, data);
-  }
-  truncate(path: string, size: number): Promise<void> {
-    return this.inner.truncate(path, size);
-  }
-  remove(path: string): void {
-    this.inner.remove(path);
-  }
-  syncDir(dir: string): Promise<void> {
-    return this.inner.syncDir(dir);
-  }
-  lock(path: string): VfsLock {
-    return this.inner.lock(path);
+  protected override async syncFile(file: VfsFile): Promise<void> {
+    if (this.holdVlogSyncs && file.path.endsWith('.vlog')) await new Promise<void>((resolve) => this.held.push(resolve));
+    await file.sync();
   }
 }
 
