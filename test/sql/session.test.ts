@@ -163,17 +163,20 @@ describe('CURRENT_TIMESTAMP', () => {
 });
 
 describe('SELECT … FOR UPDATE', () => {
-  it('makes a concurrent change of a locked row conflict (first committer wins)', async () => {
+  it('makes a concurrent change of a locked row wait for the holder, then apply on the new version', async () => {
     const db = await Database.open(new MemoryVersionedKv());
     const s1 = db.openSession({ user: 'postgres', database: 'postgres', applicationName: '', backendPid: 1, settings: new Map() });
     const s2 = db.openSession({ user: 'postgres', database: 'postgres', applicationName: '', backendPid: 2, settings: new Map() });
     await simple(s1, 'CREATE TABLE jobs (id int PRIMARY KEY, state text); INSERT INTO jobs VALUES (1, \'new\'), (2, \'new\')');
     await simple(s1, 'BEGIN');
     expect(await simple(s1, 'SELECT id FROM jobs WHERE id = 1 FOR UPDATE')).toMatchObject([{ rows: [['1']] }]);
-    expect(await simple(s2, "UPDATE jobs SET state = 'taken' WHERE id = 1")).toEqual([{ kind: 'command', tag: 'UPDATE 1' }]);
-    expect(await simple(s1, "UPDATE jobs SET state = 'mine' WHERE id = 2")).toEqual([{ kind: 'command', tag: 'UPDATE 1' }]);
-    expect(await simple(s1, 'COMMIT')).toEqual(['ERROR 40001']);
-    expect((await simple(s2, 'SELECT state FROM jobs ORDER BY id'))[0]).toMatchObject({ rows: [['taken'], ['new']] });
+    let settled = false;
+    const waiting = simple(s2, "UPDATE jobs SET state = state || '+taken' WHERE id = 1").finally(() => (settled = true));
+    expect(await simple(s1, "UPDATE jobs SET state = 'mine' WHERE id = 1")).toEqual([{ kind: 'command', tag: 'UPDATE 1' }]);
+    expect(settled).toBe(false); // s2 waits for s1's transaction
+    expect(await simple(s1, 'COMMIT')).toEqual([{ kind: 'command', tag: 'COMMIT' }]);
+    expect(await waiting).toEqual([{ kind: 'command', tag: 'UPDATE 1' }]);
+    expect((await simple(s2, 'SELECT state FROM jobs ORDER BY id'))[0]).toMatchObject({ rows: [['mine+taken'], ['new']] });
     await db.close();
   });
 });
