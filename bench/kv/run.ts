@@ -20,10 +20,11 @@
  * (governor-sweep.ts) runs when BENCH_SWEEP_S (seconds per budget) is set; BENCH_SWEEP_BASE_MBPS is
  * its 100 % budget. BENCH_ONLY=sweep runs only the sweep.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIKE_FOR_LIKE, openLevel, openStrata, type BenchEngine } from './engines.js';
+import { diskBytes, wcharBytes } from './io-bytes.js';
 import { governorSweep } from './governor-sweep.js';
 import { formatSustained, sustainedIngest } from './sustained.js';
 
@@ -90,18 +91,6 @@ function fillValuePool(): void {
 function valueOf(bytes: number): Uint8Array {
   const offset = Math.floor(random() * (VALUE_POOL_BYTES - bytes));
   return valuePool.subarray(offset, offset + bytes);
-}
-
-function wcharBytes(): number {
-  const match = /wchar:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'));
-  return match === null ? 0 : Number(match[1]);
-}
-
-function diskBytes(dir: string): number {
-  let total = 0;
-  // A file being deleted (`.trash`, unlinked off the event loop) may vanish between the two calls.
-  for (const name of readdirSync(dir)) total += statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0;
-  return total;
 }
 
 async function fill(engine: BenchEngine, num: number, valueBytes: number, order: (i: number) => number): Promise<void> {

@@ -11,11 +11,12 @@
  * the longest foreground stall. The p99 of gets issued between the ingest's write batches is
  * printed too (those also pay for the foreground writes themselves: cold caches after each batch).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineOptions } from '../../src/storage/index.js';
 import { openStrata, type BenchEngine } from './engines.js';
+import { diskBytes, wcharBytes } from './io-bytes.js';
 
 const KEY_BYTES = 16;
 const VALUE_BYTES = 4096;
@@ -43,18 +44,6 @@ export interface SustainedResult {
   readonly stallMsMax: number;
   readonly compactions: number;
   readonly gcRuns: number;
-}
-
-function wcharBytes(): number {
-  const match = /wchar:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'utf8'));
-  return match === null ? 0 : Number(match[1]);
-}
-
-function diskBytes(dir: string): number {
-  let total = 0;
-  // A file being deleted (`.trash`, unlinked off the event loop) may vanish between the two calls.
-  for (const name of readdirSync(dir)) total += statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? 0;
-  return total;
 }
 
 function p99(samples: number[]): number {
