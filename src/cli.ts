@@ -29,6 +29,9 @@ Options:
                          ones stay in the tree (default 1024)
   --memtable-bytes N     memtable size before a flush (default 32 MiB; small values make
                          flushes and compactions frequent, as the torture tests want)
+  --block-cache-bytes N  memory for table blocks (keys, small rows, value pointers; default 32 MiB)
+  --value-cache-bytes N  memory for rows read from or written to the value log (default 32 MiB;
+                         0 turns it off: every read of a separated row is then a file read)
   --governor-target-p99-ms MS
                          foreground read p99 the compaction governor holds: above it
                          background I/O (compaction, GC) is slowed, below 0.8x it sped up
@@ -80,6 +83,8 @@ async function main(): Promise<void> {
         'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' }, 'slow-statement-ms': { type: 'string' },
         'memtable-bytes': { type: 'string' },
         'value-threshold': { type: 'string' },
+        'block-cache-bytes': { type: 'string' },
+        'value-cache-bytes': { type: 'string' },
         'governor-target-p99-ms': { type: 'string' },
       },
     });
@@ -100,6 +105,8 @@ async function main(): Promise<void> {
   const metricsPort = integer('metrics-port', args['metrics-port'], 0, 65535);
   const memtableBytesMax = integer('memtable-bytes', args['memtable-bytes'], 1024, 1024 * 1024 * 1024);
   const valueThreshold = integer('value-threshold', args['value-threshold'], 0, 256 * 1024 * 1024);
+  const blockCacheBytes = integer('block-cache-bytes', args['block-cache-bytes'], 0, 64 * 1024 ** 3);
+  const valueCacheBytes = integer('value-cache-bytes', args['value-cache-bytes'], 0, 64 * 1024 ** 3);
   const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
   const governorMsP99Target = positive('governor-target-p99-ms', args['governor-target-p99-ms'], 60_000);
   const server = await startServer({
@@ -114,6 +121,8 @@ async function main(): Promise<void> {
     ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
     engine: { ...(sync === undefined ? {} : { sync }), ...(memtableBytesMax === undefined ? {} : { memtableBytesMax }),
       ...(valueThreshold === undefined ? {} : { valueThreshold }),
+      ...(blockCacheBytes === undefined ? {} : { blockCacheBytes }),
+      ...(valueCacheBytes === undefined ? {} : { valueCacheBytes }),
       ...(governorMsP99Target === undefined ? {} : { governorMsP99Target }),
     },
     ...(metricsPort === undefined ? {} : { metricsPort }),

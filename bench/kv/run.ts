@@ -18,7 +18,8 @@
  * sustained 4 KiB ingest, separated vs values-in-tree (sustained.ts). Env: BENCH_SUSTAINED_S
  * (seconds per mode, default 30; 0 skips), BENCH_SUSTAINED_KEYS. The governor budget sweep
  * (governor-sweep.ts) runs when BENCH_SWEEP_S (seconds per budget) is set; BENCH_SWEEP_BASE_MBPS is
- * its 100 % budget. BENCH_ONLY=sweep runs only the sweep.
+ * its 100 % budget. BENCH_ONLY=sweep runs only the sweep. BENCH_ONLY=readrandom runs only readrandom
+ * at BENCH_READ_KEYS keys (default a million; read-random.ts has its other options).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ import { join } from 'node:path';
 import { LIKE_FOR_LIKE, openLevel, openStrata, type BenchEngine } from './engines.js';
 import { diskBytes, wcharBytes } from './io-bytes.js';
 import { governorSweep } from './governor-sweep.js';
+import { readRandomBench } from './read-random.js';
+import { fill as fillBatches, fillValuePool, KEY_BYTES, random, reads, resetRandom } from './workload.js';
 import { formatSustained, sustainedIngest } from './sustained.js';
 
 const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 30);
@@ -36,7 +39,6 @@ const ONLY = process.env.BENCH_ONLY ?? '';
 const engineNotes: string[] = [];
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
-const KEY_BYTES = 16;
 // 100 B: 200,000 keys. 4 KiB: 200,000 keys, 820 MB per fill (a set several times the memtables
 // and caches, so both engines pay their compaction debt: LevelDB its leveled compactions,
 // stratadb its value-log GC). The reopen of a million keys is measured on its own (REOPEN_KEYS).
@@ -62,62 +64,6 @@ interface Row {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 let round = 0;
 
-let rngState = 0x9e3779b9;
-function random(): number {
-  rngState = (rngState + 0x6d2b79f5) >>> 0;
-  let t = rngState;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-function keyOf(i: number): Uint8Array {
-  return Buffer.from(String(i).padStart(KEY_BYTES, '0'));
-}
-
-/**
- * Values are slices of a pre-generated pool of random (incompressible) bytes at random offsets, as
- * db_bench's RandomGenerator hands out slices of its buffer: generating values costs neither engine
- * time inside the timed loops. Both engines treat the slices as read-only.
- */
-const VALUE_POOL_BYTES = 16 * 1024 * 1024;
-let valuePool = Buffer.alloc(0);
-
-function fillValuePool(): void {
-  valuePool = Buffer.allocUnsafe(VALUE_POOL_BYTES);
-  for (let i = 0; i < VALUE_POOL_BYTES; i += 4) valuePool.writeUInt32LE((random() * 0x1_0000_0000) >>> 0, i);
-}
-
-function valueOf(bytes: number): Uint8Array {
-  const offset = Math.floor(random() * (VALUE_POOL_BYTES - bytes));
-  return valuePool.subarray(offset, offset + bytes);
-}
-
-async function fill(engine: BenchEngine, num: number, valueBytes: number, order: (i: number) => number): Promise<void> {
-  for (let start = 0; start < num; start += BATCH) {
-    const keys: Uint8Array[] = [];
-    const values: Uint8Array[] = [];
-    for (let i = start; i < Math.min(num, start + BATCH); i++) {
-      keys.push(keyOf(order(i)));
-      values.push(valueOf(valueBytes));
-    }
-    await engine.putBatch(keys, values);
-  }
-}
-
-/** Reads in rounds of READ_ROUND_OPS, yielding to the event loop between rounds (as a server does). */
-const READ_ROUND_OPS = 1000;
-
-async function reads(engine: BenchEngine, num: number, missing: boolean): Promise<number> {
-  let found = 0;
-  for (let i = 0; i < num; i++) {
-    if (i % READ_ROUND_OPS === 0) await new Promise((resolve) => setImmediate(resolve));
-    const k = Math.floor(random() * num);
-    if (engine.get(keyOf(missing ? num + k : k)) !== undefined) found++;
-  }
-  return found;
-}
-
 async function timed(rows: Row[], workload: string, valueBytes: number, engine: BenchEngine, ops: number, fn: () => Promise<unknown> | unknown): Promise<void> {
   const start = process.hrtime.bigint();
   await fn();
@@ -130,7 +76,7 @@ const REOPEN_KEYS = Number(process.env.BENCH_REOPEN_KEYS ?? 1_000_000);
 async function reopenMillion(open: (dir: string) => Promise<BenchEngine>): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'kvbench-reopen-'));
   let engine = await open(dir);
-  await fill(engine, REOPEN_KEYS, 100, () => Math.floor(random() * REOPEN_KEYS));
+  await fillBatches(engine, REOPEN_KEYS, 100, BATCH, () => Math.floor(random() * REOPEN_KEYS));
   await engine.close();
   const start = process.hrtime.bigint();
   engine = await open(dir);
@@ -143,14 +89,14 @@ async function reopenMillion(open: (dir: string) => Promise<BenchEngine>): Promi
 async function runEngine(open: (dir: string) => Promise<BenchEngine>, num: number, valueBytes: number, rows: Row[], space: Map<string, [number, number]>): Promise<void> {
   const seqDir = mkdtempSync(join(tmpdir(), 'kvbench-'));
   let engine = await open(seqDir);
-  await timed(rows, 'fillseq', valueBytes, engine, num, () => fill(engine, num, valueBytes, (i) => i));
+  await timed(rows, 'fillseq', valueBytes, engine, num, () => fillBatches(engine, num, valueBytes, BATCH, (i) => i));
   await engine.close();
   rmSync(seqDir, { recursive: true, force: true });
   const dir = mkdtempSync(join(tmpdir(), 'kvbench-'));
   engine = await open(dir);
   const wcharBefore = wcharBytes();
-  await timed(rows, 'fillrandom', valueBytes, engine, num, () => fill(engine, num, valueBytes, () => Math.floor(random() * num)));
-  await timed(rows, 'overwrite', valueBytes, engine, num, () => fill(engine, num, valueBytes, () => Math.floor(random() * num)));
+  await timed(rows, 'fillrandom', valueBytes, engine, num, () => fillBatches(engine, num, valueBytes, BATCH, () => Math.floor(random() * num)));
+  await timed(rows, 'overwrite', valueBytes, engine, num, () => fillBatches(engine, num, valueBytes, BATCH, () => Math.floor(random() * num)));
   const written = wcharBytes() - wcharBefore;
   await engine.settle?.();
   if (round === 0) space.set(`${engine.name}/${valueBytes}`, [written / (2 * num * (KEY_BYTES + valueBytes)), diskBytes(dir)]);
@@ -219,8 +165,8 @@ function writeResults(): void {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const env = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_')).map(([name, value]) => `${name}=${value}`);
   const header = `# npm run bench:kv — ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length}-core shared machine, load average at the end ${load}${env.length > 0 ? `; ${env.join(' ')}` : ''}`;
-  // A sweep-only run adds its section to the results of the last full run.
-  if (ONLY === 'sweep') appendFileSync(path, ['', header, ...printed].join('\n') + '\n');
+  // A sweep-only or readrandom-only run adds its section to the results of the last full run.
+  if (ONLY === 'sweep' || ONLY === 'readrandom') appendFileSync(path, ['', header, ...printed].join('\n') + '\n');
   else writeFileSync(path, [header, ...printed].join('\n') + '\n');
 }
 
@@ -231,12 +177,17 @@ async function main(): Promise<void> {
     out(await governorSweep(SWEEP_S, SWEEP_BASE_MBPS, resultsDir));
     if (ONLY === 'sweep') return;
   }
+  if (ONLY === 'readrandom') {
+    const keyCounts = (process.env.BENCH_READ_KEYS ?? '1000000').split(',').map(Number);
+    out(await readRandomBench(keyCounts, ROUNDS, BATCH));
+    return;
+  }
   const rows: Row[] = [];
   const space = new Map<string, [number, number]>();
   for (const { valueBytes, num } of SIZES) {
     for (round = 0; round < ROUNDS; round++) {
       for (const open of round % 2 === 0 ? [openStrata, openLevel] : [openLevel, openStrata]) {
-        rngState = 0x9e3779b9;
+        resetRandom();
         fillValuePool();
         await runEngine(open, num, valueBytes, rows, space);
         console.error(`done: ${valueBytes} B values, round ${round}, ${rows[rows.length - 1]?.engine}`);
@@ -249,7 +200,7 @@ async function main(): Promise<void> {
   if (REOPEN_KEYS > 0) {
     const times: number[] = [];
     for (const open of [openStrata, openLevel]) {
-      rngState = 0x9e3779b9;
+      resetRandom();
       fillValuePool();
       times.push(await reopenMillion(open));
     }

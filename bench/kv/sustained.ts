@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { EngineOptions } from '../../src/storage/index.js';
 import { openStrata, type BenchEngine } from './engines.js';
 import { diskBytes, wcharBytes } from './io-bytes.js';
+import { mainThreadSched } from './thread-sched.js';
 
 const KEY_BYTES = 16;
 const VALUE_BYTES = 4096;
@@ -40,6 +41,11 @@ export interface SustainedResult {
   readonly busySamples: number;
   /** Longest gap between two read turns while the compaction + GC ran. */
   readonly readGapMsMax: number;
+  /** Of that gap: time the event loop's thread was runnable but waited for a CPU, and time it ran. */
+  readonly readGapRunQueueMs: number;
+  readonly readGapCpuMs: number;
+  /** The same for the idle reads (no background work): the machine's own share of the gaps. */
+  readonly idleReadGapMsMax: number;
   readonly busyGcRuns: number;
   readonly stallMsMax: number;
   readonly compactions: number;
@@ -63,24 +69,45 @@ function readGroup(engine: BenchEngine, keys: number, out: number[]): void {
   }
 }
 
-/** Read groups, one per event-loop turn, until `work` settles; the gets and the longest gap. */
-async function readWhile(engine: BenchEngine, keys: number, work: Promise<void>): Promise<{ samples: number[]; gapMsMax: number }> {
+/**
+ * The longest gap between two read turns, and of it the time the event loop's thread waited on
+ * the run queue for a CPU and the time it ran (thread-sched.ts); call turn() after each turn.
+ */
+class GapMeter {
+  gapMsMax = 0;
+  gapRunQueueMs = 0;
+  gapCpuMs = 0;
+  private last = performance.now();
+  private lastSched = mainThreadSched();
+
+  turn(): void {
+    const now = performance.now();
+    const sched = mainThreadSched();
+    if (now - this.last > this.gapMsMax) {
+      this.gapMsMax = now - this.last;
+      this.gapRunQueueMs = (sched[1] - this.lastSched[1]) / 1e6;
+      this.gapCpuMs = (sched[0] - this.lastSched[0]) / 1e6;
+    }
+    this.last = now;
+    this.lastSched = sched;
+  }
+}
+
+/** Read groups, one per event-loop turn, until `work` settles; the gets and the gaps. */
+async function readWhile(engine: BenchEngine, keys: number, work: Promise<void>): Promise<{ samples: number[]; gaps: GapMeter }> {
   let done = false;
   const finished = work.then(() => {
     done = true;
   });
   const samples: number[] = [];
-  let gapMsMax = 0;
-  let last = performance.now();
+  const gaps = new GapMeter();
   while (!done) {
     readGroup(engine, keys, samples);
     await new Promise((resolve) => setImmediate(resolve));
-    const now = performance.now();
-    gapMsMax = Math.max(gapMsMax, now - last);
-    last = now;
+    gaps.turn();
   }
   await finished;
-  return { samples, gapMsMax };
+  return { samples, gaps };
 }
 
 /** Runs one mode for `seconds` over `keys` keys. */
@@ -119,13 +146,16 @@ export async function sustainedIngest(mode: string, options: EngineOptions, seco
   const disk = diskBytes(dir);
   const settled = engine.stats?.();
   const full = await readWhile(engine, keys, engine.compact?.() ?? Promise.resolve());
-  const background = { samples: [...catchUp.samples, ...full.samples], gapMsMax: Math.max(catchUp.gapMsMax, full.gapMsMax) };
+  const longest = catchUp.gaps.gapMsMax >= full.gaps.gapMsMax ? catchUp.gaps : full.gaps;
+  const background = { samples: [...catchUp.samples, ...full.samples], gapMsMax: longest.gapMsMax, gapRunQueueMs: longest.gapRunQueueMs, gapCpuMs: longest.gapCpuMs };
   const busyGcRuns = (engine.stats?.().gcRuns ?? 0) - gcBefore;
   await engine.settle?.();
   const idle: number[] = [];
+  const idleGaps = new GapMeter();
   while (idle.length < Math.max(IDLE_GETS, background.samples.length)) {
     readGroup(engine, keys, idle);
     await new Promise((resolve) => setImmediate(resolve));
+    idleGaps.turn();
   }
   const stats = settled;
   await engine.close();
@@ -143,6 +173,9 @@ export async function sustainedIngest(mode: string, options: EngineOptions, seco
     idleUsP99: p99(idle),
     busySamples: background.samples.length,
     readGapMsMax: background.gapMsMax,
+    readGapRunQueueMs: background.gapRunQueueMs,
+    readGapCpuMs: background.gapCpuMs,
+    idleReadGapMsMax: idleGaps.gapMsMax,
     busyGcRuns,
     stallMsMax: stats?.stallMsMax ?? 0,
     compactions: stats?.compactions ?? 0,
@@ -152,12 +185,12 @@ export async function sustainedIngest(mode: string, options: EngineOptions, seco
 
 export function formatSustained(results: readonly SustainedResult[]): string {
   const lines = [
-    '| mode | seconds | MB/s | write amp (engine) | write amp (write() bytes) | space amp after settle | read p99 µs while compaction + GC catch up and a full compaction runs | read p99 µs idle | busy / idle | gets during it | GC runs in it | longest read gap ms | read p99 µs between ingest batches | max write stall ms | compactions | GC runs |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| mode | seconds | MB/s | write amp (engine) | write amp (write() bytes) | space amp after settle | read p99 µs while compaction + GC catch up and a full compaction runs | read p99 µs idle | busy / idle | gets during it | GC runs in it | longest read gap ms | of it: waiting for a CPU / running ms | longest read gap idle ms | read p99 µs between ingest batches | max write stall ms | compactions | GC runs |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.mode} | ${r.seconds.toFixed(0)} | ${r.mbPerSec.toFixed(1)} | ${r.engineWriteAmp.toFixed(2)} | ${r.osWriteAmp.toFixed(2)} | ${r.spaceAmp.toFixed(2)} | ${r.busyUsP99.toFixed(0)} | ${r.idleUsP99.toFixed(0)} | ${(r.busyUsP99 / Math.max(1, r.idleUsP99)).toFixed(2)} | ${r.busySamples} | ${r.busyGcRuns} | ${r.readGapMsMax.toFixed(1)} | ${r.ingestUsP99.toFixed(0)} | ${r.stallMsMax.toFixed(0)} | ${r.compactions} | ${r.gcRuns} |`,
+      `| ${r.mode} | ${r.seconds.toFixed(0)} | ${r.mbPerSec.toFixed(1)} | ${r.engineWriteAmp.toFixed(2)} | ${r.osWriteAmp.toFixed(2)} | ${r.spaceAmp.toFixed(2)} | ${r.busyUsP99.toFixed(0)} | ${r.idleUsP99.toFixed(0)} | ${(r.busyUsP99 / Math.max(1, r.idleUsP99)).toFixed(2)} | ${r.busySamples} | ${r.busyGcRuns} | ${r.readGapMsMax.toFixed(1)} | ${r.readGapRunQueueMs.toFixed(1)} / ${r.readGapCpuMs.toFixed(1)} | ${r.idleReadGapMsMax.toFixed(1)} | ${r.ingestUsP99.toFixed(0)} | ${r.stallMsMax.toFixed(0)} | ${r.compactions} | ${r.gcRuns} |`,
     );
   }
   return lines.join('\n');

@@ -1,6 +1,6 @@
 /**
  * Micro benchmark of the in-memory / table-format half of the storage engine:
- * memtable adds/s and gets/s, table build MB/s, table point gets/s (cached and uncached), and
+ * memtable adds/s and gets/s (present and absent keys), table build MB/s, table point gets/s (cached and uncached), and
  * merged + versioned scan rate, per CPU second of this process (the machine is shared).
  * Run: `npx tsx bench/kv/tree-micro.ts [entries]`.
  */
@@ -53,6 +53,12 @@ rate(`memtable add (${N} random 16-byte keys)`, count, ms);
   return found;
 });
 rate('memtable get (hit)', count, ms);
+[count, ms] = time(() => {
+  let missed = 0;
+  for (let i = 0; i < N; i++) if (memtable.get(keyOf(N + i, probe), N) === undefined) missed++;
+  return missed;
+});
+rate('memtable get (absent key)', count, ms);
 [count, ms] = time(() => {
   let n = 0;
   const it = memtable.iterator();

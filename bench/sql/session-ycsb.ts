@@ -2,27 +2,32 @@
  * The SQL layer's own cost of YCSB's statements, without sockets: a session over the storage
  * engine (real files in a temporary directory) runs the YCSB read (`SELECT * … WHERE ycsb_key =
  * $1`) and update (`UPDATE … SET fieldN = $1 WHERE ycsb_key = $2`) through the same
- * prepare/bind/execute calls the wire server makes, and prints µs per statement. With
+ * prepare/bind/execute calls the wire server makes, and prints µs per statement (elapsed, and CPU
+ * of every thread: an update's commit includes its fsyncs on the thread pool). With
  * `--profile`, run it under `node --cpu-prof` to see where the SQL layer spends its time.
  *
- *   npx tsx bench/sql/session-ycsb.ts [records=20000] [statements=50000]
+ *   npx tsx bench/sql/session-ycsb.ts [records=20000] [statements=50000] [memory]
+ *
+ * `memory` runs the engine on the in-memory VFS: no file system at all, so the figures are the
+ * CPU of the code alone (an fsync is free there).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../../src/storage/index.js';
+import { Engine, MemoryVfs } from '../../src/storage/index.js';
 import { Database } from '../../src/sql/index.js';
 import type { VersionedKv } from '../../src/mvcc/index.js';
 import { ycsbKey } from '../ycsb/fnv-hash.js';
 
 const RECORDS = Number(process.argv[2] ?? 20_000);
 const STATEMENTS = Number(process.argv[3] ?? 50_000);
+const IN_MEMORY = process.argv[4] === 'memory';
 const FIELD = 'x'.repeat(100);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-session-bench-'));
   // Relaxed sync: the statement's CPU cost, not the disk's fsync latency (one statement at a time).
-  const engine = await Engine.open(dir, { sync: 'relaxed' });
+  const engine = await Engine.open(dir, { sync: 'relaxed', ...(IN_MEMORY ? { vfs: new MemoryVfs() } : {}) });
   const db = await Database.open(engine as unknown as VersionedKv);
   const fields = Array.from({ length: 10 }, (_v, i) => `field${i}`);
   await db.query(`CREATE TABLE usertable (ycsb_key VARCHAR(255) PRIMARY KEY, ${fields.map((f) => `${f} TEXT`).join(', ')})`);
@@ -40,9 +45,12 @@ async function main(): Promise<void> {
   const run = async (name: string, fn: (i: number) => Promise<unknown>): Promise<void> => {
     for (let i = 0; i < 2000; i++) await fn(i);
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < STATEMENTS; i++) await fn(i);
     const ns = Number(process.hrtime.bigint() - start);
-    console.log(`${name.padEnd(8)} ${(ns / STATEMENTS / 1000).toFixed(1)} µs/statement`);
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuUs = (cpu.user + cpu.system) / STATEMENTS;
+    console.log(`${name.padEnd(8)} ${(ns / STATEMENTS / 1000).toFixed(1)} µs/statement elapsed, ${cpuUs.toFixed(1)} µs CPU (every thread)`);
   };
   const key = (i: number): Buffer => keys[(i * 7919) % RECORDS] as Buffer;
   await run('read', async (i) => {

@@ -4,7 +4,8 @@
  *   tsx bench/ycsb/run.ts [--target both|postgres|stratadb] [--durability default|relaxed]
  *     [--records 100000] [--connections 8] [--runs 3] [--workloads A,C,F] [--warmup-s 5]
  *     [--duration-s 20] [--operations N] [--seed 1] [--out bench/results]
- *     [--postgres HOST:PORT] [--stratadb HOST:PORT] [--profile DIR]
+ *     [--postgres HOST:PORT] [--stratadb HOST:PORT] [--profile DIR] [--skip-load]
+ *     [--stratadb-args="--value-cache-bytes 0 …"]
  *
  * - Each system is started fresh (temporary data directory, loopback port) unless HOST:PORT is given;
  *   durability `default` keeps PostgreSQL's defaults and stratadb's default; `relaxed` runs PostgreSQL
@@ -13,6 +14,10 @@
  *   system order alternates between runs, so neither always goes first).
  * - Output: a text table on stdout and `ycsb-<durability>-c<connections>.{txt,json,svg}` in --out.
  * - `--profile DIR` starts stratadb under `node --cpu-prof` (the profile is written when it exits).
+ * - `--stratadb-args` passes server options (src/cli.ts) to the stratadb it starts, to compare
+ *   settings.
+ * - `--skip-load` runs against a usertable an earlier invocation loaded (with --postgres/--stratadb
+ *   pointing at servers that kept it), so a profiler attached to the server sees only the runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -44,6 +49,8 @@ interface Options {
   outDir: string;
   existing: Partial<Record<SystemName, string>>;
   profileDir: string | undefined;
+  skipLoad: boolean;
+  stratadbArgs: readonly string[];
 }
 
 interface System {
@@ -77,6 +84,8 @@ function parseOptions(): Options {
       postgres: { type: 'string' },
       stratadb: { type: 'string' },
       profile: { type: 'string' },
+      'skip-load': { type: 'boolean', default: false },
+      'stratadb-args': { type: 'string', default: '' },
     },
   });
   const targets: SystemName[] = values.target === 'both' ? ['postgres', 'stratadb'] : [values.target as SystemName];
@@ -101,6 +110,8 @@ function parseOptions(): Options {
     outDir: resolve(values.out),
     existing: { postgres: values.postgres, stratadb: values.stratadb },
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
+    skipLoad: values['skip-load'] === true,
+    stratadbArgs: values['stratadb-args'].split(/\s+/).filter((arg) => arg !== ''),
   };
 }
 
@@ -116,7 +127,7 @@ async function startSystem(name: SystemName, options: Options): Promise<System> 
     server = await startPostgres(options.durability === 'relaxed' ? { synchronousCommit: 'off' } : {});
   } else if (existing === undefined) {
     const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
-    server = await startStratadb({ ...(options.durability === 'relaxed' ? { sync: 'relaxed' as const } : {}), nodeArgs });
+    server = await startStratadb({ ...(options.durability === 'relaxed' ? { sync: 'relaxed' as const } : {}), nodeArgs, extraArgs: options.stratadbArgs });
   }
   const target = server ?? parseHostPort(existing as string);
   const probe = await connectClient(target);
@@ -138,6 +149,9 @@ async function load(system: System, options: Options): Promise<void> {
   const seconds = (performance.now() - startedMs) / 1000;
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   console.error(`loaded ${options.records} records into ${system.name} in ${seconds.toFixed(1)} s (${Math.round(options.records / seconds)} rows/s)`);
+}
+
+async function connectAll(system: System, options: Options): Promise<void> {
   for (let i = 0; i < options.connections; i++) system.clients.push(await connectClient(system.target));
 }
 
@@ -221,7 +235,10 @@ async function main(): Promise<void> {
   const systems: System[] = [];
   try {
     for (const name of options.targets) systems.push(await startSystem(name, options));
-    for (const system of systems) await load(system, options);
+    for (const system of systems) {
+      if (!options.skipLoad) await load(system, options);
+      await connectAll(system, options);
+    }
     const results = new Map<string, Array<{ run: number; result: RunResult }>>();
     for (let run = 1; run <= options.runs; run++) {
       const ordered = run % 2 === 1 ? systems : [...systems].reverse();

@@ -62,6 +62,10 @@ export interface ForeignKeyRef {
   /** 'a' no action, 'r' restrict, 'c' cascade, 'n' set null, 'd' set default (pg_constraint). */
   readonly onDelete: string;
   readonly onUpdate: string;
+  /** 'f' for MATCH FULL; absent for MATCH SIMPLE (pg_constraint.confmatchtype 's'). */
+  readonly match?: 'f';
+  /** ON DELETE SET NULL / SET DEFAULT (col, …): the referencing attnums it sets (confdelsetcols). */
+  readonly deleteSetAttnums?: readonly number[];
 }
 
 export interface ConstraintDesc {
@@ -73,6 +77,12 @@ export interface ConstraintDesc {
   /** The index enforcing a 'p' or 'u' constraint. */
   readonly indexOid: number | undefined;
   readonly references: ForeignKeyRef | undefined;
+  /** DEFERRABLE (foreign keys only): its checks may wait for COMMIT (SET CONSTRAINTS). */
+  readonly deferrable?: true;
+  /** INITIALLY DEFERRED: checked at COMMIT unless SET CONSTRAINTS … IMMEDIATE. */
+  readonly initiallyDeferred?: true;
+  /** ADD CONSTRAINT … NOT VALID (foreign key or CHECK): existing rows not checked yet (convalidated false). */
+  readonly notValid?: true;
   /** COMMENT ON CONSTRAINT. */
   readonly comment?: string;
 }

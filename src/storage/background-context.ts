@@ -9,8 +9,8 @@
  * - A job that finds no space removes its outputs (no manifest edit names them) before it fails;
  *   the compactor retries later (compactor.ts).
  * - Big inputs are read in READ_CHUNK_BYTES pieces with a yield to the event loop between them,
- *   and outputs are written off the event loop (Vfs.writeFileSynced), so foreground work is never
- *   blocked by one long synchronous call.
+ *   outputs are written off the event loop (Vfs.writeFileSynced) and opened one per turn, so
+ *   foreground work is never blocked by one long synchronous call.
  */
 import type { DiskFullState } from './disk-full-state.js';
 import type { BuiltTable } from './flush-build.js';
@@ -55,21 +55,34 @@ export function builderOptions(options: ResolvedOptions): MergeRequest['builder'
   return { blockBytes: options.blockBytes, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
 }
 
-export function runMerge(context: BackgroundContext, request: MergeRequest): Promise<MergeResult> {
-  return context.options.flushInWorker ? mergeInWorker(request) : Promise.resolve(mergeTables(request));
+/**
+ * Builds the request with `load` (which reads the inputs) and merges it, in the worker (the
+ * request's images are transferred there; `load` runs again if the thread fails) or inline.
+ */
+export async function runMerge(context: BackgroundContext, load: () => Promise<MergeRequest>): Promise<MergeResult> {
+  const request = await load();
+  return context.options.flushInWorker ? mergeInWorker(request, load) : mergeTables(request);
+}
+
+/** Lets the event loop run (foreground reads, I/O callbacks) before background work goes on. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Bytes read between two yields to the event loop (a big input never blocks foreground work long). */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
-/** Reads `size` bytes of `file` in chunks, yielding to the event loop between them. */
+/**
+ * Reads `size` bytes of `file` in chunks, yielding to the event loop between them, into a buffer
+ * of its own (never Buffer's shared pool), so it can be transferred to the worker without a copy.
+ */
 export async function readChunked(file: VfsFile, size: number): Promise<Uint8Array> {
-  const out = Buffer.allocUnsafe(size);
+  const out = Buffer.allocUnsafeSlow(size);
   for (let offset = 0; offset < size; offset += READ_CHUNK_BYTES) {
     const chunk = file.read(offset, Math.min(READ_CHUNK_BYTES, size - offset));
     out.set(chunk, offset);
     if (chunk.length < Math.min(READ_CHUNK_BYTES, size - offset)) return out.subarray(0, offset + chunk.length);
-    if (offset + READ_CHUNK_BYTES < size) await new Promise((resolve) => setImmediate(resolve));
+    if (offset + READ_CHUNK_BYTES < size) await yieldToEventLoop();
   }
   return out;
 }
@@ -79,7 +92,7 @@ export async function readChunked(file: VfsFile, size: number): Promise<Uint8Arr
  * named by no manifest edit until this resolves. NodeVfs writes it on the thread pool, so a big
  * output never blocks the event loop (not even while the kernel throttles dirty-page writers).
  */
-export function writeChunked(vfs: Vfs, path: string, data: Uint8Array): Promise<void> {
+export function writeNewFileSynced(vfs: Vfs, path: string, data: Uint8Array): Promise<void> {
   return vfs.writeFileSynced(path, data);
 }
 
@@ -106,7 +119,7 @@ export async function writeTables(context: BackgroundContext, outputs: readonly 
       await context.governor.acquire(built.image.length);
       const fileNumber = context.manifest.allocateFileNumber();
       paths.push(joinPath(context.dir, tableName(fileNumber)));
-      await writeChunked(context.options.vfs, paths[paths.length - 1] as string, built.image);
+      await writeNewFileSynced(context.options.vfs, paths[paths.length - 1] as string, built.image);
       bytes += built.image.length;
       const { smallest, largest, minTs, maxTs, vlogRefs } = built;
       metas.push({ level: levels[i] as number, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });
@@ -116,7 +129,13 @@ export async function writeTables(context: BackgroundContext, outputs: readonly 
     if (isSpaceError(error)) for (const path of paths) removeQuietly(context.options.vfs, path);
     throw error;
   }
-  const handles = metas.map((meta) => (meta === undefined ? undefined : context.flusher.openTable(meta)));
+  // One table opened (its index and filter decoded) per turn of the event loop: opening all the
+  // outputs of a big compaction at once held foreground reads off for tens of milliseconds.
+  const handles: Array<TableHandle | undefined> = [];
+  for (const meta of metas) {
+    if (meta !== undefined) await yieldToEventLoop();
+    handles.push(meta === undefined ? undefined : context.flusher.openTable(meta));
+  }
   // Warm the block cache with the new tables (free space only): reads of the keys they take over
   // would otherwise all miss at once when the job installs them (table-reader.ts warm()).
   for (const [i, handle] of handles.entries()) await handle?.reader.warm((outputs[i] as BuiltTable).image);

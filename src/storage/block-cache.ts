@@ -1,28 +1,41 @@
 /**
- * An LRU cache of parsed, checksum-verified blocks, keyed by (file number, block offset) and
- * bounded by bytes.
+ * A cache of parsed, checksum-verified blocks, keyed by (file number, block index) and bounded by
+ * bytes, evicting by second chance (CLOCK): a hit only sets the entry's referenced bit (one store,
+ * no list surgery on the read path); eviction takes the oldest entry, unless it was referenced
+ * since it last came round, in which case it is moved to the newest end with the bit cleared.
+ *
+ * Each file has a slot array indexed by block index (BlockSlots); a TableReader keeps its file's
+ * array (slotsOf) so a lookup is an array index, not a map lookup, and entries know their slot, so
+ * eviction clears it directly.
  *
  * Invariants:
  * - usedBytes = sum of cached blocks' charge <= capacityBytes after every set(); a single block
  *   larger than the capacity is not cached.
+ * - Every entry is in the list exactly while its slot holds it.
  * - Only verified blocks are inserted (the table reader checks the CRC and structure first), so a
  *   hit never needs re-checking. Blocks are immutable, so handing the same one to many readers is safe.
- * - evictFile(n) drops every block of file n (call it before the file is deleted or its number reused).
+ * - evictFile(n) drops every block of file n and forgets its slot array (call it before the file
+ *   is deleted or its number reused). A reader still holding the forgotten array only fills it
+ *   with entries that age out of the LRU list like any other.
  */
 import { assert } from '../util/assert.js';
 import type { Block } from './block.js';
 
 interface CacheEntry {
-  readonly fileNumber: number;
-  readonly offset: number;
+  readonly slots: BlockSlots;
+  readonly index: number;
   readonly block: Block;
   readonly charge: number;
+  referenced: boolean;
   newer: CacheEntry | undefined;
   older: CacheEntry | undefined;
 }
 
+/** The cached blocks of one file by block index (opaque to readers: pass it back to the cache). */
+export type BlockSlots = Array<CacheEntry | undefined>;
+
 export class BlockCache {
-  private readonly files = new Map<number, Map<number, CacheEntry>>();
+  private readonly files = new Map<number, BlockSlots>();
   /** Most recently used end of the list. */
   private newest: CacheEntry | undefined;
   private oldest: CacheEntry | undefined;
@@ -51,54 +64,72 @@ export class BlockCache {
     this.bytesRead += bytes;
   }
 
-  get(fileNumber: number, offset: number): Block | undefined {
-    const entry = this.files.get(fileNumber)?.get(offset);
+  /** The slot array of `fileNumber` (created empty, with room for `blocks`, if the cache has none). */
+  slotsOf(fileNumber: number, blocks = 0): BlockSlots {
+    let slots = this.files.get(fileNumber);
+    if (slots === undefined) {
+      slots = new Array<CacheEntry | undefined>(blocks).fill(undefined);
+      this.files.set(fileNumber, slots);
+    }
+    return slots;
+  }
+
+  get(fileNumber: number, index: number): Block | undefined {
+    const slots = this.files.get(fileNumber);
+    if (slots !== undefined) return this.lookup(slots, index);
+    this.missCount++;
+    return undefined;
+  }
+
+  /** The block in `slots` at `index` (counted as a hit and marked referenced), or undefined (a miss). */
+  lookup(slots: BlockSlots, index: number): Block | undefined {
+    const entry = slots[index];
     if (entry === undefined) {
       this.missCount++;
       return undefined;
     }
     this.hitCount++;
-    if (entry !== this.newest) {
-      this.unlink(entry);
-      this.pushNewest(entry);
-    }
+    entry.referenced = true;
     return entry.block;
   }
 
-  set(fileNumber: number, offset: number, block: Block): void {
+  set(fileNumber: number, index: number, block: Block): void {
+    this.insert(this.slotsOf(fileNumber), index, block);
+  }
+
+  /** Caches `block` at `index` of `slots` (replacing what is there), evicting blocks not referenced lately. */
+  insert(slots: BlockSlots, index: number, block: Block): void {
+    assert(Number.isInteger(index) && index >= 0, `bad block index ${index}`);
     const charge = block.charge;
-    this.remove(fileNumber, offset);
+    const existing = slots[index];
+    if (existing !== undefined) this.remove(existing);
     if (charge > this.capacityBytes) return;
-    let blocks = this.files.get(fileNumber);
-    if (blocks === undefined) {
-      blocks = new Map();
-      this.files.set(fileNumber, blocks);
+    // Room first, so the new block is never its own victim. Terminates: each referenced entry is
+    // cleared once, so a full round finds an unreferenced one.
+    for (let oldest = this.oldest; this.used + charge > this.capacityBytes && oldest !== undefined; oldest = this.oldest) {
+      if (oldest.referenced) {
+        oldest.referenced = false;
+        this.unlink(oldest);
+        this.pushNewest(oldest);
+      } else {
+        this.remove(oldest);
+      }
     }
-    const entry: CacheEntry = { fileNumber, offset, block, charge, newer: undefined, older: undefined };
-    blocks.set(offset, entry);
+    const entry: CacheEntry = { slots, index, block, charge, referenced: false, newer: undefined, older: undefined };
+    slots[index] = entry;
     this.pushNewest(entry);
     this.used += charge;
-    while (this.used > this.capacityBytes && this.oldest !== undefined) {
-      this.remove(this.oldest.fileNumber, this.oldest.offset);
-    }
   }
 
   evictFile(fileNumber: number): void {
-    const blocks = this.files.get(fileNumber);
-    if (blocks === undefined) return;
-    for (const entry of blocks.values()) {
-      this.unlink(entry);
-      this.used -= entry.charge;
-    }
+    const slots = this.files.get(fileNumber);
+    if (slots === undefined) return;
+    for (const entry of slots) if (entry !== undefined) this.remove(entry);
     this.files.delete(fileNumber);
   }
 
-  private remove(fileNumber: number, offset: number): void {
-    const blocks = this.files.get(fileNumber);
-    const entry = blocks?.get(offset);
-    if (blocks === undefined || entry === undefined) return;
-    blocks.delete(offset);
-    if (blocks.size === 0) this.files.delete(fileNumber);
+  private remove(entry: CacheEntry): void {
+    entry.slots[entry.index] = undefined;
     this.unlink(entry);
     this.used -= entry.charge;
   }

@@ -9,7 +9,8 @@
  *   previous key, shared = 0 at restart points, keys at least TRAILER_BYTES long). Any failure is a
  *   CorruptionError naming the file and the absolute offset, never an out-of-bounds read.
  * - A Block is immutable and may be shared (block cache) by any number of iterators.
- * - seek() binary-searches the restart keys (compared in place), then decodes at most one run.
+ * - seek() binary-searches the restart keys (compared in place), then decodes at most one run,
+ *   skipping the byte comparison of most entries by their shared-prefix length (scanTo).
  *   prev() decodes the run before the position once into a BlockRunCache, so a backward walk costs
  *   about what a forward one does. key() views are cached per length (ScratchViews).
  */
@@ -98,6 +99,8 @@ export class BlockIterator implements InternalIterator {
   private readonly keyScratch = new ScratchViews();
   private keyBuf: Uint8Array = this.keyScratch.reserve(64);
   private keyLength = 0;
+  /** Bytes the current entry's key shares with the previous entry's (as stored). */
+  private shared = 0;
   private valueStart = 0;
   private valueLength = 0;
   private keyView: Uint8Array | undefined;
@@ -149,8 +152,41 @@ export class BlockIterator implements InternalIterator {
       else right = mid - 1;
     }
     this.seekToRestart(left);
+    this.scanTo(target);
+  }
+
+  /**
+   * Moves from the current restart point to the first entry >= target. `matched` bytes of the
+   * previous entry's user key P equal target's user key U (P < U, they differ at byte `matched`),
+   * so an entry that shares fewer bytes than that with P differs from P where P matches U and is
+   * past U, and one that shares more differs from U where P does and is still below: most entries
+   * need no byte comparison. Relies on entries ascending and `shared` maximal (BlockBuilder); a
+   * later restart entry (shared 0) is >= target by the binary search.
+   */
+  private scanTo(target: Uint8Array): void {
+    const targetUserEnd = target.length - TRAILER_BYTES;
+    let matched = -1;
+    let previousUserEnd = 0;
     while (this.parseNext()) {
-      if (compareInternalKeyAt(this.keyBuf, 0, this.keyLength, target) >= 0) return;
+      const userEnd = this.keyLength - TRAILER_BYTES;
+      const shared = this.shared;
+      if (matched >= 0) {
+        if (shared < matched && shared < userEnd) return;
+        if (shared > matched && matched < previousUserEnd && matched < targetUserEnd && matched < userEnd) {
+          previousUserEnd = userEnd;
+          continue;
+        }
+      }
+      // Bytes before `from` are known to equal target's.
+      let i = matched < 0 ? 0 : Math.min(shared, matched, userEnd, targetUserEnd);
+      const key = this.keyBuf;
+      const n = userEnd < targetUserEnd ? userEnd : targetUserEnd;
+      while (i < n && key[i] === target[i]) i++;
+      let c = i < n ? (key[i] as number) - (target[i] as number) : userEnd - targetUserEnd;
+      for (let t = 0; c === 0 && t < TRAILER_BYTES; t++) c = (key[userEnd + t] as number) - (target[targetUserEnd + t] as number);
+      if (c >= 0) return;
+      matched = i;
+      previousUserEnd = userEnd;
     }
   }
 
@@ -297,6 +333,7 @@ export class BlockIterator implements InternalIterator {
       if (p < 0) block.corrupt(offset, 'truncated entry header');
     }
     this.checkEntry(offset, p, shared, unshared);
+    this.shared = shared;
     if (shared + unshared > this.keyBuf.length) this.growKey(shared + unshared);
     const keyBuf = this.keyBuf;
     if (unshared <= 32) {

@@ -3,12 +3,14 @@
  * group), kept apart from the engine so the hot path stays small and testable.
  *
  * Invariants:
- * - validateWrites() rejects keys and values past their maxima with LimitError before anything is
- *   queued, so a failed commit never consumes a ts.
+ * - validateWrites() rejects keys and values past their maxima, and a commit bigger than the
+ *   largest commit group (commit-group.ts COMMIT_GROUP_BYTES_MAX), with LimitError before anything
+ *   is queued, so a failed commit never consumes a ts.
  * - dedupeWrites() keeps the last write of each key: one version per (key, commitTs).
  * - toCommitEntries() sends values of at least valueThreshold bytes to the value log, in write
  *   order, and returns the entries the commit record and the memtable receive.
  */
+import { COMMIT_GROUP_BYTES_MAX } from './commit-group.js';
 import type { CommitEntry } from './commit-record.js';
 import { LimitError } from './errors.js';
 import { KIND_POINTER, KIND_TOMBSTONE, KIND_VALUE } from './internal-key.js';
@@ -22,8 +24,15 @@ export interface Write {
   readonly value: Uint8Array | undefined;
 }
 
-/** Per-write overhead counted toward group sizes (record framing, kinds, lengths). */
-export const WRITE_OVERHEAD_BYTES = 16;
+/**
+ * Per-write overhead counted toward group sizes (record framing, kinds, lengths), also counted
+ * once per commit. It bounds the encoding beyond key and value bytes, so a commit's count is at
+ * least its encoded commit record plus the record's length prefix in its group (commit-group.ts):
+ * a write encodes kind (1) ‖ key length (≤ 3, keys ≤ 1 MiB) ‖ key ‖ value length (≤ 4, values
+ * ≤ 256 MiB) ‖ value, or for a separated value pointer length (1) ‖ pointer (≤ 7 + 5 + 5 bytes:
+ * segment, offset, length); a commit adds commitTs (8) ‖ count (≤ 4) ‖ length prefix (≤ 5).
+ */
+export const WRITE_OVERHEAD_BYTES = 24;
 
 /** Checks limits; returns the approximate encoded bytes of the commit. */
 export function validateWrites(writes: readonly Write[], options: ResolvedOptions): number {
@@ -46,6 +55,8 @@ export function validateWrites(writes: readonly Write[], options: ResolvedOption
     }
     bytes += write.key.length + WRITE_OVERHEAD_BYTES;
   }
+  // A commit larger than groupCommitBytesMax forms a group alone: it must still fit a log record.
+  if (bytes > COMMIT_GROUP_BYTES_MAX) throw new LimitError(`commit of ${bytes} bytes exceeds the commit group maximum of ${COMMIT_GROUP_BYTES_MAX} bytes`);
   return bytes;
 }
 

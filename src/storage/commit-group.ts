@@ -22,6 +22,16 @@ import { LOG_RECORD_BYTES_MAX } from './log-record.js';
 const MARKER_WORD = 0xffffffff;
 const MARKER_BYTES = 8;
 
+/** The group framing beyond its records' bytes: the marker and the record count (a varint < 2^35). */
+export const COMMIT_GROUP_FRAMING_BYTES_MAX = MARKER_BYTES + 5;
+
+/**
+ * The largest group, counted as commit-batch.ts validateWrites counts commits (which bounds each
+ * commit's encoded record plus its length prefix): with the framing it fits one log record.
+ * options.ts bounds groupCommitBytesMax by it and validateWrites refuses a bigger single commit.
+ */
+export const COMMIT_GROUP_BYTES_MAX = LOG_RECORD_BYTES_MAX - COMMIT_GROUP_FRAMING_BYTES_MAX;
+
 /** Encodes the commit records of one group (see the module comment). */
 export function encodeCommitGroup(records: readonly Uint8Array[]): Uint8Array {
   let bytes = MARKER_BYTES + varintLength(records.length);

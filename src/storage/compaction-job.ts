@@ -71,18 +71,14 @@ export async function runCompaction(context: BackgroundContext, pick: Compaction
   const inputs = [...pick.inputs, ...pick.overlaps];
   const fields = { level: pick.level, outputLevel: pick.outputLevel, inputTables: inputs.length, inputBytes: inputs.reduce((sum, t) => sum + t.meta.sizeBytes, 0) };
   logger.debug(fields, 'compaction start');
-  const images: Uint8Array[] = [];
-  for (const table of inputs) images.push(await readTableImage(table));
   let bytesRead = 0;
-  for (const image of images) bytesRead += image.length;
+  for (const table of inputs) bytesRead += table.meta.sizeBytes;
   await context.governor.acquire(bytesRead);
-  const result = await runMerge(context, {
-    tables: images,
-    safePointTs: context.safePointTs(),
-    dropTombstones: pick.dropTombstones,
-    targetTableBytes: context.options.tableBytesTarget,
-    perInput: false,
-    builder: builderOptions(context.options),
+  const safePointTs = context.safePointTs();
+  const result = await runMerge(context, async () => {
+    const images: Uint8Array[] = [];
+    for (const table of inputs) images.push(await readTableImage(table));
+    return { tables: images, safePointTs, dropTombstones: pick.dropTombstones, targetTableBytes: context.options.tableBytesTarget, perInput: false, builder: builderOptions(context.options) };
   });
   const written = await writeTables(context, result.outputs, result.outputs.map(() => pick.outputLevel));
   const added = written.handles.filter((handle): handle is TableHandle => handle !== undefined);

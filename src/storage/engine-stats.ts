@@ -95,6 +95,10 @@ export interface EngineStats {
   readonly diskFullErrors: number;
   readonly blockCacheHits: number;
   readonly blockCacheMisses: number;
+  /** Value cache (value-cache.ts): hits, misses and bytes held. */
+  readonly valueCacheHits: number;
+  readonly valueCacheMisses: number;
+  readonly valueCacheBytes: number;
   /** Foreground reads from disk: data blocks after a block-cache miss, and value-log records. */
   readonly tableBytesRead: number;
   readonly vlogBytesRead: number;
@@ -202,6 +206,9 @@ export function buildStats(s: StatsSources): EngineStats {
     diskFullErrors: s.diskFull.errors,
     blockCacheHits: s.cache.hits,
     blockCacheMisses: s.cache.misses,
+    valueCacheHits: s.vlog.cache.hits,
+    valueCacheMisses: s.vlog.cache.misses,
+    valueCacheBytes: s.vlog.cache.usedBytes,
     tableBytesRead: s.cache.bytesRead,
     vlogBytesRead: s.vlog.bytesRead,
   };

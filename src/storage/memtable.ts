@@ -24,10 +24,15 @@
  *   disappears, so a position stays valid; entries added ahead of the position are visited, entries
  *   added behind it are not (like LevelDB's skiplist).
  * - Level-0 links are doubly linked (prev0) so prev() is O(1).
+ * - `index` (MemtableHashIndex) maps each distinct user key to its first node (newest version):
+ *   get() is a hash probe, then a short walk over the key's versions; only a key with more than
+ *   VERSION_WALK_MAX versions newer than readTs falls back to the skiplist search.
  */
 import { assert } from '../util/assert.js';
 import { ScratchViews } from './block-scratch.js';
+import { bloomHash } from './bloom.js';
 import type { InternalIterator } from './internal-iterator.js';
+import { MemtableHashIndex } from './memtable-hash-index.js';
 import {
   compareRanges,
   KIND_MAX,
@@ -64,6 +69,10 @@ const CHUNK_BYTES = 256 * 1024;
 /** A key or value at least this big gets a dedicated arena chunk. */
 const DEDICATED_BYTES_MIN = CHUNK_BYTES / 4;
 const INITIAL_RECORD_INTS = 16 * 1024;
+/** Versions of one key get() steps over (newer than readTs) before it searches the skiplist instead. */
+const VERSION_WALK_MAX = 8;
+/** Bytes per distinct key the hash index is charged (its slot array holds 16 to 32). */
+const INDEX_BYTES_PER_KEY = 16;
 
 /** What Memtable.get returns. */
 export type MemtableEntry = KeyVersion;
@@ -89,6 +98,7 @@ export class Memtable {
   private entryCount = 0;
   private tsMin = 0;
   private tsMax = 0;
+  private readonly index = new MemtableHashIndex();
 
   constructor() {
     this.rec.fill(NIL, R_NEXT, R_NEXT + HEIGHT_MAX);
@@ -107,12 +117,12 @@ export class Memtable {
     return this.tsMax;
   }
   /**
-   * Memory held: arena bytes in use (values replaced by a re-add stay counted) plus the node records
-   * in use (~60 bytes per entry). The record array grows by doubling, so up to as much again may be
-   * allocated but unused.
+   * Memory held: arena bytes in use (values replaced by a re-add stay counted), the node records
+   * in use (~60 bytes per entry) and 16 bytes per distinct key for the hash index. The record array
+   * and the index grow by doubling, so up to as much again may be allocated but unused.
    */
   get approximateBytes(): number {
-    return this.arenaBytes + this.recUsed * 4;
+    return this.arenaBytes + this.recUsed * 4 + this.index.size * INDEX_BYTES_PER_KEY;
   }
 
   /** Adds (or replaces) the version (userKey, ts, kind) → value. Key and value are copied. */
@@ -144,22 +154,84 @@ export class Memtable {
     this.storeKey(node, userKey);
     this.storeValue(node, value);
     this.link(node, h);
+    this.indexNode(node, userKey);
     this.entryCount++;
     if (this.entryCount === 1 || ts < this.tsMin) this.tsMin = ts;
     if (ts > this.tsMax) this.tsMax = ts;
   }
 
-  /** The newest version of userKey with ts <= readTs (tombstones included), or undefined. */
-  get(userKey: Uint8Array, readTs: number): MemtableEntry | undefined {
+  /**
+   * The newest version of userKey with ts <= readTs (tombstones included), or undefined.
+   * `userKeyHash` is bloomHash(userKey) (the read path hashes once for the memtables and the Bloom
+   * filters). The value is a view into the arena: never modified, valid for as long as it is held.
+   */
+  get(userKey: Uint8Array, readTs: number, userKeyHash = bloomHash(userKey)): MemtableEntry | undefined {
     const ts = readTs > TS_MAX ? TS_MAX : readTs;
-    this.setSearch(userKey, 0, userKey.length);
-    const node = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, 0, undefined);
-    if (node === NIL) return undefined;
+    const end = userKey.length;
+    this.setSearch(userKey, 0, end);
+    const index = this.index;
+    const hash = userKeyHash | 0;
+    for (let slot = index.firstSlot(userKeyHash); ; slot = index.nextSlot(slot)) {
+      const node = index.nodeAt(slot);
+      if (node === NIL) return undefined;
+      if (index.hashAt(slot) === hash && this.sameUserKeyAsSearch(node, userKey, 0, end)) return this.visibleFrom(node, userKey, ts);
+    }
+  }
+
+  /** The first version at or after `node` (the key's newest) with ts <= `ts`, or undefined. */
+  private visibleFrom(node: number, userKey: Uint8Array, ts: number): MemtableEntry | undefined {
     const rec = this.rec;
-    const keyChunk = this.chunks[rec[node + R_KEY_CHUNK] as number] as Uint8Array;
+    let at = node;
+    for (let i = 0; i < VERSION_WALK_MAX; i++) {
+      if (this.tsOf(at) <= ts) return this.entryOf(at);
+      at = rec[at + R_NEXT] as number;
+      if (at === NIL || !this.sameUserKeyAsSearch(at, userKey, 0, userKey.length)) return undefined;
+    }
+    at = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, 0, undefined);
+    return at !== NIL && this.sameUserKeyAsSearch(at, userKey, 0, userKey.length) ? this.entryOf(at) : undefined;
+  }
+
+  private entryOf(node: number): MemtableEntry {
+    return { kind: this.rec[node + R_KIND] as number, value: this.valueView(node), ts: this.tsOf(node) };
+  }
+
+  /** True when `node`'s user key is the searched key (key[start..end); setSearch first). */
+  private sameUserKeyAsSearch(node: number, key: Uint8Array, start: number, end: number): boolean {
+    const rec = this.rec;
+    if (
+      (rec[node + R_WORD0] as number) >>> 0 !== this.sw0 ||
+      (rec[node + R_WORD1] as number) >>> 0 !== this.sw1 ||
+      (rec[node + R_WORD2] as number) >>> 0 !== this.sw2 ||
+      (rec[node + R_WORD3] as number) >>> 0 !== this.sw3
+    ) {
+      return false;
+    }
+    const length = rec[node + R_KEY_LEN] as number;
+    if (length !== end - start) return false;
+    // The words hold the first 16 bytes zero padded: with equal lengths, only bytes past them remain.
+    if (length <= 16) return true;
     const keyOffset = rec[node + R_KEY_OFF] as number;
-    if (compareRanges(keyChunk, keyOffset, keyOffset + (rec[node + R_KEY_LEN] as number), userKey, 0, userKey.length) !== 0) return undefined;
-    return { kind: rec[node + R_KIND] as number, value: this.valueView(node), ts: this.tsOf(node) };
+    const keyChunk = this.chunks[rec[node + R_KEY_CHUNK] as number] as Uint8Array;
+    return compareRanges(keyChunk, keyOffset + 16, keyOffset + length, key, start + 16, end) === 0;
+  }
+
+  /** Keeps the hash index on a just-linked node: it becomes its key's slot when it is the key's first. */
+  private indexNode(node: number, userKey: Uint8Array): void {
+    const before = this.splice[0] as number;
+    if (before !== HEAD && this.sameUserKeyAsSearch(before, userKey, 0, userKey.length)) return;
+    const index = this.index;
+    const hash = bloomHash(userKey);
+    for (let slot = index.firstSlot(hash); ; slot = index.nextSlot(slot)) {
+      const at = index.nodeAt(slot);
+      if (at === NIL) {
+        index.insert(slot, hash | 0, node);
+        return;
+      }
+      if (index.hashAt(slot) === (hash | 0) && this.sameUserKeyAsSearch(at, userKey, 0, userKey.length)) {
+        index.replace(slot, node);
+        return;
+      }
+    }
   }
 
   /** An iterator over all entries; see the module comment for its view of concurrent adds. */

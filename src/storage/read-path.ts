@@ -8,12 +8,14 @@
  *   visible at readTs holds the newest one.
  * - Tables whose minTs is above readTs cannot hold a visible version and are skipped; the Bloom
  *   filter is checked (inside TableReader.get) before any data block.
- * - resolveValue() returns a fresh copy, never a view of a cached block or memtable arena.
+ * - resolveValue() returns a fresh copy (pooled-copy.ts), never a view of a cached block or
+ *   memtable arena.
  */
 import { compareUserKeyOf, type KeyVersion, KIND_POINTER, KIND_TOMBSTONE } from './internal-key.js';
 import { bloomHash } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { Memtable } from './memtable.js';
+import { pooledCopy } from './pooled-copy.js';
 import type { ValueLog } from './value-log.js';
 import { decodeValuePointer } from './value-pointer.js';
 import type { TableHandle, Version } from './version.js';
@@ -30,20 +32,25 @@ function levelTableFor(level: readonly TableHandle[], key: Uint8Array): TableHan
   return table !== undefined && compareUserKeyOf(table.meta.smallest, key) <= 0 ? table : undefined;
 }
 
-/** The newest version of `key` visible at readTs (tombstones included), or undefined. */
+/**
+ * The newest version of `key` visible at readTs (tombstones included), or undefined. The found
+ * value is borrowed: a view of a memtable arena chunk or a cached block, whose bytes never change
+ * (neither is ever reused), so it stays valid while held, but it must not be modified and holding
+ * it keeps the whole chunk or block alive: resolveValue copies it before it leaves the engine.
+ */
 export function findVersion(
   key: Uint8Array,
   readTs: number,
   memtables: readonly Memtable[],
   version: Version,
 ): KeyVersion | undefined {
-  for (const memtable of memtables) {
-    const found = memtable.get(key, readTs);
+  // Hash the key once for the memtables' hash indexes and every table's Bloom filter.
+  const hash = bloomHash(key);
+  for (let i = 0; i < memtables.length; i++) {
+    const found = (memtables[i] as Memtable).get(key, readTs, hash);
     if (found !== undefined) return found;
   }
   const levels = version.levels;
-  // Hash the key once for every table's Bloom filter rather than once per table.
-  const hash = bloomHash(key);
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i] as readonly TableHandle[];
     if (i === 0) {
@@ -69,7 +76,7 @@ export function resolveValue(found: KeyVersion | undefined, key: Uint8Array, vlo
 /** The user-visible value of a stored (kind, value): undefined for a tombstone, else a fresh copy. */
 export function resolveStored(kind: number, stored: Uint8Array, key: Uint8Array, vlog: ValueLog): Uint8Array | undefined {
   if (kind === KIND_TOMBSTONE) return undefined;
-  if (kind !== KIND_POINTER) return Uint8Array.prototype.slice.call(stored);
+  if (kind !== KIND_POINTER) return pooledCopy(stored);
   const pointer = decodeValuePointer(stored);
   if (pointer === undefined) throw new CorruptionError('(value pointer)', 0, 'malformed value pointer');
   return vlog.read(pointer, key);

@@ -12,6 +12,7 @@ import { MergingIterator } from './merging-iterator.js';
 import type { InternalIterator } from './internal-iterator.js';
 import type { Memtable } from './memtable.js';
 import { resolveStored } from './read-path.js';
+import { pooledCopy } from './pooled-copy.js';
 import type { ValueLog } from './value-log.js';
 import { VersionIterator } from './version-iterator.js';
 import { LevelIterator } from './table-level-iterator.js';
@@ -106,7 +107,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       return DONE;
     }
     this.count++;
-    const key = Uint8Array.prototype.slice.call(it.userKey());
+    const key = pooledCopy(it.userKey());
     const value = resolveStored(it.kind(), it.value(), key, this.vlog) as Uint8Array;
     return { done: false, value: { key, value } };
   }

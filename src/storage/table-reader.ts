@@ -16,7 +16,7 @@ import { readVarint } from '../util/varint.js';
 import { Block, BlockIterator } from './block.js';
 import { copyBytes } from './block-builder.js';
 import { ScratchViews } from './block-scratch.js';
-import type { BlockCache } from './block-cache.js';
+import type { BlockCache, BlockSlots } from './block-cache.js';
 import { bloomMayContain, bloomMayContainHash } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { InternalIterator } from './internal-iterator.js';
@@ -69,13 +69,20 @@ export class TableReader {
   /** Fence keys (last internal key of each data block), concatenated: fence i is fenceBytes[fenceStart[i]..fenceStart[i+1]). */
   private fenceBytes: Uint8Array = new Uint8Array(0);
   private readonly fenceStart: Int32Array;
-  /** userKeyHead of each fence: the binary search compares these first (no pointer chasing). */
+  /**
+   * userKeyHead of each fence's user key after the prefix all fences share (fencePrefixLength
+   * bytes): the binary search compares these first, and they differ even when every key of the
+   * table starts alike (SQL keys share table ids, zero-padded numbers their leading zeros).
+   */
   private readonly fenceHead: Uint32Array;
+  private fencePrefixLength = 0;
   private readonly fenceCount: number;
   private readonly blockOffsets: Float64Array;
   private readonly blockSizes: Int32Array;
   private readonly getIter: BlockIterator;
   private readonly seekScratch = new ScratchViews(64);
+  /** This file's blocks in the cache, by block index (undefined without a cache). */
+  private readonly cacheSlots: BlockSlots | undefined;
 
   private constructor(
     private readonly source: RandomAccessSource,
@@ -94,6 +101,7 @@ export class TableReader {
     this.blockSizes = new Int32Array(n);
     this.decodeIndex(index, dataEnd);
     this.getIter = new BlockIterator(index);
+    this.cacheSlots = cache?.slotsOf(fileNumber, n);
   }
 
   /** Opens and validates the table; throws CorruptionError on any inconsistency. */
@@ -187,7 +195,14 @@ export class TableReader {
   findBlock(ikey: Uint8Array): number {
     const heads = this.fenceHead;
     const starts = this.fenceStart;
-    const head = userKeyHead(ikey, 0, ikey.length - TRAILER_BYTES);
+    const userEnd = ikey.length - TRAILER_BYTES;
+    const prefix = this.fencePrefixLength;
+    if (prefix > 0) {
+      // A key outside the fences' common prefix sorts before or after all of them.
+      const c = compareRanges(ikey, 0, userEnd < prefix ? userEnd : prefix, this.fenceBytes, 0, prefix);
+      if (c !== 0) return c < 0 ? 0 : this.fenceCount;
+    }
+    const head = userKeyHead(ikey, prefix, userEnd);
     let lo = 0;
     let hi = this.fenceCount;
     while (lo < hi) {
@@ -202,13 +217,19 @@ export class TableReader {
 
   /** @internal data block i, from the cache or read and verified */
   dataBlock(i: number): Block {
+    const cache = this.cache;
+    const slots = this.cacheSlots;
+    if (cache !== undefined && slots !== undefined) {
+      const cached = cache.lookup(slots, i);
+      if (cached !== undefined) return cached;
+    }
     const offset = this.blockOffsets[i] as number;
-    const cached = this.cache?.get(this.fileNumber, offset);
-    if (cached !== undefined) return cached;
     const size = this.blockSizes[i] as number;
     const block = new Block(readVerifiedBlock(this.source, { offset, size }), this.source.path, offset);
-    this.cache?.noteRead(size);
-    this.cache?.set(this.fileNumber, offset, block);
+    if (cache !== undefined && slots !== undefined) {
+      cache.noteRead(size);
+      cache.insert(slots, i, block);
+    }
     return block;
   }
 
@@ -220,14 +241,15 @@ export class TableReader {
    */
   async warm(image: Uint8Array): Promise<void> {
     const cache = this.cache;
-    if (cache === undefined || image.length !== this.source.size) return;
+    const slots = this.cacheSlots;
+    if (cache === undefined || slots === undefined || image.length !== this.source.size) return;
     const path = this.source.path;
     const source: RandomAccessSource = { path, size: image.length, read: (offset, length) => Uint8Array.prototype.slice.call(image, offset, offset + length) };
     for (let i = 0; i < this.fenceCount; i++) {
       const offset = this.blockOffsets[i] as number;
       const size = this.blockSizes[i] as number;
       if (cache.usedBytes + size > cache.capacityBytes) return;
-      cache.set(this.fileNumber, offset, new Block(readVerifiedBlock(source, { offset, size }), path, offset));
+      cache.insert(slots, i, new Block(readVerifiedBlock(source, { offset, size }), path, offset));
       if ((i + 1) % WARM_SLICE_BLOCKS === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -268,7 +290,6 @@ export class TableReader {
       if (offset !== expected || size > BLOCK_BYTES_MAX || offset + size + BLOCK_TRAILER_BYTES > dataEnd) this.corruptIndex(index, `block handle ${offset}+${size} does not tile the data area`);
       this.fenceStart[i] = at;
       this.fenceBytes.set(key, at);
-      this.fenceHead[i] = userKeyHead(key, 0, key.length - TRAILER_BYTES);
       at += key.length;
       this.blockOffsets[i] = offset;
       this.blockSizes[i] = size;
@@ -277,6 +298,22 @@ export class TableReader {
     this.fenceStart[i] = at;
     if (i !== n || expected !== dataEnd) this.corruptIndex(index, 'index does not cover the data area');
     if (n > 0 && compareInternalKeyAt(this.fenceBytes, this.fenceStart[n - 1] as number, at, this.meta.largest) !== 0) this.corruptIndex(index, 'last fence key differs from the largest key');
+    this.setFenceHeads();
+  }
+
+  /** Sets fencePrefixLength (fences are checked ascending: all share the first and last's prefix) and fenceHead. */
+  private setFenceHeads(): void {
+    const n = this.fenceCount;
+    if (n === 0) return;
+    const bytes = this.fenceBytes;
+    const starts = this.fenceStart;
+    const firstEnd = (starts[1] as number) - TRAILER_BYTES;
+    const lastStart = starts[n - 1] as number;
+    const lastEnd = (starts[n] as number) - TRAILER_BYTES;
+    let prefix = 0;
+    while (prefix < firstEnd && lastStart + prefix < lastEnd && bytes[prefix] === bytes[lastStart + prefix]) prefix++;
+    this.fencePrefixLength = prefix;
+    for (let i = 0; i < n; i++) this.fenceHead[i] = userKeyHead(bytes, (starts[i] as number) + prefix, (starts[i + 1] as number) - TRAILER_BYTES);
   }
 
   private corruptIndex(index: Block, detail: string): never {

@@ -24,6 +24,7 @@ import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
 import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
+import { ValueCache } from './value-cache.js';
 import type { ValuePointer } from './value-pointer.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 
@@ -61,6 +62,8 @@ export class ValueLog {
   /** Records appended since the last write(), back to back (reused between groups). */
   private stage: Buffer = Buffer.allocUnsafe(0);
   private stagedBytes = 0;
+  /** Stage offsets of the staged records, for the value cache (only when it is on). */
+  private readonly stagedRecords: number[] = [];
   /** Bytes appended over the engine's lifetime (for stats). */
   bytesWritten = 0;
   /** Bytes read by foreground reads (read()) over the engine's lifetime (for stats). */
@@ -72,6 +75,8 @@ export class ValueLog {
     private readonly dir: string,
     private readonly segmentBytesMax: number,
     private readonly allocateFileNumber: () => number,
+    /** Values read by point reads (value-cache.ts); capacity 0 turns it off. */
+    readonly cache: ValueCache = new ValueCache(0),
   ) {
     this.mark = new AppendMark(vfs);
   }
@@ -169,7 +174,22 @@ export class ValueLog {
     stage.writeUInt32LE(crc32(stage.subarray(at + 4, at + length)), at);
     this.stagedBytes += length;
     this.bytesWritten += length;
+    if (this.cache.capacityBytes > 0) this.stagedRecords.push(at);
     return { segment: this.activeSegment, offset: this.active.size() + at, length };
+  }
+
+  /**
+   * After a successful write(): the group's values enter the value cache (write-through), so a
+   * read of a key just written — the hot keys of an update-heavy load — costs no pread. Their
+   * offsets are final: only a failed write is cut back.
+   */
+  private cacheStaged(fileOffset: number): void {
+    const stage = this.stage;
+    for (const at of this.stagedRecords) {
+      const valueStart = at + VLOG_HEADER_BYTES + stage.readUInt32LE(at + 4);
+      const value = Uint8Array.prototype.slice.call(stage.subarray(valueStart, valueStart + stage.readUInt32LE(at + 8)));
+      this.cache.set(this.activeSegment, fileOffset + at, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    }
   }
 
   private growStage(bytes: number): void {
@@ -187,11 +207,14 @@ export class ValueLog {
     const bytes = this.stagedBytes;
     this.stagedBytes = 0;
     try {
+      const fileOffset = this.active.size();
       this.mark.append(this.active, this.stage.subarray(0, bytes));
+      this.cacheStaged(fileOffset);
     } catch (error) {
       this.bytesWritten -= bytes;
       throw error;
     } finally {
+      this.stagedRecords.length = 0;
       // Every Vfs copies appended bytes, so the stage is reused; a huge one is let go.
       if (this.stage.length > STAGE_KEEP_BYTES) this.stage = Buffer.allocUnsafe(0);
     }
@@ -212,8 +235,13 @@ export class ValueLog {
     return this.mark.cut();
   }
 
-  /** Reads the value `pointer` names, checking it belongs to `key`. */
+  /**
+   * Reads the value `pointer` names, checking it belongs to `key` (a fresh copy when cached: the
+   * value cache never hands out its own buffers).
+   */
   read(pointer: ValuePointer, key: Uint8Array): Uint8Array {
+    const cached = this.cache.get(pointer.segment, pointer.offset);
+    if (cached !== undefined) return cached;
     const path = joinPath(this.dir, this.nameOf(pointer.segment));
     const file = this.files.get(pointer.segment);
     if (file === undefined) throw new CorruptionError(path, pointer.offset, 'value pointer names a missing segment');
@@ -222,11 +250,18 @@ export class ValueLog {
     const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
     const problem = vlogRecordProblem(buf, pointer.length, key);
     if (problem !== undefined) throw new CorruptionError(path, pointer.offset, problem);
-    return buf.subarray(VLOG_HEADER_BYTES + buf.readUInt32LE(4));
+    const value = buf.subarray(VLOG_HEADER_BYTES + buf.readUInt32LE(4));
+    if (this.cache.capacityBytes === 0) return value;
+    // The cache keeps a copy in its own ArrayBuffer (not a view pinning the record or a shared
+    // pool slab) and the caller gets `value`.
+    const copy = Uint8Array.prototype.slice.call(value);
+    this.cache.set(pointer.segment, pointer.offset, Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength));
+    return value;
   }
 
   close(): void {
     this.stagedBytes = 0;
+    this.stagedRecords.length = 0;
     for (const file of this.files.values()) file.close();
     this.files.clear();
     this.active = undefined;

@@ -20,7 +20,7 @@
  *   old segment: deletion waits for VersionTracker.whenReleasedBelow(new Version).
  * - Tables written before vlog references were recorded (no vlogRefs) are scanned once, on demand.
  */
-import { builderOptions, discardTables, readChunked, readTableImage, runMerge, writeChunked, writeTables, type BackgroundContext } from './background-context.js';
+import { builderOptions, discardTables, readChunked, readTableImage, runMerge, writeNewFileSynced, writeTables, type BackgroundContext } from './background-context.js';
 import { isSpaceError } from './errors.js';
 import { addDiscards } from './compaction-job.js';
 import { countPointer } from './flush-build.js';
@@ -178,21 +178,23 @@ async function collect(context: BackgroundContext, pick: GcPick, counters: GcCou
   const versionEdit: { remove: Set<number>; add: Array<{ level: number; table: TableHandle; replaces?: number }> } = { remove: new Set(), add: [] };
   if (tables.length > 0) {
     const target = manifest.allocateFileNumber();
-    const result = await runMerge(context, {
-      tables: await Promise.all(tables.map(readTableImage)),
-      safePointTs: context.safePointTs(),
-      dropTombstones: false,
-      targetTableBytes: Infinity,
-      perInput: true,
-      builder: builderOptions(context.options),
-      gc: { segment, image, targetSegment: target, deadOffsets },
+    const safePointTs = context.safePointTs();
+    const segmentBytes = image.length;
+    let segmentImage: Uint8Array | undefined = image;
+    const result = await runMerge(context, async () => {
+      // A retry after the worker failed: the first image went to the thread, read it again.
+      segmentImage ??= await readChunked(vlog.segmentFile(segment), segmentBytes);
+      const gc = { segment, image: segmentImage, targetSegment: target, deadOffsets };
+      segmentImage = undefined;
+      const builder = builderOptions(context.options);
+      return { tables: await Promise.all(tables.map(readTableImage)), safePointTs, dropTombstones: false, targetTableBytes: Infinity, perInput: true, builder, gc };
     });
     const vlogImage = result.vlogImage ?? new Uint8Array(0);
     if (vlogImage.length > 0) {
       await context.governor.acquire(vlogImage.length);
       const path = joinPath(context.dir, gcVlogName(target));
       try {
-        await writeChunked(context.options.vfs, path, vlogImage);
+        await writeNewFileSynced(context.options.vfs, path, vlogImage);
       } catch (error) {
         if (isSpaceError(error)) removeQuietly(context.options.vfs, path);
         throw error;

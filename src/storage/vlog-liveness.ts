@@ -8,13 +8,16 @@
  *   found dead here may be dropped by a later rewrite.
  * - The scan stops at the first record that does not parse (only a torn tail can be unparsable:
  *   appends after a crash go to a new segment); the rest counts as garbage.
- * - Yields to the event loop every RECORDS_PER_SLICE records.
+ * - Yields to the event loop once a slice has run SLICE_MS_MAX (checked every SLICE_CHECK_RECORDS
+ *   records): a record's check costs a few point lookups, each a pread when its block is not
+ *   cached, so a fixed count of records per slice ran for tens of milliseconds on a cold cache.
  */
 import { KIND_POINTER, TS_MAX, type KeyVersion } from './internal-key.js';
 import { VLOG_HEADER_BYTES } from './value-log.js';
 import { decodeValuePointer } from './value-pointer.js';
 
-const RECORDS_PER_SLICE = 256;
+const SLICE_MS_MAX = 2;
+const SLICE_CHECK_RECORDS = 16;
 
 export interface SegmentLiveness {
   readonly liveBytes: number;
@@ -44,6 +47,7 @@ export async function measureLiveness(image: Uint8Array, segment: number, find: 
   let liveBytes = 0;
   let offset = 0;
   let slice = 0;
+  let sliceStart = performance.now();
   while (offset + VLOG_HEADER_BYTES <= view.length) {
     const keyLength = view.readUInt32LE(offset + 4);
     const length = VLOG_HEADER_BYTES + keyLength + view.readUInt32LE(offset + 8);
@@ -52,9 +56,12 @@ export async function measureLiveness(image: Uint8Array, segment: number, find: 
     if (isLive(find, key, segment, offset, safePointTs)) liveBytes += length;
     else deadOffsets.push(offset);
     offset += length;
-    if (++slice === RECORDS_PER_SLICE) {
+    if (++slice === SLICE_CHECK_RECORDS) {
       slice = 0;
-      await new Promise((resolve) => setImmediate(resolve));
+      if (performance.now() - sliceStart >= SLICE_MS_MAX) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
   }
   return { liveBytes, deadOffsets };

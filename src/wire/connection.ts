@@ -89,7 +89,7 @@ export class Connection {
     this.session?.cancel();
   }
 
-  /** Server shutdown: cancel running work, tell an idle client, close. */
+  /** Server shutdown: cancel running work (its client gets FATAL 57P01), tell an idle client, close. */
   shutdown(): void {
     this.shuttingDown = true;
     this.endReason = 'fatal';
@@ -259,7 +259,9 @@ export class Connection {
   /** Sends an ERROR (after pending notices) and records the failure in the session. */
   private reportError(error: unknown): void {
     if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
-    if (this.terminated) throw fatal(ADMIN_SHUTDOWN.code, ADMIN_SHUTDOWN.message);
+    // A statement cancelled by a shutdown or pg_terminate_backend ends the connection with the
+    // FATAL alone, as PostgreSQL's backend does (no 57014 ERROR first).
+    if (this.terminated || this.shuttingDown) throw fatal(ADMIN_SHUTDOWN.code, ADMIN_SHUTDOWN.message);
     const { diagnostic, internal } = errorDiagnostic(error);
     if (diagnostic.severity !== 'ERROR') throw error;
     if (internal) this.log('error', 'internal error while serving a statement', { error: String(error) });

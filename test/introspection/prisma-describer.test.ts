@@ -1,16 +1,18 @@
 /**
  * Differential test of an ORM's schema introspection: the catalog queries Prisma's schema engine
  * runs to describe a PostgreSQL schema (sql-schema-describer's postgres describer: namespaces,
- * tables, columns, CHECK constraints, enums, extensions), rewritten here (not copied) in the
+ * tables, columns, CHECK constraints, foreign keys, enums, extensions), rewritten here (not copied) in the
  * describer's shape — the same catalogs, joins, functions and `= any ($1::name[])` array parameter — run through
  * node-postgres against stratadb and PostgreSQL 15 with the same schema (tables with primary,
  * unique and foreign keys, defaults, serial and identity columns, indexes, views, a sequence, two
  * schemas). Rows and column types must be equal; no query selects an oid.
  *
- * Not covered (stratadb lacks what they need; see the report of issue #8): the describer's
- * foreign-key and index queries put several set-returning calls in one select list over FROM
- * (unnest(conkey), unnest(indkey), generate_subscripts), and read pg_index.indclass / indoption
- * (oidvector / int2vector) and pg_opclass; its sequence query reads pg_sequences; its view query
+ * The foreign-key query puts several set-returning calls in one select list over FROM
+ * (unnest(conkey), unnest(confkey), generate_subscripts(conkey, 1)), run in lockstep.
+ *
+ * Not covered (stratadb lacks what they need): the describer's index query reads
+ * pg_index.indkey / indclass / indoption as arrays (int2vector / oidvector: text or missing in
+ * stratadb) and pg_opclass; its sequence query reads pg_sequences; its view query
  * reads pg_views.definition (NULL in stratadb until the catalog can deparse views). The array
  * parameter is typed here (`any ($1::name[])`): stratadb does not yet infer an untyped `any ($1)`
  * as an array of the left operand's type, as PostgreSQL does.
@@ -70,6 +72,23 @@ const QUERIES: ReadonlyArray<readonly [string, string, boolean]> = [
     'extensions',
     `select e.extname as extension_name, e.extversion as extension_version, e.extrelocatable as extension_relocatable, n.nspname as extension_schema
        from pg_extension e join pg_namespace n on n.oid = e.extnamespace order by 1`,
+    true,
+  ],
+  [
+    'foreign keys (unnest and generate_subscripts in lockstep, one row per key column)',
+    `select att2.attname as child_column, cl.relname as parent_table, att.attname as parent_column, con.confdeltype, con.confupdtype,
+            rel_ns.nspname as referenced_schema_name, conname as constraint_name, child, parent, table_name, namespace, condeferrable, condeferred
+       from (select ns.nspname as namespace, unnest(con1.conkey) as parent, unnest(con1.confkey) as child, cl.relname as table_name,
+                    ns.nspname as schema_name, generate_subscripts(con1.conkey, 1) as colidx, con1.oid, con1.confrelid, con1.conrelid,
+                    con1.conname, con1.condeferrable, con1.condeferred, con1.confdeltype, con1.confupdtype
+               from pg_class cl join pg_constraint con1 on con1.conrelid = cl.oid join pg_namespace ns on cl.relnamespace = ns.oid
+              where ns.nspname = any ($1::name[]) and con1.contype = 'f' order by colidx) con
+       join pg_attribute att on att.attrelid = con.confrelid and att.attnum = con.child
+       join pg_class cl on cl.oid = con.confrelid
+       join pg_attribute att2 on att2.attrelid = con.conrelid and att2.attnum = con.parent
+       join pg_class rel_cl on con.confrelid = rel_cl.oid
+       join pg_namespace rel_ns on rel_cl.relnamespace = rel_ns.oid
+      order by namespace, table_name, constraint_name, con.colidx`,
     true,
   ],
   [

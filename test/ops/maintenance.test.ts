@@ -110,6 +110,9 @@ describe('storage maintenance statements', () => {
     await client.query('BEGIN');
     await expect(client.query('VACUUM')).rejects.toMatchObject({ code: '25001', message: 'VACUUM cannot run inside a transaction block' });
     await client.query('ROLLBACK');
+    // A string of several statements is one implicit block (PostgreSQL 15: the same 25001).
+    await expect(client.query('SELECT 1; VACUUM')).rejects.toMatchObject({ code: '25001', message: 'VACUUM cannot run inside a transaction block' });
+    await expect(client.query('VACUUM; SELECT 1')).rejects.toMatchObject({ code: '25001' });
     await client.query('BEGIN');
     expect((await client.query('CHECKPOINT')).command).toBe('CHECKPOINT');
     await client.query('COMMIT');

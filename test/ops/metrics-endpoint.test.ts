@@ -83,6 +83,13 @@ describe('metrics endpoint', () => {
     expect(value(after, 'stratadb_engine_user_bytes_written_total')).toBeGreaterThan(0);
     expect(value(after, 'stratadb_engine_memtable_bytes')).toBeGreaterThan(0);
     expect(after.types.get('stratadb_engine_bytes_written_total')).toBe('counter');
+    // The rows that went to the value log were written through to the value cache: a point read
+    // of the longest one is a value-cache hit.
+    expect((await client.query('SELECT length(v) AS n FROM kv WHERE k = $1', [INSERTS - 1])).rows[0].n).toBe((INSERTS - 1) * 20);
+    const read = await metrics();
+    expect(value(read, 'stratadb_engine_value_cache_hits_total') - value(after, 'stratadb_engine_value_cache_hits_total')).toBe(1);
+    expect(value(read, 'stratadb_engine_value_cache_bytes')).toBeGreaterThan(0);
+    expect(read.types.get('stratadb_engine_value_cache_misses_total')).toBe('counter');
     expect(after.types.get('stratadb_active_transactions')).toBe('gauge');
     await client.end();
   });

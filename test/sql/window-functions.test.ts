@@ -1,7 +1,8 @@
 /**
- * Window functions (issue 7), differentially against real PostgreSQL 15: each query runs through
- * node-postgres on both servers and must give the same rows (text values, in order) and the same
- * column type OIDs (EXPLAIN output included). Error cases run on stratadb alone.
+ * Window functions (issue 7) and aggregates over windows with FILTER, differentially against real
+ * PostgreSQL 15: each query runs through node-postgres on both servers and must give the same rows
+ * (text values, in order) and the same column type OIDs (EXPLAIN output included). Error cases
+ * compare the SQLSTATE (FILTER's, also the message and position).
  * - Queries only select values that do not depend on the order of peers (rows equal under the
  *   window's ORDER BY), which PostgreSQL leaves unspecified.
  */
@@ -92,6 +93,42 @@ describe('window functions match PostgreSQL 15', () => {
     await same('SELECT id FROM emp ORDER BY row_number() OVER (ORDER BY bonus NULLS FIRST, id) DESC');
     await same('SELECT id, sum(salary) OVER w, rank() OVER w FROM emp WINDOW w AS (PARTITION BY dept ORDER BY salary) ORDER BY id');
     await same('SELECT id, sum(salary) OVER (w ORDER BY id) FROM emp WINDOW w AS (PARTITION BY dept) ORDER BY id');
+  });
+});
+
+describe('window aggregates with FILTER match PostgreSQL 15', () => {
+  it('leave out the rows where FILTER is not true, in every frame', async () => {
+    await same('SELECT id, count(*) FILTER (WHERE salary > 90) OVER (PARTITION BY dept), sum(salary) FILTER (WHERE bonus IS NOT NULL) OVER (ORDER BY id) FROM emp ORDER BY id');
+    await same("SELECT id, avg(bonus) FILTER (WHERE dept = 'eng') OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM emp ORDER BY id");
+    await same('SELECT id, count(*) FILTER (WHERE salary >= 90) OVER w, max(salary) FILTER (WHERE id > 2) OVER w FROM emp WINDOW w AS (PARTITION BY dept ORDER BY id) ORDER BY id');
+    await same('SELECT id, count(*) OVER (), count(*) FILTER (WHERE id > 4) OVER (), count(*) FILTER (WHERE NULL) OVER () FROM emp ORDER BY id');
+  });
+
+  it('over grouped rows, beside a plain aggregate with FILTER', async () => {
+    await same('SELECT dept, sum(count(*)) FILTER (WHERE dept IS NOT NULL) OVER () FROM emp GROUP BY dept ORDER BY dept');
+    await same("SELECT dept, count(*) FILTER (WHERE id > 1), sum(count(*) FILTER (WHERE id > 1)) FILTER (WHERE dept <> 'hr') OVER (ORDER BY dept) FROM emp GROUP BY dept ORDER BY dept");
+  });
+
+  it('raise PostgreSQL\'s errors (SQLSTATE, message, position) where it rejects a call', async () => {
+    const errors = [
+      'SELECT row_number() FILTER (WHERE id > 1) OVER () FROM emp',
+      'SELECT lag(id) FILTER (WHERE id > 1) OVER () FROM emp',
+      'SELECT sum(salary ORDER BY id) OVER () FROM emp',
+      "SELECT string_agg(dept, ',' ORDER BY id) OVER () FROM emp",
+      'SELECT count(DISTINCT dept) OVER () FROM emp',
+      'SELECT sum(salary) FILTER (WHERE sum(salary) > 1) OVER () FROM emp',
+      'SELECT sum(salary) FILTER (WHERE row_number() OVER () > 1) OVER () FROM emp',
+      'SELECT sum(salary) FILTER (WHERE nosuch > 1) OVER () FROM emp',
+      'SELECT sum(salary) FILTER (WHERE 1) OVER () FROM emp',
+      'SELECT count(*) FILTER (WHERE count(*) > 1) FROM emp',
+    ];
+    const fields = (e: { code?: string; message: string; position?: string }): string => `${e.code} ${e.message} @${e.position}`;
+    for (const sql of errors) {
+      const expected = await p.query(sql).then(() => 'no error', fields);
+      const actual = await s.query(sql).then(() => 'no error', fields);
+      expect(expected, sql).not.toBe('no error');
+      expect(actual, sql).toBe(expected);
+    }
   });
 });
 

@@ -1,14 +1,14 @@
 /**
  * Foreground read accounting in stats() (issue 10's "bytes read per component"): data blocks read
  * from disk after a block-cache miss count as table bytes, value-log records of point reads as
- * value-log bytes; cache hits and memtable reads count nothing.
+ * value-log bytes; cache hits (block cache, value cache) and memtable reads count nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryVfs, open } from '../../src/storage/index.js';
 
 describe('engine read accounting', () => {
   it('counts table block reads after cache misses and value-log reads, not cache hits', async () => {
-    const db = await open('/db', { vfs: new MemoryVfs(), valueThreshold: 64, flushInWorker: false });
+    const db = await open('/db', { vfs: new MemoryVfs(), valueThreshold: 64, valueCacheBytes: 0, flushInWorker: false });
     await db.put(Buffer.from('small'), Buffer.alloc(10, 1));
     await db.put(Buffer.from('large'), Buffer.alloc(500, 2));
     expect(Buffer.from((await db.get(Buffer.from('large'))) as Uint8Array).equals(Buffer.alloc(500, 2))).toBe(true);
@@ -25,6 +25,15 @@ describe('engine read accounting', () => {
     expect(db.stats().tableBytesRead).toBe(afterMiss.tableBytesRead); // a cache hit reads nothing
     await db.get(Buffer.from('large'));
     expect(db.stats().vlogBytesRead - afterMiss.vlogBytesRead).toBeGreaterThanOrEqual(500);
+    await db.close();
+  });
+
+  it('counts no value-log bytes for a value the value cache holds', async () => {
+    const db = await open('/db', { vfs: new MemoryVfs(), valueThreshold: 64, flushInWorker: false });
+    await db.put(Buffer.from('large'), Buffer.alloc(500, 2)); // written through to the cache
+    await db.flush();
+    expect(Buffer.from((await db.get(Buffer.from('large'))) as Uint8Array).equals(Buffer.alloc(500, 2))).toBe(true);
+    expect(db.stats().vlogBytesRead).toBe(0);
     await db.close();
   });
 });

@@ -356,9 +356,9 @@ describe('limits and failures', () => {
     await server.server.close();
     expect((await idle.untilClosed())[0]).toMatchObject({ severity: 'FATAL', code: '57P01' });
     const busyMessages = await busy.untilClosed();
-    expect(names(busyMessages)).toEqual(['rowDescription', 'error', 'readyForQuery', 'error']);
-    expect(busyMessages[1]).toMatchObject({ name: 'error', code: '57014' });
-    expect(busyMessages.at(-1)).toMatchObject({ name: 'error', code: '57P01' });
+    // As PostgreSQL (pg_ctl stop -m fast): the running statement's client gets only the FATAL.
+    expect(names(busyMessages)).toEqual(['rowDescription', 'error']);
+    expect(busyMessages[1]).toMatchObject({ name: 'error', severity: 'FATAL', code: '57P01' });
     expect(db.sessionsClosed).toBe(3);
   });
 });

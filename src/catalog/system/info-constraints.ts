@@ -46,7 +46,10 @@ function tableConstraintRows(catalog: Catalog, db: number): Value[][] {
   const out: Value[][] = [];
   for (const { db: dbName, schema, table } of tablesOf(catalog, db)) {
     for (const c of table.constraints) {
-      out.push([dbName, schema, c.name, dbName, schema, table.name, TYPE_NAMES[c.kind] ?? c.kind, 'NO', 'NO', 'YES', c.kind === 'u' ? 'YES' : null]);
+      out.push([
+        dbName, schema, c.name, dbName, schema, table.name, TYPE_NAMES[c.kind] ?? c.kind, c.deferrable === true ? 'YES' : 'NO',
+        c.initiallyDeferred === true ? 'YES' : 'NO', 'YES', c.kind === 'u' ? 'YES' : null,
+      ]);
     }
     for (const col of table.columns) {
       if (col.dropped || !col.notNull) continue;
@@ -81,7 +84,7 @@ function referentialRows(catalog: Catalog, db: number): Value[][] {
       const ref = referencedConstraint(catalog, c);
       const refSchema = ref === undefined ? null : schemaName(catalog, ref.table.schemaOid);
       out.push([
-        dbName, schema, c.name, ref === undefined ? null : dbName, refSchema, ref?.constraint.name ?? null, 'NONE',
+        dbName, schema, c.name, ref === undefined ? null : dbName, refSchema, ref?.constraint.name ?? null, c.references.match === 'f' ? 'FULL' : 'NONE',
         RULES[c.references.onUpdate] ?? 'NO ACTION', RULES[c.references.onDelete] ?? 'NO ACTION',
       ]);
     }

@@ -20,14 +20,15 @@ import { referencedConstraint } from './info-constraints.js';
 const COLUMNS = typedColumns(
   'oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool convalidated:bool ' +
     'conrelid:oid contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char confdeltype:char ' +
-    'confmatchtype:char conislocal:bool coninhcount:int4 connoinherit:bool conkey:int2[] confkey:int2[] conbin:text',
+    'confmatchtype:char conislocal:bool coninhcount:int4 connoinherit:bool conkey:int2[] confkey:int2[] confdelsetcols:int2[] conbin:text',
 );
 
 function row(catalog: Catalog, t: TableDesc, c: ConstraintDesc): Value[] {
   const fk = c.references;
   return [
-    c.oid, c.name, t.schemaOid, c.kind, false, false, true, t.oid, 0, c.indexOid ?? (c.kind === 'f' ? (referencedConstraint(catalog, c)?.constraint.indexOid ?? 0) : 0), 0, fk?.tableOid ?? 0,
-    fk?.onUpdate ?? ' ', fk?.onDelete ?? ' ', fk === undefined ? ' ' : 's', true, 0, false, [...c.attnums], fk === undefined ? null : [...fk.attnums],
+    c.oid, c.name, t.schemaOid, c.kind, c.deferrable === true, c.initiallyDeferred === true, c.notValid !== true, t.oid, 0, c.indexOid ?? (c.kind === 'f' ? (referencedConstraint(catalog, c)?.constraint.indexOid ?? 0) : 0), 0, fk?.tableOid ?? 0,
+    fk?.onUpdate ?? ' ', fk?.onDelete ?? ' ', fk === undefined ? ' ' : (fk.match ?? 's'), true, 0, false, [...c.attnums], fk === undefined ? null : [...fk.attnums],
+    fk?.deleteSetAttnums === undefined ? null : [...fk.deleteSetAttnums],
     c.check === undefined ? null : storedExprText(c.check, OID.bool),
   ];
 }

@@ -87,6 +87,16 @@ export interface BlockCounters {
   readonly blocksHit: number;
 }
 
+/** An open cursor of the reading session, for pg_cursors. createdMs: ms since the Unix epoch. */
+export interface CursorView {
+  readonly name: string;
+  readonly statement: string;
+  readonly holdable: boolean;
+  readonly binary: boolean;
+  readonly scrollable: boolean;
+  readonly createdMs: number;
+}
+
 /** What the SQL layer (and the server around it) provides to system tables. */
 export interface SystemTableContext {
   /** The reading session's role. */
@@ -101,6 +111,8 @@ export interface SystemTableContext {
   blockCounters(): BlockCounters | undefined;
   /** pg_get_viewdef(view) under the reader's search path (pg_views, information_schema.views); undefined when it cannot be printed. */
   viewDefinition?(catalog: Catalog, databaseOid: number, viewOid: number): string | undefined;
+  /** The reading session's open cursors (pg_cursors). */
+  cursors?(): readonly CursorView[];
 }
 
 /** Shorthand column lists: 'name:type' pairs with type ∈ oid, name, text, char, bool, int2, int4, float4. */

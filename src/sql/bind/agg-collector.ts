@@ -18,9 +18,10 @@ export class AggCollector {
   private readonly keys: string[] = [];
 
   add(f: FuncCall, name: string, env: ExprEnv): AggRefExpr {
-    const inner: ExprEnv = { ...env, aggs: undefined, windows: undefined, clause: 'aggregate function calls' };
+    const inner: ExprEnv = { ...env, aggs: undefined, windows: undefined, srfs: undefined, clause: 'aggregate function calls' };
+    const filterEnv: ExprEnv = { ...inner, clause: 'FILTER' };
     const args = f.agg_star === true ? [] : (f.args ?? []).map((a: Node) => bindNested(a, inner, f.location));
-    const filter = f.agg_filter === undefined ? undefined : coerceToBool(env.ctx, bindExpr(f.agg_filter, inner), 'FILTER');
+    const filter = f.agg_filter === undefined ? undefined : coerceToBool(env.ctx, bindExpr(f.agg_filter, filterEnv), 'FILTER', f.agg_filter);
     const spec = resolveAggregate(env.ctx, name, args, f.agg_star === true, f.location);
     const distinct = f.agg_distinct === true;
     const orderBy = (f.agg_order ?? []).map((n) => {

@@ -52,3 +52,18 @@ export function defArgBigInt(node: Node | undefined): bigint | undefined {
   const text = defArgText(node);
   return text === undefined ? undefined : BigInt(text);
 }
+
+/**
+ * The leftmost token position inside an expression node (0-based), as PostgreSQL's exprLocation
+ * reports it for error positions: the smallest `location` in the subtree (subqueries excluded).
+ */
+export function leftmostLocation(node: unknown): number | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  let best: number | undefined;
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'subselect') continue;
+    const at = key === 'location' ? (typeof value === 'number' && value >= 0 ? value : undefined) : leftmostLocation(value);
+    if (at !== undefined && (best === undefined || at < best)) best = at;
+  }
+  return best;
+}

@@ -7,6 +7,7 @@ import type { Catalog } from '../../catalog/catalog.js';
 import type { SqlType, TypeContext } from '../../catalog/types/sql-type.js';
 import type { Scope } from './scope.js';
 import type { CteDefinition } from './bind-with.js';
+import type { OutputColumn } from '../plan/logical-plan.js';
 
 /** The scope of an enclosing query, for correlated subqueries. */
 export interface OuterScope {
@@ -31,4 +32,6 @@ export interface BindContext {
   readonly outer?: readonly OuterScope[];
   /** Common table expressions visible by name (WITH). */
   readonly ctes?: ReadonlyMap<string, CteDefinition>;
+  /** The columns of the session's open cursor `name` (FETCH), undefined when there is none. */
+  readonly cursorColumns?: (name: string) => readonly OutputColumn[] | undefined;
 }

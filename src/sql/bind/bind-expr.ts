@@ -36,6 +36,7 @@ import { windowNotAllowed, type WindowCollector } from './window-collector.js';
 import { bindSpecialFunction } from './special-functions.js';
 import { bindSqlValueFunction } from './sql-value-functions.js';
 import { isAggregateName } from '../functions/index.js';
+import { checkNoSrfIn, srfNotAllowed, type SrfCollector } from './srf-collector.js';
 
 export interface ExprEnv {
   readonly ctx: BindContext;
@@ -44,6 +45,8 @@ export interface ExprEnv {
   readonly aggs: AggCollector | undefined;
   /** Where window function calls go; absent where they are not allowed. */
   readonly windows?: WindowCollector | undefined;
+  /** Where set-returning function calls go; absent where they are not allowed. */
+  readonly srfs?: SrfCollector | undefined;
   /** For 42803 messages: "aggregate functions are not allowed in WHERE". */
   readonly clause: string;
 }
@@ -273,7 +276,7 @@ function bindBetween(e: A_Expr, env: ExprEnv): BoundExpr {
 }
 
 function bindBoolExpr(b: { boolop?: string; args?: Node[]; location?: number }, env: ExprEnv): BoundExpr {
-  const args = (b.args ?? []).map((a) => coerceToBool(env.ctx, bindExpr(a, env), boolOpName(b.boolop)));
+  const args = (b.args ?? []).map((a) => coerceToBool(env.ctx, bindExpr(a, env), boolOpName(b.boolop), a));
   if (b.boolop === 'AND_EXPR') return { kind: 'and', args, type: BOOL() };
   if (b.boolop === 'OR_EXPR') return { kind: 'or', args, type: BOOL() };
   return { kind: 'not', args, type: BOOL() };
@@ -284,8 +287,8 @@ function boolOpName(op: string | undefined): string {
 }
 
 function bindBooleanTest(b: { arg?: Node; booltesttype?: string }, env: ExprEnv): BoundExpr {
-  const arg = coerceToBool(env.ctx, bindExpr(b.arg as Node, env), 'IS TRUE');
   const t = b.booltesttype ?? 'IS_TRUE';
+  const arg = coerceToBool(env.ctx, bindExpr(b.arg as Node, env), t.replaceAll('_', ' '), b.arg);
   const negate = t.startsWith('IS_NOT_');
   const test = t.endsWith('TRUE') ? 'true' : t.endsWith('FALSE') ? 'false' : 'unknown';
   return { kind: 'booltest', arg, test, negate, type: BOOL() };
@@ -322,7 +325,10 @@ function bindFuncCall(f: FuncCall, env: ExprEnv): BoundExpr {
   const args = (f.args ?? []).map((a) => bindExpr(a, env));
   const special = bindSpecialFunction(env.ctx, name, args, f.location);
   if (special !== undefined) return special;
-  return bindFunctionCall(env.ctx, name, args, f.location);
+  return bindFunctionCall(env.ctx, name, args, f.location, (call) => {
+    if (env.srfs === undefined) throw srfNotAllowed(env.clause, f.location);
+    return env.srfs.add(call, f.location);
+  });
 }
 
 function isAggregateCall(name: string, f: FuncCall): boolean {
@@ -335,17 +341,25 @@ export const AGGREGATE_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 function bindCase(c: AstCase, env: ExprEnv): BoundExpr {
+  const srfsBefore = env.srfs?.addedCount ?? 0;
+  const bound = bindCaseBody(c, env);
+  checkNoSrfIn('CASE', env.srfs, srfsBefore);
+  return bound;
+}
+
+function bindCaseBody(c: AstCase, env: ExprEnv): BoundExpr {
   const operand = c.arg === undefined ? undefined : bindExpr(c.arg, env);
   const whens: Array<{ cond: BoundExpr; result: BoundExpr }> = [];
   for (const w of c.args ?? []) {
     if (!('CaseWhen' in w)) throw notSupported('CASE form', c.location);
     const raw = bindExpr(w.CaseWhen.expr as Node, env);
     const cond =
-      operand === undefined ? coerceToBool(env.ctx, raw, 'CASE/WHEN') : bindOperator(env.ctx, '=', operand, raw, w.CaseWhen.location);
+      operand === undefined ? coerceToBool(env.ctx, raw, 'CASE/WHEN', w.CaseWhen.expr) : bindOperator(env.ctx, '=', operand, raw, w.CaseWhen.location);
     whens.push({ cond, result: bindExpr(w.CaseWhen.result as Node, env) });
   }
   const otherwise = c.defresult === undefined ? undefined : bindExpr(c.defresult, env);
-  const results = whens.map((w) => w.result).concat(otherwise === undefined ? [] : [otherwise]);
+  // PostgreSQL resolves the type with the ELSE result first (transformCaseExpr).
+  const results = (otherwise === undefined ? [] : [otherwise]).concat(whens.map((w) => w.result));
   const { type, typmod } = commonType(env.ctx, results, 'CASE', c.location);
   const unified = whens.map((w) => ({ cond: w.cond, result: coerce(env.ctx, w.result, type, typmod, 'implicit', c.location) }));
   const other = otherwise === undefined ? nullConst(type) : coerce(env.ctx, otherwise, type, typmod, 'implicit', c.location);
@@ -357,7 +371,9 @@ export function nullConst(type: BoundExpr['type']): ConstExpr {
 }
 
 function bindCoalesce(argNodes: Node[], env: ExprEnv): BoundExpr {
+  const srfsBefore = env.srfs?.addedCount ?? 0;
   const args = argNodes.map((a) => bindExpr(a, env));
+  checkNoSrfIn('COALESCE', env.srfs, srfsBefore);
   const { type, typmod } = commonType(env.ctx, args, 'COALESCE');
   return { kind: 'coalesce', args: args.map((a) => coerce(env.ctx, a, type, typmod, 'implicit')), type, typmod };
 }

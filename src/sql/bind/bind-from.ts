@@ -174,7 +174,7 @@ function bindJoin(ctx: BindContext, j: JoinExpr): BoundFrom {
   const cross = combine(left, right, j.quals === undefined ? 'cross' : type, undefined);
   if (j.quals === undefined) return cross;
   const env = { ctx, scope: cross.scope, aggs: undefined, clause: 'JOIN conditions' };
-  const condition = coerceToBool(ctx, bindExpr(j.quals, env), 'JOIN/ON');
+  const condition = coerceToBool(ctx, bindExpr(j.quals, env), 'JOIN/ON', j.quals);
   return { ...cross, plan: { ...(cross.plan as Extract<LogicalPlan, { kind: 'join' }>), condition } };
 }
 

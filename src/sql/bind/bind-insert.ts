@@ -14,6 +14,7 @@ import type { BoundExpr } from './bound-expr.js';
 import type { BindContext } from './bind-context.js';
 import { notSupported, withPosition } from './bind-errors.js';
 import { bindExpr } from './bind-expr.js';
+import { SrfCollector } from './srf-collector.js';
 import { bindSelect } from './bind-select.js';
 import { coerce, typeOfOid, UNKNOWN } from './resolve.js';
 import type { RowsSourcePlan } from '../exec/rows-source.js';
@@ -125,7 +126,9 @@ function bindSource(
   const stmt = (select as { SelectStmt: SelectStmt }).SelectStmt;
   const plain = stmt.valuesLists !== undefined && stmt.sortClause === undefined && stmt.limitCount === undefined;
   if (plain) {
-    const env = { ctx, scope: Scope.empty(), aggs: undefined, clause: 'VALUES' };
+    // A single VALUES row may hold set-returning functions, as a select list may (PostgreSQL's VALUES_SINGLE).
+    const srfs = stmt.valuesLists?.length === 1 ? new SrfCollector() : undefined;
+    const env = { ctx, scope: Scope.empty(), aggs: undefined, srfs, clause: 'VALUES' };
     const rows = (stmt.valuesLists ?? []).map((l) => {
       const items = (l as { List: { items?: Node[] } }).List.items ?? [];
       const columns = leadingColumns(allColumns, explicit, items.length);
@@ -133,6 +136,10 @@ function bindSource(
       const given = items.map((n) => ('SetToDefault' in n ? ('default' as const) : bindExpr(n, env)));
       return fullRow(ctx, table, columns, given, overriding);
     });
+    if (srfs !== undefined && srfs.calls.length > 0) {
+      const placed = srfs.placeSrfs({ kind: 'values', rows: [[]], width: 0 });
+      return new ProjectPlan(planPhysical(placed.plan), (rows[0] ?? []).map(placed.place));
+    }
     return new ValuesScanPlan(rows, table.columns.length);
   }
   const query = bindSelect(ctx, stmt);

@@ -6,7 +6,7 @@
  * strength locks exclusively (FOR SHARE too: documented in the README).
  *
  * - NOWAIT and SKIP LOCKED are 0A000; so is locking in grouped / DISTINCT / set-operation queries
- *   (PostgreSQL rejects those too).
+ *   and with set-returning functions in the select list (PostgreSQL rejects those too).
  */
 import type { LockingClause, Node } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
@@ -26,7 +26,7 @@ function targets(plan: LogicalPlan, offset: number, out: LockTarget[]): void {
   } else if (plan.kind === 'filter') targets(plan.input, offset, out);
 }
 
-export function bindLocking(clauses: readonly Node[], from: LogicalPlan, grouped: boolean, distinct: boolean): LogicalPlan {
+export function bindLocking(clauses: readonly Node[], from: LogicalPlan, grouped: boolean, distinct: boolean, setReturning = false): LogicalPlan {
   const all: LockTarget[] = [];
   targets(from, 0, all);
   const chosen = new Set<number>();
@@ -37,6 +37,7 @@ export function bindLocking(clauses: readonly Node[], from: LogicalPlan, grouped
     const what = c.strength === 'LCS_FORSHARE' || c.strength === 'LCS_FORKEYSHARE' ? 'FOR SHARE' : 'FOR UPDATE';
     if (grouped) throw new SqlError(SQLSTATE.featureNotSupported, `${what} is not allowed with aggregate functions`);
     if (distinct) throw new SqlError(SQLSTATE.featureNotSupported, `${what} is not allowed with DISTINCT clause`);
+    if (setReturning) throw new SqlError(SQLSTATE.featureNotSupported, `${what} is not allowed with set-returning functions in the target list`);
     const names = (c.lockedRels ?? []).map((r) => (r as { RangeVar: { relname?: string } }).RangeVar.relname ?? '');
     for (const name of names) {
       const t = all.find((x) => x.alias === name);

@@ -1,7 +1,7 @@
 /**
  * Functions in FROM (RangeFunction): `FROM unnest(a) x`, `FROM generate_series(1, n) s`,
- * `FROM pg_partition_ancestors(r) WITH ORDINALITY AS a(relid, depth)`, and a lone set-returning
- * call in a FROM-less select list (`SELECT pg_partition_ancestors(r)`), rewritten to the FROM form.
+ * `FROM pg_partition_ancestors(r) WITH ORDINALITY AS a(relid, depth)`, and a lone
+ * `SELECT pg_partition_ancestors(r)` without FROM, rewritten to the FROM form.
  *
  * - Arguments may reference enclosing queries (correlated subqueries), not sibling FROM items
  *   (LATERAL is not supported: such a reference fails as an unknown column).
@@ -74,8 +74,10 @@ export function bindRangeFunction(ctx: BindContext, node: RangeFunctionNode): Bo
 }
 
 /**
- * `SELECT srf(args)` without FROM, GROUP BY or other targets → `SELECT * FROM srf(args) AS name`
- * (same rows and column name); any other statement is returned unchanged.
+ * `SELECT pg_partition_ancestors(r)` without FROM, GROUP BY or other targets → `SELECT * FROM
+ * pg_partition_ancestors(r) AS name` (same rows and column name; it is no catalog function, so
+ * the select list cannot run it); any other statement is returned unchanged. Other set-returning
+ * functions in a select list run in a ProjectSet (srf-collector.ts).
  */
 export function rewriteTargetFunction(s: SelectStmt): SelectStmt {
   if ((s.fromClause?.length ?? 0) > 0 || s.targetList?.length !== 1 || s.groupClause !== undefined) return s;
@@ -84,7 +86,7 @@ export function rewriteTargetFunction(s: SelectStmt): SelectStmt {
   if (call === undefined || call['over'] !== undefined) return s;
   const parts = stringList(call['funcname'] as Node[]);
   const name = parts[parts.length - 1] ?? '';
-  if (!['pg_partition_ancestors', 'unnest', 'generate_series'].includes(name)) return s;
+  if (name !== 'pg_partition_ancestors') return s;
   const alias = target?.name ?? name;
   const colnames = [{ String: { sval: alias } }] as unknown as Node[];
   const from = { RangeFunction: { functions: [{ List: { items: [{ FuncCall: call }, {}] } }], alias: { aliasname: alias, colnames } } };

@@ -20,6 +20,7 @@ import { notSupported, withPosition } from './bind-errors.js';
 import { bindExpr, locationOf, type ExprEnv } from './bind-expr.js';
 import { AggCollector } from './agg-collector.js';
 import { WindowCollector, placeWindowRefs } from './window-collector.js';
+import { SrfCollector } from './srf-collector.js';
 import { bindFromClause } from './bind-from.js';
 import { coerce, coerceToBool, commonType, INT8, TEXT, typeOfOid } from './resolve.js';
 import type { LogicalPlan, OutputColumn, SortKey } from '../plan/logical-plan.js';
@@ -104,40 +105,82 @@ function bindPlainSelect(ctx: BindContext, statement: SelectStmt, keepUnknown: b
   let plan = from.plan;
   if (s.whereClause !== undefined) {
     const env: ExprEnv = { ctx, scope: from.scope, aggs: undefined, clause: 'WHERE' };
-    plan = { kind: 'filter', input: plan, predicate: coerceToBool(ctx, bindExpr(s.whereClause, env), 'WHERE'), width: plan.width };
+    plan = { kind: 'filter', input: plan, predicate: coerceToBool(ctx, bindExpr(s.whereClause, env), 'WHERE', s.whereClause), width: plan.width };
   }
   const aggs = new AggCollector();
   const windows = new WindowCollector(s.windowClause);
-  const env: ExprEnv = { ctx, scope: from.scope, aggs, windows, clause: 'select list' };
-  let targets = bindTargets(s.targetList ?? [], env, keepUnknown);
-  const groupExprs = (s.groupClause ?? []).map((g) => bindGroupKey(g, env, targets));
-  const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, { ...env, windows: undefined, clause: 'HAVING' }), 'HAVING');
+  const srfs = new SrfCollector();
+  const env: ExprEnv = { ctx, scope: from.scope, aggs, windows, srfs, clause: 'select list' };
+  const targets = bindTargets(s.targetList ?? [], env, keepUnknown);
+  const groupExprs = (s.groupClause ?? []).map((g) => bindGroupKey(g, env, targets, 'GROUP BY'));
+  const havingEnv: ExprEnv = { ...env, windows: undefined, srfs: undefined, clause: 'HAVING' };
+  const having = s.havingClause === undefined ? undefined : coerceToBool(ctx, bindExpr(s.havingClause, havingEnv), 'HAVING', s.havingClause);
   const sort = bindSortClause(s.sortClause ?? [], env, targets);
-  let distinctOn = (s.distinctClause ?? []).filter((n) => Object.keys(n).length > 0).map((n) => bindGroupKey(n, env, targets));
+  const distinctOn = (s.distinctClause ?? []).filter((n) => Object.keys(n).length > 0).map((n) => bindGroupKey(n, env, targets, 'DISTINCT ON'));
   const grouped = groupExprs.length > 0 || aggs.calls.length > 0 || having !== undefined;
-  if (s.lockingClause !== undefined) plan = bindLocking(s.lockingClause, plan, grouped, s.distinctClause !== undefined);
-  let sortExprs = sort.map((k) => k.expr);
-  let havingExpr = having;
-  if (grouped) {
-    const keys = groupExprs.map(exprKey);
-    const rewrite = (e: BoundExpr): BoundExpr => regroup(e, keys, groupExprs);
-    targets = targets.map((t) => ({ name: t.name, expr: rewrite(t.expr) }));
-    sortExprs = sortExprs.map(rewrite);
-    distinctOn = distinctOn.map(rewrite);
-    havingExpr = having === undefined ? undefined : rewrite(having);
-    windows.rewrite(rewrite);
-    const width = groupExprs.length + aggs.calls.length;
-    plan = { kind: 'aggregate', input: plan, groupKeys: groupExprs, aggregates: aggs.calls, width };
-    if (havingExpr !== undefined) plan = { kind: 'filter', input: plan, predicate: havingExpr, width };
+  if (s.lockingClause !== undefined) plan = bindLocking(s.lockingClause, plan, grouped, s.distinctClause !== undefined, srfs.calls.length > 0);
+  const parts: SelectParts = { plan, targets, sortExprs: sort.map((k) => k.expr), distinctOn };
+  if (grouped) applyGrouping(parts, groupExprs, having, aggs, windows, srfs);
+  applyWindows(parts, windows, srfs);
+  if (srfs.pending) placeSets(parts, srfs.placeSrfs(parts.plan), windows, srfs);
+  return projectSortLimit(ctx, s, parts.plan, parts.targets, sort, parts.sortExprs, parts.distinctOn);
+}
+
+/** What a SELECT computes above its plan so far; rewritten as nodes are stacked under it. */
+interface SelectParts {
+  plan: LogicalPlan;
+  targets: Target[];
+  sortExprs: BoundExpr[];
+  distinctOn: BoundExpr[];
+}
+
+/** Applies `f` to every expression above the plan, and to the window and SRF calls still to place. */
+function rewriteParts(parts: SelectParts, f: (e: BoundExpr) => BoundExpr, windows: WindowCollector | undefined, srfs: SrfCollector): void {
+  parts.targets = parts.targets.map((t) => ({ name: t.name, expr: f(t.expr) }));
+  parts.sortExprs = parts.sortExprs.map(f);
+  parts.distinctOn = parts.distinctOn.map(f);
+  windows?.rewrite(f);
+  srfs.rewrite(f);
+}
+
+/** Puts ProjectSet nodes (from SrfCollector.placeSrfs) under the parts. */
+function placeSets(parts: SelectParts, placed: ReturnType<SrfCollector['placeSrfs']>, windows: WindowCollector | undefined, srfs: SrfCollector): void {
+  parts.plan = placed.plan;
+  rewriteParts(parts, placed.place, windows, srfs);
+}
+
+/** The Aggregate (and HAVING filter); set-returning calls a GROUP BY key reads run below it. */
+function applyGrouping(
+  parts: SelectParts,
+  groupExprs: readonly BoundExpr[],
+  having: BoundExpr | undefined,
+  aggs: AggCollector,
+  windows: WindowCollector,
+  srfs: SrfCollector,
+): void {
+  let keyExprs = groupExprs;
+  const lower = srfs.readBy(groupExprs);
+  if (lower.size > 0) {
+    const placed = srfs.placeSrfs(parts.plan, lower);
+    keyExprs = groupExprs.map(placed.place);
+    placeSets(parts, placed, windows, srfs);
   }
-  if (windows.calls.length > 0) {
-    const base = plan.width;
-    plan = { kind: 'window', input: plan, calls: windows.calls, width: base + windows.calls.length };
-    targets = targets.map((t) => ({ name: t.name, expr: placeWindowRefs(t.expr, base) }));
-    sortExprs = sortExprs.map((e) => placeWindowRefs(e, base));
-    distinctOn = distinctOn.map((e) => placeWindowRefs(e, base));
-  }
-  return projectSortLimit(ctx, s, plan, targets, sort, sortExprs, distinctOn);
+  const keys = keyExprs.map(exprKey);
+  const rewrite = (e: BoundExpr): BoundExpr => regroup(e, keys, keyExprs);
+  rewriteParts(parts, rewrite, windows, srfs);
+  const width = keyExprs.length + aggs.calls.length;
+  parts.plan = { kind: 'aggregate', input: parts.plan, groupKeys: keyExprs, aggregates: aggs.calls, width };
+  if (having !== undefined) parts.plan = { kind: 'filter', input: parts.plan, predicate: rewrite(having), width };
+}
+
+/** The WindowAgg; set-returning calls a window's PARTITION BY / ORDER BY reads run below it. */
+function applyWindows(parts: SelectParts, windows: WindowCollector, srfs: SrfCollector): void {
+  if (windows.calls.length === 0) return;
+  const lower = srfs.readBy(windows.calls.flatMap((c) => [...c.partition, ...c.order.map((k) => k.expr)]));
+  if (lower.size > 0) placeSets(parts, srfs.placeSrfs(parts.plan, lower), windows, srfs);
+  const base = parts.plan.width;
+  parts.plan = { kind: 'window', input: parts.plan, calls: windows.calls, width: base + windows.calls.length };
+  rewriteParts(parts, (e) => placeWindowRefs(e, base), undefined, srfs);
 }
 
 function projectSortLimit(
@@ -199,13 +242,13 @@ function outputColumn(t: Target): OutputColumn {
 function applyLimit(ctx: BindContext, s: SelectStmt, plan: LogicalPlan): LogicalPlan {
   if (s.limitCount === undefined && s.limitOffset === undefined) return plan;
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw notSupported('FETCH … WITH TIES');
-  const env: ExprEnv = { ctx, scope: emptyScopeFor(), aggs: undefined, clause: 'LIMIT' };
-  const bindCount = (n: Node | undefined): BoundExpr | undefined => {
+  const bindCount = (n: Node | undefined, clause: 'LIMIT' | 'OFFSET'): BoundExpr | undefined => {
     if (n === undefined) return undefined;
     if ('A_Const' in n && n.A_Const.isnull === true) return undefined;
+    const env: ExprEnv = { ctx, scope: emptyScopeFor(), aggs: undefined, clause };
     return coerce(ctx, bindExpr(n, env), INT8(), -1, 'implicit', locationOf(n));
   };
-  return { kind: 'limit', input: plan, limit: bindCount(s.limitCount), offset: bindCount(s.limitOffset), width: plan.width };
+  return { kind: 'limit', input: plan, limit: bindCount(s.limitCount, 'LIMIT'), offset: bindCount(s.limitOffset, 'OFFSET'), width: plan.width };
 }
 
 function bindTargets(list: readonly Node[], env: ExprEnv, keepUnknown: boolean): Target[] {
@@ -243,12 +286,15 @@ function expandStar(fields: readonly Node[], env: ExprEnv, location: number | un
   return entry.columns.filter((c) => c.systemColumn !== true).map((c) => ({ expr: toColumnExpr({ ...c, hiddenUnqualified: false }), name: c.name }));
 }
 
-/** GROUP BY item: an output ordinal, an output alias, or an expression over the FROM scope. */
-function bindGroupKey(node: Node, env: ExprEnv, targets: readonly Target[]): BoundExpr {
+/**
+ * GROUP BY or DISTINCT ON item: an output ordinal, an output alias, or an expression over the FROM
+ * scope (set-returning calls included, as in PostgreSQL).
+ */
+function bindGroupKey(node: Node, env: ExprEnv, targets: readonly Target[], clause: 'GROUP BY' | 'DISTINCT ON'): BoundExpr {
   const ordinal = ordinalOf(node);
   if (ordinal !== undefined) {
     const t = targets[ordinal - 1];
-    if (t === undefined) throw withPosition(`GROUP BY position ${ordinal} is not in select list`, INVALID_COLUMN_REFERENCE, locationOf(node));
+    if (t === undefined) throw withPosition(`${clause} position ${ordinal} is not in select list`, INVALID_COLUMN_REFERENCE, locationOf(node));
     return t.expr;
   }
   const alias = singleName(node);
@@ -256,7 +302,7 @@ function bindGroupKey(node: Node, env: ExprEnv, targets: readonly Target[]): Bou
     const t = targets.find((x) => x.name === alias);
     if (t !== undefined) return t.expr;
   }
-  return bindExpr(node, { ...env, aggs: undefined, windows: undefined, clause: 'GROUP BY' });
+  return bindExpr(node, { ...env, aggs: undefined, windows: undefined, clause });
 }
 
 function bindSortClause(list: readonly Node[], env: ExprEnv, targets: readonly Target[]): SortKey[] {

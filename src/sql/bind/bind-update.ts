@@ -40,7 +40,7 @@ function targetSource(ctx: BindContext, target: DmlTarget, extra: Node[] | undef
   }
   if (where !== undefined) {
     const env = { ctx, scope, aggs: undefined, clause: 'WHERE' };
-    plan = { kind: 'filter', input: plan, predicate: coerceToBool(ctx, bindExpr(where, env), 'WHERE'), width: plan.width };
+    plan = { kind: 'filter', input: plan, predicate: coerceToBool(ctx, bindExpr(where, env), 'WHERE', where), width: plan.width };
   }
   return { plan, scope };
 }

@@ -12,6 +12,7 @@ import { formatType, typeByOid, typeByName } from '../../catalog/types/type-regi
 import { DEFAULT_TYPE_CONTEXT } from '../../catalog/types/sql-type.js';
 import { OID } from '../../catalog/types/oids.js';
 import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
+import { printCase, type CaseHost } from './deparse-case.js';
 
 type Obj = Record<string, unknown>;
 
@@ -105,10 +106,13 @@ function coalesce(c: Obj, name: string, style: Style): string | undefined {
 }
 
 function call(f: Obj, style: Style): string | undefined {
+  if (f['agg_within_group'] === true || f['func_variadic'] === true) return undefined;
   const fname = names(f['funcname']).filter((n) => n !== 'pg_catalog').map(quoteIdentifier).join('.');
   const over = f['over'] === undefined ? '' : windowClause(obj(f['over']), style);
-  if (over === undefined) return undefined;
-  if (f['agg_star'] === true) return `${fname}(*)${over}`;
+  const condition = f['agg_filter'] === undefined ? undefined : finish(print(f['agg_filter'], OID.bool, style), style);
+  if (over === undefined || (f['agg_filter'] !== undefined && condition === undefined)) return undefined;
+  const filter = condition === undefined ? '' : ` FILTER (WHERE ${condition})`;
+  if (f['agg_star'] === true) return `${fname}(*)${filter}${over}`;
   const args: string[] = [];
   const castStrings = !POLYMORPHIC_FUNCTIONS.includes(fname);
   for (const a of Array.isArray(f['args']) ? f['args'] : []) {
@@ -116,7 +120,35 @@ function call(f: Obj, style: Style): string | undefined {
     if (printed === undefined) return undefined;
     args.push(printed.form === 'simple' || style.pretty ? printed.text : `(${printed.text})`);
   }
-  return `${fname}(${args.join(', ')})${over}`;
+  const order = f['agg_order'] === undefined ? '' : orderByText(f['agg_order'], style);
+  if (order === undefined) return undefined;
+  return `${fname}(${f['agg_distinct'] === true ? 'DISTINCT ' : ''}${args.join(', ')}${order})${filter}${over}`;
+}
+
+/** ` ORDER BY k [DESC] [NULLS …]` of an aggregate call (string_agg(x, ',' ORDER BY x)) or a window. */
+function orderByText(items: unknown, style: Style): string | undefined {
+  const keys: string[] = [];
+  for (const item of Array.isArray(items) ? items : []) {
+    const sort = obj(obj(item)?.['SortBy']);
+    const text = sort === undefined ? undefined : finish(print(sort['node'], OID.text, style), style);
+    if (sort === undefined || text === undefined || sort['useOp'] !== undefined) return undefined;
+    const desc = sort['sortby_dir'] === 'SORTBY_DESC';
+    let key = `${sortGroupText(sort['node'], text, style.pretty)}${desc ? ' DESC' : ''}`;
+    if (sort['sortby_nulls'] === 'SORTBY_NULLS_FIRST' && !desc) key += ' NULLS FIRST';
+    if (sort['sortby_nulls'] === 'SORTBY_NULLS_LAST' && desc) key += ' NULLS LAST';
+    keys.push(key);
+  }
+  return keys.length === 0 ? undefined : ` ORDER BY ${keys.join(', ')}`;
+}
+
+/**
+ * A sort or group key's printed `text` as ruleutils' get_rule_sortgroupclause shows it: a column
+ * or a constant as is; anything else in parentheses in pretty mode, a function call in either.
+ */
+export function sortGroupText(node: unknown, text: string, pretty: boolean): string {
+  const o = obj(node);
+  if (o?.['ColumnRef'] !== undefined || o?.['A_Const'] !== undefined) return text;
+  return pretty || o?.['FuncCall'] !== undefined ? `(${text})` : text;
 }
 
 /** PostgreSQL's default window frame (FRAMEOPTION_DEFAULTS): RANGE UNBOUNDED PRECEDING to CURRENT ROW. */
@@ -126,19 +158,16 @@ const DEFAULT_FRAME_OPTIONS = 1058;
 function windowClause(w: Obj | undefined, style: Style): string | undefined {
   if (w === undefined || w['name'] !== undefined || w['refname'] !== undefined) return undefined;
   if (w['frameOptions'] !== undefined && w['frameOptions'] !== DEFAULT_FRAME_OPTIONS) return undefined;
-  const parts: string[] = [];
-  const partition = (Array.isArray(w['partitionClause']) ? w['partitionClause'] : []).map((p) => print(p, OID.text, style));
-  if (partition.some((p) => p === undefined)) return undefined;
-  if (partition.length > 0) parts.push(`PARTITION BY ${(partition as Printed[]).map((p) => inside(p, 'op', style)).join(', ')}`);
-  const order: string[] = [];
-  for (const item of Array.isArray(w['orderClause']) ? w['orderClause'] : []) {
-    const sort = obj(obj(item)?.['SortBy']);
-    const key = sort === undefined ? undefined : print(sort['node'], OID.text, style);
-    if (sort === undefined || key === undefined || sort['useOp'] !== undefined || (sort['sortby_nulls'] ?? 'SORTBY_NULLS_DEFAULT') !== 'SORTBY_NULLS_DEFAULT') return undefined;
-    order.push(`${inside(key, 'op', style)}${sort['sortby_dir'] === 'SORTBY_DESC' ? ' DESC' : ''}`);
+  const partition: string[] = [];
+  for (const p of Array.isArray(w['partitionClause']) ? w['partitionClause'] : []) {
+    const text = finish(print(p, OID.text, style), style);
+    if (text === undefined) return undefined;
+    partition.push(sortGroupText(p, text, style.pretty));
   }
-  if (order.length > 0) parts.push(`ORDER BY ${order.join(', ')}`);
-  return ` OVER (${parts.join(' ')})`;
+  const order = w['orderClause'] === undefined ? '' : orderByText(w['orderClause'], style);
+  if (order === undefined) return undefined;
+  const head = partition.length > 0 ? `PARTITION BY ${partition.join(', ')}` : '';
+  return ` OVER (${head}${head === '' ? order.trimStart() : order})`;
 }
 
 /** Column types by name, for literals compared with a column (`total >= 0` → `0::numeric`). */
@@ -160,6 +189,8 @@ interface Style {
   readonly resolve?: ColumnResolver;
   /** Prints a subquery (SubLink) with its parentheses (view definitions). */
   readonly subquery?: SubqueryPrinter;
+  /** The indentation a CASE starts its lines at (view definitions); CASE is not printed without it. */
+  readonly caseIndent?: number;
 }
 
 /** Prints a SubLink node's body as ruleutils does, or undefined when it cannot. */
@@ -338,6 +369,13 @@ function print(node: unknown, typeOid: number, style: Style): Printed | undefine
       return simple(coalesce(b, b['op'] === 'IS_GREATEST' ? 'GREATEST' : 'LEAST', style));
     case 'SubLink':
       return simple(style.subquery?.(b));
+    case 'CaseExpr':
+      return simple(style.caseIndent === undefined ? undefined : printCase(b, style.caseIndent, caseHost(style)));
+    case 'A_ArrayExpr': {
+      const items = (Array.isArray(b['elements']) ? b['elements'] : []).map((e) => print(e, OID.text, style));
+      if (items.length === 0 || items.some((i) => i === undefined)) return undefined;
+      return simple(`ARRAY[${(items as Printed[]).map((i) => finish(i, style)).join(', ')}]`);
+    }
     case 'NullTest': {
       const arg = print(b['arg'], OID.text, style);
       if (arg === undefined) return undefined;
@@ -360,9 +398,36 @@ export function deparseExpr(
   pretty = false,
   resolve?: ColumnResolver,
   subquery?: SubqueryPrinter,
+  caseIndent?: number,
 ): string | undefined {
-  const style: Style = { columns, pretty, ...(resolve === undefined ? {} : { resolve }), ...(subquery === undefined ? {} : { subquery }) };
-  const printed = print(node, typeOid, style);
+  const style: Style = {
+    columns,
+    pretty,
+    ...(resolve === undefined ? {} : { resolve }),
+    ...(subquery === undefined ? {} : { subquery }),
+    ...(caseIndent === undefined ? {} : { caseIndent }),
+  };
+  return finish(print(node, typeOid, style), style);
+}
+
+/** A top-level expression's text: parenthesized unless simple or pretty, as get_rule_expr leaves it. */
+function finish(printed: Printed | undefined, style: Style): string | undefined {
   if (printed === undefined) return undefined;
-  return printed.form === 'simple' || pretty ? printed.text : `(${printed.text})`;
+  return printed.form === 'simple' || style.pretty ? printed.text : `(${printed.text})`;
+}
+
+/** What printCase needs, over this printer. */
+function caseHost(style: Style): CaseHost {
+  return {
+    pretty: style.pretty,
+    print: (node, typeOid, indent) => finish(print(node, typeOid, { ...style, caseIndent: indent }), style),
+    literal: (node, typeOid) => (obj(obj(node)?.['A_Const']) === undefined ? undefined : finish(operand(node, typeOid, style), style)),
+    column: (node) => {
+      const ref = obj(obj(node)?.['ColumnRef']);
+      if (ref === undefined || style.resolve === undefined) return undefined;
+      const parts = names(ref['fields']);
+      const type = style.resolve(parts)?.type;
+      return type === undefined || type === OID.unknown ? undefined : { text: columnText(ref['fields'], style), type };
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { lookupRelation } from './names.js';
 import { undefinedTable } from './bind-errors.js';
 import { compileChecks } from './table-exprs.js';
 import { TableWriter } from '../exec/table-writer.js';
+import { bindRelatedWriters } from './fk-writers.js';
 
 export interface DmlTarget {
   readonly table: TableDesc;
@@ -27,5 +28,5 @@ export function bindDmlTarget(ctx: BindContext, rv: RangeVar | undefined, verb: 
     });
   }
   if (rel.kind !== 'table') throw new SqlError('42809', `cannot change sequence "${rel.name}"`);
-  return { table: rel, alias: rv?.alias?.aliasname ?? name, writer: new TableWriter(rel, ctx.catalog, compileChecks(ctx, rel)) };
+  return { table: rel, alias: rv?.alias?.aliasname ?? name, writer: new TableWriter(rel, ctx.catalog, compileChecks(ctx, rel), bindRelatedWriters(ctx, rel)) };
 }

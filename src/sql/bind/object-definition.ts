@@ -66,7 +66,7 @@ export function constraintDefinition(n: NameContext, oid: number, pretty: boolea
     case 'c': {
       const columns = (name: string): number | undefined => table.columns.find((x) => x.name === name && !x.dropped)?.typeOid;
       const text = c.check === undefined ? undefined : (deparseExpr(c.check.tree, OID.bool, columns, pretty) ?? c.check.text);
-      return `CHECK (${text ?? ''})`;
+      return `CHECK (${text ?? ''})${c.notValid === true ? ' NOT VALID' : ''}`;
     }
     case 'f': {
       const ref = c.references;
@@ -75,11 +75,15 @@ export function constraintDefinition(n: NameContext, oid: number, pretty: boolea
       const targetName = relationName(n.catalog, n.databaseOid, ref.tableOid, n.searchPath) ?? '?';
       const refCols = target === undefined ? '' : ref.attnums.map((a) => columnName(target, a)).join(', ');
       let s = `FOREIGN KEY (${cols}) REFERENCES ${targetName}(${refCols})`;
+      if (ref.match === 'f') s += ' MATCH FULL';
       const onUpdate = ACTIONS[ref.onUpdate];
       const onDelete = ACTIONS[ref.onDelete];
       if (onUpdate !== undefined) s += ` ON UPDATE ${onUpdate}`;
       if (onDelete !== undefined) s += ` ON DELETE ${onDelete}`;
-      return s;
+      if (ref.deleteSetAttnums !== undefined) s += ` (${ref.deleteSetAttnums.map((a) => columnName(table, a)).join(', ')})`;
+      if (c.deferrable === true) s += ' DEFERRABLE';
+      if (c.initiallyDeferred === true) s += ' INITIALLY DEFERRED';
+      return c.notValid === true ? `${s} NOT VALID` : s;
     }
     default:
       return undefined;

@@ -15,10 +15,11 @@ import { OID } from '../../catalog/types/oids.js';
 import { typeByOid, parseTypeName } from '../../catalog/types/type-registry.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { TypeName } from '../parse.js';
-import type { BoundExpr, ConstExpr } from './bound-expr.js';
+import type { BoundExpr, CallExpr, ConstExpr } from './bound-expr.js';
+import { returnsSet } from './srf-collector.js';
 import { typmodOf } from './bound-expr.js';
 import type { BindContext } from './bind-context.js';
-import { stringList, intOf } from './ast-util.js';
+import { stringList, intOf, leftmostLocation } from './ast-util.js';
 import { notSupported, withPosition } from './bind-errors.js';
 import type { AggregateFunction } from '../plan/logical-plan.js';
 import * as functions from '../functions/index.js';
@@ -232,10 +233,16 @@ export function bindCast(ctx: BindContext, e: BoundExpr, type: SqlType, typmod: 
   return coerce(ctx, e, type, typmod, 'explicit', location);
 }
 
-export function coerceToBool(ctx: BindContext, e: BoundExpr, clause: string): BoundExpr {
+/** `e` as the boolean a clause needs; `node` (its AST) gives errors PostgreSQL's position. */
+export function coerceToBool(ctx: BindContext, e: BoundExpr, clause: string, node?: unknown): BoundExpr {
+  const mismatch = (message: string): SqlError => {
+    const at = leftmostLocation(node);
+    return new SqlError(SQLSTATE.datatypeMismatch, message, { position: at === undefined ? undefined : at + 1 });
+  };
+  if (returnsSet(e)) throw mismatch(`argument of ${clause} must not return a set`);
   if (e.type.oid === OID.bool) return e;
   if (isUnknown(e)) return coerce(ctx, e, BOOL(), -1, 'implicit');
-  throw new SqlError(SQLSTATE.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${e.type.sqlName}`);
+  throw mismatch(`argument of ${clause} must be type boolean, not type ${e.type.sqlName}`);
 }
 
 /** Binds `left op right` (left undefined for a prefix operator). */
@@ -250,10 +257,25 @@ export function bindOperator(ctx: BindContext, op: string, left: BoundExpr | und
   return finishCall(op, scalar, args, match.resultType, match.strict, false);
 }
 
-export function bindFunctionCall(ctx: BindContext, name: string, args: BoundExpr[], location?: number): BoundExpr {
+/**
+ * Binds a function call. A set-returning function becomes a call whose value is its rows (an
+ * iterable, or NULL for none) handed to `setReturning` (which places it, or rejects it there).
+ */
+export function bindFunctionCall(
+  ctx: BindContext,
+  name: string,
+  args: BoundExpr[],
+  location?: number,
+  setReturning?: (call: CallExpr) => BoundExpr,
+): BoundExpr {
   const match = withLocation(location, () => functions.resolveFunction(name, args.map((a) => a.type)));
-  if (match.setReturning) throw notSupported(`set-returning function ${name}()`, location);
   const coerced = args.map((a, i) => coerce(ctx, a, match.argTypes[i] ?? a.type, -1, 'implicit', location));
+  if (match.setReturning) {
+    if (setReturning === undefined) throw notSupported(`set-returning function ${name}()`, location);
+    const impl = match.impl;
+    const fn = (values: Value[], c: { typeContext: BindContext['typeContext'] }): Value => impl(values, c.typeContext);
+    return setReturning({ kind: 'call', name, fn, args: coerced, type: match.resultType, typmod: -1, strict: match.strict, volatile: match.volatile });
+  }
   return finishCall(name, match.impl, coerced, match.resultType, match.strict, match.volatile);
 }
 

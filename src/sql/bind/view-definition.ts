@@ -5,21 +5,27 @@
  * when not visible on the search path, and joins nested as ruleutils nests them
  * (`(a\n     JOIN b ON (cond))`, the parentheses dropped in pretty mode).
  *
- * - Covered: SELECT lists (a searched CASE only as a whole column), FROM with tables, aliases,
- *   comma lists, subqueries and [LEFT|RIGHT|FULL] JOIN … ON / USING, WHERE, GROUP BY, HAVING,
- *   ORDER BY (DESC, NULLS), LIMIT, OFFSET, DISTINCT, subqueries in expressions (EXISTS, IN,
- *   scalar; indented 8 more per level, as ruleutils does), DISTINCT ON, non-recursive WITH, and a
- *   chain of one kind of set operation (UNION [ALL], INTERSECT, EXCEPT). Anything else (WITH
- *   RECURSIVE, mixed set operations,
- *   expressions deparse-expr.ts does not print) gives undefined: the SQL function then returns
- *   NULL rather than a wrong definition.
+ * - Covered: SELECT lists, FROM with tables, aliases, comma lists, subqueries and
+ *   [LEFT|RIGHT|FULL] JOIN … ON / USING, WHERE, GROUP BY, HAVING, ORDER BY (DESC, NULLS), LIMIT,
+ *   OFFSET, DISTINCT, DISTINCT ON, subqueries in expressions (EXISTS, IN, scalar; indented 8 more
+ *   per level, as ruleutils does), WITH [RECURSIVE] (with column lists), VALUES, set operations
+ *   of any mix and nesting (view-setop.ts), and CASE anywhere in an expression (deparse-case.ts).
+ *   Anything else (expressions deparse-expr.ts does not print) gives undefined: the SQL function
+ *   then returns NULL rather than a wrong definition.
+ * - Every FROM item gets a name unique among its query level and the levels around it, as
+ *   ruleutils' set_rtable_names makes them: a reference to `r` inside a query nested in one that
+ *   also uses `r` prints as `r r_1` (columns `r_1.n`). A level's names are taken before any query
+ *   nested in it (WITH, FROM, sublinks) is printed.
  * - Relations are found by the schema CREATE VIEW resolved them to (view-query.ts); views made
  *   before that fall back to the current search path.
  */
 import type { RelationDesc, ViewDesc } from '../../catalog/descriptors.js';
 import { OID } from '../../catalog/types/oids.js';
 import type { Node } from '../parse.js';
-import { deparseExpr, type ColumnResolver } from './deparse-expr.js';
+import { deparseExpr, sortGroupText, type ColumnResolver } from './deparse-expr.js';
+import { LINE_BREAK } from './deparse-case.js';
+import { indentRest, isSetOperation, printSetOperation, selectOf, valuesText } from './view-setop.js';
+import { targets } from './view-targets.js';
 import type { NameContext } from './object-definition.js';
 import { relationName } from './relation-name.js';
 import { figureColumnName } from './column-name.js';
@@ -37,26 +43,19 @@ function list(v: unknown): unknown[] {
 
 /** One FROM item columns can be qualified with: a relation, or a subquery's output names. */
 interface RangeEntry {
+  /** The name the query refers to it by (alias, else relation name). */
+  readonly refname: string;
+  /** The name it is printed by (refname, made unique among the levels around it). */
   readonly qualifier: string;
   readonly columns: ReadonlyArray<{ readonly name: string; readonly type: number | undefined }>;
 }
 
 /** Nested queries are indented this much more than their parent, as ruleutils' PRETTYINDENT_STD. */
 const NESTED_INDENT = 8;
-const UNSUPPORTED = ['valuesLists', 'intoClause', 'lockingClause', 'windowClause'];
+/** The indentation of a select list, WHERE, ORDER BY …: where a CASE in them starts its lines. */
+const CLAUSE_INDENT = 8;
+const UNSUPPORTED = ['intoClause', 'lockingClause', 'windowClause'];
 const JOIN_WORDS: Record<string, string> = { JOIN_INNER: 'JOIN', JOIN_LEFT: 'LEFT JOIN', JOIN_RIGHT: 'RIGHT JOIN', JOIN_FULL: 'FULL JOIN' };
-const SET_OPS: Record<string, string> = { SETOP_UNION: 'UNION', SETOP_INTERSECT: 'INTERSECT', SETOP_EXCEPT: 'EXCEPT' };
-
-/** A SelectStmt's body, whether wrapped ({ SelectStmt: … }) or bare (a set operation's larg / rarg). */
-function selectOf(node: unknown): Obj | undefined {
-  const o = obj(node);
-  return obj(o?.['SelectStmt']) ?? (o !== undefined && ('op' in o || 'targetList' in o) ? o : undefined);
-}
-
-/** Every line after the first shifted right by `by` spaces. */
-function indentRest(text: string, by: number): string {
-  return text.replaceAll('\n', `\n${' '.repeat(by)}`);
-}
 
 class Printer {
   readonly entries: RangeEntry[] = [];
@@ -64,20 +63,59 @@ class Printer {
   /** WITH queries visible here, by name: their output column names. */
   readonly ctes: Map<string, readonly string[]>;
 
+  /** The unique names given to this level's FROM items (RangeVar / RangeSubselect bodies). */
+  private readonly names = new Map<object, string>();
+  private readonly usedNames = new Set<string>();
+  private namesTaken = false;
+
+  /**
+   * `parent`: the level whose columns this one may reference (sublinks); `namesParent`: the level
+   * this one is printed inside, whose FROM names it must not reuse (every nested query).
+   */
   constructor(
-    private readonly n: NameContext,
-    private readonly pretty: boolean,
+    readonly n: NameContext,
+    readonly pretty: boolean,
     private readonly parent: Printer | undefined = undefined,
     ctes: ReadonlyMap<string, readonly string[]> | undefined = parent?.ctes,
+    private readonly namesParent: Printer | undefined = parent,
   ) {
     this.ctes = new Map(ctes ?? []);
+  }
+
+  private nameUsed(name: string): boolean {
+    return this.usedNames.has(name) || (this.namesParent?.nameUsed(name) ?? false);
+  }
+
+  /** set_rtable_names for this level: each FROM item's refname, suffixed `_N` while taken. */
+  private takeNames(fromClause: unknown): void {
+    if (this.namesTaken) return;
+    this.namesTaken = true;
+    const visit = (node: unknown): void => {
+      const rv = obj(obj(node)?.['RangeVar']);
+      const sub = obj(obj(node)?.['RangeSubselect']);
+      const join = obj(obj(node)?.['JoinExpr']);
+      if (join !== undefined) {
+        visit(join['larg']);
+        visit(join['rarg']);
+        return;
+      }
+      const body = rv ?? sub;
+      if (body === undefined) return;
+      const refname = (obj(body['alias'])?.['aliasname'] as string | undefined) ?? (rv === undefined ? undefined : String(rv['relname']));
+      if (refname === undefined) return;
+      let name = refname;
+      for (let i = 1; this.nameUsed(name); i++) name = `${refname}_${i}`;
+      this.usedNames.add(name);
+      this.names.set(body, name);
+    };
+    for (const item of list(fromClause)) visit(item);
   }
 
   private column(parts: readonly string[]): { text: string; type: number } | undefined {
     const name = parts[parts.length - 1] ?? '';
     const qualifier = parts.length >= 2 ? parts[parts.length - 2] : undefined;
     for (const e of this.entries) {
-      if (qualifier !== undefined && e.qualifier !== qualifier) continue;
+      if (qualifier !== undefined && e.refname !== qualifier) continue;
       const c = e.columns.find((col) => col.name === name);
       if (c !== undefined) return { text: `${quoteIdentifier(e.qualifier)}.${quoteIdentifier(name)}`, type: c.type ?? OID.unknown };
     }
@@ -85,12 +123,12 @@ class Printer {
   }
 
   expr(node: unknown, typeOid: number): string | undefined {
-    return deparseExpr(node, typeOid, undefined, this.pretty, this.resolve, (sub) => this.sublink(sub));
+    return deparseExpr(node, typeOid, undefined, this.pretty, this.resolve, (sub) => this.sublink(sub), CLAUSE_INDENT);
   }
 
   /** A subquery inside an expression: `(EXISTS ( SELECT …))`, `(x IN ( SELECT …))`, `( SELECT …)`. */
   private sublink(s: Obj): string | undefined {
-    const inner = new Printer(this.n, this.pretty, this).query(s['subselect'], undefined, s['subLinkType'] !== 'EXISTS_SUBLINK');
+    const inner = new Printer(this.n, this.pretty, this).query(s['subselect'], undefined, false);
     if (inner === undefined) return undefined;
     const body = `(${indentRest(inner, NESTED_INDENT)})`;
     switch (s['subLinkType']) {
@@ -119,30 +157,33 @@ class Printer {
   }
 
   private rangeVar(rv: Obj): string | undefined {
+    const alias = obj(rv['alias'])?.['aliasname'] as string | undefined;
+    const refname = alias ?? String(rv['relname']);
+    const unique = this.names.get(rv) ?? refname;
+    const shownAlias = alias !== undefined || unique !== refname ? ` ${quoteIdentifier(unique)}` : '';
     const cte = rv['schemaname'] === undefined ? this.ctes.get(String(rv['relname'])) : undefined;
     if (cte !== undefined) {
-      const alias = obj(rv['alias'])?.['aliasname'] as string | undefined;
-      this.entries.push({ qualifier: alias ?? String(rv['relname']), columns: cte.map((name) => ({ name, type: undefined })) });
-      return alias === undefined ? quoteIdentifier(String(rv['relname'])) : `${quoteIdentifier(String(rv['relname']))} ${quoteIdentifier(alias)}`;
+      this.entries.push({ refname, qualifier: unique, columns: cte.map((name) => ({ name, type: undefined })) });
+      return `${quoteIdentifier(String(rv['relname']))}${shownAlias}`;
     }
     const rel = this.relation(rv);
     if (rel === undefined || rel.kind === 'sequence') return undefined;
-    const alias = obj(rv['alias'])?.['aliasname'] as string | undefined;
     const columns = rel.columns.filter((c) => !c.dropped).map((c) => ({ name: c.name, type: c.typeOid }));
-    this.entries.push({ qualifier: alias ?? rel.name, columns });
+    this.entries.push({ refname, qualifier: unique, columns });
     const name = relationName(this.n.catalog, this.n.databaseOid, rel.oid, this.n.searchPath) ?? quoteIdentifier(rel.name);
-    return alias === undefined ? name : `${name} ${quoteIdentifier(alias)}`;
+    return `${name}${shownAlias}`;
   }
 
   private subselect(s: Obj): string | undefined {
     const alias = obj(s['alias']);
     const aliasName = alias?.['aliasname'] as string | undefined;
     if (aliasName === undefined || alias?.['colnames'] !== undefined || s['lateral'] === true) return undefined;
-    const inner = new Printer(this.n, this.pretty, this.parent, this.ctes).query(s['subquery'], undefined);
+    const inner = new Printer(this.n, this.pretty, this.parent, this.ctes, this).query(s['subquery'], undefined);
     const names = outputNames(s['subquery']);
     if (inner === undefined || names === undefined) return undefined;
-    this.entries.push({ qualifier: aliasName, columns: names.map((name) => ({ name, type: undefined })) });
-    return `(${indentRest(inner, NESTED_INDENT)}) ${quoteIdentifier(aliasName)}`;
+    const unique = this.names.get(s) ?? aliasName;
+    this.entries.push({ refname: aliasName, qualifier: unique, columns: names.map((name) => ({ name, type: undefined })) });
+    return `(${indentRest(inner, NESTED_INDENT)}) ${quoteIdentifier(unique)}`;
   }
 
   /** A FROM item's text; registers its relations for column resolution. */
@@ -166,13 +207,39 @@ class Printer {
     return this.pretty ? text : `(${text})`;
   }
 
+  /** A sort, group or DISTINCT ON key (sortGroupText's parentheses). */
+  groupKey(node: unknown): string | undefined {
+    const text = this.expr(node, OID.text);
+    return text === undefined ? undefined : sortGroupText(node, text, this.pretty);
+  }
+
+  /**
+   * The select-list expression a GROUP BY / ORDER BY / DISTINCT ON item stands for (printed in its
+   * place, as ruleutils prints the target): an ordinal, or an output column's name — ahead of a
+   * FROM column of that name except in GROUP BY (`outputFirst` false), as PostgreSQL resolves it.
+   */
+  keyTarget(select: Obj, node: unknown, outputFirst: boolean): unknown {
+    const targets = list(select['targetList']).map((t) => obj(obj(t)?.['ResTarget']));
+    const ival = obj(obj(obj(node)?.['A_Const'])?.['ival']);
+    if (ival !== undefined) return targets[Number(ival['ival'] ?? 0) - 1]?.['val'] ?? node;
+    const fields = list(obj(obj(node)?.['ColumnRef'])?.['fields']);
+    const name = fields.length === 1 ? (obj(obj(fields[0])?.['String'])?.['sval'] as string | undefined) : undefined;
+    if (name === undefined || (!outputFirst && this.column([name]) !== undefined)) return node;
+    const target = targets.find((t) => ((t?.['name'] as string | undefined) ?? figureColumnName(t?.['val'] as Node)) === name);
+    return target?.['val'] ?? node;
+  }
+
   /** ORDER BY keys: `x`, `x DESC`, `x NULLS FIRST` (the non-default orders only). */
-  sortKeys(sortClause: unknown[]): string | undefined {
+  sortKeys(select: Obj, sortClause: unknown[]): string | undefined {
     const keys: string[] = [];
+    const seen = new Set<string>();
     for (const item of sortClause) {
       const sort = obj(obj(item)?.['SortBy']);
-      const text = sort === undefined ? undefined : this.expr(sort['node'], OID.text);
+      const text = sort === undefined ? undefined : this.groupKey(this.keyTarget(select, sort['node'], true));
       if (sort === undefined || text === undefined || sort['useOp'] !== undefined) return undefined;
+      // A key already sorted on is dropped, whatever its direction (the parser's addTargetToSortList).
+      if (seen.has(text)) continue;
+      seen.add(text);
       const desc = sort['sortby_dir'] === 'SORTBY_DESC';
       const nulls = sort['sortby_nulls'];
       let key = desc ? `${text} DESC` : text;
@@ -184,49 +251,53 @@ class Printer {
   }
 
   /**
-   * A query (SELECT or a chain of one set operation) without the final ';'. `names` are the
-   * output names to show (a view's columns); `namesVisible` false (EXISTS) shows only given aliases.
+   * A query (SELECT, VALUES or a set operation) without the final ';'. `names` are the output
+   * names to show (a view's columns); `namesVisible` false (sublinks, right arms of set
+   * operations) shows a computed column's name only when it is not "?column?".
    */
   query(node: unknown, names: readonly string[] | undefined, namesVisible = true): string | undefined {
     const select = selectOf(node);
     if (select === undefined || UNSUPPORTED.some((k) => select[k] !== undefined)) return undefined;
+    if (!isSetOperation(select)) this.takeNames(select['fromClause']);
     if (select['withClause'] !== undefined) {
       const ctes = this.withClause(obj(select['withClause']));
       const rest = ctes === undefined ? undefined : this.query({ ...select, withClause: undefined }, names, namesVisible);
-      return rest === undefined ? undefined : ` WITH ${ctes}\n${rest}`;
+      return rest === undefined ? undefined : ` ${ctes}\n${rest}`;
     }
-    const op = select['op'] === undefined || select['op'] === 'SETOP_NONE' ? undefined : SET_OPS[String(select['op'])];
-    if (op === undefined) return select['op'] === undefined || select['op'] === 'SETOP_NONE' ? this.simpleSelect(select, names, namesVisible) : undefined;
-    if (select['sortClause'] !== undefined || select['limitCount'] !== undefined || select['limitOffset'] !== undefined) return undefined;
-    const right = selectOf(select['rarg']);
-    const leftOp = selectOf(select['larg'])?.['op'];
-    if ((right?.['op'] ?? 'SETOP_NONE') !== 'SETOP_NONE' || (leftOp !== undefined && leftOp !== 'SETOP_NONE' && leftOp !== select['op'])) return undefined;
-    const first = new Printer(this.n, this.pretty, this.parent, this.ctes).query(select['larg'], names);
-    const firstNames = names ?? outputNames(select['larg']);
-    const second = new Printer(this.n, this.pretty, this.parent, this.ctes).query(select['rarg'], firstNames);
-    if (first === undefined || second === undefined) return undefined;
-    return `${first}\n${op}${select['all'] === true ? ' ALL' : ''}\n${second}`;
+    if (!isSetOperation(select)) return this.simpleSelect(select, names, namesVisible);
+    const arm = (s: Obj, visible: boolean): string | undefined => new Printer(this.n, this.pretty, this.parent, this.ctes, this).query(s, names, visible);
+    return printSetOperation(select, arm, namesVisible);
   }
 
-  /** `x AS (\n         SELECT …\n        ), y AS (…)`: each WITH query indented 8, visible to the ones after it. */
+  /**
+   * `WITH [RECURSIVE] x(a, b) AS (\n         SELECT …\n        ), y AS (…)`: each WITH query
+   * indented 8, visible to the ones after it (and to itself when recursive).
+   */
   private withClause(w: Obj | undefined): string | undefined {
-    if (w === undefined || w['recursive'] === true) return undefined;
+    if (w === undefined) return undefined;
+    const recursive = w['recursive'] === true;
     const parts: string[] = [];
     for (const c of list(w['ctes'])) {
       const cte = obj(obj(c)?.['CommonTableExpr']);
       const name = cte?.['ctename'] as string | undefined;
-      if (cte === undefined || name === undefined || cte['aliascolnames'] !== undefined) return undefined;
+      if (cte === undefined || name === undefined) return undefined;
       if ((cte['ctematerialized'] ?? 'CTEMaterializeDefault') !== 'CTEMaterializeDefault') return undefined;
-      const inner = new Printer(this.n, this.pretty, this.parent, this.ctes).query(cte['ctequery'], undefined);
-      const names = outputNames(cte['ctequery']);
-      if (inner === undefined || names === undefined) return undefined;
-      parts.push(`${quoteIdentifier(name)} AS (\n${' '.repeat(NESTED_INDENT)}${indentRest(inner, NESTED_INDENT)}\n${' '.repeat(NESTED_INDENT)})`);
+      const aliases = list(cte['aliascolnames']).map((a) => String(obj(obj(a)?.['String'])?.['sval'] ?? ''));
+      const names = aliases.length > 0 ? aliases : outputNames(cte['ctequery']);
+      if (names === undefined) return undefined;
+      if (recursive) this.ctes.set(name, names);
+      const inner = new Printer(this.n, this.pretty, this.parent, this.ctes, this).query(cte['ctequery'], undefined);
+      if (inner === undefined) return undefined;
+      const columns = aliases.length > 0 ? `(${aliases.map(quoteIdentifier).join(', ')})` : '';
+      const pad = ' '.repeat(NESTED_INDENT);
+      parts.push(`${quoteIdentifier(name)}${columns} AS (\n${pad}${indentRest(inner, NESTED_INDENT)}\n${pad})`);
       this.ctes.set(name, names);
     }
-    return parts.join(', ');
+    return `WITH ${recursive ? 'RECURSIVE ' : ''}${parts.join(', ')}`;
   }
 
   private simpleSelect(select: Obj, names: readonly string[] | undefined, namesVisible: boolean): string | undefined {
+    if (select['valuesLists'] !== undefined) return this.values(select);
     const from: string[] = [];
     for (const item of list(select['fromClause'])) {
       const text = this.fromItem(item, 0);
@@ -235,65 +306,42 @@ class Printer {
     }
     const distinct = list(select['distinctClause']);
     // DISTINCT is a list holding one empty node; DISTINCT ON lists its expressions.
-    const distinctOn = distinct.filter((d) => obj(d) !== undefined && Object.keys(d as Obj).length > 0).map((d) => this.expr(d, OID.text));
+    const distinctOn = distinct.filter((d) => obj(d) !== undefined && Object.keys(d as Obj).length > 0).map((d) => this.groupKey(this.keyTarget(select, d, true)));
     if (distinctOn.some((d) => d === undefined)) return undefined;
     const columns = targets(this, select, names, namesVisible);
     const tail = columns === undefined ? undefined : clauses(this, select);
     if (columns === undefined || tail === undefined) return undefined;
-    // A column printed on lines of its own (CASE) starts with a newline: no separator space or indent before it.
-    const shown = columns.map((c, i) => (c.startsWith('\n') ? c : `${i === 0 ? ' ' : '\n    '}${c}`)).join(',');
+    // A column starting on a line of its own (CASE) needs no separator space or indent before it.
+    const shown = columns.map((c, i) => (c.startsWith(LINE_BREAK) ? c : `${i === 0 ? ' ' : '\n    '}${c}`)).join(',');
     const distinctText = distinctOn.length > 0 ? ` DISTINCT ON (${distinctOn.join(', ')})` : distinct.length > 0 ? ' DISTINCT' : '';
     const head = ` SELECT${distinctText}${shown}`;
     return `${head}${from.length === 0 ? '' : `\n   FROM ${from.join(',\n    ')}`}${tail}`;
   }
+
+  /** A bare VALUES list (no ORDER BY or LIMIT): ` VALUES (1,2), (3,4)`. */
+  private values(select: Obj): string | undefined {
+    if (select['sortClause'] !== undefined || select['limitCount'] !== undefined || select['limitOffset'] !== undefined) return undefined;
+    const rows: string[][] = [];
+    for (const row of list(select['valuesLists'])) {
+      const items = list(obj(obj(row)?.['List'])?.['items']).map((item) => this.expr(item, OID.text));
+      if (items.length === 0 || items.some((i) => i === undefined)) return undefined;
+      rows.push(items as string[]);
+    }
+    return valuesText(rows);
+  }
 }
 
-/** The output column names of the first arm of a set operation (what later arms are named after). */
+/** The output column names of a query (of a set operation's first arm, which names the rest). */
 function outputNames(node: unknown): string[] | undefined {
   const select = selectOf(node);
   if (select === undefined) return undefined;
-  if (select['op'] !== undefined && select['op'] !== 'SETOP_NONE') return outputNames(select['larg']);
+  if (isSetOperation(select)) return outputNames(select['larg']);
+  const rows = list(select['valuesLists']);
+  if (rows.length > 0) return list(obj(obj(rows[0])?.['List'])?.['items']).map((_, i) => `column${i + 1}`);
   return list(select['targetList']).map((t) => {
     const target = obj(obj(t)?.['ResTarget']);
     return (target?.['name'] as string | undefined) ?? figureColumnName(target?.['val'] as Node);
   });
-}
-
-/** A searched CASE as a whole output column, laid out on its own lines as ruleutils indents it. */
-function caseTarget(p: Printer, c: Obj): string | undefined {
-  if (c['arg'] !== undefined) return undefined;
-  const lines = ['', '        CASE'];
-  for (const w of list(c['args'])) {
-    const when = obj(obj(w)?.['CaseWhen']);
-    const condition = p.expr(when?.['expr'], OID.bool);
-    const result = p.expr(when?.['result'], OID.text);
-    if (condition === undefined || result === undefined) return undefined;
-    lines.push(`            WHEN ${condition} THEN ${result}`);
-  }
-  if (c['defresult'] !== undefined) {
-    const otherwise = p.expr(c['defresult'], OID.text);
-    if (otherwise === undefined) return undefined;
-    lines.push(`            ELSE ${otherwise}`);
-  }
-  lines.push('        END');
-  return lines.join('\n');
-}
-
-/** The SELECT list; a column is named (AS) unless it is a column reference of the same name. */
-function targets(p: Printer, select: Obj, names: readonly string[] | undefined, namesVisible: boolean): string[] | undefined {
-  const out: string[] = [];
-  for (const [i, t] of list(select['targetList']).entries()) {
-    const target = obj(obj(t)?.['ResTarget']);
-    const caseExpr = obj(obj(target?.['val'])?.['CaseExpr']);
-    const text = caseExpr !== undefined ? caseTarget(p, caseExpr) : p.expr(target?.['val'], OID.text);
-    if (text === undefined) return undefined;
-    const given = names?.[i] ?? (target?.['name'] as string | undefined);
-    const name = given ?? (namesVisible ? figureColumnName(target?.['val'] as Node) : undefined);
-    const ref = obj(obj(target?.['val'])?.['ColumnRef']);
-    const refName = ref === undefined ? undefined : list(ref['fields']).map((f) => String(obj(obj(f)?.['String'])?.['sval'] ?? '')).pop();
-    out.push(name === undefined || name === refName ? text : `${text} AS ${quoteIdentifier(name)}`);
-  }
-  return out;
 }
 
 /** The tail clauses after FROM, in ruleutils' order and indentation. */
@@ -308,14 +356,14 @@ function clauses(p: Printer, select: Obj): string | undefined {
   if (!part(select['whereClause'], OID.bool, '\n  WHERE ')) return undefined;
   const groups = list(select['groupClause']);
   if (groups.length > 0) {
-    const keys = groups.map((g) => p.expr(g, OID.text));
+    const keys = groups.map((g) => p.groupKey(p.keyTarget(select, g, false)));
     if (keys.some((k) => k === undefined)) return undefined;
-    out += `\n  GROUP BY ${keys.join(', ')}`;
+    out += `\n  GROUP BY ${[...new Set(keys)].join(', ')}`;
   }
   if (!part(select['havingClause'], OID.bool, '\n HAVING ')) return undefined;
   const sorts = list(select['sortClause']);
   if (sorts.length > 0) {
-    const keys = p.sortKeys(sorts);
+    const keys = p.sortKeys(select, sorts);
     if (keys === undefined) return undefined;
     out += `\n  ORDER BY ${keys}`;
   }
@@ -326,5 +374,6 @@ function clauses(p: Printer, select: Obj): string | undefined {
 
 export function viewDefinition(n: NameContext, view: ViewDesc, pretty: boolean): string | undefined {
   const text = new Printer(n, pretty).query(view.query.tree, view.columns.map((c) => c.name));
-  return text === undefined ? undefined : `${text};`;
+  // A CASE's line breaks drop the spaces before them (ruleutils' appendContextKeyword).
+  return text === undefined ? undefined : `${text.replace(/ *\u0000/g, '\n')};`;
 }

@@ -6,6 +6,10 @@
  *
  * - Arguments, PARTITION BY and ORDER BY are bound in the calling env (aggregates allowed, as in
  *   `sum(count(*)) OVER ()`); window calls inside them are rejected (42P20).
+ * - An aggregate over a window may have FILTER (WHERE …) (no aggregates, window calls or SRFs in
+ *   it); PostgreSQL's own 0A000s stay: FILTER on a window function proper, DISTINCT, and ORDER BY
+ *   inside the call. Set-returning calls may appear in PARTITION BY / ORDER BY (they run below
+ *   the WindowAgg, bind-select.ts), not in the arguments.
  * - Frames: ROWS with UNBOUNDED / CURRENT ROW / constant offsets, RANGE with UNBOUNDED /
  *   CURRENT ROW (peers). RANGE offsets, GROUPS and EXCLUDE are rejected as not supported.
  * - Named windows (WINDOW w AS (…), OVER w, OVER (w ORDER BY …)) are resolved from the SELECT's
@@ -19,7 +23,8 @@ import { exprKey, mapChildren } from './bound-expr.js';
 import type { AggregateFunction, SortKey } from '../plan/logical-plan.js';
 import { withPosition } from './bind-errors.js';
 import { bindExpr, type ExprEnv } from './bind-expr.js';
-import { coerce, resolveAggregate, INT8 } from './resolve.js';
+import { coerce, coerceToBool, resolveAggregate, INT8 } from './resolve.js';
+import { isSrfPlaceholder } from './srf-collector.js';
 import { sortKey } from './bind-select.js';
 import { isAggregateName, isWindowFunctionName, resolveWindowFunction, type WindowKind } from '../functions/index.js';
 import type { SqlType } from '../../catalog/types/index.js';
@@ -45,6 +50,8 @@ export interface WindowCall {
   readonly kind: WindowKind | undefined;
   readonly aggregate: { readonly impl: AggregateFunction; readonly strict: boolean } | undefined;
   readonly args: readonly BoundExpr[];
+  /** FILTER (WHERE …) of an aggregate over a window: rows where it is not true are skipped. */
+  readonly filter: BoundExpr | undefined;
   readonly partition: readonly BoundExpr[];
   readonly order: readonly SortKey[];
   readonly frame: WindowFrame;
@@ -73,15 +80,18 @@ export class WindowCollector {
   }
 
   add(f: FuncCall, name: string, env: ExprEnv): ColumnExpr {
-    const inner: ExprEnv = { ...env, windows: undefined, clause: 'window function calls' };
-    if (f.agg_distinct === true) throw withPosition('DISTINCT is not implemented for window functions', SQLSTATE.featureNotSupported, f.location);
-    if (f.agg_filter !== undefined || f.agg_order !== undefined) throw withPosition('FILTER or ORDER BY in a window function call is not supported', SQLSTATE.featureNotSupported, f.location);
-    const def = this.resolveDef(f.over as WindowDef, f.location);
+    const inner: ExprEnv = { ...env, windows: undefined, srfs: undefined, clause: 'window function calls' };
     let args = f.agg_star === true ? [] : (f.args ?? []).map((a: Node) => bindExpr(a, inner));
+    const filterEnv: ExprEnv = { ...env, aggs: undefined, windows: undefined, srfs: undefined, clause: 'FILTER' };
+    const filter = f.agg_filter === undefined ? undefined : coerceToBool(env.ctx, bindExpr(f.agg_filter, filterEnv), 'FILTER', f.agg_filter);
+    if (f.agg_distinct === true) throw withPosition('DISTINCT is not implemented for window functions', SQLSTATE.featureNotSupported, f.location);
+    if (f.agg_order !== undefined) throw withPosition('aggregate ORDER BY is not implemented for window functions', SQLSTATE.featureNotSupported, f.location);
+    const def = this.resolveDef(f.over as WindowDef, f.location);
     let kind: WindowKind | undefined;
     let aggregate: WindowCall['aggregate'];
     let type: SqlType;
     if (isWindowFunctionName(name) && f.agg_star !== true) {
+      if (filter !== undefined) throw withPosition('FILTER is not implemented for non-aggregate window functions', SQLSTATE.featureNotSupported, f.location);
       const resolved = resolveWindowFunction(name, args.map((a) => a.type));
       args = args.map((a, i) => coerce(env.ctx, a, resolved.argTypes[i] ?? a.type, -1, 'implicit', f.location));
       kind = resolved.kind;
@@ -95,19 +105,20 @@ export class WindowCollector {
       aggregate = { impl: spec.impl, strict: spec.strict };
       type = spec.type;
     }
-    const partition = (def.partitionClause ?? []).map((n) => bindExpr(n, inner));
+    const defEnv: ExprEnv = { ...env, windows: undefined, clause: 'window definitions' };
+    const partition = (def.partitionClause ?? []).map((n) => bindExpr(n, defEnv));
     const order = (def.orderClause ?? []).map((n) => {
       const by = (n as { SortBy: SortBy }).SortBy;
-      return sortKey(by, bindExpr(by.node as Node, inner));
+      return sortKey(by, bindExpr(by.node as Node, defEnv));
     });
     const frame = frameOf(def, env, f.location);
-    const key = [name, args.map(exprKey).join(','), partition.map(exprKey).join(','),
+    const key = [name, args.map(exprKey).join(','), filter === undefined ? '' : exprKey(filter), partition.map(exprKey).join(','),
       order.map((k) => `${exprKey(k.expr)}:${k.descending}:${k.nullsFirst}`).join(','), JSON.stringify(frame)].join('|');
     let index = this.keys.indexOf(key);
     if (index < 0) {
       index = this.calls.length;
       this.keys.push(key);
-      this.calls.push({ name, kind, aggregate, args, partition, order, frame, type });
+      this.calls.push({ name, kind, aggregate, args, filter, partition, order, frame, type });
     }
     return { kind: 'column', slot: -1 - index, type, typmod: -1, name: '', tableOid: 0, attnum: 0 };
   }
@@ -116,7 +127,7 @@ export class WindowCollector {
   rewrite(f: (e: BoundExpr) => BoundExpr): void {
     for (let i = 0; i < this.calls.length; i++) {
       const c = this.calls[i] as WindowCall;
-      this.calls[i] = { ...c, args: c.args.map(f), partition: c.partition.map(f), order: c.order.map((k) => ({ ...k, expr: f(k.expr) })) };
+      this.calls[i] = { ...c, args: c.args.map(f), filter: c.filter === undefined ? undefined : f(c.filter), partition: c.partition.map(f), order: c.order.map((k) => ({ ...k, expr: f(k.expr) })) };
     }
   }
 
@@ -145,7 +156,7 @@ function frameOf(def: WindowDef, env: ExprEnv, location: number | undefined): Wi
   const rows = (o & F.rows) !== 0;
   const offsetOf = (n: Node | undefined): number => {
     if (!rows) throw withPosition('RANGE with offset PRECEDING/FOLLOWING is not supported', SQLSTATE.featureNotSupported, location);
-    const e = coerce(env.ctx, bindExpr(n as Node, { ...env, aggs: undefined, windows: undefined, clause: 'window frame' }), INT8(), -1, 'implicit', location);
+    const e = coerce(env.ctx, bindExpr(n as Node, { ...env, aggs: undefined, windows: undefined, srfs: undefined, clause: 'window frame' }), INT8(), -1, 'implicit', location);
     if (e.kind !== 'const' || e.value === null) throw withPosition('frame offset must be a non-null constant', SQLSTATE.featureNotSupported, location);
     const v = Number(e.value);
     if (v < 0) throw new SqlError('22013', 'frame starting offset must not be negative');
@@ -164,7 +175,7 @@ function frameOf(def: WindowDef, env: ExprEnv, location: number | undefined): Wi
 
 /** Moves window placeholders (negative slots) onto the WindowAgg's output slots after `base`. */
 export function placeWindowRefs(e: BoundExpr, base: number): BoundExpr {
-  if (e.kind === 'column') return e.slot < 0 ? { ...e, slot: base - 1 - e.slot } : e;
+  if (e.kind === 'column') return e.slot < 0 && !isSrfPlaceholder(e) ? { ...e, slot: base - 1 - e.slot } : e;
   return mapChildren(e, (c) => placeWindowRefs(c, base));
 }
 

@@ -1,11 +1,12 @@
 /**
  * ALTER TABLE [IF EXISTS] t: ADD COLUMN, DROP COLUMN, ALTER COLUMN SET/DROP DEFAULT,
  * SET/DROP NOT NULL, ALTER COLUMN ADD GENERATED AS IDENTITY, ADD CONSTRAINT (PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY — validated against
- * the existing rows), DROP CONSTRAINT. Each command sees the table as left by the previous one;
+ * the existing rows unless a CHECK or FOREIGN KEY is NOT VALID), VALIDATE CONSTRAINT, ALTER CONSTRAINT
+ * (a foreign key's deferrability), DROP CONSTRAINT. Each command sees the table as left by the previous one;
  * the descriptor is written once at the end. Other subcommands are 0A000.
  */
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node } from '../parse.js';
-import type { TableDesc } from '../../catalog/descriptors.js';
+import type { ConstraintDesc, TableDesc } from '../../catalog/descriptors.js';
 import type { Value } from '../../catalog/types/sql-type.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import { notSupported, undefinedTable } from '../bind/bind-errors.js';
@@ -14,13 +15,14 @@ import { compileExpr } from '../exec/compile-expr.js';
 import type { BoundExpr } from '../bind/bound-expr.js';
 import { bindExpr } from '../bind/bind-expr.js';
 import { coerce, resolveTypeName, typeOfOid } from '../bind/resolve.js';
-import { bindColumnDefault, compileChecks, tableScope } from '../bind/table-exprs.js';
+import { bindColumnDefault, tableScope } from '../bind/table-exprs.js';
 import type { DdlContext } from './ddl-context.js';
 import { TableBuilder } from './table-builder.js';
+import { alterConstraint, type AlterConstraintDef } from './alter-constraint.js';
 import { deleteIndexData, readAllRows, rewriteTable, buildIndex } from './table-data.js';
 import { valueFormatter } from './ddl-format.js';
 import { referencingForeignKeys } from './dependencies.js';
-import { validateForeignKey, type RowIdSource } from './validate-constraints.js';
+import { validateConstraint, validateNamedConstraint, type RowIdSource } from './validate-constraints.js';
 
 export function alterTable(ctx: DdlContext, s: AlterTableStmt, rowIds: RowIdSource): string {
   if (s.objtype !== undefined && s.objtype !== 'OBJECT_TABLE') throw notSupported(`ALTER ${String(s.objtype).replace('OBJECT_', '')}`);
@@ -64,6 +66,10 @@ function applyCommand(ctx: DdlContext, table: TableDesc, cmd: AlterTableCmd, row
       return addConstraint(ctx, table, (cmd.def as { Constraint: Constraint }).Constraint, rowIds);
     case 'AT_AlterColumnType':
       return alterColumnType(ctx, table, cmd.name ?? '', (cmd.def as { ColumnDef: ColumnDef }).ColumnDef, rowIds);
+    case 'AT_AlterConstraint':
+      return alterConstraint(table, (cmd.def as { ATAlterConstraint?: AlterConstraintDef }).ATAlterConstraint ?? {});
+    case 'AT_ValidateConstraint':
+      return validateNamedConstraint(ctx, table, cmd.name ?? '', rowIds);
     case 'AT_DropConstraint':
       return dropConstraint(ctx, table, cmd.name ?? '', cmd.missing_ok === true, rowIds);
     case 'AT_AddIdentity':
@@ -231,14 +237,11 @@ function addConstraint(ctx: DdlContext, table: TableDesc, c: Constraint, rowIds:
     }, () => rowIds.nextRowId(), format);
   } else if (c.contype === 'CONSTR_UNIQUE') {
     buildIndex(ctx.txn, after, after.indexes[after.indexes.length - 1] as TableDesc['indexes'][number], format);
-  } else if (c.contype === 'CONSTR_CHECK') {
-    const check = compileChecks(ctx.bind, after).find((x) => x.name === after.constraints[after.constraints.length - 1]?.name);
-    const execCtx = rowIds.execContext(ctx);
-    if (check !== undefined && readAllRows(ctx.txn, table).some((r) => check.evaluate(r, execCtx) === false)) {
-      throw new SqlError(SQLSTATE.checkViolation, `check constraint "${check.name}" of relation "${table.name}" is violated by some row`);
-    }
-  } else if (c.contype === 'CONSTR_FOREIGN') {
-    validateForeignKey(ctx, after, after.constraints[after.constraints.length - 1] as TableDesc['constraints'][number], rowIds);
+  } else if (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN') {
+    const added = after.constraints[after.constraints.length - 1] as ConstraintDesc;
+    // NOT VALID: existing rows are checked later, by VALIDATE CONSTRAINT.
+    if (c.skip_validation === true) return { ...after, constraints: after.constraints.map((x) => (x === added ? { ...x, notValid: true as const } : x)) };
+    validateConstraint(ctx, after, added, rowIds);
   }
   return after;
 }

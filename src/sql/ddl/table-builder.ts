@@ -12,6 +12,7 @@ import type { ColumnDef, Constraint, Node } from '../parse.js';
 import type {
   ColumnDesc,
   ConstraintDesc,
+  ForeignKeyRef,
   IndexColumn,
   IndexDesc,
   SequenceDesc,
@@ -34,6 +35,7 @@ import { tableEntry } from '../bind/bind-from.js';
 import type { DdlContext } from './ddl-context.js';
 import { chooseName, duplicateRelation, relationNameTaken } from './ddl-names.js';
 import { sequenceSettings } from './sequence-options.js';
+import { foreignKeyTypePair } from '../exec/fk-key-types.js';
 import { randomBytes } from 'node:crypto';
 
 const SERIALS: Record<string, number> = {
@@ -48,6 +50,8 @@ export class TableBuilder {
   readonly sequences: SequenceDesc[] = [];
   private nextIndexNo: number;
   private readonly taken = new Set<string>();
+  /** The kind of the constraint added last (a column's DEFERRABLE clause applies to it). */
+  private lastContype: string | undefined;
 
   constructor(
     private readonly ctx: DdlContext,
@@ -124,7 +128,9 @@ export class TableBuilder {
   }
 
   addConstraint(c: Constraint, columnName?: string): void {
-    if (c.deferrable === true || c.initdeferred === true) throw notSupported('DEFERRABLE constraints');
+    const previous = this.lastContype;
+    this.lastContype = c.contype;
+    if ((c.deferrable === true || c.initdeferred === true) && c.contype !== 'CONSTR_FOREIGN') throw notSupported('DEFERRABLE constraints other than foreign keys');
     const cols = columnName !== undefined && (c.keys === undefined || c.keys.length === 0) ? [columnName] : stringList(c.keys);
     switch (c.contype) {
       case 'CONSTR_NULL':
@@ -151,6 +157,9 @@ export class TableBuilder {
       case 'CONSTR_ATTR_NOT_DEFERRABLE':
       case 'CONSTR_ATTR_IMMEDIATE':
         return;
+      case 'CONSTR_ATTR_DEFERRABLE':
+      case 'CONSTR_ATTR_DEFERRED':
+        return this.deferLast(previous, c.contype === 'CONSTR_ATTR_DEFERRED', c.location);
       default:
         throw notSupported(`constraint ${String(c.contype)}`);
     }
@@ -234,6 +243,18 @@ export class TableBuilder {
     this.constraints.push({ oid: this.ctx.writer.allocateOid(), name, kind: 'c', attnums: [], check: stored, indexOid: undefined, references: undefined });
   }
 
+  /** A column constraint's DEFERRABLE / INITIALLY DEFERRED clause: applies to the foreign key before it. */
+  private deferLast(previous: string | undefined, initiallyDeferred: boolean, location: number | undefined): void {
+    const clause = initiallyDeferred ? 'INITIALLY DEFERRED' : 'DEFERRABLE';
+    const last = this.constraints[this.constraints.length - 1];
+    if (previous === 'CONSTR_PRIMARY' || previous === 'CONSTR_UNIQUE') throw notSupported('DEFERRABLE constraints other than foreign keys');
+    if ((previous !== 'CONSTR_FOREIGN' && previous !== 'CONSTR_ATTR_DEFERRABLE') || last?.kind !== 'f') {
+      throw new SqlError(SQLSTATE.syntaxError, `misplaced ${clause} clause`, { position: location === undefined ? undefined : location + 1 });
+    }
+    this.lastContype = 'CONSTR_FOREIGN';
+    this.constraints[this.constraints.length - 1] = { ...last, deferrable: true, ...(initiallyDeferred ? { initiallyDeferred: true as const } : {}) };
+  }
+
   private addForeignKey(c: Constraint, columnName: string | undefined): void {
     const fkCols = columnName !== undefined ? [columnName] : stringList(c.fk_attrs);
     const rv = c.pktable ?? {};
@@ -251,21 +272,44 @@ export class TableBuilder {
       throw new SqlError('42830', `there is no unique constraint matching given keys for referenced table "${parent.name}"`);
     }
     const attnums = fkCols.map((n) => this.column(n).attnum);
+    const name = c.conname ?? chooseConstraintName(this.taken, [this.name, ...fkCols], 'fkey');
     attnums.forEach((a, i) => {
       const mine = this.columns[a - 1] as ColumnDesc;
       const theirs = parent.columns.find((pc) => pc.attnum === refCols[i]) as ColumnDesc;
-      if (mine.typeOid !== theirs.typeOid) throw notSupported(`foreign key between columns of different types (${typeOfOid(mine.typeOid).sqlName} and ${typeOfOid(theirs.typeOid).sqlName})`);
+      const pair = foreignKeyTypePair(mine.typeOid, theirs.typeOid);
+      const types = `${typeOfOid(mine.typeOid).sqlName} and ${typeOfOid(theirs.typeOid).sqlName}`;
+      if (pair === 'unsupported') throw notSupported(`foreign key between columns of types ${types}`);
+      if (pair === 'incompatible') {
+        throw new SqlError(SQLSTATE.datatypeMismatch, `foreign key constraint "${name}" cannot be implemented`, {
+          detail: `Key columns "${mine.name}" and "${theirs.name}" are of incompatible types: ${types}.`,
+        });
+      }
     });
-    const onDelete = c.fk_del_action ?? 'a';
-    const onUpdate = c.fk_upd_action ?? 'a';
-    if (!['a', 'r', 'c'].includes(onDelete)) throw notSupported('ON DELETE SET NULL / SET DEFAULT');
-    if (!['a', 'r'].includes(onUpdate)) throw notSupported('ON UPDATE CASCADE / SET NULL / SET DEFAULT');
-    if (c.fk_matchtype !== undefined && c.fk_matchtype !== 's') throw notSupported('MATCH FULL / PARTIAL');
-    const name = c.conname ?? chooseConstraintName(this.taken, [this.name, ...fkCols], 'fkey');
     this.constraints.push({
       oid: this.ctx.writer.allocateOid(), name, kind: 'f', attnums, check: undefined, indexOid: undefined,
-      references: { tableOid: parent.oid, attnums: refCols, onDelete, onUpdate },
+      references: { tableOid: parent.oid, attnums: refCols, ...this.referentialActions(c, attnums) },
+      ...(c.deferrable === true || c.initdeferred === true ? { deferrable: true as const } : {}),
+      ...(c.initdeferred === true ? { initiallyDeferred: true as const } : {}),
     });
+  }
+
+  /** ON DELETE / ON UPDATE actions, MATCH type and PostgreSQL 15's ON DELETE SET … (col, …) list. */
+  private referentialActions(c: Constraint, attnums: readonly number[]): Pick<ForeignKeyRef, 'onDelete' | 'onUpdate' | 'match' | 'deleteSetAttnums'> {
+    const onDelete = c.fk_del_action ?? 'a';
+    const onUpdate = c.fk_upd_action ?? 'a';
+    if (c.fk_matchtype === 'p') throw notSupported('MATCH PARTIAL');
+    const setNames = stringList(c.fk_del_set_cols);
+    const deleteSetAttnums = setNames.map((n) => {
+      const col = this.columns.find((x) => !x.dropped && x.name === n);
+      if (col === undefined) throw new SqlError(SQLSTATE.undefinedColumn, `column "${n}" referenced in foreign key constraint does not exist`);
+      if (!attnums.includes(col.attnum)) throw new SqlError('42P10', `column "${n}" referenced in ON DELETE SET action must be part of foreign key`);
+      return col.attnum;
+    });
+    return {
+      onDelete, onUpdate,
+      ...(c.fk_matchtype === 'f' ? { match: 'f' as const } : {}),
+      ...(deleteSetAttnums.length > 0 ? { deleteSetAttnums } : {}),
+    };
   }
 
   /** The table as built so far. */

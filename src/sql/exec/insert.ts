@@ -11,6 +11,7 @@ import type { DmlPlan, DmlResult } from './dml-plan.js';
 import type { PhysicalPlan } from './operator.js';
 import type { TableWriter } from './table-writer.js';
 import { materialize } from './nested-loop-join.js';
+import { RiQueue } from './fk-actions.js';
 
 export interface OnConflict {
   readonly action: 'nothing' | 'update';
@@ -45,19 +46,23 @@ export class InsertPlan implements DmlPlan {
   run(ctx: ExecContext): DmlResult {
     const rows: Row[] = [];
     let count = 0;
+    // Foreign keys are checked once every row is written (a row may reference one after it), as PostgreSQL's RI triggers do.
+    const w = this.writer;
+    const riQueue = w.foreignKeys.length > 0 || (this.onConflict?.action === 'update' && w.referencing.length > 0) ? new RiQueue() : undefined;
     // Materialized first: INSERT … SELECT from the same table must not see its own new rows.
     for (const source of materialize(this.source, ctx)) {
       ctx.checkCancel();
-      const written = this.insertOne(source, ctx);
+      const written = this.insertOne(source, ctx, riQueue);
       if (written === undefined) continue;
       count++;
       if (this.returningEvals !== undefined) rows.push(this.returningEvals.map((e) => e(written, ctx)));
     }
+    riQueue?.drain(ctx);
     return { count, rows };
   }
 
   /** Returns the row written (with its key slot), or undefined when skipped. */
-  private insertOne(row: Row, ctx: ExecContext): Row | undefined {
+  private insertOne(row: Row, ctx: ExecContext, riQueue: RiQueue | undefined): Row | undefined {
     const w = this.writer;
     w.validate(row, ctx);
     const key = w.newRowKey(row, ctx);
@@ -67,7 +72,7 @@ export class InsertPlan implements DmlPlan {
       // Conflicts on indexes other than the arbiter are errors, as in PostgreSQL.
       const other = arbiter === undefined ? undefined : w.findConflict(row, key, undefined, ctx);
       if (other !== undefined) throw w.uniqueViolation(other.index, row, ctx);
-      w.insert(row, key, ctx);
+      w.insert(row, key, ctx, riQueue);
       return [...row, key];
     }
     if (this.onConflict === undefined) throw w.uniqueViolation(conflict.index, row, ctx);
@@ -82,7 +87,7 @@ export class InsertPlan implements DmlPlan {
     const newKey = w.table.hiddenRowId ? conflict.key : w.codec.rowKey(updated);
     const clash = w.findConflict(updated, newKey, conflict.key, ctx);
     if (clash !== undefined) throw w.uniqueViolation(clash.index, updated, ctx);
-    w.update(existing, updated, newKey, ctx);
+    w.update(existing, updated, newKey, ctx, riQueue);
     return [...updated, newKey];
   }
 }

@@ -7,8 +7,9 @@
  * - Rows passed in have one slot per table column (TableDesc.columns order); rows read from a
  *   scan additionally carry their row key in the trailing slot.
  * - Uniqueness ignores rows with a NULL in the key (NULLs are distinct), as PostgreSQL does.
- * - ON DELETE CASCADE deletes referencing rows through their own writer; other referential
- *   actions are rejected at CREATE time.
+ * - Foreign keys are enforced by fk-actions.ts: update() and delete() queue their referential
+ *   events on the statement's RiQueue when given one (fired when the statement has written all
+ *   its rows), else fire them at once.
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ConstraintDesc, IndexDesc, TableDesc } from '../../catalog/descriptors.js';
@@ -17,6 +18,14 @@ import type { Value } from '../../catalog/types/sql-type.js';
 import { SqlError, SQLSTATE, equalBytes } from '../../util/index.js';
 import type { Evaluator, Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
+import { RiQueue, checkReferences, keysEqual } from './fk-actions.js';
+
+/** Writers of the tables referential actions write (CASCADE, SET NULL, SET DEFAULT), by table oid, with column defaults. */
+export interface RelatedWriters {
+  writer(table: TableDesc): TableWriter | undefined;
+  /** The default of column `attnum` of `table` (SET DEFAULT), evaluated over the row. */
+  defaultValue(table: TableDesc, attnum: number, row: Row, ctx: ExecContext): Value;
+}
 
 export interface CompiledCheck {
   readonly name: string;
@@ -26,13 +35,18 @@ export interface CompiledCheck {
 export class TableWriter {
   readonly codec: TableCodec;
   private readonly uniqueIndexes: readonly IndexDesc[];
-  /** Foreign keys of other tables (or this one) that reference this table, found once. */
-  private readonly referencing: ReadonlyArray<{ child: TableDesc; fk: ConstraintDesc }>;
+  /** Foreign keys of other tables (or this one) that reference this table, in creation order, found once. */
+  readonly referencing: ReadonlyArray<{ child: TableDesc; fk: ConstraintDesc }>;
+  /** This table's own foreign keys. */
+  readonly foreignKeys: readonly ConstraintDesc[];
+  /** The distinct column lists of this table that foreign keys reference. */
+  private readonly referencedKeys: ReadonlyArray<readonly number[]>;
 
   constructor(
     readonly table: TableDesc,
-    private readonly catalog: Catalog,
+    readonly catalog: Catalog,
     private readonly checks: readonly CompiledCheck[],
+    private readonly related?: RelatedWriters,
   ) {
     this.codec = TableCodec.of(table);
     this.uniqueIndexes = table.indexes.filter((i) => i.unique);
@@ -41,7 +55,19 @@ export class TableWriter {
       if (d.kind !== 'table') continue;
       for (const fk of d.constraints) if (fk.kind === 'f' && fk.references?.tableOid === table.oid) referencing.push({ child: d, fk });
     }
-    this.referencing = referencing;
+    this.referencing = referencing.sort((a, b) => a.fk.oid - b.fk.oid);
+    this.foreignKeys = table.constraints.filter((c) => c.kind === 'f' && c.references !== undefined);
+    this.referencedKeys = [...new Set(referencing.map(({ fk }) => (fk.references?.attnums ?? []).join(',')))].map((k) => k.split(',').map(Number));
+  }
+
+  /** The writer a referential action uses for `child`. */
+  childWriter(child: TableDesc): TableWriter {
+    return this.related?.writer(child) ?? new TableWriter(child, this.catalog, [], this.related);
+  }
+
+  /** The default of column `attnum` for a row of this table (ON … SET DEFAULT); NULL without one. */
+  defaultValue(attnum: number, row: Row, ctx: ExecContext): Value {
+    return this.related?.defaultValue(this.table, attnum, row, ctx) ?? null;
   }
 
   /** The row key a new row would get (a fresh hidden row id for tables without a primary key). */
@@ -106,21 +132,26 @@ export class TableWriter {
     });
   }
 
-  /** Inserts a validated row under `rowKey` (conflicts must have been checked). */
-  insert(row: readonly Value[], rowKey: Uint8Array, ctx: ExecContext): void {
-    this.checkReferences(row, ctx);
+  /** Inserts a validated row under `rowKey` (conflicts must have been checked); its foreign keys are checked at once or queued on `queue`. */
+  insert(row: readonly Value[], rowKey: Uint8Array, ctx: ExecContext, queue?: RiQueue): void {
+    if (this.foreignKeys.length > 0) {
+      if (queue !== undefined) queue.events.push({ kind: 'check', writer: this, row, key: rowKey, oldRow: undefined });
+      else checkReferences(this, row, rowKey, ctx);
+    }
     ctx.txn.put(rowKey, this.codec.encodeRow(row));
     for (const index of this.table.indexes) {
       ctx.txn.put(this.codec.indexEntryKey(index, row, rowKey), this.codec.indexEntryValue(index, row, rowKey));
     }
   }
 
-  /** Replaces `oldRow` (with its key in the trailing slot) by `newRow` stored under `newKey`. */
-  update(oldRow: Row, newRow: readonly Value[], newKey: Uint8Array, ctx: ExecContext): void {
+  /**
+   * Replaces `oldRow` (with its key in the trailing slot) by `newRow` stored under `newKey`;
+   * referential events go to `queue` (fired by the caller) or are fired before returning.
+   */
+  update(oldRow: Row, newRow: readonly Value[], newKey: Uint8Array, ctx: ExecContext, queue?: RiQueue): void {
     const oldKey = oldRow[this.table.columns.length] as Uint8Array;
     ctx.claimRow?.(oldKey);
-    this.checkReferences(newRow, ctx);
-    if (this.referencing.length > 0) this.checkReferenced(oldRow, ctx, 'update', newRow);
+    const events = this.referencing.length > 0 || this.foreignKeys.length > 0 ? this.queueUpdate(oldRow, newRow, newKey, queue) : undefined;
     if (!equalBytes(oldKey, newKey)) ctx.txn.delete(oldKey);
     ctx.txn.put(newKey, this.codec.encodeRow(newRow));
     for (const index of this.table.indexes) {
@@ -131,74 +162,26 @@ export class TableWriter {
       if (!same) ctx.txn.delete(before);
       ctx.txn.put(after, this.codec.indexEntryValue(index, newRow, newKey));
     }
+    if (queue === undefined && events !== undefined && events.events.length > 0) events.drain(ctx);
   }
 
-  delete(oldRow: Row, ctx: ExecContext): void {
+  delete(oldRow: Row, ctx: ExecContext, queue?: RiQueue): void {
     const oldKey = oldRow[this.table.columns.length] as Uint8Array;
     ctx.claimRow?.(oldKey);
-    this.checkReferenced(oldRow, ctx, 'delete');
     ctx.txn.delete(oldKey);
     for (const index of this.table.indexes) ctx.txn.delete(this.codec.indexEntryKey(index, oldRow, oldKey));
+    if (this.referencing.length === 0) return;
+    const events = queue ?? new RiQueue();
+    events.events.push({ kind: 'referenced', writer: this, oldRow, newRow: undefined });
+    if (queue === undefined) events.drain(ctx);
   }
 
-  /** Whether an UPDATE changed any column a foreign key references. */
-  private referencedChanged(fk: ConstraintDesc, oldRow: Row, newRow: readonly Value[]): boolean {
-    return (fk.references?.attnums ?? []).some((a) => {
-      const slot = this.slotOf(this.table, a);
-      const x = oldRow[slot] ?? null;
-      const y = newRow[slot] ?? null;
-      if (x === null || y === null) return x !== y;
-      return !(this.codec.types[slot]?.equals(x, y) ?? false);
-    });
-  }
-
-  /** As the referencing table: every foreign key of the new row must find its referenced row. */
-  private checkReferences(row: readonly Value[], ctx: ExecContext): void {
-    for (const fk of this.table.constraints) {
-      if (fk.kind !== 'f' || fk.references === undefined) continue;
-      const values = fk.attnums.map((a) => row[this.slotOf(this.table, a)] ?? null);
-      if (values.some((v) => v === null)) continue;
-      const parent = this.catalog.table(fk.references.tableOid);
-      if (parent === undefined) continue;
-      if (findRow(parent, fk.references.attnums, values, ctx) !== undefined) continue;
-      const names = fk.attnums.map((a) => this.table.columns[this.slotOf(this.table, a)]?.name).join(', ');
-      const shown = fk.attnums.map((a) => this.formatValue(this.slotOf(this.table, a), row[this.slotOf(this.table, a)] ?? null, ctx)).join(', ');
-      throw new SqlError(SQLSTATE.foreignKeyViolation, `insert or update on table "${this.table.name}" violates foreign key constraint "${fk.name}"`, {
-        detail: `Key (${names})=(${shown}) is not present in table "${parent.name}".`,
-      });
-    }
-  }
-
-  /** As the referenced table: no row may still reference the old row (or cascade the delete). */
-  private checkReferenced(oldRow: Row, ctx: ExecContext, action: 'update' | 'delete', newRow?: readonly Value[]): void {
-    for (const { child, fk } of this.referencing) {
-      if (newRow !== undefined && !this.referencedChanged(fk, oldRow, newRow)) continue;
-      const values = (fk.references?.attnums ?? []).map((a) => oldRow[this.slotOf(this.table, a)] ?? null);
-      if (values.some((v) => v === null)) continue;
-      this.enforce(child, fk, values, oldRow, ctx, action);
-    }
-  }
-
-  private enforce(child: TableDesc, fk: ConstraintDesc, values: Value[], oldRow: Row, ctx: ExecContext, action: 'update' | 'delete'): void {
-    const refs = fk.references;
-    if (refs === undefined) return;
-    const cascade = action === 'delete' && refs.onDelete === 'c';
-    for (;;) {
-      const found = findRow(child, fk.attnums, values, ctx);
-      if (found === undefined) return;
-      if (!cascade) {
-        const names = refs.attnums.map((a) => this.table.columns[this.slotOf(this.table, a)]?.name).join(', ');
-        const shown = refs.attnums.map((a) => this.formatValue(this.slotOf(this.table, a), oldRow[this.slotOf(this.table, a)] ?? null, ctx)).join(', ');
-        throw new SqlError(SQLSTATE.foreignKeyViolation, `update or delete on table "${this.table.name}" violates foreign key constraint "${fk.name}" on table "${child.name}"`, {
-          detail: `Key (${names})=(${shown}) is still referenced from table "${child.name}".`,
-        });
-      }
-      new TableWriter(child, this.catalog, []).delete(found, ctx);
-    }
-  }
-
-  private slotOf(table: TableDesc, attnum: number): number {
-    return table.columns.findIndex((c) => c.attnum === attnum);
+  /** Queues an UPDATE's events (its referenced key changed, its own foreign keys changed) on `queue` or a new queue. */
+  private queueUpdate(oldRow: Row, newRow: readonly Value[], newKey: Uint8Array, queue: RiQueue | undefined): RiQueue {
+    const events = queue ?? new RiQueue();
+    if (this.referencedKeys.some((attnums) => !keysEqual(this, attnums, oldRow, newRow))) events.events.push({ kind: 'referenced', writer: this, oldRow, newRow });
+    if (this.foreignKeys.some((fk) => !keysEqual(this, fk.attnums, oldRow, newRow))) events.events.push({ kind: 'check', writer: this, row: newRow, key: newKey, oldRow });
+    return events;
   }
 
   formatValue(slot: number, v: Value, ctx: ExecContext): string {
@@ -218,26 +201,3 @@ export class TableWriter {
 }
 
 
-/** A row of `table` whose columns `attnums` equal `values` (via an index when one fits), or undefined. */
-export function findRow(table: TableDesc, attnums: readonly number[], values: readonly Value[], ctx: ExecContext): Row | undefined {
-  const codec = TableCodec.of(table);
-  const slots = attnums.map((a) => table.columns.findIndex((c) => c.attnum === a));
-  const candidates = table.hiddenRowId ? table.indexes : [table.primary, ...table.indexes];
-  for (const index of candidates) {
-    const lead = index.columns.slice(0, attnums.length).map((c) => c.attnum);
-    if (lead.length !== attnums.length || !lead.every((a) => attnums.includes(a))) continue;
-    const ordered = lead.map((a) => values[attnums.indexOf(a)] ?? null);
-    for (const entry of ctx.txn.scan({ ...codec.indexValuesRange(index, ordered), limit: 1 })) {
-      if (index.primary) return codec.decodeRow(entry.key, entry.value);
-      const key = codec.rowKeyOfIndexEntry(entry.key, entry.value);
-      const raw = ctx.txn.get(key);
-      if (raw !== undefined) return codec.decodeRow(key, raw);
-    }
-    return undefined;
-  }
-  for (const entry of ctx.txn.scan(codec.rowRange())) {
-    const row = codec.decodeRow(entry.key, entry.value);
-    if (slots.every((s, i) => row[s] !== null && codec.types[s]?.equals(row[s] as Value, values[i] as Value) === true)) return row;
-  }
-  return undefined;
-}

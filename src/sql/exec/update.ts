@@ -12,6 +12,7 @@ import type { DmlPlan, DmlResult } from './dml-plan.js';
 import type { PhysicalPlan } from './operator.js';
 import type { TableWriter } from './table-writer.js';
 import { materialize } from './nested-loop-join.js';
+import { RiQueue } from './fk-actions.js';
 import type { TableDesc } from '../../catalog/descriptors.js';
 
 export class UpdatePlan implements DmlPlan {
@@ -45,6 +46,7 @@ export class UpdatePlan implements DmlPlan {
     // A row matched twice (UPDATE … FROM) is updated once; a single source row needs no set.
     const seen = sources.length > 1 ? new Set<string>() : undefined;
     const rows: Row[] = [];
+    const riQueue = w.referencing.length > 0 || w.foreignKeys.length > 0 ? new RiQueue() : undefined;
     let count = 0;
     for (const source of sources) {
       ctx.checkCancel();
@@ -60,7 +62,7 @@ export class UpdatePlan implements DmlPlan {
       const newKey = w.table.hiddenRowId || this.keyUnchanged ? oldKey : w.codec.rowKey(updated);
       const clash = w.findConflict(updated, newKey, oldKey, ctx);
       if (clash !== undefined) throw w.uniqueViolation(clash.index, updated, ctx);
-      w.update(source.length === width + 1 ? source : source.slice(0, width + 1), updated, newKey, ctx);
+      w.update(source.length === width + 1 ? source : source.slice(0, width + 1), updated, newKey, ctx, riQueue);
       count++;
       if (this.returningEvals !== undefined) {
         // RETURNING sees the new target row and the FROM items' columns after it.
@@ -68,6 +70,7 @@ export class UpdatePlan implements DmlPlan {
         rows.push(this.returningEvals.map((e) => e(written, ctx)));
       }
     }
+    riQueue?.drain(ctx);
     return { count, rows };
   }
 

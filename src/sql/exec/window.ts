@@ -6,6 +6,8 @@
  *
  * - Ranking, lag/lead and ntile go through computeWindow; first_value/last_value/nth_value and
  *   aggregates read their frame (ROWS offsets, RANGE peers, UNBOUNDED) per row.
+ * - An aggregate's FILTER (WHERE …) is evaluated once per row; rows where it is not true are
+ *   left out of every frame that holds them.
  * - Aggregates over a frame are recomputed per row: O(rows × frame); fine for in-memory sizes.
  * - EXPLAIN shows the first call's sort as a Sort child (PostgreSQL plans an explicit Sort).
  * - At most `WINDOW_ROWS_MAX` input rows are held (53200 past it, like Sort).
@@ -24,6 +26,7 @@ export const WINDOW_ROWS_MAX = 5_000_000;
 interface CompiledCall {
   readonly call: WindowCall;
   readonly args: readonly Evaluator[];
+  readonly filter: Evaluator | undefined;
   readonly keys: readonly Evaluator[];
   readonly keyTypes: readonly SqlType[];
   readonly directions: readonly number[];
@@ -45,6 +48,7 @@ export class WindowAggPlan implements PhysicalPlan {
       return {
         call,
         args: call.args.map(compileExpr),
+        filter: call.filter === undefined ? undefined : compileExpr(call.filter),
         keys: keyExprs.map(compileExpr),
         keyTypes: keyExprs.map((e) => e.type),
         directions: [...call.partition.map(() => 1), ...call.order.map((k) => (k.descending ? -1 : 1))],
@@ -102,7 +106,9 @@ function evaluateCall(c: CompiledCall, rows: Row[], slot: number, ctx: ExecConte
       peers[j] = group;
     }
     const args = members.map((i) => c.args.map((a) => a(rows[i] as Row, ctx)));
-    const values = partitionValues(c.call, args, peers);
+    const filter = c.filter;
+    const passes = filter === undefined ? undefined : members.map((i) => filter(rows[i] as Row, ctx) === true);
+    const values = partitionValues(c.call, args, peers, passes);
     for (let j = 0; j < members.length; j++) (rows[members[j] as number] as Row)[slot] = values[j] as Value;
     start = end;
   }
@@ -123,7 +129,8 @@ function compare(c: CompiledCall, a: Value[], b: Value[], from: number, to: numb
   return 0;
 }
 
-function partitionValues(call: WindowCall, args: Value[][], peers: number[]): Value[] {
+/** `passes[i]` false: row i is left out of aggregates (FILTER); undefined when there is no FILTER. */
+function partitionValues(call: WindowCall, args: Value[][], peers: number[], passes: readonly boolean[] | undefined): Value[] {
   const kind = call.kind;
   if (kind !== undefined && kind !== 'first_value' && kind !== 'last_value' && kind !== 'nth_value') {
     return computeWindow(kind, { args, peers });
@@ -133,7 +140,7 @@ function partitionValues(call: WindowCall, args: Value[][], peers: number[]): Va
   for (let row = 0; row < n; row++) {
     const lo = Math.max(0, bound(call.frame.start, call.frame.rows, row, peers, true));
     const hi = Math.min(n - 1, bound(call.frame.end, call.frame.rows, row, peers, false));
-    out[row] = kind === undefined ? aggregateFrame(call, args, lo, hi) : frameValue(kind, args, row, lo, hi);
+    out[row] = kind === undefined ? aggregateFrame(call, args, lo, hi, passes) : frameValue(kind, args, row, lo, hi);
   }
   return out;
 }
@@ -164,12 +171,13 @@ function bound(b: FrameBound, rows: boolean, row: number, peers: number[], start
   }
 }
 
-function aggregateFrame(call: WindowCall, args: Value[][], lo: number, hi: number): Value {
+function aggregateFrame(call: WindowCall, args: Value[][], lo: number, hi: number, passes: readonly boolean[] | undefined): Value {
   const agg = call.aggregate;
   if (agg === undefined) throw new Error(`window call ${call.name} has no implementation`);
   let state = agg.impl.init();
   for (let i = lo; i <= hi; i++) {
     const a = args[i] as Value[];
+    if (passes !== undefined && passes[i] !== true) continue;
     if (agg.strict && a.some((v) => v === null)) continue;
     state = agg.impl.step(state, a);
   }

@@ -55,6 +55,8 @@ export const BUILTIN_PROC_DATA: readonly ProcTuple[] = [
   [1171,"date_part","f","25 1184",701,false,true,"s","s",0,0,12,1,0,"timestamptz_part","extract field from timestamp with time zone",[],null,null,null,"",false],
   [1172,"date_part","f","25 1186",701,false,true,"i","s",0,0,12,1,0,"interval_part","extract field from interval",[],null,null,null,"",false],
   [1175,"justify_hours","f","1186",1186,false,true,"i","s",0,0,12,1,0,"interval_justify_hours","promote groups of 24 hours to numbers of days",[],null,null,null,"",false],
+  [1191,"generate_subscripts","f","2277 23 16",23,true,true,"i","s",0,0,12,1,1000,"generate_subscripts","array subscripts generator",[],null,null,null,"",false],
+  [1192,"generate_subscripts","f","2277 23",23,true,true,"i","s",0,0,12,1,1000,"generate_subscripts_nodir","array subscripts generator",[],null,null,null,"",false],
   [1194,"log10","f","701",701,false,true,"i","s",0,0,12,1,0,"dlog10","base 10 logarithm",[],null,null,null,"",false],
   [1199,"age","f","1184 1184",1186,false,true,"i","s",0,0,12,1,0,"timestamptz_age","date difference preserving months and years",[],null,null,null,"",false],
   [1215,"obj_description","f","26 19",25,false,true,"s","s",0,0,14,100,0,"","get description for object id and catalog name",[],null,null,"BEGIN ATOMIC\n SELECT pg_description.description\n    FROM pg_description\n   WHERE ((pg_description.objoid = $1) AND (pg_description.classoid = ( SELECT pg_class.oid\n            FROM pg_class\n           WHERE ((pg_class.relname = $2) AND (pg_class.relnamespace = ('pg_catalog'::regnamespace)::oid)))) AND (pg_description.objsubid = 0));\nEND","",false],

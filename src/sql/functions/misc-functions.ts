@@ -1,7 +1,7 @@
 /**
  * Array, JSON and other functions: array_length, cardinality, array_upper/lower, array_position,
- * array_append/prepend/cat, array_to_string, unnest and generate_series (set-returning: impl
- * returns an Iterable of rows), jsonb_typeof, jsonb_array_length, to_jsonb, jsonb_build_object/
+ * array_append/prepend/cat, array_to_string, unnest, generate_subscripts and generate_series
+ * (set-returning: impl returns an Iterable of rows), jsonb_typeof, jsonb_array_length, to_jsonb, jsonb_build_object/
  * array, jsonb_extract_path_text, gen_random_uuid, pg_typeof, like_escape, num_nulls/nonnulls.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +21,13 @@ const { int4, int8, text, bool, jsonb, json, uuid, numeric, timestamp, timestamp
 function* intSeries(start: bigint, stop: bigint, step: bigint): Generator<bigint> {
   if (step === 0n) throw new SqlError(SQLSTATE.invalidParameterValue, 'step size cannot equal zero');
   for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) yield v;
+}
+
+/** generate_subscripts: 1 … the length of dimension `dim` (arrays here start at 1); none past the last dimension. */
+function subscripts(a: Value, dim: Value, reverse: boolean): number[] {
+  const n = arrayLength(a, dim);
+  const out = n === null ? [] : Array.from({ length: n as number }, (_, i) => i + 1);
+  return reverse ? out.reverse() : out;
 }
 
 function* numberSeries(start: number, stop: number, step: number): Generator<number> {
@@ -132,6 +139,8 @@ export const MISC_FUNCTIONS: FunctionDef[] = [
     make: (types) => ([a, sep, nul], ctx) => (a === null || sep === null ? null : flatten(a as Value[], []).filter((x) => x !== null || nul !== null).map((x) => (x === null ? (nul as string) : ((types[0] as SqlType).element as SqlType).toText(x, ctx))).join(sep as string)),
   }),
   fn('unnest', [anyarray], anyelement, ([a]) => flatten(a as Value[], []), { setReturning: true }),
+  fn('generate_subscripts', [anyarray, int4], int4, ([a, d]) => subscripts(a as Value, d as Value, false), { setReturning: true }),
+  fn('generate_subscripts', [anyarray, int4, bool], int4, ([a, d, r]) => subscripts(a as Value, d as Value, r === true), { setReturning: true }),
   fn('generate_series', [int4, int4], int4, ([a, b]) => numberSeries(a as number, b as number, 1), { setReturning: true }),
   fn('generate_series', [int4, int4, int4], int4, ([a, b, c]) => numberSeries(a as number, b as number, c as number), { setReturning: true }),
   fn('generate_series', [int8, int8], int8, ([a, b]) => intSeries(a as bigint, b as bigint, 1n), { setReturning: true }),

@@ -4,6 +4,8 @@
  */
 import type { PhysicalPlan } from '../exec/operator.js';
 import type { DmlPlan } from '../exec/dml-plan.js';
+import { ProjectPlan } from '../exec/project.js';
+import { ProjectSetPlan } from '../exec/project-set.js';
 
 export function explainPlan(plan: PhysicalPlan): string[] {
   const lines: string[] = [];
@@ -28,9 +30,12 @@ function walk(plan: PhysicalPlan, depth: number, top: boolean, lines: string[]):
     for (const c of inner.children) walk(c, depth + 1, false, lines);
     return;
   }
-  // Projections are part of their input's target list in PostgreSQL's plans, not nodes.
+  // Projections are part of their input's target list in PostgreSQL's plans, not nodes — except
+  // one computing over a ProjectSet's results (`unnest(a) + 1`), which PostgreSQL shows as a Result.
   if (node.label === 'Result' && node.children.length === 1) {
-    walk(node.children[0] as PhysicalPlan, depth, top, lines);
+    const over = computesOverSets(plan);
+    if (over) emit('Result', [], depth, top, lines);
+    walk(node.children[0] as PhysicalPlan, over ? depth + 1 : depth, top && !over, lines);
     return;
   }
   emit(node.label, node.details, depth, top, lines);
@@ -41,6 +46,10 @@ function walk(plan: PhysicalPlan, depth: number, top: boolean, lines: string[]):
       walk(c, depth + 2, false, lines);
     } else walk(c, depth + 1, false, lines);
   });
+}
+
+function computesOverSets(plan: PhysicalPlan): boolean {
+  return plan instanceof ProjectPlan && plan.input instanceof ProjectSetPlan && plan.exprs.some((e) => e.kind !== 'column');
 }
 
 function emit(label: string, details: readonly string[], depth: number, top: boolean, lines: string[]): void {

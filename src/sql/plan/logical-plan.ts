@@ -6,6 +6,7 @@
  * - scan: one slot per table column in TableDesc.columns order (dropped ones included, always
  *   null), then one trailing slot holding the row's encoded primary key (for UPDATE/DELETE).
  * - join: left slots then right slots. aggregate: group keys then aggregate results.
+ * - project-set: per input row, as many rows as its longest call returns (shorter calls NULL).
  * - Nodes are immutable and carry no execution state.
  */
 import type { TableDesc } from '../../catalog/descriptors.js';
@@ -67,6 +68,8 @@ export type LogicalPlan =
   /** Window function calls: the input's slots, then one slot per call. */
   | { readonly kind: 'window'; readonly input: LogicalPlan; readonly calls: readonly WindowCall[]; readonly width: number }
   | { readonly kind: 'project'; readonly input: LogicalPlan; readonly exprs: readonly BoundExpr[]; readonly width: number }
+  /** Set-returning calls in lockstep (ProjectSet): the input's slots, then one slot per call. */
+  | { readonly kind: 'project-set'; readonly input: LogicalPlan; readonly calls: readonly BoundExpr[]; readonly width: number }
   | { readonly kind: 'sort'; readonly input: LogicalPlan; readonly keys: readonly SortKey[]; readonly width: number }
   | {
       readonly kind: 'limit';

@@ -13,6 +13,7 @@ import type { LogicalPlan } from './logical-plan.js';
 import type { PhysicalPlan } from '../exec/operator.js';
 import { FilterPlan } from '../exec/filter.js';
 import { ProjectPlan } from '../exec/project.js';
+import { ProjectSetPlan } from '../exec/project-set.js';
 import { ValuesScanPlan } from '../exec/values-scan.js';
 import { LimitPlan } from '../exec/limit.js';
 import { SortPlan } from '../exec/sort.js';
@@ -51,6 +52,8 @@ export function planPhysical(plan: LogicalPlan): PhysicalPlan {
       return new WindowAggPlan(planPhysical(plan.input), plan.calls);
     case 'project':
       return new ProjectPlan(planPhysical(plan.input), plan.exprs);
+    case 'project-set':
+      return new ProjectSetPlan(planPhysical(plan.input), plan.calls);
     case 'sort':
       return new SortPlan(planPhysical(plan.input), plan.keys);
     case 'limit':

@@ -258,7 +258,7 @@ export class SqlPortal implements Portal {
   }
 
   private async utility(plan: UtilityStatementPlan, txn: Transaction): Promise<ExecuteResult> {
-    const result = await runUtility(this.session, plan.ast, txn);
+    const result = await runUtility(this.session, plan.ast, txn, this.prepared, this.params);
     if (result.rows === undefined) return this.finish({ kind: 'command', tag: result.tag });
     return this.finish({ kind: 'rows', rows: this.format(result.rows), suspended: false, tag: result.tag });
   }

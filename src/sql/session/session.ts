@@ -40,6 +40,7 @@ import { SqlPortal } from './portal.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
 import { SessionSystemView } from './session-system.js';
+import { CursorRegistry } from './cursor-registry.js';
 import { SessionTypeContext, type TypeSettings } from './session-type-context.js';
 import { regclassOid, typeOfOid } from '../bind/resolve.js';
 import { OID } from '../../catalog/types/oids.js';
@@ -62,6 +63,8 @@ export class Session implements SqlSession {
   readonly settingsAccess: SettingsAccess;
   /** pg_stat_* / pg_settings and the admin functions (ExecContext.system). */
   readonly system: SessionSystemView;
+  /** DECLARE … CURSOR (cursor-registry.ts). */
+  readonly cursors: CursorRegistry;
   private closed = false;
 
   constructor(
@@ -76,6 +79,7 @@ export class Session implements SqlSession {
     this.database = options.database;
     this.block = new TxnBlock(host.txnKv, this.settings);
     this.system = new SessionSystemView(this);
+    this.cursors = new CursorRegistry(this.block);
     this.sequenceAccess = new SessionSequences(host.sequences, () => this.currentCatalogForSequences());
     this.settingsAccess = { get: (name) => this.settings.get(name), setConfig: (name, value, local) => setConfig(this, name, value, local) };
     this.settings.takeChanges();
@@ -221,6 +225,7 @@ export class Session implements SqlSession {
       typeContext: this.typeContext(),
       paramTypes: paramTypeOids.map((oid) => (oid === 0 ? undefined : typeOfOid(oid))),
       sql,
+      cursorColumns: this.cursors.columnsOf,
     };
   }
 

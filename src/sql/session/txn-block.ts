@@ -8,17 +8,22 @@
  * - catalogDirty is true once the transaction changed the catalog: its catalog is private until
  *   commit and plans built from it are not cached.
  * - SET inside a block is undone by ROLLBACK; SET LOCAL is undone at the end of the block.
+ * - COMMIT first runs the transaction's deferred foreign-key checks (fk-deferred.ts); a failure
+ *   rolls the transaction back and is COMMIT's error, as in PostgreSQL.
  */
 import type { IsolationLevel, Transaction, TxnKv } from '../../mvcc/index.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { Settings } from './settings.js';
+import { runDeferredConstraintChecks } from '../exec/fk-actions.js';
 
 export type TxnMode = 'none' | 'implicit' | 'block' | 'failed';
 
 interface Savepoint {
   readonly name: string;
   readonly id: number;
+  /** nextMark() when it was made. */
+  readonly mark: number;
   readonly settings: Map<string, string>;
 }
 
@@ -111,6 +116,7 @@ export class TxnBlock {
   async commit(): Promise<boolean> {
     const txn = this.txn;
     const failed = this.mode === 'failed';
+    if (txn !== undefined && !failed) this.runDeferredChecks(txn);
     if (failed) txn?.rollback();
     this.reset(failed);
     if (txn === undefined || failed) return !failed;
@@ -128,6 +134,26 @@ export class TxnBlock {
     this.reset(true);
   }
 
+  private marks = 0;
+
+  /** A number larger than any before it: what a savepoint (or a cursor) was made after. */
+  nextMark(): number {
+    return ++this.marks;
+  }
+
+  /** Called by ROLLBACK TO with the savepoint's mark: objects made after it go (cursor-registry.ts). */
+  onRollbackTo: ((mark: number) => void) | undefined;
+
+  /** Deferred foreign-key checks run before COMMIT; one that fails rolls the transaction back. */
+  private runDeferredChecks(txn: Transaction): void {
+    try {
+      runDeferredConstraintChecks(txn);
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
+  }
+
   /**
    * After an error: a block becomes failed (its KV transaction is kept so that ROLLBACK TO a
    * savepoint can resume it); an implicit transaction rolls back.
@@ -142,7 +168,7 @@ export class TxnBlock {
 
   savepoint(name: string): void {
     const txn = this.ensure();
-    this.savepoints.push({ name, id: txn.savepoint(), settings: this.settings.snapshot() });
+    this.savepoints.push({ name, id: txn.savepoint(), mark: this.nextMark(), settings: this.settings.snapshot() });
   }
 
   release(name: string): void {
@@ -158,6 +184,7 @@ export class TxnBlock {
     this.txn?.rollbackTo(sp.id);
     if (this.mode === 'failed') this.mode = 'block';
     this.savepoints.length = at + 1;
+    this.onRollbackTo?.(sp.mark);
     this.settings.restore(sp.settings);
     if (this.catalogDirty) this.privateCatalog = undefined;
   }

@@ -4,7 +4,8 @@
  *
  * - They act on the whole storage engine: a table list is checked (42P01 for a missing table)
  *   but GC and compaction cover every table, since all share one LSM.
- * - VACUUM cannot run inside a transaction block (25001), as in PostgreSQL; CHECKPOINT and CALL
+ * - VACUUM cannot run inside a transaction block (25001), nor in a string of several statements
+ *   (PostgreSQL runs those as one implicit block), as in PostgreSQL; CHECKPOINT and CALL
  *   can. CHECKPOINT and stratadb_compact() need a superuser (42501), as CHECKPOINT does in
  *   PostgreSQL 15; VACUUM does not.
  * - ANALYZE (alone or as a VACUUM option) has nothing to do: the planner keeps no statistics.
@@ -47,7 +48,8 @@ export async function runCheckpoint(session: Session, txn: Transaction): Promise
   return { tag: 'CHECKPOINT' };
 }
 
-export async function runVacuum(session: Session, stmt: VacuumStmt, txn: Transaction): Promise<UtilityResult> {
+/** `inBatch`: one of several statements of a simple-query string (an implicit transaction block). */
+export async function runVacuum(session: Session, stmt: VacuumStmt, txn: Transaction, inBatch: boolean): Promise<UtilityResult> {
   const vacuum = stmt.is_vacuumcmd === true;
   const command = vacuum ? 'VACUUM' : 'ANALYZE';
   const options = new Set<string>();
@@ -56,7 +58,7 @@ export async function runVacuum(session: Session, stmt: VacuumStmt, txn: Transac
     if (!VACUUM_OPTIONS.has(name) || (!vacuum && name !== 'verbose')) throw notSupported(`${command} option ${name.toUpperCase()}`);
     options.add(name);
   }
-  if (vacuum && session.block.mode === 'block') throw new SqlError(SQLSTATE.activeSqlTransaction, 'VACUUM cannot run inside a transaction block');
+  if (vacuum && (session.block.mode === 'block' || inBatch)) throw new SqlError(SQLSTATE.activeSqlTransaction, 'VACUUM cannot run inside a transaction block');
   checkRelations(session, stmt.rels ?? [], txn);
   const maintenance = session.host.maintenance;
   if (!vacuum || maintenance === undefined) return { tag: command };

@@ -16,6 +16,7 @@ import { explainDml, explainPlan } from '../plan/explain.js';
 import type { StatementPlan } from './statement-plan.js';
 import { utilityColumns, utilityTag } from './utility-info.js';
 import { defArgText } from '../bind/ast-util.js';
+import { fetchColumns } from './cursor-statements.js';
 
 export function planStatement(ctx: BindContext, ast: Node): StatementPlan {
   const tag = nodeTag(ast);
@@ -35,6 +36,16 @@ export function planStatement(ctx: BindContext, ast: Node): StatementPlan {
     }
     case 'ExplainStmt':
       return planExplain(ctx, (ast as { ExplainStmt: { query?: Node; options?: Node[] } }).ExplainStmt);
+    case 'DeclareCursorStmt': {
+      // The query is bound now: its errors come first (as PostgreSQL's parse analysis) and $n get their types.
+      const inner = planStatement(ctx, (ast as { DeclareCursorStmt: { query: Node } }).DeclareCursorStmt.query);
+      return { kind: 'utility', ast, tag: 'DECLARE CURSOR', columns: undefined, paramTypes: inner.paramTypes };
+    }
+    case 'FetchStmt': {
+      // FETCH returns its cursor's columns: the cursor is looked up when the statement is planned.
+      const columns = fetchColumns((ast as { FetchStmt: object }).FetchStmt, ctx.cursorColumns);
+      return { kind: 'utility', ast, tag: 'FETCH', columns, paramTypes: paramTypes(ctx) };
+    }
     default:
       return { kind: 'utility', ast, tag: utilityTag(ast), columns: utilityColumns(ast), paramTypes: paramTypes(ctx) };
   }

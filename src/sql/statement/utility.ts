@@ -1,5 +1,5 @@
 /**
- * Runs utility statements: SET / RESET / SHOW / DISCARD and every DDL statement. DDL writes the
+ * Runs utility statements: SET / RESET / SHOW / DISCARD, cursors (cursor-statements.ts) and every DDL statement. DDL writes the
  * catalog through the statement's transaction (so it commits or rolls back with it) and marks the
  * session's catalog dirty until the transaction ends.
  */
@@ -15,23 +15,39 @@ import { runSet, runShow } from './set-show.js';
 import { runLockTable } from './lock-table.js';
 import { runDdl, isDdl } from '../ddl/run-ddl.js';
 import { runCall, runCheckpoint, runVacuum } from './maintenance.js';
+import type { Value } from '../../catalog/types/sql-type.js';
+import type { SqlPrepared } from '../session/prepared.js';
+import { runClose, runDeclareCursor, runFetch } from './cursor-statements.js';
+import { runSetConstraints } from './set-constraints.js';
 
 export interface UtilityResult {
   readonly tag: string;
-  readonly rows?: Array<Array<string | null>>;
+  /** Values of the statement's result columns (text for SHOW). */
+  readonly rows?: Value[][];
 }
 
-export async function runUtility(session: Session, ast: Node, txn: Transaction): Promise<UtilityResult> {
+export async function runUtility(
+  session: Session,
+  ast: Node,
+  txn: Transaction,
+  prepared?: Pick<SqlPrepared, 'batch' | 'text' | 'paramTypeOids'>,
+  params: readonly Value[] = [],
+): Promise<UtilityResult> {
   const tag = nodeTag(ast);
+  if ('FetchStmt' in ast) return runFetch(session.cursors, ast.FetchStmt);
+  if ('DeclareCursorStmt' in ast) return runDeclareCursor(session, ast.DeclareCursorStmt, txn, prepared, params);
+  if ('ClosePortalStmt' in ast) return runClose(session.cursors, ast.ClosePortalStmt.portalname);
+  if ('ConstraintsSetStmt' in ast) return runSetConstraints(session, ast.ConstraintsSetStmt, txn);
   if ('VariableSetStmt' in ast) return runSet(session, ast.VariableSetStmt);
   if ('VariableShowStmt' in ast) return runShow(session, ast.VariableShowStmt.name ?? '');
   if ('DiscardStmt' in ast) {
     if (session.block.mode === 'block') throw new SqlError(SQLSTATE.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
     session.settings.resetAll();
+    session.cursors.closeAll();
     return { tag: 'DISCARD ALL' };
   }
   if ('LockStmt' in ast) return runLockTable(session, ast.LockStmt, txn);
-  if ('VacuumStmt' in ast) return runVacuum(session, ast.VacuumStmt, txn);
+  if ('VacuumStmt' in ast) return runVacuum(session, ast.VacuumStmt, txn, (prepared?.batch?.count ?? 1) > 1);
   if ('CheckPointStmt' in ast) return runCheckpoint(session, txn);
   if ('CallStmt' in ast) return runCall(session, ast.CallStmt, txn);
   if (!isDdl(tag)) throw notSupported(statementName(tag));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Block } from '../../../src/storage/block.js';
 import { BlockCache } from '../../../src/storage/block-cache.js';
+import { Prng, testSeed } from './tree-helpers.js';
 
 function block(bytes: number): Block {
   const data = new Uint8Array(bytes);
@@ -42,5 +43,41 @@ describe('BlockCache', () => {
     cache.set(4, 0, block(90)); // evicts file 2
     expect(cache.get(2, 0)).toBeUndefined();
     expect(cache.usedBytes).toBe(90);
+  });
+
+  it('keeps usedBytes within capacity and equal to what it holds; never returns a replaced or evicted block (property)', () => {
+    const rng = new Prng(testSeed('block cache property'));
+    const cache = new BlockCache(400);
+    const latest = new Map<string, Block>();
+    const held = cache.slotsOf(9, 4); // a reader's array, kept across evictFile(9)
+    let forgotten = false;
+    for (let op = 0; op < 5000; op++) {
+      const file = 1 + rng.int(9);
+      const index = rng.int(6);
+      const id = `${file}/${index}`;
+      const r = rng.int(10);
+      if (r < 4) {
+        const b = block(8 + rng.int(120));
+        if (file === 9) cache.insert(held, index, b);
+        else cache.set(file, index, b);
+        latest.set(id, b);
+      } else if (r < 9) {
+        const got = file === 9 ? cache.lookup(held, index) : cache.get(file, index);
+        if (got !== undefined) expect(got).toBe(latest.get(id));
+      } else {
+        cache.evictFile(file);
+        // After the first evictFile(9) the cache has forgotten `held`: what the reader puts there stays.
+        if (file !== 9 || !forgotten) for (let i = 0; i < 6; i++) latest.delete(`${file}/${i}`);
+        if (file === 9) forgotten = true;
+      }
+      expect(cache.usedBytes).toBeLessThanOrEqual(400);
+    }
+    let sum = 0;
+    for (const [id, b] of latest) {
+      const [file, index] = id.split('/').map(Number) as [number, number];
+      const got = file === 9 ? cache.lookup(held, index) : cache.get(file, index);
+      if (got !== undefined) sum += got.charge;
+    }
+    expect(cache.usedBytes).toBe(sum);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Block } from '../../../src/storage/block.js';
 import { BlockBuilder } from '../../../src/storage/block-builder.js';
 import { CorruptionError } from '../../../src/storage/errors.js';
-import { encodeInternalKey, KIND_VALUE } from '../../../src/storage/internal-key.js';
+import { compareInternalKeys, encodeInternalKey, KIND_VALUE } from '../../../src/storage/internal-key.js';
 import { checkAgainstModel, Prng, randomEntries, testSeed, type ModelEntry } from './tree-helpers.js';
 
 function build(entries: readonly ModelEntry[], restartInterval: number): Uint8Array {
@@ -56,6 +56,27 @@ describe('BlockBuilder / Block', () => {
       const back: string[] = [];
       for (it.seekToLast(); it.valid(); it.prev()) back.push(Buffer.from(it.key()).toString('hex') + Buffer.from(it.value()).toString('hex'));
       expect(back.reverse()).toEqual(entries.map((e) => Buffer.from(e.ikey).toString('hex') + e.value.toString('hex')));
+    }
+  });
+
+  it('seeks to the first entry >= every target near its keys: prefixes, extensions, other versions (exhaustive)', () => {
+    const rng = new Prng(testSeed('block seek'));
+    for (let round = 0; round < 30; round++) {
+      const entries = randomEntries(rng, 1 + rng.int(200), { keySpace: 1 + rng.int(40), tsMax: 6, longKeys: rng.int(3) === 0 });
+      const block = new Block(build(entries, [1, 2, 3, 16][rng.int(4)] as number), 'mem', 0);
+      const it = block.iterator();
+      for (const e of entries) {
+        const user = e.userKey;
+        const near = [user, user.subarray(0, user.length - 1), Buffer.concat([user, Buffer.from([0])]), Buffer.concat([user.subarray(0, user.length - 1), Buffer.from([(user[user.length - 1] ?? 0) + 1])])];
+        for (const target of near) {
+          for (const ts of [0, e.ts - 1, e.ts, e.ts + 1, 7]) {
+            const ikey = encodeInternalKey(target, Math.max(0, ts), rng.int(3));
+            const want = entries.find((x) => compareInternalKeys(x.ikey, ikey) >= 0);
+            it.seek(ikey);
+            expect(it.valid() ? Buffer.from(it.key()).toString('hex') : 'end').toBe(want === undefined ? 'end' : Buffer.from(want.ikey).toString('hex'));
+          }
+        }
+      }
     }
   });
 

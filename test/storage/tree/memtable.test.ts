@@ -77,6 +77,26 @@ describe('Memtable', () => {
     }
   });
 
+  it('finds keys through its hash index: long keys, many distinct keys (index growth), many versions (property)', () => {
+    const rng = new Prng(testSeed('memtable hash index'));
+    for (const opts of [{ keySpace: 12000, tsMax: 4, longKeys: true }, { keySpace: 40, tsMax: 400, longKeys: true }, { keySpace: 3, tsMax: 1000 }]) {
+      const entries = randomEntries(rng, 5000, opts);
+      const m = fill(entries, rng);
+      for (let i = 0; i < 2000; i++) {
+        const e = entries[rng.int(entries.length)] as ModelEntry;
+        // Present keys, and absent ones that differ from a present key only in their last byte or length.
+        const pick = rng.int(4);
+        const userKey = pick === 0 ? Buffer.concat([e.userKey, Buffer.from([rng.int(4)])]) : pick === 1 ? e.userKey.subarray(0, Math.max(0, e.userKey.length - 1)) : e.userKey;
+        const readTs = 1 + rng.int(opts.tsMax + 1);
+        const want = modelGet(entries, userKey, readTs);
+        const got = m.get(userKey, readTs);
+        expect(got === undefined ? undefined : { kind: got.kind, ts: got.ts, v: Buffer.from(got.value).toString('hex') }).toEqual(
+          want === undefined ? undefined : { kind: want.kind, ts: want.ts, v: want.value.toString('hex') },
+        );
+      }
+    }
+  });
+
   it('lets adds happen while an iterator is open: entries ahead of it are visited', () => {
     const rng = new Prng(testSeed('memtable concurrent adds'));
     const m = new Memtable();

@@ -5,7 +5,7 @@ import { encodeInternalKey, KIND_VALUE, TS_MAX } from '../../../src/storage/inte
 import { TableBuilder, type TableBuilderOptions } from '../../../src/storage/table-builder.js';
 import { TableReader } from '../../../src/storage/table-reader.js';
 import { Memtable } from '../../../src/storage/memtable.js';
-import { checkAgainstModel, MemorySource, modelGet, Prng, randomEntries, testSeed, type ModelEntry } from './tree-helpers.js';
+import { checkAgainstModel, MemorySource, modelEntry, modelGet, Prng, randomEntries, testSeed, type ModelEntry } from './tree-helpers.js';
 
 function buildTable(entries: readonly ModelEntry[], opts: TableBuilderOptions): { bytes: Uint8Array; builder: TableBuilder } {
   const builder = new TableBuilder(opts);
@@ -50,6 +50,28 @@ describe('TableBuilder / TableReader', () => {
         else expect({ kind: got?.kind, ts: got?.ts, v: Buffer.from(got?.value ?? []).toString('hex') }).toEqual({ kind: want.kind, ts: want.ts, v: want.value.toString('hex') });
       }
       expect(checkAgainstModel(reader.iterator(), entries, rng, 400)).toBe(400);
+    }
+  });
+
+  it('finds blocks when every key shares a prefix: probes inside, before, after and shorter than it (property)', () => {
+    const rng = new Prng(testSeed('table common prefix'));
+    for (let round = 0; round < 10; round++) {
+      const prefix = Buffer.concat([Buffer.from('tbl\x00'), rng.bytes(rng.int(12), 3)]);
+      const entries = randomEntries(rng, 1 + rng.int(400), { keySpace: 1 + rng.int(80) }).map((e) => modelEntry(Buffer.concat([prefix, e.userKey]), e.ts, e.kind, e.value));
+      const { bytes } = buildTable(entries, { blockBytes: 64 + rng.int(300), restartInterval: 1 + rng.int(5), bloomBitsPerKey: 0 });
+      const reader = TableReader.open(new MemorySource(bytes), round, new BlockCache(1 << 16));
+      const probes = [prefix, prefix.subarray(0, rng.int(prefix.length)), Buffer.from('tbl'), Buffer.from('tbm'), Buffer.from('tb\xff'), Buffer.alloc(0)];
+      for (let i = 0; i < 200; i++) {
+        const e = entries[rng.int(entries.length)] as ModelEntry;
+        const userKey = i < probes.length ? (probes[i] as Buffer) : rng.int(2) === 0 ? e.userKey : Buffer.concat([prefix.subarray(0, rng.int(prefix.length + 1)), rng.bytes(rng.int(6), 4)]);
+        const readTs = rng.int(4) === 0 ? TS_MAX : rng.int(110);
+        const want = modelGet(entries, userKey, readTs);
+        const got = reader.get(userKey, readTs);
+        expect(got === undefined ? undefined : { kind: got.kind, ts: got.ts, v: Buffer.from(got.value).toString('hex') }).toEqual(
+          want === undefined ? undefined : { kind: want.kind, ts: want.ts, v: want.value.toString('hex') },
+        );
+      }
+      expect(checkAgainstModel(reader.iterator(), entries, rng, 300)).toBe(300);
     }
   });
 

@@ -1,0 +1,203 @@
+/**
+ * Commit-group processing (DESIGN.md, Data path): what GroupCommit runs for each group — append
+ * the group's values to the value log and its commit records (one framed group record) to the
+ * commit log, make both durable, apply the group to the mutable memtable and advance visibleTs;
+ * between groups, freeze the memtable and rotate the commit log. Owns the mutable memtable.
+ *
+ * Invariants:
+ * - A group resolves only after its value-log records and its commit record are fsynced (sync
+ *   'full': both logs concurrently), and after it is applied to the memtable with visibleTs
+ *   advanced to it. 'relaxed': the values are synced before the records are appended.
+ * - visibleTs only advances, group by group in commitTs order: a read at visibleTs is stable.
+ * - A write or file creation that finds no space (errors.ts isSpaceError) fails only its group:
+ *   its partial appends are cut back (append-rollback.ts), nothing of it reaches the memtable, and
+ *   the next group tries again. Any other failure is sticky (host.fail).
+ * - The memtable is frozen and the commit log rotated only between groups, so every record of a
+ *   frozen memtable lies below the checkpoint its flush installs.
+ * - Per memtable, a floor: no pointer in it names a value-log segment below it (vlog-gc.ts).
+ */
+import { assert } from '../util/assert.js';
+import { toCommitEntries, type Write } from './commit-batch.js';
+import type { CommitLog } from './commit-log.js';
+import { encodeCommitRecord, type CommitEntry } from './commit-record.js';
+import type { Compactor } from './compactor.js';
+import type { DiskFullState } from './disk-full-state.js';
+import { isSpaceError } from './errors.js';
+import type { Flusher } from './flusher.js';
+import type { Manifest } from './manifest.js';
+import { Memtable } from './memtable.js';
+import type { ResolvedOptions } from './options.js';
+import type { ValueLog } from './value-log.js';
+
+/** One commit waiting in a group. */
+export interface PendingCommit {
+  readonly ts: number;
+  readonly writes: readonly Write[];
+}
+
+/** What group processing needs from the engine. */
+export interface CommitGroupHost {
+  readonly options: ResolvedOptions;
+  readonly manifest: Manifest;
+  readonly vlog: ValueLog;
+  readonly commitLog: CommitLog;
+  readonly flusher: Flusher;
+  readonly compactor: Compactor;
+  readonly diskFull: DiskFullState;
+  /** Throws if the engine is closed or failed. */
+  checkNotFailed(): void;
+  /** True once the engine failed (sticky). */
+  failed(): boolean;
+  /** Records a sticky failure; returns it as an Error. */
+  fail(error: unknown): Error;
+}
+
+/** True when some value of the group goes to the value log. */
+function needsValueLog(items: readonly PendingCommit[], threshold: number): boolean {
+  for (const item of items) {
+    for (const write of item.writes) if (write.value !== undefined && write.value.length >= threshold) return true;
+  }
+  return false;
+}
+
+export class CommitGroupProcessor {
+  /** The mutable memtable (frozen ones belong to the flusher). */
+  memtable: Memtable;
+  /** The newest commitTs applied to the memtable (see the invariants). */
+  visibleTs: number;
+  private readonly floors = new WeakMap<Memtable, number>();
+  /**
+   * vlog.bytesWritten when the mutable memtable started. A memtable is frozen once it covers a
+   * whole segment's worth of values too, so segments become GC-eligible (below every memtable's
+   * floor) even when small pointers never fill the memtable.
+   */
+  private memtableVlogStart = 0;
+
+  constructor(
+    private readonly host: CommitGroupHost,
+    memtable: Memtable,
+    lastTs: number,
+  ) {
+    this.memtable = memtable;
+    this.visibleTs = lastTs;
+    this.floors.set(memtable, memtable.count > 0 ? 0 : host.manifest.state.nextFileNumber);
+  }
+
+  /** The lowest value-log segment a live memtable (mutable or frozen) may point into. */
+  segmentFloor(): number {
+    let floor = this.floors.get(this.memtable) ?? 0;
+    for (const frozen of this.host.flusher.frozen) floor = Math.min(floor, this.floors.get(frozen.memtable) ?? 0);
+    return floor;
+  }
+
+  /** Processes one group (GroupCommit's callback): see the module invariants. */
+  async process(items: PendingCommit[]): Promise<void> {
+    const host = this.host;
+    host.checkNotFailed();
+    await host.flusher.waitForRoom();
+    await host.compactor.waitForL0Room();
+    host.checkNotFailed();
+    const entries: CommitEntry[][] = [];
+    try {
+      await this.appendDurably(items, entries);
+    } catch (error) {
+      throw await this.failGroup(error);
+    }
+    this.apply(items, entries);
+    if (host.diskFull.active) {
+      // Space is back (this group's appends fit): retry paused background work now.
+      host.diskFull.leave('commit');
+      host.flusher.retryNow();
+      host.compactor.retryNow();
+    }
+    // The group is durable and visible now: a failure to rotate fails the engine (sticky, through
+    // fail()) for later writes, or (no space) leaves the memtable unfrozen until a later group
+    // rotates, but must not reject these acknowledged-worthy commits.
+    try {
+      const { memtableBytesMax, vlogSegmentBytesMax, commitLogSegmentBytesMax } = host.options;
+      if (this.memtable.approximateBytes >= memtableBytesMax || host.vlog.bytesWritten - this.memtableVlogStart >= vlogSegmentBytesMax) await this.freeze();
+      else if (host.commitLog.activeBytes >= commitLogSegmentBytesMax) await this.rotateLog();
+    } catch (error) {
+      assert(host.failed() || isSpaceError(error), 'a rotation failure is a space error or recorded by fail()');
+    }
+  }
+
+  /** Between groups: freezes a non-empty memtable, rotates the commit log, schedules its flush. */
+  async freeze(): Promise<void> {
+    const host = this.host;
+    if (this.memtable.count === 0 || host.failed()) return;
+    const checkpoint = await this.rotateLog();
+    host.flusher.enqueue(this.memtable, checkpoint);
+    this.memtable = new Memtable();
+    this.floors.set(this.memtable, host.vlog.appendableSegment ?? host.manifest.state.nextFileNumber);
+    this.memtableVlogStart = host.vlog.bytesWritten;
+  }
+
+  /** Syncs the value log, then the commit log (sync 'relaxed', and on close). */
+  async syncLogs(): Promise<void> {
+    await this.host.vlog.sync();
+    await this.host.commitLog.sync();
+  }
+
+  /** Appends the group's values and records (entries[i] for items[i]) and makes them durable. */
+  private async appendDurably(items: readonly PendingCommit[], entries: CommitEntry[][]): Promise<void> {
+    const { options, vlog, commitLog } = this.host;
+    const threshold = options.valueThreshold;
+    if (threshold !== Infinity && needsValueLog(items, threshold)) await vlog.rotateIfFull();
+    const vlogBefore = vlog.bytesWritten;
+    for (const item of items) entries.push(toCommitEntries(item.writes, threshold, vlog));
+    const full = options.sync === 'full';
+    const vlogDirty = vlog.bytesWritten !== vlogBefore;
+    // 'full': both logs sync concurrently, acked after both (recovery drops a commit whose values
+    // did not become durable: recovery-tail-check.ts). 'relaxed': values are synced first.
+    if (vlogDirty && full) vlog.write();
+    else if (vlogDirty) await vlog.sync();
+    commitLog.append(items.map((item, i) => encodeCommitRecord(item.ts, entries[i] as CommitEntry[])));
+    if (full) await (vlogDirty ? Promise.all([vlog.sync(), commitLog.sync()]) : commitLog.sync());
+  }
+
+  private apply(items: readonly PendingCommit[], entries: readonly CommitEntry[][]): void {
+    const memtable = this.memtable;
+    for (let i = 0; i < items.length; i++) {
+      const ts = (items[i] as PendingCommit).ts;
+      for (const entry of entries[i] as CommitEntry[]) memtable.add(entry.key, ts, entry.kind, entry.value);
+      this.visibleTs = ts;
+    }
+  }
+
+  /** Between groups: starts a new commit-log segment (the current one synced); returns its number. */
+  private async rotateLog(): Promise<number> {
+    const host = this.host;
+    try {
+      if (host.options.sync === 'relaxed') await this.syncLogs();
+      const segment = await host.commitLog.rotate();
+      host.flusher.addLogSegment(segment);
+      host.diskFull.leave('commit-log rotation');
+      return segment;
+    } catch (error) {
+      // A segment that cannot be created for lack of space leaves the active one in use.
+      if (isSpaceError(error)) {
+        host.diskFull.enter(error, 'commit-log rotation');
+        throw error;
+      }
+      throw host.fail(error);
+    }
+  }
+
+  /**
+   * A group failed. For lack of space (see the invariants) its partial appends are cut back and
+   * the engine keeps serving; anything else — a failed cut included — is sticky.
+   */
+  private async failGroup(error: unknown): Promise<Error> {
+    const host = this.host;
+    if (!isSpaceError(error)) return host.fail(error);
+    try {
+      await host.vlog.cutBack();
+      await host.commitLog.cutBack();
+    } catch (cutError) {
+      return host.fail(cutError);
+    }
+    host.diskFull.enter(error, 'commit');
+    return error;
+  }
+}
