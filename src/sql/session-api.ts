@@ -119,6 +119,12 @@ export interface SqlSession {
   cancel(): void;
   /** Rolls back any open transaction and releases the session. */
   close(): Promise<void>;
+  /**
+   * The columns (text format) of the open SQL cursor `name` (DECLARE … CURSOR), or undefined when
+   * there is none: SQL cursors are portals too, so Describe Portal finds them (psycopg's server-side
+   * cursors ask for their description that way).
+   */
+  describeCursor?(name: string): readonly FieldDescription[] | undefined;
 }
 
 /** How a role logs in, for the wire server's authentication. */

@@ -17,14 +17,23 @@
  *   unmarked and moved to the young end. A hit touches no map and no list.
  * - Entries are found through one Map per segment keyed by offset: small-integer keys, the cheap
  *   case of a JS Map (a single map keyed by segment × 2^32 + offset hashes heap numbers).
+ * - Admission: offer() caches a value only when its key was asked for before in the doorkeeper's
+ *   window (doorkeeper.ts; hits mark their key too), so values read or written once — uniform
+ *   reads over a data set far larger than the cache, a bulk load — neither evict hot entries nor
+ *   churn memory (each entry is an allocation the garbage collector tracks).
  */
 import { assert } from '../util/assert.js';
+import { Doorkeeper } from './doorkeeper.js';
 import { pooledCopy } from './pooled-copy.js';
 
 /** Bytes charged per entry on top of the value (the entry, its map slot, the Buffer object). */
 const ENTRY_OVERHEAD_BYTES = 96;
 /** The ring's consumed head is cut off once it is this long (and half the ring). */
 const RING_COMPACT_MIN = 1024;
+/** Doorkeeper bits per byte of capacity (one per 256 bytes), within these bounds. */
+const DOORKEEPER_BYTES_PER_BIT = 256;
+const DOORKEEPER_BITS_MIN = 1 << 12;
+const DOORKEEPER_BITS_MAX = 1 << 22;
 
 interface Entry {
   readonly segment: number;
@@ -41,9 +50,12 @@ export class ValueCache {
   private used = 0;
   private hitCount = 0;
   private missCount = 0;
+  private readonly doorkeeper: Doorkeeper;
 
   constructor(readonly capacityBytes: number) {
     assert(Number.isFinite(capacityBytes) && capacityBytes >= 0, 'capacityBytes must be a finite number >= 0');
+    const bits = 2 ** Math.round(Math.log2(Math.max(1, capacityBytes / DOORKEEPER_BYTES_PER_BIT)));
+    this.doorkeeper = new Doorkeeper(Math.min(DOORKEEPER_BITS_MAX, Math.max(DOORKEEPER_BITS_MIN, bits)));
   }
 
   get usedBytes(): number {
@@ -55,9 +67,13 @@ export class ValueCache {
   get misses(): number {
     return this.missCount;
   }
+  /** Values held. */
+  get entryCount(): number {
+    return this.ring.length - this.head;
+  }
 
-  /** A fresh copy of the cached value at (segment, offset), or undefined. */
-  get(segment: number, offset: number): Uint8Array | undefined {
+  /** A fresh copy of the cached value of `key` at (segment, offset), or undefined. */
+  get(segment: number, offset: number, key: Uint8Array): Uint8Array | undefined {
     if (this.capacityBytes === 0) return undefined;
     const entry = this.segments.get(segment)?.get(offset);
     if (entry === undefined) {
@@ -66,7 +82,19 @@ export class ValueCache {
     }
     this.hitCount++;
     entry.referenced = true;
+    this.doorkeeper.remember(key);
     return pooledCopy(entry.value);
+  }
+
+  /**
+   * Offers the value of `key` at (segment, offset), read after a miss or just written: cached when
+   * the key was asked for before in the doorkeeper's window (the cache then keeps a copy in an
+   * ArrayBuffer of its own, not a view pinning the caller's buffer).
+   */
+  offer(segment: number, offset: number, key: Uint8Array, value: Uint8Array): void {
+    if (this.capacityBytes === 0 || !this.doorkeeper.remember(key)) return;
+    const copy = Uint8Array.prototype.slice.call(value);
+    this.set(segment, offset, Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength));
   }
 
   /** Caches `value` (a verified value; the cache keeps this buffer, callers must not change it). */

@@ -179,16 +179,17 @@ export class ValueLog {
   }
 
   /**
-   * After a successful write(): the group's values enter the value cache (write-through), so a
-   * read of a key just written — the hot keys of an update-heavy load — costs no pread. Their
-   * offsets are final: only a failed write is cut back.
+   * After a successful write(): the group's values are offered to the value cache (write-through:
+   * kept when their key was read lately), so a read of a hot key just updated costs no pread.
+   * Their offsets are final: only a failed write is cut back.
    */
   private cacheStaged(fileOffset: number): void {
     const stage = this.stage;
     for (const at of this.stagedRecords) {
-      const valueStart = at + VLOG_HEADER_BYTES + stage.readUInt32LE(at + 4);
-      const value = Uint8Array.prototype.slice.call(stage.subarray(valueStart, valueStart + stage.readUInt32LE(at + 8)));
-      this.cache.set(this.activeSegment, fileOffset + at, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      const keyStart = at + VLOG_HEADER_BYTES;
+      const valueStart = keyStart + stage.readUInt32LE(at + 4);
+      const key = stage.subarray(keyStart, valueStart);
+      this.cache.offer(this.activeSegment, fileOffset + at, key, stage.subarray(valueStart, valueStart + stage.readUInt32LE(at + 8)));
     }
   }
 
@@ -240,7 +241,7 @@ export class ValueLog {
    * value cache never hands out its own buffers).
    */
   read(pointer: ValuePointer, key: Uint8Array): Uint8Array {
-    const cached = this.cache.get(pointer.segment, pointer.offset);
+    const cached = this.cache.get(pointer.segment, pointer.offset, key);
     if (cached !== undefined) return cached;
     const path = joinPath(this.dir, this.nameOf(pointer.segment));
     const file = this.files.get(pointer.segment);
@@ -251,11 +252,7 @@ export class ValueLog {
     const problem = vlogRecordProblem(buf, pointer.length, key);
     if (problem !== undefined) throw new CorruptionError(path, pointer.offset, problem);
     const value = buf.subarray(VLOG_HEADER_BYTES + buf.readUInt32LE(4));
-    if (this.cache.capacityBytes === 0) return value;
-    // The cache keeps a copy in its own ArrayBuffer (not a view pinning the record or a shared
-    // pool slab) and the caller gets `value`.
-    const copy = Uint8Array.prototype.slice.call(value);
-    this.cache.set(pointer.segment, pointer.offset, Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength));
+    this.cache.offer(pointer.segment, pointer.offset, key, value);
     return value;
   }
 

@@ -7,6 +7,7 @@
  *   Query, whenever the session is then idle.
  * - Errors are thrown (SqlError); the connection then skips messages until Sync.
  * - A blank query string is answered by the protocol itself (empty-statement.ts).
+ * - Describe Portal also finds a SQL cursor (DECLARE) of that name: one namespace, as in PostgreSQL.
  */
 import type { FormatCode, Portal, PreparedStatement, SqlSession } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
@@ -81,6 +82,13 @@ export class ExtendedQuery {
       writer.parameterDescription(statement.paramTypeOids);
       if (statement.fields === undefined) writer.simple(BackendCode.noData);
       else writer.rowDescription(statement.fields, []);
+      return;
+    }
+    const cursorFields = this.portals.has(message.name) ? undefined : this.session.describeCursor?.(message.name);
+    if (cursorFields !== undefined) {
+      // A SQL cursor (DECLARE): a portal of the same namespace, with text results.
+      if (cursorFields.length === 0) writer.simple(BackendCode.noData);
+      else writer.rowDescription(cursorFields, []);
       return;
     }
     const entry = this.portal(message.name);

@@ -151,6 +151,10 @@ class MeteredSession implements SqlSession {
     this.inner.cancel();
   }
 
+  describeCursor(name: string): readonly FieldDescription[] | undefined {
+    return this.inner.describeCursor?.(name);
+  }
+
   close(): Promise<void> {
     if (this.activity !== undefined) this.registry?.close(this.activity);
     return this.inner.close();

@@ -3,9 +3,10 @@
  * PostgreSQL 15: several SRFs in lockstep (the longest decides the row count, shorter ones give
  * NULL), over a FROM clause, beside plain columns, nested in expressions and in each other, with
  * aggregates and windows below them, ORDER BY / DISTINCT / LIMIT above them, in GROUP BY and
- * window definitions (then below the Aggregate / WindowAgg), and in a single INSERT … VALUES row.
- * Rows, column names and type OIDs must match; errors must match in SQLSTATE, message, position
- * and hint.
+ * window definitions (then below the Aggregate / WindowAgg), in a single INSERT … VALUES row, of
+ * every kind (unnest, generate_series, JSON and regexp ones) and inside subqueries, CTEs and set
+ * operations. Rows, column names and type OIDs must match; errors must match in SQLSTATE,
+ * message, position and hint.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -24,6 +25,8 @@ let p: pg.Client;
 const SETUP = [
   'CREATE TABLE t (id int PRIMARY KEY, a int[], b text[], n int)',
   "INSERT INTO t VALUES (1, '{1,2,3}', '{x,y}', 2), (2, '{4}', '{p,q,r}', 0), (3, NULL, '{}', NULL), (4, '{}', NULL, 1)",
+  'CREATE TABLE doc (id int PRIMARY KEY, m int[], j jsonb, s text)',
+  `INSERT INTO doc VALUES (1, '{3,1,2}', '[1,"x",{"k":2}]', 'a,b,c'), (2, '{{1,2},{3,4}}', '[]', 'x'), (3, NULL, NULL, NULL)`,
 ];
 
 beforeAll(async () => {
@@ -95,6 +98,21 @@ describe('set-returning functions in a select list', () => {
       'SELECT id, generate_series(1, n) AS g FROM t ORDER BY id, g',
       'SELECT t.id, unnest(u.b) FROM t JOIN t u ON u.id = t.id + 1',
       'SELECT id, (SELECT sum(x) FROM unnest(a) AS x) FROM t',
+    ]);
+  });
+
+  it('of every kind (JSON, regexp, multi-dimensional arrays), inside subqueries, CTEs and set operations', async () => {
+    await same([
+      'SELECT jsonb_array_elements(j), id FROM doc ORDER BY 2',
+      "SELECT regexp_split_to_table(s, ','), id FROM doc ORDER BY 2, 1",
+      "SELECT regexp_matches(s, '[a-c]', 'g'), id FROM doc ORDER BY 2, 1",
+      "SELECT id, unnest(m), unnest(string_to_array(s, ',')) FROM doc ORDER BY 1",
+      'SELECT id, (SELECT unnest(doc.m) LIMIT 1) FROM doc ORDER BY id',
+      'SELECT id FROM doc WHERE EXISTS (SELECT unnest(doc.m)) ORDER BY id',
+      'SELECT * FROM (SELECT id, unnest(m) AS u FROM doc) AS s WHERE u > 1 ORDER BY 1, 2',
+      'WITH c AS (SELECT unnest(m) AS u FROM doc) SELECT count(*), sum(u) FROM c',
+      'SELECT unnest(m) FROM doc WHERE id = 1 UNION SELECT generate_series(5, 6) ORDER BY 1',
+      'SELECT count(*) FROM (SELECT generate_series(1, 100000)) AS s',
     ]);
   });
 

@@ -128,6 +128,21 @@ describe('same transcript as PostgreSQL 15', () => {
     expect(ours).toEqual(pg);
   });
 
+  it('Describe Portal finds a SQL cursor (DECLARE), as psycopg asks for a server-side cursor', async () => {
+    const { pg, ours } = await both([
+      q('CREATE TABLE cur (id int PRIMARY KEY, name text)'),
+      q("INSERT INTO cur VALUES (1, 'a'), (2, 'b')"),
+      q('BEGIN'),
+      q('DECLARE c CURSOR FOR SELECT id, name, id * 2 AS twice FROM cur ORDER BY id'),
+      [Buffer.concat([serialize.describe({ type: 'P', name: 'c' }), serialize.sync()]), 'readyForQuery'],
+      q('FETCH 1 FROM c'),
+      [Buffer.concat([serialize.describe({ type: 'P', name: 'nope' }), serialize.sync()]), 'readyForQuery'],
+      q('ROLLBACK'),
+      [Buffer.concat([serialize.describe({ type: 'P', name: 'c' }), serialize.sync()]), 'readyForQuery'],
+    ]);
+    expect(ours).toEqual(pg);
+  });
+
   it('ParameterStatus after SET, and warnings as NoticeResponse', async () => {
     const { pg, ours } = await both([
       q("SET application_name = 'diff'"),

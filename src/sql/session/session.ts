@@ -15,6 +15,7 @@
  */
 import { sqlErrorFromStackOverflow } from './stack-depth.js';
 import type {
+  FieldDescription,
   FormatCode,
   Portal,
   PreparedStatement,
@@ -35,7 +36,7 @@ import type { ExecContext, SequenceAccess, SettingsAccess } from '../exec/exec-c
 import { setConfig } from '../statement/set-show.js';
 import { Settings, settingMs } from './settings.js';
 import { TxnBlock, inFailedTransaction } from './txn-block.js';
-import { SqlPrepared } from './prepared.js';
+import { fieldOf, SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
@@ -129,6 +130,10 @@ export class Session implements SqlSession {
 
   takeParameterChanges(): Array<[name: string, value: string]> {
     return this.settings.takeChanges();
+  }
+
+  describeCursor(name: string): readonly FieldDescription[] | undefined {
+    return this.cursors.columnsOf(name)?.map((column) => fieldOf(column, 0));
   }
 
   cancel(): void {
