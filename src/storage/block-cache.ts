@@ -16,7 +16,7 @@
  *   hit never needs re-checking. Blocks are immutable, so handing the same one to many readers is safe.
  * - evictFile(n) drops every block of file n and forgets its slot array (call it before the file
  *   is deleted or its number reused). A reader still holding the forgotten array only fills it
- *   with entries that age out of the LRU list like any other.
+ *   with entries that age out of the list like any other.
  */
 import { assert } from '../util/assert.js';
 import type { Block } from './block.js';

@@ -10,9 +10,10 @@
  * The foreign-key query puts several set-returning calls in one select list over FROM
  * (unnest(conkey), unnest(confkey), generate_subscripts(conkey, 1)), run in lockstep.
  *
- * Not covered (stratadb lacks what they need): the describer's index query reads
- * pg_index.indkey / indclass / indoption as arrays (int2vector / oidvector: text or missing in
- * stratadb) and pg_opclass; its sequence query reads pg_sequences; its view query
+ * The describer's index query (pg_index's int2vector / oidvector columns, pg_opclass) is compared
+ * in prisma-indexes.test.ts.
+ *
+ * Not covered (stratadb lacks what they need): its sequence query reads pg_sequences; its view query
  * reads pg_views.definition (NULL in stratadb until the catalog can deparse views). The array
  * parameter is typed here (`any ($1::name[])`): stratadb does not yet infer an untyped `any ($1)`
  * as an array of the left operand's type, as PostgreSQL does.

@@ -47,9 +47,9 @@ INSERT INTO users (email, name, score) VALUES ('a@x', 'ann', 3), ('b@x', 'bob', 
 const EXACT: readonly string[] = [
   '\\dt', '\\d', '\\di', '\\dv', '\\ds', '\\dn', '\\du', '\\dt shop.*', '\\di shop.*',
   '\\d users', '\\d shop.orders', '\\d items', '\\d shop.line_items', '\\d shop.checks', '\\d active_users', '\\d ticket_seq', '\\d users_id_seq',
-  '\\d users_pkey', '\\d users_email_key', '\\d shop.orders_total_idx',
+  '\\d users_pkey', '\\d users_email_key', '\\d shop.orders_total_idx', '\\d+ shop.orders_total_idx', '\\d+ users_name_idx',
   '\\d+ users', '\\d+ shop.orders', '\\d+ items', '\\d+ shop.line_items', '\\d+ users_pkey', '\\dv+', '\\d+ active_users', '\\d+ scored', '\\d+ shop.user_ids',
-  '\\db', '\\dp', '\\dp users', '\\dT', '\\dE', '\\dm', '\\dRp',
+  '\\db', '\\dp', '\\dp users', '\\dT', '\\dE', '\\dm', '\\dRp', '\\dA', '\\dA+',
   '\\l', '\\dn+', '\\df', '\\df+', '\\dfa', '\\do', '\\dc', '\\dx', '\\dL', '\\dd', '\\dO',
 ];
 
@@ -57,6 +57,7 @@ const EXACT: readonly string[] = [
 const BUILTINS: readonly string[] = [
   '\\dfS+ abs', '\\dfS count', '\\dfS avg', '\\dfS+ jsonb_set', '\\dfS concat*', '\\dfS generate_series', '\\dfS+ now',
   '\\dfS row_number', '\\dfS lag', '\\dfS has_table_privilege', '\\dfS stddev*', '\\dfS+ num_*', '\\dfS+ pg_typeof', '\\dfS+ md5',
+  '\\dfS abs numeric', '\\dfS+ abs int4', '\\dfS array_lower anyarray', '\\dfS generate_subscripts',
   '\\dfS+ split_part', '\\dfS+ to_char', '\\dfS+ pg_get_indexdef', '\\dfS+ obj_description', '\\dfS+ current_schemas',
   '\\doS+ %', '\\doS ->>', '\\doS+ ^', '\\dfaS count', '\\dfwS', '\\dfS+ pg_char_to_encoding', '\\sf now', '\\sf+ version',
 ];

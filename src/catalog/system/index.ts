@@ -9,6 +9,7 @@ import { PG_TYPE } from './pg-type.js';
 import { PG_DATABASE, PG_ROLES } from './pg-database-roles.js';
 import { PG_INDEX } from './pg-index.js';
 import { PG_AM } from './pg-am.js';
+import { PG_OPCLASS } from './pg-opclass.js';
 import { INFO_SCHEMATA, INFO_TABLES } from './information-schema.js';
 import { INTROSPECTION_TABLES } from './introspection-tables.js';
 import { PG_SETTINGS } from './pg-settings.js';
@@ -22,7 +23,7 @@ export type {
   SystemTable, SystemColumn, SystemTableContext, SessionSettingView, BackendActivity, DatabaseActivity, BlockCounters, CursorView,
 } from './system-table.js';
 
-const TABLES: readonly SystemTable[] = [PG_NAMESPACE, PG_CLASS, PG_ATTRIBUTE, PG_TYPE, PG_DATABASE, PG_ROLES, PG_INDEX, PG_AM, INFO_SCHEMATA, INFO_TABLES, ...INTROSPECTION_TABLES, ...PG_DUMP_EMPTY_TABLES,
+const TABLES: readonly SystemTable[] = [PG_NAMESPACE, PG_CLASS, PG_ATTRIBUTE, PG_TYPE, PG_DATABASE, PG_ROLES, PG_INDEX, PG_AM, PG_OPCLASS, INFO_SCHEMATA, INFO_TABLES, ...INTROSPECTION_TABLES, ...PG_DUMP_EMPTY_TABLES,
   PG_SETTINGS, PG_STAT_ACTIVITY, PG_STAT_DATABASE, PG_CURSORS, ...BUILTIN_OBJECT_TABLES];
 
 const BY_NAME = new Map(TABLES.map((t) => [`${t.schema}.${t.name}`, t]));

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js';
 import type { TableDesc } from '../descriptors.js';
 import type { Value } from '../types/sql-type.js';
 import { typeByOid } from '../types/type-registry.js';
+import { typeCollationOid } from '../types/pg-type-info.js';
 import type { SystemTable } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
 
@@ -19,7 +20,7 @@ function rows(catalog: Catalog, db: number): Value[][] {
       if (rel.kind === 'sequence') continue;
       for (const c of rel.columns) {
         const type = typeByOid(c.typeOid);
-        const collation = type !== undefined && type.category === 'S' ? 100 : 0;
+        const collation = type === undefined ? 0 : typeCollationOid(type);
         out.push([
           rel.oid, c.name, c.dropped ? 0 : c.typeOid, type?.typlen ?? -1, c.attnum, c.typmod, type?.element === undefined ? 0 : 1,
           c.notNull, c.default !== undefined, false, c.identity, '', c.dropped, true, 0, collation, -1,
@@ -39,7 +40,7 @@ function indexRows(table: TableDesc, out: Value[][]): void {
       const c = table.columns[key.attnum - 1];
       if (c === undefined) return;
       const type = typeByOid(c.typeOid);
-      const collation = type !== undefined && type.category === 'S' ? 100 : 0;
+      const collation = type === undefined ? 0 : typeCollationOid(type);
       out.push([
         index.oid, c.name, c.typeOid, type?.typlen ?? -1, position + 1, c.typmod, type?.element === undefined ? 0 : 1,
         false, false, false, '', '', false, true, 0, collation, -1,

@@ -1,7 +1,7 @@
 /**
  * pg_catalog.pg_description and pg_shdescription: the comments PostgreSQL 15 ships on its built-in
  * objects that stratadb also has — built-in routines and operators (from their rows), the pg_catalog and
- * public schemas, the languages, the plpgsql extension, and (shared) the initial databases.
+ * public schemas, the languages, the access methods, the plpgsql extension, and (shared) the initial databases.
  *
  * - Comments users set with COMMENT ON come from the descriptors (user-comments.ts); every other
  *   object has none, as on a PostgreSQL database nobody commented.
@@ -21,10 +21,13 @@ export const PG_OPERATOR_CLASS_OID = 2617;
 const PG_NAMESPACE_CLASS_OID = 2615;
 const PG_LANGUAGE_CLASS_OID = 2612;
 const PG_EXTENSION_CLASS_OID = 3079;
+const PG_AM_CLASS_OID = 2601;
 export const PG_DATABASE_CLASS_OID = 1262;
 
 /** The catalogs pg_description has comments for (obj_description's one-argument form searches them). */
-export const DESCRIBED_CLASSES: readonly number[] = [PG_PROC_CLASS_OID, PG_OPERATOR_CLASS_OID, PG_NAMESPACE_CLASS_OID, PG_LANGUAGE_CLASS_OID, PG_EXTENSION_CLASS_OID];
+export const DESCRIBED_CLASSES: readonly number[] = [
+  PG_PROC_CLASS_OID, PG_OPERATOR_CLASS_OID, PG_NAMESPACE_CLASS_OID, PG_LANGUAGE_CLASS_OID, PG_EXTENSION_CLASS_OID, PG_AM_CLASS_OID,
+];
 
 /** [classoid, objoid, description] of the non-routine comments. */
 const FIXED: ReadonlyArray<readonly [number, number, string]> = [
@@ -35,6 +38,13 @@ const FIXED: ReadonlyArray<readonly [number, number, string]> = [
   [PG_NAMESPACE_CLASS_OID, 2200, 'standard public schema'],
   [PG_EXTENSION_CLASS_OID, PLPGSQL_EXTENSION_OID, 'PL/pgSQL procedural language'],
   [PG_LANGUAGE_CLASS_OID, PLPGSQL_LANGUAGE_OID, 'PL/pgSQL procedural language'],
+  [PG_AM_CLASS_OID, 2, 'heap table access method'],
+  [PG_AM_CLASS_OID, 403, 'b-tree index access method'],
+  [PG_AM_CLASS_OID, 405, 'hash index access method'],
+  [PG_AM_CLASS_OID, 783, 'GiST index access method'],
+  [PG_AM_CLASS_OID, 2742, 'GIN index access method'],
+  [PG_AM_CLASS_OID, 3580, 'block range index (BRIN) access method'],
+  [PG_AM_CLASS_OID, 4000, 'SP-GiST index access method'],
 ];
 
 /** [objoid, description] of the shared comments (pg_shdescription, on pg_database rows). */

@@ -37,7 +37,6 @@ const PG_INIT_PRIVS: SystemTable = {
 export const PG_DUMP_EMPTY_TABLES: readonly SystemTable[] = [
   PG_INIT_PRIVS,
   PG_REWRITE,
-  empty('pg_opclass', 2616, 'oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid'),
   empty('pg_opfamily', 2753, 'oid:oid opfmethod:oid opfname:name opfnamespace:oid opfowner:oid'),
   empty('pg_ts_parser', 3601, 'oid:oid prsname:name prsnamespace:oid prsstart:regproc prstoken:regproc prsend:regproc prsheadline:regproc prslextype:regproc'),
   empty('pg_ts_template', 3764, 'oid:oid tmplname:name tmplnamespace:oid tmplinit:regproc tmpllexize:regproc'),

@@ -6,7 +6,7 @@
  *   setBuiltinProcs(), the way reg* name resolvers are installed; before that the table is empty.
  * - Every builtin lives in pg_catalog (oid 11), is owned by the bootstrap superuser (10) and is
  *   written in language internal (12) unless its row says otherwise.
- * - proargtypes is PostgreSQL's oidvector printed form ('23 23'), as pg_index.indkey is.
+ * - proargtypes is an oidvector (printed '23 23'), as pg_index.indclass is.
  */
 import type { Value } from '../types/sql-type.js';
 import type { SystemTable } from './system-table.js';
@@ -68,7 +68,7 @@ export function builtinProc(oid: number): ProcRow | undefined {
 const COLUMNS = typedColumns(
   'oid:oid proname:name pronamespace:oid proowner:oid prolang:oid procost:float4 prorows:float4 provariadic:oid ' +
     'prosupport:regproc prokind:char prosecdef:bool proleakproof:bool proisstrict:bool proretset:bool provolatile:char ' +
-    'proparallel:char pronargs:int2 pronargdefaults:int2 prorettype:oid proargtypes:text proallargtypes:oid[] ' +
+    'proparallel:char pronargs:int2 pronargdefaults:int2 prorettype:oid proargtypes:oidvector proallargtypes:oid[] ' +
     'proargmodes:char[] proargnames:text[] proargdefaults:text protrftypes:oid[] prosrc:text probin:text prosqlbody:text ' +
     'proconfig:text[] proacl:text[]',
 );
@@ -76,7 +76,7 @@ const COLUMNS = typedColumns(
 function procRow(p: ProcRow): Value[] {
   return [
     p.oid, p.name, PG_CATALOG_NAMESPACE_OID, 10, p.language, p.cost, p.rows, p.variadicType, 0, p.kind, false, p.leakproof, p.strict,
-    p.returnsSet, p.volatility, p.parallel, p.argTypes.length, p.argDefaults, p.resultType, p.argTypes.join(' '), null, null,
+    p.returnsSet, p.volatility, p.parallel, p.argTypes.length, p.argDefaults, p.resultType, [...p.argTypes], null, null,
     p.argNames === undefined ? null : [...p.argNames], null, null, p.source, null, null, null, null,
   ];
 }

@@ -3,7 +3,8 @@ import type { Value } from '../types/sql-type.js';
 import { allTypes } from '../types/type-registry.js';
 import type { SystemTable } from './system-table.js';
 import { typedColumns } from './typed-columns.js';
-import { pgTypeRow } from '../types/pg-type-info.js';
+import { pgTypeRow, typeCollationOid } from '../types/pg-type-info.js';
+import { OID } from '../types/oids.js';
 
 const COLUMNS = typedColumns(
   'oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char ' +
@@ -17,9 +18,11 @@ export const PG_TYPE: SystemTable = {
   oid: 1247,
   columns: COLUMNS,
   rows: (): Value[][] =>
-    allTypes().map((t) => [
-      t.oid, t.name, 11, 10, t.typlen, t.typlen > 0 && t.typlen <= 8, t.category === 'P' ? 'p' : 'b', t.category,
-      t.preferred, true, ',', 0, t.element?.oid ?? 0, t.arrayOid ?? 0, false, 0, -1, 0, t.category === 'S' ? 100 : 0,
-      pgTypeRow(t).typalign, pgTypeRow(t).typstorage, null, null,
-    ]),
+    allTypes().map((t) => {
+      const row = pgTypeRow(t);
+      return [
+        t.oid, t.name, 11, 10, t.typlen, t.typlen > 0 && t.typlen <= 8, t.category === 'P' || t.oid === OID.unknown ? 'p' : 'b', t.category,
+        t.preferred, true, ',', 0, row.typelem, t.arrayOid ?? 0, false, 0, -1, 0, typeCollationOid(t), row.typalign, row.typstorage, null, null,
+      ];
+    }),
 };

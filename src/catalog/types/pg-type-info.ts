@@ -33,14 +33,26 @@ export interface PgTypeRow {
 
 export const PG_CATALOG_NAMESPACE_OID = 11;
 
+/** The "default" collation and "C", which PostgreSQL gives name (and name[]). */
+const DEFAULT_COLLATION_OID = 100;
+const C_COLLATION_OID = 950;
+
+/** pg_type.typcollation: "default" for the string types and their arrays, "C" for name, else 0. */
+export function typeCollationOid(type: SqlType): number {
+  const base = type.element !== undefined && type.lowerBound === undefined ? type.element : type;
+  if (base.oid === OID.name) return C_COLLATION_OID;
+  return base.category === 'S' && base.oid !== OID.char ? DEFAULT_COLLATION_OID : 0;
+}
+
 /** Types whose I/O functions are spelled with an underscore (date_in, not datein). */
 const UNDERSCORE_IO = new Set(['date', 'time', 'timestamp', 'timestamptz', 'interval', 'numeric', 'uuid', 'json', 'jsonb', 'timetz']);
 
 /** [input, output, receive, send] function names as in pg_type. */
 function ioNames(type: SqlType): [string, string, string, string] {
-  const base = type.element !== undefined ? 'array' : type.name;
+  const isArray = type.element !== undefined && type.lowerBound === undefined;
+  const base = isArray ? 'array' : type.name;
   if (type.category === 'P' && type.typlen === 4 && base !== 'void') return [`${base}_in`, `${base}_out`, '-', '-'];
-  if (type.element !== undefined || type.category === 'P' || UNDERSCORE_IO.has(base)) {
+  if (isArray || type.category === 'P' || UNDERSCORE_IO.has(base)) {
     return [`${base}_in`, `${base}_out`, `${base}_recv`, `${base}_send`];
   }
   return [`${base}in`, `${base}out`, `${base}recv`, `${base}send`];
@@ -77,7 +89,7 @@ export function pgTypeRow(type: SqlType): PgTypeRow {
     typreceive,
     typsend,
     typalign: align(type),
-    typstorage: type.typlen === -1 ? (type.oid === OID.numeric ? 'm' : 'x') : 'p',
+    typstorage: type.typlen === -1 && type.lowerBound === undefined ? (type.oid === OID.numeric ? 'm' : 'x') : 'p',
     typnotnull: false,
     typbasetype: 0,
     typtypmod: -1,

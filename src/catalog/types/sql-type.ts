@@ -19,6 +19,7 @@
  * - json → string (the input text, kept as is, as PostgreSQL does)
  * - jsonb → `Jsonb` (jsonb.ts: a normalized tree with exact numbers)
  * - arrays → `Value[]` (one dimension, lower bound 1; nested `Value[]` for more dimensions)
+ * - int2vector, oidvector → `Value[]` of numbers (lower bound 0, never NULL elements)
  *
  * Invariants:
  * - compare() is a total order on non-null values equal to PostgreSQL's btree order (float and
@@ -97,6 +98,11 @@ export interface SqlType {
   readonly preferred: boolean;
   /** For an array type, its element type. */
   readonly element?: SqlType;
+  /**
+   * Subscript of the first element when it is not 1: 0 for int2vector and oidvector, PostgreSQL's
+   * zero-based catalog arrays (which also print as '1 2', not as '{1,2}').
+   */
+  readonly lowerBound?: number;
   /** For a scalar type, the oid of its array type. */
   readonly arrayOid?: number;
   /** Whether the key encoding supports it (btree-indexable). */

@@ -22,6 +22,7 @@ import { BPCHAR, CHAR, NAME, TEXT, UNKNOWN, VARCHAR } from './text-types.js';
 import { TIME } from './time-type.js';
 import { TIMESTAMP, TIMESTAMPTZ } from './timestamp-types.js';
 import { UUID } from './uuid-type.js';
+import { INT2VECTOR, OIDVECTOR } from './vector-types.js';
 
 /** Largest length of varchar(n) / char(n) (PostgreSQL's MaxAttrSize / 10485760). */
 export const CHAR_LENGTH_MAX = 10485760;
@@ -31,7 +32,7 @@ export const DATETIME_PRECISION_MAX = 6;
 const SCALARS: readonly SqlType[] = [
   BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, REGPROC, TEXT, OID_TYPE, JSON_TYPE, FLOAT4, FLOAT8, UNKNOWN,
   BPCHAR, VARCHAR, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL, NUMERIC, REGCLASS, REGTYPE, UUID, JSONB,
-  REGNAMESPACE,
+  REGNAMESPACE, INT2VECTOR, OIDVECTOR,
 ];
 
 const byOid = new Map<number, SqlType>();
@@ -84,7 +85,7 @@ export function typeByName(name: string): SqlType | undefined {
 
 /** The array type of `type`, or undefined when it has none. */
 export function arrayOf(type: SqlType): SqlType | undefined {
-  if (type.element !== undefined) return type;
+  if (type.element !== undefined && type.lowerBound === undefined) return type;
   return type.arrayOid === undefined ? undefined : byOid.get(type.arrayOid);
 }
 
@@ -178,7 +179,7 @@ setRegNameResolver(OID.regtype, {
 export function formatType(oid: number, typmod: number, typmodGiven = false): string {
   const type = byOid.get(oid);
   if (type === undefined) return '???';
-  if (type.element !== undefined) return formatType(type.element.oid, typmod, typmodGiven) + '[]';
+  if (type.element !== undefined && type.lowerBound === undefined) return formatType(type.element.oid, typmod, typmodGiven) + '[]';
   if (type.oid === OID.bpchar && typmod < 0 && typmodGiven) return 'bpchar';
   const suffix = typmodSuffix(type, typmod);
   switch (type.oid) {

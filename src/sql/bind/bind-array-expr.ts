@@ -46,6 +46,13 @@ function subscript(values: Value[]): Value {
   return v;
 }
 
+/** v[i] of a zero-based int2vector / oidvector (`indkey[0]` is the first key column). */
+function subscriptFromZero(values: Value[]): Value {
+  const [v, index] = values as [Value, Value];
+  if (v === null || index === null || !Array.isArray(v)) return null;
+  return (v as Value[])[index as number] ?? null;
+}
+
 /** name[i]: PostgreSQL's name is a fixed array of 64 "char" (0-based), so `typname[0] = '_'` works (pg_dump). */
 function nameSubscript(values: Value[]): Value {
   const [name, index] = values as [Value, Value];
@@ -71,5 +78,6 @@ export function bindIndirection(body: { arg?: Node; indirection?: Node[] }, env:
     args.push(coerce(env.ctx, bindExpr(indices.uidx, env), INT4(), -1, 'implicit', indices.location));
     type = type.element;
   }
-  return { kind: 'call', name: 'subscript', fn: subscript, args, type, typmod: -1, strict: false, volatile: false };
+  const fn = arg.type.lowerBound === 0 && args.length === 2 ? subscriptFromZero : subscript;
+  return { kind: 'call', name: 'subscript', fn, args, type, typmod: -1, strict: false, volatile: false };
 }

@@ -6,6 +6,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import type { SqlType, TypeContext } from '../../catalog/types/sql-type.js';
 import type { Scope } from './scope.js';
+import type { ColumnExpr } from './bound-expr.js';
 import type { CteDefinition } from './bind-with.js';
 import type { OutputColumn } from '../plan/logical-plan.js';
 
@@ -14,6 +15,8 @@ export interface OuterScope {
   readonly scope: Scope;
   /** Set when the subquery nested directly inside this level reads an outer column. */
   readonly correlated: { value: boolean };
+  /** This level's columns the nested subquery reads (the grouping check of a grouped query). */
+  readonly reads: ColumnExpr[];
 }
 
 export interface BindContext {

@@ -156,6 +156,7 @@ function resolveOuter(parts: string[], env: ExprEnv, location: number | undefine
       continue;
     }
     for (let k = i; k < outer.length; k++) (outer[k] as typeof level).correlated.value = true;
+    level.reads.push(col);
     return { kind: 'outer', depth: outer.length - i, slot: col.slot, type: col.type, typmod: col.typmod, name: col.name };
   }
   return undefined;

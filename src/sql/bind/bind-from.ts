@@ -69,7 +69,8 @@ export function tableEntry(table: TableDesc, alias: string, schemaName: string |
     visible++;
     columns.push({ name, slot, type: typeOfOid(c.typeOid), typmod: c.typmod, tableOid: table.oid, attnum: c.attnum });
   });
-  return { alias, schemaName, columns };
+  const primaryKey = table.constraints.find((c) => c.kind === 'p');
+  return primaryKey === undefined ? { alias, schemaName, columns } : { alias, schemaName, columns, primaryKeyAttnums: primaryKey.attnums };
 }
 
 function bindRangeVar(ctx: BindContext, rv: RangeVar): BoundFrom {
@@ -122,7 +123,7 @@ function bindCteReference(cte: CteDefinition, alias: string, renames: string[]):
 }
 
 function bindView(ctx: BindContext, view: ViewDesc, alias: string, renames: string[]): BoundFrom {
-  const bound = bindQuery(ctx, view.query.tree as Node);
+  const bound = bindViewQuery(ctx, view);
   const columns: ScopeColumn[] = bound.columns.map((c, slot) => ({
     name: renames[slot] ?? view.columns[slot]?.name ?? c.name,
     slot,
@@ -132,6 +133,16 @@ function bindView(ctx: BindContext, view: ViewDesc, alias: string, renames: stri
     attnum: 0,
   }));
   return { plan: bound.plan, scope: new Scope([{ alias, columns }]) };
+}
+
+/** The view's stored query; an error in it has no position in the statement being bound. */
+function bindViewQuery(ctx: BindContext, view: ViewDesc): ReturnType<typeof bindQuery> {
+  try {
+    return bindQuery(ctx, view.query.tree as Node);
+  } catch (error) {
+    if (!(error instanceof SqlError) || error.position === undefined) throw error;
+    throw new SqlError(error.code, error.message, { detail: error.detail, hint: error.hint, severity: error.severity, cause: error });
+  }
 }
 
 function bindSubselect(ctx: BindContext, s: RangeSubselect): BoundFrom {

@@ -12,7 +12,8 @@ import type { Node, SelectStmt, ResTarget, SortBy } from '../parse.js';
 import { nodeTag } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr } from './bound-expr.js';
-import { exprKey, mapChildren } from './bound-expr.js';
+import { exprKey } from './bound-expr.js';
+import { DependentColumns, regroup, sourceShapedRow } from './regroup.js';
 import type { BindContext } from './bind-context.js';
 import type { Scope } from './scope.js';
 import { toColumnExpr } from './scope.js';
@@ -120,7 +121,7 @@ function bindPlainSelect(ctx: BindContext, statement: SelectStmt, keepUnknown: b
   const grouped = groupExprs.length > 0 || aggs.calls.length > 0 || having !== undefined;
   if (s.lockingClause !== undefined) plan = bindLocking(s.lockingClause, plan, grouped, s.distinctClause !== undefined, srfs.calls.length > 0);
   const parts: SelectParts = { plan, targets, sortExprs: sort.map((k) => k.expr), distinctOn };
-  if (grouped) applyGrouping(parts, groupExprs, having, aggs, windows, srfs);
+  if (grouped) applyGrouping(parts, groupExprs, having, aggs, windows, srfs, from.scope);
   applyWindows(parts, windows, srfs);
   if (srfs.pending) placeSets(parts, srfs.placeSrfs(parts.plan), windows, srfs);
   return projectSortLimit(ctx, s, parts.plan, parts.targets, sort, parts.sortExprs, parts.distinctOn);
@@ -157,6 +158,7 @@ function applyGrouping(
   aggs: AggCollector,
   windows: WindowCollector,
   srfs: SrfCollector,
+  scope: Scope,
 ): void {
   let keyExprs = groupExprs;
   const lower = srfs.readBy(groupExprs);
@@ -165,11 +167,23 @@ function applyGrouping(
     keyExprs = groupExprs.map(placed.place);
     placeSets(parts, placed, windows, srfs);
   }
+  const dependent = new DependentColumns(new Set(keyExprs.map(exprKey)), scope);
+  const visit = (e: BoundExpr): BoundExpr => dependent.visit(e);
+  rewriteParts(parts, visit, windows, srfs);
+  if (having !== undefined) visit(having);
+  keyExprs = [...keyExprs, ...dependent.columns];
   const keys = keyExprs.map(exprKey);
-  const rewrite = (e: BoundExpr): BoundExpr => regroup(e, keys, keyExprs);
+  const sourceWidth = parts.plan.width;
+  const base = dependent.readsSourceRow ? sourceWidth : 0;
+  const rewrite = (e: BoundExpr): BoundExpr => regroup(e, keys, keyExprs, scope, base);
   rewriteParts(parts, rewrite, windows, srfs);
-  const width = keyExprs.length + aggs.calls.length;
+  let width = keyExprs.length + aggs.calls.length;
   parts.plan = { kind: 'aggregate', input: parts.plan, groupKeys: keyExprs, aggregates: aggs.calls, width };
+  if (dependent.readsSourceRow) {
+    const exprs = sourceShapedRow(keyExprs, aggs.calls.map((c) => c.type), sourceWidth);
+    width = exprs.length;
+    parts.plan = { kind: 'project', input: parts.plan, exprs, width };
+  }
   if (having !== undefined) parts.plan = { kind: 'filter', input: parts.plan, predicate: rewrite(having), width };
 }
 
@@ -276,14 +290,14 @@ function expandStar(fields: readonly Node[], env: ExprEnv, location: number | un
     if (cols.length === 0 && env.scope.entries.length === 0) {
       throw withPosition('SELECT * with no tables specified is not valid', SQLSTATE.syntaxError, location);
     }
-    return cols.map((c) => ({ expr: toColumnExpr(c), name: c.name }));
+    return cols.map((c) => ({ expr: toColumnExpr(c, location), name: c.name }));
   }
   const alias = parts[parts.length - 2] as string;
   const entry = env.scope.entry(alias);
   if (entry === undefined) {
     throw withPosition(`missing FROM-clause entry for table "${alias}"`, SQLSTATE.undefinedTable, location);
   }
-  return entry.columns.filter((c) => c.systemColumn !== true).map((c) => ({ expr: toColumnExpr({ ...c, hiddenUnqualified: false }), name: c.name }));
+  return entry.columns.filter((c) => c.systemColumn !== true).map((c) => ({ expr: toColumnExpr(c, location), name: c.name }));
 }
 
 /**
@@ -358,23 +372,6 @@ function outputSlot(node: Node, columns: readonly OutputColumn[]): number | unde
   const name = singleName(node);
   const at = name === undefined ? -1 : columns.findIndex((c) => c.name === name);
   return at < 0 ? undefined : at;
-}
-
-/** Rewrites an expression over the FROM row into one over the aggregate's output row. */
-function regroup(e: BoundExpr, keys: readonly string[], groupExprs: readonly BoundExpr[]): BoundExpr {
-  const at = keys.indexOf(exprKey(e));
-  if (at >= 0) {
-    const g = groupExprs[at] as BoundExpr;
-    const name = g.kind === 'column' ? g.name : '';
-    const source = g.kind === 'column' ? { tableOid: g.tableOid, attnum: g.attnum } : { tableOid: 0, attnum: 0 };
-    return { kind: 'column', slot: at, type: g.type, typmod: 'typmod' in g ? g.typmod : -1, name, ...source };
-  }
-  if (e.kind === 'aggref') return { kind: 'column', slot: keys.length + e.index, type: e.type, typmod: e.typmod, name: '', tableOid: 0, attnum: 0 };
-  if (e.kind === 'column' && e.slot < 0) return e; // a window call's placeholder (window-collector.ts)
-  if (e.kind === 'column') {
-    throw new SqlError(SQLSTATE.groupingError, `column "${e.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
-  }
-  return mapChildren(e, (c) => regroup(c, keys, groupExprs));
 }
 
 export { typeOfOid };

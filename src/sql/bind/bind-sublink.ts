@@ -5,7 +5,7 @@
  */
 import type { Node, SubLink } from '../parse.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
-import type { BoundExpr } from './bound-expr.js';
+import type { BoundExpr, ColumnExpr } from './bound-expr.js';
 import type { BindContext } from './bind-context.js';
 import { notSupported } from './bind-errors.js';
 import { stringList } from './ast-util.js';
@@ -19,11 +19,12 @@ let nextSubqueryId = 1;
 
 export function bindSubLink(s: SubLink, env: ExprEnv, bindExpr: (n: Node, env: ExprEnv) => BoundExpr): BoundExpr {
   const correlated = { value: false };
-  const child: BindContext = { ...env.ctx, outer: [...(env.ctx.outer ?? []), { scope: env.scope, correlated }] };
+  const reads: ColumnExpr[] = [];
+  const child: BindContext = { ...env.ctx, outer: [...(env.ctx.outer ?? []), { scope: env.scope, correlated, reads }] };
   const query = bindQuery(child, s.subselect as Node);
   const plan = planPhysical(query.plan);
   const id = nextSubqueryId++;
-  const base = { kind: 'subquery' as const, plan, id };
+  const base = reads.length === 0 ? { kind: 'subquery' as const, plan, id } : { kind: 'subquery' as const, plan, id, outerReads: reads };
   switch (s.subLinkType) {
     case 'EXISTS_SUBLINK':
       return { ...base, mode: 'exists', test: undefined, compare: undefined, correlated: correlated.value, type: BOOL(), typmod: -1 };

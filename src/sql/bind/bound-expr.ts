@@ -40,6 +40,8 @@ export interface ColumnExpr {
   /** Source table oid and attnum (0 when computed), for RowDescription. */
   readonly tableOid: number;
   readonly attnum: number;
+  /** Where the reference was written (0-based), for error positions; not part of exprKey. */
+  readonly location?: number;
 }
 
 export interface CallExpr {
@@ -122,6 +124,8 @@ export interface SubqueryExpr {
   readonly compare: BoundExpr | undefined;
   /** Reads columns of enclosing rows: evaluated per row instead of once per statement. */
   readonly correlated: boolean;
+  /** The columns of the row it is evaluated against that it reads (at any nesting depth). */
+  readonly outerReads?: readonly ColumnExpr[];
   readonly type: SqlType;
   readonly typmod: number;
   readonly id: number;

@@ -31,6 +31,8 @@ export interface RangeEntry {
   /** Schema-qualified name for "table.col" references that use the schema. */
   readonly schemaName?: string;
   readonly columns: readonly ScopeColumn[];
+  /** A plain table's PRIMARY KEY attnums (GROUP BY functional dependency, regroup.ts). */
+  readonly primaryKeyAttnums?: readonly number[];
 }
 
 export class Scope {
@@ -58,12 +60,12 @@ export class Scope {
     }
     const col = entry.columns.find((c) => c.name === column);
     if (col === undefined) throw undefinedColumn(`${table}.${column}`, location);
-    return toColumnExpr(col);
+    return toColumnExpr(col, location);
   }
 
   private resolveUnqualified(name: string, location?: number): ColumnExpr {
     const merged = this.merged.find((c) => c.name === name);
-    if (merged !== undefined) return toColumnExpr(merged);
+    if (merged !== undefined) return toColumnExpr(merged, location);
     let found: ScopeColumn | undefined;
     for (const entry of this.entries) {
       for (const c of entry.columns) {
@@ -73,7 +75,7 @@ export class Scope {
       }
     }
     if (found === undefined) throw undefinedColumn(quoteIfNeeded(name), location);
-    return toColumnExpr(found);
+    return toColumnExpr(found, location);
   }
 
   /** The entry for `alias` (for `t.*`), or undefined. */
@@ -89,8 +91,8 @@ export class Scope {
   }
 }
 
-export function toColumnExpr(c: ScopeColumn): ColumnExpr {
-  return {
+export function toColumnExpr(c: ScopeColumn, location?: number): ColumnExpr {
+  const expr: ColumnExpr = {
     kind: 'column',
     slot: c.slot,
     type: c.type,
@@ -99,6 +101,7 @@ export function toColumnExpr(c: ScopeColumn): ColumnExpr {
     tableOid: c.tableOid,
     attnum: c.attnum,
   };
+  return location === undefined ? expr : { ...expr, location };
 }
 
 /** PostgreSQL quotes a column name in "does not exist" messages: column "x" does not exist. */

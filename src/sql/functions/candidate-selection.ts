@@ -156,7 +156,11 @@ export function resolvePolymorphic(inputs: readonly SqlType[], params: readonly 
   });
   const elem = element ?? TEXT;
   const bind = (p: number, i: number): SqlType => {
-    if (ARRAY_LIKE.has(p)) return arrayOf(elem) ?? elem;
+    if (ARRAY_LIKE.has(p)) {
+      // An int2vector / oidvector argument stays itself (its zero lower bound shows in array_lower).
+      const input = i >= 0 ? inputs[i] : undefined;
+      return input?.lowerBound !== undefined && input.element === elem ? input : (arrayOf(elem) ?? elem);
+    }
     if (ANY_LIKE.has(p) || NON_ARRAY_LIKE.has(p)) return i >= 0 && p === OID.any ? (inputs[i] as SqlType) : elem;
     return typeByOid(p) as SqlType;
   };

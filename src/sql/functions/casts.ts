@@ -20,7 +20,10 @@ export function castContext(source: SqlType, target: SqlType): CastContext | und
   if (source.oid === OID.unknown) return 'i';
   const direct = castContextOf(source.oid, target.oid);
   if (direct !== undefined) return direct;
-  if (source.element !== undefined && target.element !== undefined) return castContext(source.element, target.element);
+  // int2vector / oidvector convert to arrays (binary-coercible in PostgreSQL), never the reverse.
+  if (source.element !== undefined && target.element !== undefined && target.lowerBound === undefined) {
+    return castContext(source.element, target.element);
+  }
   if (target.oid === OID.text || target.oid === OID.varchar || target.oid === OID.bpchar || target.oid === OID.name) {
     return source.element === undefined || target.oid !== OID.name ? 'a' : undefined;
   }

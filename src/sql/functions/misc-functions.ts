@@ -23,10 +23,13 @@ function* intSeries(start: bigint, stop: bigint, step: bigint): Generator<bigint
   for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) yield v;
 }
 
-/** generate_subscripts: 1 … the length of dimension `dim` (arrays here start at 1); none past the last dimension. */
-function subscripts(a: Value, dim: Value, reverse: boolean): number[] {
+/**
+ * generate_subscripts: lower … upper bound of dimension `dim` (arrays here start at 1, int2vector
+ * and oidvector at 0); none past the last dimension.
+ */
+function subscripts(a: Value, dim: Value, reverse: boolean, lower = 1): number[] {
   const n = arrayLength(a, dim);
-  const out = n === null ? [] : Array.from({ length: n as number }, (_, i) => i + 1);
+  const out = n === null ? [] : Array.from({ length: n as number }, (_, i) => i + lower);
   return reverse ? out.reverse() : out;
 }
 
@@ -113,8 +116,21 @@ export function likeEscape(pattern: string, escape: string): string {
 export const MISC_FUNCTIONS: FunctionDef[] = [
   fn('array_length', [anyarray, int4], int4, ([a, d]) => arrayLength(a as Value, d as Value)),
   fn('cardinality', [anyarray], int4, ([a]) => cardinality(a as Value)),
-  fn('array_upper', [anyarray, int4], int4, ([a, d]) => arrayLength(a as Value, d as Value)),
-  fn('array_lower', [anyarray, int4], int4, ([a, d]) => (arrayLength(a as Value, d as Value) === null ? null : 1)),
+  fn('array_upper', [anyarray, int4], int4, () => null, {
+    make: (types) => {
+      const shift = 1 - ((types[0] as SqlType).lowerBound ?? 1);
+      return ([a, d]) => {
+        const n = arrayLength(a as Value, d as Value);
+        return n === null ? null : (n as number) - shift;
+      };
+    },
+  }),
+  fn('array_lower', [anyarray, int4], int4, () => null, {
+    make: (types) => {
+      const lower = (types[0] as SqlType).lowerBound ?? 1;
+      return ([a, d]) => (arrayLength(a as Value, d as Value) === null ? null : lower);
+    },
+  }),
   fn('array_ndims', [anyarray], int4, ([a]) => {
     let n = 0;
     for (let x: Value = a as Value; Array.isArray(x) && x.length > 0; x = x[0] as Value) n++;
@@ -139,8 +155,14 @@ export const MISC_FUNCTIONS: FunctionDef[] = [
     make: (types) => ([a, sep, nul], ctx) => (a === null || sep === null ? null : flatten(a as Value[], []).filter((x) => x !== null || nul !== null).map((x) => (x === null ? (nul as string) : ((types[0] as SqlType).element as SqlType).toText(x, ctx))).join(sep as string)),
   }),
   fn('unnest', [anyarray], anyelement, ([a]) => flatten(a as Value[], []), { setReturning: true }),
-  fn('generate_subscripts', [anyarray, int4], int4, ([a, d]) => subscripts(a as Value, d as Value, false), { setReturning: true }),
-  fn('generate_subscripts', [anyarray, int4, bool], int4, ([a, d, r]) => subscripts(a as Value, d as Value, r === true), { setReturning: true }),
+  fn('generate_subscripts', [anyarray, int4], int4, () => null, {
+    setReturning: true,
+    make: (types) => ([a, d]) => subscripts(a as Value, d as Value, false, (types[0] as SqlType).lowerBound),
+  }),
+  fn('generate_subscripts', [anyarray, int4, bool], int4, () => null, {
+    setReturning: true,
+    make: (types) => ([a, d, r]) => subscripts(a as Value, d as Value, r === true, (types[0] as SqlType).lowerBound),
+  }),
   fn('generate_series', [int4, int4], int4, ([a, b]) => numberSeries(a as number, b as number, 1), { setReturning: true }),
   fn('generate_series', [int4, int4, int4], int4, ([a, b, c]) => numberSeries(a as number, b as number, c as number), { setReturning: true }),
   fn('generate_series', [int8, int8], int8, ([a, b]) => intSeries(a as bigint, b as bigint, 1n), { setReturning: true }),

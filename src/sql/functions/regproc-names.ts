@@ -6,11 +6,12 @@
  *   a name with several is ambiguous (42725, as regprocin), any other name is 42883.
  * - Numeric input ('1299'::regproc) never reaches this table; an oid it does not know prints as
  *   the number (any routine of pg_proc's rows, and the routine behind a built-in operator, prints its name, as
- *   regprocout does).
+ *   regprocout does; so do the access methods' handlers of pg_am).
  */
 import { OID, setRegNameResolver } from '../../catalog/types/index.js';
 import { builtinProc } from '../../catalog/system/pg-proc.js';
 import { operatorRoutineName } from '../../catalog/system/pg-operator.js';
+import { accessMethodHandlerName } from '../../catalog/system/pg-am.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 
 /** SQLSTATE 42725 (util's SQLSTATE table has no name for it yet). */
@@ -56,7 +57,7 @@ function functionName(text: string): string | undefined {
 }
 
 setRegNameResolver(OID.regproc, {
-  nameOf: (oid) => nameByOid.get(oid) ?? builtinProc(oid)?.name ?? operatorRoutineName(oid),
+  nameOf: (oid) => nameByOid.get(oid) ?? builtinProc(oid)?.name ?? operatorRoutineName(oid) ?? accessMethodHandlerName(oid),
   oidOf(text: string): number {
     const name = functionName(text);
     const oid = name === undefined ? undefined : oidByName.get(name);
