@@ -110,6 +110,22 @@ describe('index introspection over int2vector / oidvector matches PostgreSQL 15'
     expect(rowCount).toBeGreaterThan(0);
   });
 
+  it('sends the vectors in binary as PostgreSQL does', async () => {
+    const { reference, subject } = clients();
+    const query = {
+      text: `select c.relname, indkey, indclass, indoption ${OWN_INDEXES} and $1::int = 1 order by 1`,
+      values: [1],
+      binary: true,
+      rowMode: 'array' as const,
+      // node-postgres hands binary cells it has no parser for over as strings of the raw bytes.
+      types: { getTypeParser: () => (value: string): string => value },
+    };
+    const [expected, actual] = await Promise.all([reference.query(query), subject.query(query)]);
+    expect(expected.rows.length).toBeGreaterThan(0);
+    expect((expected.rows[0] as string[])[1]?.startsWith('\x00\x00\x00\x01')).toBe(true);
+    expect(actual.rows).toEqual(expected.rows);
+  });
+
   it('rejects what PostgreSQL rejects', async () => {
     const { reference, subject } = clients();
     for (const sql of ["select 'x'::int2vector", "select '{1,2}'::int2[]::int2vector", "select '70000'::int2vector"]) {

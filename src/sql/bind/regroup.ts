@@ -10,6 +10,10 @@
  * - Otherwise 42803 `column "alias.name" must appear in the GROUP BY clause …`, qualified by the
  *   FROM entry's alias and positioned at the first offending reference, in PostgreSQL's order
  *   (select list, ORDER BY, …, then HAVING: the caller's walk order).
+ * - A correlated subquery above the aggregate reads the outer row at FROM-row slots (its plan is
+ *   already built): its outer columns are checked like the query's own (42803 `subquery uses
+ *   ungrouped column …`), and a Project then puts each grouping key back at its FROM slot, in
+ *   front of the aggregate's row (`sourceShapedRow`; `regroup`'s `base`).
  */
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { BoundExpr, ColumnExpr } from './bound-expr.js';
