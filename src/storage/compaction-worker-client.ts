@@ -29,11 +29,16 @@ function transferable(image: Uint8Array): Uint8Array {
 
 /**
  * Runs `request` in the worker thread, transferring its images (see the invariants); when the
- * thread is unavailable, merges `reload()`'s request inline instead.
+ * thread is unavailable, merges `reload()`'s request inline instead. `post` is the hand-off to
+ * the thread (a test passes one whose thread is gone).
  */
-export async function mergeInWorker(request: MergeRequest, reload: () => Promise<MergeRequest>): Promise<MergeResult> {
+export async function mergeInWorker(
+  request: MergeRequest,
+  reload: () => Promise<MergeRequest>,
+  post: (request: MergeRequest) => Promise<MergeResult> = postMerge,
+): Promise<MergeResult> {
   try {
-    return await postMerge(request);
+    return await post(request);
   } catch (error) {
     if (error instanceof WorkerUnavailableError) return mergeTables(await reload());
     throw error;

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeTables, type MergeRequest } from '../../../src/storage/compaction-merge.js';
 import { mergeInWorker } from '../../../src/storage/compaction-worker-client.js';
+import { WorkerUnavailableError } from '../../../src/storage/request-worker.js';
 import { encodeInternalKey, KIND_VALUE } from '../../../src/storage/internal-key.js';
 import { TableBuilder } from '../../../src/storage/table-builder.js';
 
@@ -50,5 +51,26 @@ describe('compaction worker transfer', () => {
     expect(shared.byteLength).toBe(image.length + 64);
     expect(shared[0]).toBe(0xab);
     expect(Buffer.compare(view, image)).toBe(0);
+  });
+
+  it('merges the reloaded inputs inline when the thread is gone, and passes other errors on', async () => {
+    const inputs = [table('a', 120, 5), table('a', 80, 3)];
+    const expected = mergeTables(request(inputs.map((image) => Uint8Array.from(image))));
+    const gone = async (): Promise<never> => {
+      throw new WorkerUnavailableError('compaction worker exited');
+    };
+    let reloads = 0;
+    // The first request's images would be detached by a real hand-off: the fallback must use the
+    // reloaded inputs, never the request it was given.
+    const result = await mergeInWorker(request([]), async () => {
+      reloads++;
+      return request(inputs.map((image) => Uint8Array.from(image)));
+    }, gone);
+    expect(reloads).toBe(1);
+    expect(images(result)).toEqual(images(expected));
+    const broken = async (): Promise<never> => {
+      throw new Error('merge failed');
+    };
+    await expect(mergeInWorker(request(inputs), async () => request(inputs), broken)).rejects.toThrow('merge failed');
   });
 });
