@@ -23,27 +23,47 @@ import { join } from 'node:path';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { NodeVfs, type VfsFile } from '../../src/storage/index.js';
 import { crc32 } from '../../src/util/crc32.js';
+import { canReadInto } from '../../src/storage/read-into.js';
 import { openStrata, type BenchEngine } from './engines.js';
 import { mainThreadSched } from './thread-sched.js';
 
 /** Microseconds spent in file reads (pread) since the last reset: a read's I/O share. */
 let readUs = 0;
+/** `file` with its reads timed into readUs (readInto passed through, timed, when the file has it). */
+function timedFile(file: VfsFile): VfsFile {
+  const readInto = canReadInto(file)
+    ? (offset: number, target: Uint8Array, targetOffset: number, length: number): number => {
+        const t = performance.now();
+        const n = file.readInto(offset, target, targetOffset, length);
+        readUs += (performance.now() - t) * 1000;
+        return n;
+      }
+    : undefined;
+  const writeAt = file.writeAt === undefined ? undefined : (offset: number, data: Uint8Array): void => file.writeAt?.(offset, data);
+  return {
+    ...(readInto === undefined ? {} : { readInto }),
+    ...(writeAt === undefined ? {} : { writeAt }),
+    path: file.path,
+    size: () => file.size(),
+    read: (offset, length) => {
+      const t = performance.now();
+      const out = file.read(offset, length);
+      readUs += (performance.now() - t) * 1000;
+      return out;
+    },
+    append: (data) => file.append(data),
+    sync: () => file.sync(),
+    close: () => file.close(),
+  };
+}
+
+/** Times the reads of every file (tables and value-log segments alike). */
 class TimingVfs extends NodeVfs {
   override openRead(path: string): VfsFile {
-    const file = super.openRead(path);
-    return {
-      path: file.path,
-      size: () => file.size(),
-      read: (offset, length) => {
-        const t = performance.now();
-        const out = file.read(offset, length);
-        readUs += (performance.now() - t) * 1000;
-        return out;
-      },
-      append: (data) => file.append(data),
-      sync: () => file.sync(),
-      close: () => file.close(),
-    };
+    return timedFile(super.openRead(path));
+  }
+  override openAppend(path: string): VfsFile {
+    return timedFile(super.openAppend(path));
   }
 }
 

@@ -16,10 +16,10 @@
  * Then (issue 3): stratadb's own accounting after the overwrite phase (write amplification per
  * engine stats, compactions, GC runs, levels, stalls), the reopen time of each database, and a
  * sustained 4 KiB ingest, separated vs values-in-tree (sustained.ts). Env: BENCH_SUSTAINED_S
- * (seconds per mode, default 30; 0 skips), BENCH_SUSTAINED_KEYS. The governor budget sweep
- * (governor-sweep.ts) runs when BENCH_SWEEP_S (seconds per budget) is set; BENCH_SWEEP_BASE_MBPS is
- * its 100 % budget. BENCH_ONLY=sweep runs only the sweep. BENCH_ONLY=readrandom runs only readrandom
- * at BENCH_READ_KEYS keys (default a million; read-random.ts has its other options).
+ * (seconds per mode, default 60; 0 skips), BENCH_SUSTAINED_KEYS. The governor budget sweep
+ * (governor-sweep.ts) runs first: BENCH_SWEEP_S seconds per budget (default 10; 0 skips);
+ * BENCH_SWEEP_BASE_MBPS is its 100 % budget. BENCH_ONLY=sweep runs only the sweep. BENCH_ONLY=readrandom
+ * runs only readrandom at BENCH_READ_KEYS keys (default a million; read-random.ts has its other options).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -31,9 +31,9 @@ import { readRandomBench } from './read-random.js';
 import { fill as fillBatches, fillValuePool, KEY_BYTES, random, reads, resetRandom } from './workload.js';
 import { formatSustained, sustainedIngest } from './sustained.js';
 
-const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 30);
+const SUSTAINED_S = Number(process.env.BENCH_SUSTAINED_S ?? 60);
 const SUSTAINED_KEYS = Number(process.env.BENCH_SUSTAINED_KEYS ?? 20_000);
-const SWEEP_S = Number(process.env.BENCH_SWEEP_S ?? 0);
+const SWEEP_S = Number(process.env.BENCH_SWEEP_S ?? 10);
 const SWEEP_BASE_MBPS = Number(process.env.BENCH_SWEEP_BASE_MBPS ?? 40);
 const ONLY = process.env.BENCH_ONLY ?? '';
 const engineNotes: string[] = [];

@@ -8,6 +8,7 @@ import type { KvEntry, KvRange } from '../mvcc/versioned-kv.js';
 export interface KvTxn {
   get(key: Uint8Array): Uint8Array | undefined;
   scan(range: KvRange): IterableIterator<KvEntry>;
+  /** Buffers a write; the key and value are copied (callers may pass views of scratch buffers). */
   put(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
 }

@@ -13,19 +13,32 @@
  *   concurrent duplicates (NULLs are distinct, so their entries keep the row key suffix).
  * - Decoded rows have one slot per TableDesc column (dropped ones null) plus a trailing slot with
  *   the row key, which UPDATE and DELETE use to address the row.
+ * - When every primary-key column decodes exactly from the key (KEY_EXACT_OIDS), row values leave
+ *   those columns out (row format version 2): the key holds them once, not twice. Every change of
+ *   the primary key rewrites the table, so a table's rows and its codec agree on which columns.
  * - Codecs are cached per descriptor object (descriptors are immutable).
  */
 import type { IndexDesc, TableDesc } from './descriptors.js';
 import { indexPrefix } from './catalog-keys.js';
 import { decodeKey, encodeKey, type KeyColumn } from './encoding/key-encoding.js';
 import { RowCodec } from './encoding/row-encoding.js';
-import type { SqlType, Value } from './types/sql-type.js';
+import { keyColumnTexts } from './encoding/key-text.js';
+import type { SqlType, TypeContext, Value } from './types/sql-type.js';
 import { typeByOid } from './types/type-registry.js';
 import { INT8 } from './types/int-types.js';
+import { OID } from './types/oids.js';
 import type { KvRange } from '../mvcc/versioned-kv.js';
 import { assert, prefixUpperBound } from '../util/index.js';
 
 const HIDDEN_ROW_ID_COLUMN: KeyColumn = { type: INT8 };
+
+/**
+ * Types whose key encoding decodes to a value that prints exactly as the stored one (not numeric,
+ * bpchar, interval, jsonb: keyDecodeIsExact; not float: -0 is keyed as 0; no arrays).
+ */
+const KEY_EXACT_OIDS: ReadonlySet<number> = new Set([
+  OID.bool, OID.int2, OID.int4, OID.int8, OID.oid, OID.text, OID.varchar, OID.name, OID.uuid, OID.date, OID.timestamp, OID.timestamptz,
+]);
 const EMPTY_VALUE = new Uint8Array(0);
 
 export interface KeyBound {
@@ -61,7 +74,6 @@ export class TableCodec {
   private constructor(readonly table: TableDesc) {
     this.rowPrefix = indexPrefix(table.oid, 1);
     this.types = table.columns.map((c) => columnType(c.typeOid));
-    this.rows = new RowCodec(this.types);
     if (table.hiddenRowId) {
       this.pkColumns = [HIDDEN_ROW_ID_COLUMN];
       this.pkSlots = [];
@@ -70,6 +82,8 @@ export class TableCodec {
       this.pkColumns = d.columns;
       this.pkSlots = d.slots;
     }
+    const keyExact = this.pkSlots.length > 0 && this.pkSlots.every((s) => this.types[s]?.element === undefined && KEY_EXACT_OIDS.has(this.types[s]?.oid ?? 0));
+    this.rows = new RowCodec(this.types, keyExact ? this.pkSlots : []);
     for (const index of table.indexes) this.indexColumns.set(index.indexNo, this.describe(index));
   }
 
@@ -109,11 +123,47 @@ export class TableCodec {
     return this.rows.encode(row.length === this.types.length ? row : row.slice(0, this.types.length));
   }
 
+  /**
+   * The encoded row as a view of the codec's buffer, valid until the next encode of any row of
+   * this table: for KvTxn.put, which copies it.
+   */
+  encodeRowView(row: readonly Value[]): Uint8Array {
+    return this.rows.encodeView(row.length === this.types.length ? row : row.slice(0, this.types.length));
+  }
+
+  /**
+   * The stored row `value` with the columns whose `changed[slot]` is k >= 0 set to `values[k]`
+   * (RowCodec.spliceView), valid until the next encode of a row of this table; undefined when
+   * it cannot be spliced (re-encode the decoded row instead).
+   */
+  spliceRowView(value: Uint8Array, changed: Int32Array, values: readonly Value[]): Uint8Array | undefined {
+    return this.rows.spliceView(value, changed, values);
+  }
+
   /** A fresh row: the column values, then the row key in the trailing slot. */
   decodeRow(key: Uint8Array, value: Uint8Array): Value[] {
     const row = this.rows.decode(value);
+    if (this.rows.omitsKey(value)) {
+      const keyValues = this.keyValues(key);
+      const slots = this.pkSlots;
+      for (let k = 0; k < slots.length; k++) row[slots[k] as number] = keyValues[k] as Value;
+    }
     row.push(key);
     return row;
+  }
+
+  /**
+   * PostgreSQL's text output of columns `slots` of the row stored under `key` (RowCodec.textColumns:
+   * text columns as views of `value`).
+   */
+  textColumns(key: Uint8Array, value: Uint8Array, slots: readonly number[], ctx: TypeContext): Array<string | Uint8Array | null> {
+    const keyTexts = this.rows.omitsKey(value) ? keyColumnTexts(this.pkColumns, key, this.rowPrefix.length, ctx) : undefined;
+    return this.rows.textColumns(value, slots, ctx, keyTexts);
+  }
+
+  /** The primary-key values of a row key, in key column order. */
+  private keyValues(key: Uint8Array): Value[] {
+    return decodeKey(this.pkColumns, key, this.rowPrefix.length).values;
   }
 
   /** Whether `index`'s entry for `row` is keyed by the index values alone (unique, no NULL). */
@@ -131,7 +181,7 @@ export class TableCodec {
   /** The key of `index`'s entry for a row with row key `rowKey`. */
   indexEntryKey(index: IndexDesc, row: readonly Value[], rowKey: Uint8Array): Uint8Array {
     const d = this.indexColumns.get(index.indexNo);
-    assert(d !== undefined, `index ${index.name} not in codec`);
+    if (d === undefined) assert(false, `index ${index.name} not in codec`);
     const head = encodeKey(d.columns, d.slots.map((s) => row[s] ?? null), d.prefix);
     if (this.valueKeyed(index, row)) return head;
     const suffix = rowKey.subarray(this.rowPrefix.length);
@@ -152,7 +202,7 @@ export class TableCodec {
    */
   indexRange(index: IndexDesc, equal: readonly Value[], lower: KeyBound | undefined, upper: KeyBound | undefined): KvRange {
     const d = index.primary ? { columns: this.pkColumns, prefix: this.rowPrefix } : this.indexColumns.get(index.indexNo);
-    assert(d !== undefined, `index ${index.name} not in codec`);
+    if (d === undefined) assert(false, `index ${index.name} not in codec`);
     const head = encodeKey(d.columns.slice(0, equal.length), equal, d.prefix);
     const next = d.columns[equal.length];
     if (next === undefined || (lower === undefined && upper === undefined)) {
@@ -180,7 +230,7 @@ export class TableCodec {
   rowKeyOfIndexEntry(key: Uint8Array, value: Uint8Array): Uint8Array {
     const indexNo = key[this.rowPrefix.length - 1] as number;
     const d = this.indexColumns.get(indexNo);
-    assert(d !== undefined, `index entry of unknown index ${indexNo}`);
+    if (d === undefined) assert(false, `index entry of unknown index ${indexNo}`);
     const { offset } = decodeKey(d.columns, key, d.prefix.length);
     const suffix = offset === key.length ? value : key.subarray(offset);
     const out = new Uint8Array(this.rowPrefix.length + suffix.length);

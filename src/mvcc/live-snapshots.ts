@@ -21,7 +21,8 @@ export class LiveSnapshots {
 
   unpin(ts: Ts): void {
     const count = this.counts.get(ts);
-    assert(count !== undefined && count > 0, `unpin of unpinned ts ${ts}`);
+    // The message is built only on failure (a template literal argument costs on every call).
+    if (count === undefined || count <= 0) assert(false, `unpin of unpinned ts ${ts}`);
     this.total--;
     if (count > 1) {
       this.counts.set(ts, count - 1);

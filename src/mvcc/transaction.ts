@@ -67,6 +67,11 @@ export interface Transaction {
   release(savepoint: number): void;
   /** Commits; throws SerializationFailure (code '40001') on a conflict. */
   commit(): Promise<void>;
+  /**
+   * Commits at once, without a promise, when the transaction buffered no write (nothing to check
+   * or hand to the kv) and returns true; returns false and does nothing otherwise.
+   */
+  commitIfNoWrites(): boolean;
   /** Abandons the transaction; a no-op once it is over. */
   rollback(): void;
 }
@@ -87,7 +92,8 @@ export class TransactionImpl implements Transaction, ScanOwner {
   private writePinTs: Ts | undefined = undefined;
   private readonly buffer = new WriteBuffer();
   private readonly readSet: ReadSet | undefined;
-  private readonly scans = new Set<TxnScanIterator>();
+  /** Open scans (made on the first scan: most statements are point reads). */
+  private scans: Set<TxnScanIterator> | undefined;
 
   constructor(
     private readonly coordinator: TxnCoordinator,
@@ -133,12 +139,12 @@ export class TransactionImpl implements Transaction, ScanOwner {
     const reverse = range.reverse === true;
     const scan = new TxnScanIterator(this, this.snapshotTs, inner, this.buffer, ownKeys, ownStart, ownEnd, reverse, limit, readRange);
     this.coordinator.pin(this.snapshotTs); // the scan keeps its snapshot even past newStatement()
-    this.scans.add(scan);
+    (this.scans ??= new Set()).add(scan);
     return scan;
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
-    this.write(key, Uint8Array.from(value), 'PUT');
+    this.write(key, copyBytes(value), 'PUT');
   }
 
   delete(key: Uint8Array): void {
@@ -148,6 +154,8 @@ export class TransactionImpl implements Transaction, ScanOwner {
   newStatement(): void {
     this.assertActive();
     if (this.isolation !== 'read committed') return;
+    // Nothing committed since the current snapshot (a statement right after begin()): keep it.
+    if (this.coordinator.kv.visibleTs() === this.snapshotTs) return;
     const next = this.coordinator.pinSnapshot();
     this.coordinator.unpin(this.snapshotTs);
     this.snapshotTs = next;
@@ -183,12 +191,15 @@ export class TransactionImpl implements Transaction, ScanOwner {
     this.buffer.release(savepoint);
   }
 
-  async commit(): Promise<void> {
+  commitIfNoWrites(): boolean {
     this.assertActive();
-    if (this.buffer.size() === 0) {
-      this.finish('committed');
-      return;
-    }
+    if (this.buffer.size() !== 0) return false;
+    this.finish('committed');
+    return true;
+  }
+
+  async commit(): Promise<void> {
+    if (this.commitIfNoWrites()) return;
     const failure = this.findConflict();
     if (failure !== undefined) {
       this.coordinator.failures++;
@@ -225,11 +236,12 @@ export class TransactionImpl implements Transaction, ScanOwner {
   }
 
   assertActive(): void {
-    assert(this.stateValue === 'active' && !this.committing, `transaction is ${this.committing ? 'committing' : this.stateValue}`);
+    // The message is built only on failure: this runs on every read and write.
+    if (this.stateValue !== 'active' || this.committing) assert(false, `transaction is ${this.committing ? 'committing' : this.stateValue}`);
   }
 
   scanEnded(scan: TxnScanIterator): void {
-    if (this.scans.delete(scan)) this.coordinator.unpin(scan.readTs);
+    if (this.scans?.delete(scan) === true) this.coordinator.unpin(scan.readTs);
   }
 
   private write(key: Uint8Array, value: Uint8Array | undefined, operation: string): void {
@@ -247,7 +259,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
     if (previous === undefined && this.buffer.size() >= this.settings.writeSetKeysMax) {
       throw new WriteSetTooLargeError('writeSetKeysMax', this.buffer.size() + 1, this.settings.writeSetKeysMax);
     }
-    this.buffer.set(keyString, { key: Uint8Array.from(key), value, sinceTs });
+    this.buffer.set(keyString, { key: previous?.key ?? copyBytes(key), value, sinceTs });
     if (this.writePinTs === undefined) {
       this.writePinTs = this.snapshotTs;
       this.coordinator.pin(this.writePinTs);
@@ -281,15 +293,24 @@ export class TransactionImpl implements Transaction, ScanOwner {
   }
 
   private endScans(): void {
-    for (const scan of this.scans) {
+    const scans = this.scans;
+    if (scans === undefined) return;
+    for (const scan of scans) {
       scan.abandon();
       this.coordinator.unpin(scan.readTs);
     }
-    this.scans.clear();
+    scans.clear();
   }
 
   private unpinAll(): void {
     if (this.writePinTs !== undefined) this.coordinator.unpin(this.writePinTs);
     this.coordinator.unpin(this.snapshotTs);
   }
+}
+
+/** A copy of `bytes` as a plain Uint8Array (not Uint8Array.from, which iterates: ~2x slower). */
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
 }

@@ -88,6 +88,12 @@ export interface Portal {
    * suspended = true means more rows remain (→ PortalSuspended; tag is then unused).
    */
   execute(maxRows: number): Promise<ExecuteResult>;
+  /**
+   * Optional: as execute(), but a result that needed no waiting (a point read) is returned
+   * directly, without a promise, so the wire answers it without a microtask turn. A failure may
+   * be thrown or come as a rejected promise.
+   */
+  executeNow?(maxRows: number): ExecuteResult | Promise<ExecuteResult>;
   close(): void;
 }
 

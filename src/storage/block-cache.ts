@@ -17,15 +17,30 @@
  * - evictFile(n) drops every block of file n and forgets its slot array (call it before the file
  *   is deleted or its number reused). A reader still holding the forgotten array only fills it
  *   with entries that age out of the list like any other.
+ * - Buffer recycling (no ArrayBuffer per miss in the steady state): a reader takes a buffer with
+ *   acquire(), reads and checks a block in it, and inserts the block with that buffer; the entry's
+ *   charge is the buffer's length. When such an entry is evicted and its block was never lent
+ *   (Block.lent: handed to an iterator, which may hold it past the eviction), its buffer goes to a
+ *   spare list of at most SPARE_BUFFERS_MAX buffers, which the next acquire() reuses. A recycled
+ *   buffer is rewritten, so a block handed out unlent (TableReader.get) is valid only until the
+ *   next block read through this cache. Spares are not charged: memory is usedBytes plus at most
+ *   SPARE_BUFFERS_MAX buffers.
  */
 import { assert } from '../util/assert.js';
 import type { Block } from './block.js';
+
+/** Spare buffers kept for acquire() (evicted blocks' buffers, not charged). */
+const SPARE_BUFFERS_MAX = 2;
+/** acquire() rounds new buffers up to a multiple of this, so blocks of slightly different sizes share them. */
+const BUFFER_ROUND_BYTES = 256;
 
 interface CacheEntry {
   readonly slots: BlockSlots;
   readonly index: number;
   readonly block: Block;
   readonly charge: number;
+  /** The whole buffer the block's bytes are in, when the cache may recycle it (acquire()). */
+  readonly buffer: Uint8Array | undefined;
   referenced: boolean;
   newer: CacheEntry | undefined;
   older: CacheEntry | undefined;
@@ -40,10 +55,13 @@ export class BlockCache {
   private newest: CacheEntry | undefined;
   private oldest: CacheEntry | undefined;
   private used = 0;
+  private readonly spare: Uint8Array[] = [];
   private hitCount = 0;
   private missCount = 0;
   /** Bytes of blocks read from disk after a miss (noteRead), for stats. */
   bytesRead = 0;
+  /** Buffers acquire() had to allocate (no spare fitted): flat in the steady state. */
+  buffersAllocated = 0;
 
   constructor(readonly capacityBytes: number) {
     assert(Number.isFinite(capacityBytes) && capacityBytes >= 0, 'capacityBytes must be a finite number >= 0');
@@ -97,12 +115,42 @@ export class BlockCache {
     this.insert(this.slotsOf(fileNumber), index, block);
   }
 
-  /** Caches `block` at `index` of `slots` (replacing what is there), evicting blocks not referenced lately. */
-  insert(slots: BlockSlots, index: number, block: Block): void {
-    assert(Number.isInteger(index) && index >= 0, `bad block index ${index}`);
-    const charge = block.charge;
+  /**
+   * A buffer of at least `bytes` bytes to read a block into: a spare one (an evicted block's)
+   * when one fits, else a new one. Pass it to insert() with the block, or back to release().
+   */
+  acquire(bytes: number): Uint8Array {
+    const spare = this.spare;
+    for (let i = spare.length - 1; i >= 0; i--) {
+      const buffer = spare[i] as Uint8Array;
+      // At most twice what is needed: the entry is charged the whole buffer.
+      if (buffer.length >= bytes && buffer.length <= 2 * bytes + BUFFER_ROUND_BYTES) {
+        spare[i] = spare[spare.length - 1] as Uint8Array;
+        spare.pop();
+        return buffer;
+      }
+    }
+    this.buffersAllocated++;
+    return new Uint8Array(Math.ceil(bytes / BUFFER_ROUND_BYTES) * BUFFER_ROUND_BYTES);
+  }
+
+  /** Takes back a buffer from acquire() that holds no cached block (its read or check failed). */
+  release(buffer: Uint8Array): void {
+    if (this.spare.length < SPARE_BUFFERS_MAX) this.spare.push(buffer);
+  }
+
+  /**
+   * Caches `block` at `index` of `slots` (replacing what is there), evicting blocks not referenced
+   * lately. `buffer` (from acquire(), holding the block's bytes) makes the entry's buffer
+   * recyclable after its eviction, and its length the entry's charge.
+   */
+  insert(slots: BlockSlots, index: number, block: Block, buffer?: Uint8Array): void {
+    assert(Number.isInteger(index) && index >= 0, 'bad block index');
+    assert(buffer === undefined || block.data.buffer === buffer.buffer, 'block not in its buffer');
+    const charge = buffer === undefined ? block.charge : buffer.length;
     const existing = slots[index];
-    if (existing !== undefined) this.remove(existing);
+    if (existing !== undefined) this.remove(existing, buffer);
+    // Not cached; the buffer stays the caller's block's (never released: the block is in use).
     if (charge > this.capacityBytes) return;
     // Room first, so the new block is never its own victim. Terminates: each referenced entry is
     // cleared once, so a full round finds an unreferenced one.
@@ -115,7 +163,7 @@ export class BlockCache {
         this.remove(oldest);
       }
     }
-    const entry: CacheEntry = { slots, index, block, charge, referenced: false, newer: undefined, older: undefined };
+    const entry: CacheEntry = { slots, index, block, charge, buffer, referenced: false, newer: undefined, older: undefined };
     slots[index] = entry;
     this.pushNewest(entry);
     this.used += charge;
@@ -128,10 +176,12 @@ export class BlockCache {
     this.files.delete(fileNumber);
   }
 
-  private remove(entry: CacheEntry): void {
+  /** Drops an entry; recycles its buffer unless its block was lent or the buffer is `kept` (being reinserted). */
+  private remove(entry: CacheEntry, kept?: Uint8Array): void {
     entry.slots[entry.index] = undefined;
     this.unlink(entry);
     this.used -= entry.charge;
+    if (entry.buffer !== undefined && entry.buffer !== kept && !entry.block.lent) this.release(entry.buffer);
   }
 
   private pushNewest(entry: CacheEntry): void {

@@ -8,7 +8,8 @@
  *   entry it decodes (varints, lengths inside the entry area, shared prefix not longer than the
  *   previous key, shared = 0 at restart points, keys at least TRAILER_BYTES long). Any failure is a
  *   CorruptionError naming the file and the absolute offset, never an out-of-bounds read.
- * - A Block is immutable and may be shared (block cache) by any number of iterators.
+ * - A Block is immutable and may be shared (block cache) by any number of iterators; `lent` is
+ *   the block cache's flag (block-cache.ts): once set, the block's buffer is never recycled.
  * - seek() binary-searches the restart keys (compared in place), then decodes at most one run,
  *   skipping the byte comparison of most entries by their shared-prefix length (scanTo).
  *   prev() decodes the run before the position once into a BlockRunCache, so a backward walk costs
@@ -34,6 +35,11 @@ export class Block {
    */
   /** The block bytes as a plain Uint8Array (views of it are cheaper to create than Buffer views). */
   readonly data: Uint8Array;
+  /**
+   * Set when the block was handed to an iterator, which may hold it past its eviction from the
+   * block cache: the cache then never recycles its buffer (block-cache.ts). Never cleared.
+   */
+  lent = false;
 
   constructor(
     data: Uint8Array,

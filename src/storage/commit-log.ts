@@ -5,19 +5,27 @@
  *
  * Invariants:
  * - Segments are numbered from the engine's file-number counter, so replay order = number order.
+ * - Records are written at the log end (logEnd), not at the file's end: the active segment keeps a
+ *   zero-filled, durable region ahead of it (log-preallocator.ts) so a group's fdatasync flushes
+ *   data only. Without positional writes in the Vfs, records are appended (logEnd = file size).
  * - A segment is rotated only between groups (rotate(): at a memtable freeze or at
  *   commitLogSegmentBytesMax), and the previous one was synced first; so only the last segment's
- *   tail can be torn.
- * - An append that fails for lack of space is cut back (cutBack()) before the next one, so a
- *   partial record never stays in the middle of a segment (append-rollback.ts).
+ *   tail can be torn. The previous one is also cut to its log end, durably, before the new one is
+ *   created: only the last segment may end in zeros (a crash between the steps leaves the cut
+ *   segment last).
+ * - An append that fails (for lack of space) is cut back (cutBack()) before the next one: the
+ *   segment is truncated to the log end, so a partial record never stays before a later one.
+ * - A failed fill (other than for lack of space) fails every later append and sync (sticky).
  * - Segments below the checkpoint hold only commits already in SSTables; they are deleted after
  *   the manifest edit that advanced the checkpoint is durable.
  */
 import { assert } from '../util/assert.js';
-import { AppendMark } from './append-rollback.js';
 import { encodeCommitGroup } from './commit-group.js';
+import { StorageIOError } from './errors.js';
+import { LogPreallocator, type PreallocStats } from './log-preallocator.js';
 import { encodeLogRecords } from './log-record.js';
-import { joinPath, type Vfs, type VfsFile } from './vfs.js';
+import type { EngineLogger } from './options.js';
+import { joinPath, removeQuietly, type Vfs, type VfsFile } from './vfs.js';
 
 export function commitLogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.log`;
@@ -26,55 +34,108 @@ export function commitLogName(segment: number): string {
 export class CommitLog {
   private active: VfsFile | undefined;
   private activeSegmentNumber = 0;
+  /** Where the next group record goes in the active segment. */
+  private logEnd = 0;
+  private prealloc: LogPreallocator | undefined;
+  /** The log end before the last failed append, until cutBack(). */
+  private cutAt: number | undefined;
   bytesWritten = 0;
-  private readonly mark: AppendMark;
+  /** Zero bytes written ahead of the log, and fills stopped by a lack of space. */
+  readonly preallocStats: PreallocStats = { zeroBytes: 0, spaceFailures: 0 };
 
   constructor(
     private readonly vfs: Vfs,
     private readonly dir: string,
     private readonly allocateFileNumber: () => number,
-  ) {
-    this.mark = new AppendMark(vfs);
-  }
+    private readonly logger?: EngineLogger,
+  ) {}
 
   get activeSegment(): number {
     return this.activeSegmentNumber;
   }
 
+  /** Bytes of records in the active segment (its zero-filled region not counted). */
   get activeBytes(): number {
-    return this.active?.size() ?? 0;
+    return this.logEnd;
+  }
+
+  /** Bytes ahead of the log end that are zero-filled and durable (0 without preallocation). */
+  get preallocatedBytes(): number {
+    return Math.max(0, (this.prealloc?.durableEnd ?? 0) - this.logEnd);
   }
 
   /**
-   * Closes the active segment (already synced) and starts a new one whose directory entry is
-   * durable before any commit is written to it; returns its number.
+   * Cuts the active segment (already synced) to its log end, then starts a new one whose
+   * directory entry and first zero-filled region are durable before any commit is written to it;
+   * returns its number. On failure the active segment stays in use.
    */
   async rotate(): Promise<number> {
+    await this.cutActiveToLogEnd();
     const segment = this.allocateFileNumber();
+    const path = joinPath(this.dir, commitLogName(segment));
     // Created before the active segment is let go: a create that finds no space leaves it in use.
-    const file = this.vfs.openAppend(joinPath(this.dir, commitLogName(segment)));
-    await this.vfs.syncDir(this.dir);
+    let file: VfsFile | undefined;
+    let prealloc: LogPreallocator | undefined;
+    try {
+      file = this.vfs.openAppend(path);
+      prealloc = LogPreallocator.open(this.vfs, path, file, this.preallocStats, this.logger);
+      await Promise.all([this.vfs.syncDir(this.dir), prealloc?.prepare()]);
+    } catch (error) {
+      prealloc?.close();
+      file?.close();
+      if (file !== undefined) removeQuietly(this.vfs, path);
+      this.prealloc?.resume();
+      throw error;
+    }
+    this.prealloc?.close();
     this.active?.close();
     this.active = file;
+    this.prealloc = prealloc;
     this.activeSegmentNumber = segment;
+    this.logEnd = 0;
     return segment;
   }
 
   /** Appends the commit records of one group as one framed group record (commit-group.ts), one write call. */
   append(records: readonly Uint8Array[]): void {
-    assert(this.active !== undefined, 'append before the first rotate()');
+    const file = this.active;
+    assert(file !== undefined, 'append before the first rotate()');
+    assert(this.cutAt === undefined, 'append before the cut-back of a failed one');
+    this.throwIfFillFailed();
     const data = encodeLogRecords([encodeCommitGroup(records)]);
-    this.mark.append(this.active as VfsFile, data);
+    const at = this.logEnd;
+    try {
+      if (this.prealloc !== undefined && file.writeAt !== undefined) file.writeAt(at, data);
+      else file.append(data);
+    } catch (error) {
+      this.cutAt = at;
+      throw error;
+    }
+    this.logEnd = at + data.length;
     this.bytesWritten += data.length;
+    this.prealloc?.advance(this.logEnd);
   }
 
-  /** After append() failed for lack of space: cuts the segment back to its size before it. */
-  cutBack(): Promise<void> {
-    return this.mark.cut();
+  /** After append() failed for lack of space: cuts the segment back to the log end before it (durably). */
+  async cutBack(): Promise<void> {
+    const at = this.cutAt;
+    const file = this.active;
+    if (at === undefined || file === undefined) return;
+    await this.prealloc?.stop();
+    try {
+      await this.vfs.truncate(file.path, at);
+    } catch (error) {
+      // Keep the errno of the truncate's own cause (the Vfs wraps it in a StorageIOError).
+      throw new StorageIOError('rollback', file.path, error instanceof StorageIOError ? (error.cause ?? error) : error);
+    }
+    this.cutAt = undefined;
+    this.prealloc?.truncated(at);
   }
 
   async sync(): Promise<void> {
-    if (this.active !== undefined) await this.active.sync();
+    if (this.active === undefined) return;
+    await this.active.sync();
+    this.throwIfFillFailed();
   }
 
   /** Deletes the segments numbered below `checkpoint` among `segments`. */
@@ -87,7 +148,30 @@ export class CommitLog {
   }
 
   close(): void {
+    this.prealloc?.close();
+    this.prealloc = undefined;
     this.active?.close();
     this.active = undefined;
+  }
+
+  private throwIfFillFailed(): void {
+    const failure = this.prealloc?.failure;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Stops the active segment's fill and cuts its zero-filled region off, durably. */
+  private async cutActiveToLogEnd(): Promise<void> {
+    const prealloc = this.prealloc;
+    const file = this.active;
+    if (prealloc === undefined || file === undefined) return;
+    await prealloc.stop();
+    if (prealloc.fileEnd === this.logEnd && !prealloc.tailUnknown) return;
+    try {
+      await this.vfs.truncate(file.path, this.logEnd);
+    } catch (error) {
+      prealloc.resume();
+      throw error;
+    }
+    prealloc.truncated(this.logEnd);
   }
 }

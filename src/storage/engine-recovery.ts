@@ -4,8 +4,9 @@
  *
  * Invariants:
  * - Replay applies whole commit records only, in log order, so a batch is all-or-nothing.
- * - A torn tail of the last commit-log segment is truncated away (durably) so that, once newer
- *   segments exist, it is never mistaken for corruption. So is a torn group: the last group of
+ * - A torn tail of the last commit-log segment (read by the 'preallocated' rule of log-record.ts:
+ *   its zero-filled region, or a torn group whose pages survived in any order) is truncated away
+ *   (durably) so that, once newer segments exist, it is never mistaken for corruption. So is a torn group: the last group of
  *   the log when a value it points at did not become durable (recovery-tail-check.ts).
  * - Files removed here are unreachable: commit-log segments below the checkpoint, SSTables and
  *   manifests the current manifest does not name, and `.trash` files (a removal a crash cut short).
@@ -90,10 +91,12 @@ async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], mem
     // Each group is applied once the next one is read; the last group of the last segment is
     // applied only if its values are durable (recovery-tail-check.ts), else cut away with the tail.
     let held: { records: CommitRecord[]; offset: number } | undefined;
-    const result = readLogRecords(data, path, i === segments.length - 1, (payload, offset) => {
+    const onRecord = (payload: Uint8Array, offset: number): void => {
       if (held !== undefined) lastTs = applyRecords(held.records, memtable, lastTs, path, held.offset);
       held = { records: decodeCommitPayload(payload, path, offset), offset };
-    });
+    };
+    // Segments are preallocated (commit-log.ts): a torn group may leave any of its pages.
+    const result = readLogRecords(data, path, i === segments.length - 1, onRecord, 'preallocated');
     let end = result.torn ? result.validEnd : -1;
     if (held !== undefined) {
       if (i < segments.length - 1 || check.intact(held.records, path, held.offset)) lastTs = applyRecords(held.records, memtable, lastTs, path, held.offset);

@@ -90,7 +90,7 @@ export class Engine {
     this.lastCommitTs = lastTs;
     const allocate = (): number => manifest.allocateFileNumber();
     this.vlog = new ValueLog(options.vfs, dir, options.vlogSegmentBytesMax, allocate, new ValueCache(options.valueCacheBytes));
-    this.commitLog = new CommitLog(options.vfs, dir, allocate);
+    this.commitLog = new CommitLog(options.vfs, dir, allocate, options.logger);
     this.cache = new BlockCache(options.blockCacheBytes);
     this.diskFull = new DiskFullState(options.logger);
     this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, this.diskFull, (error) => this.fail(error));

@@ -34,9 +34,10 @@ function levelTableFor(level: readonly TableHandle[], key: Uint8Array): TableHan
 
 /**
  * The newest version of `key` visible at readTs (tombstones included), or undefined. The found
- * value is borrowed: a view of a memtable arena chunk or a cached block, whose bytes never change
- * (neither is ever reused), so it stays valid while held, but it must not be modified and holding
- * it keeps the whole chunk or block alive: resolveValue copies it before it leaves the engine.
+ * value is borrowed: a view of a memtable arena chunk (never reused) or of a block, whose buffer
+ * the block cache recycles after the block's eviction (block-cache.ts), so it is valid only until
+ * the next read of a table through the same cache; it must not be modified. resolveValue copies
+ * it before it leaves the engine; other callers use it before their next read.
  */
 export function findVersion(
   key: Uint8Array,

@@ -9,7 +9,11 @@
  *   wrong data, never an out-of-bounds read.
  * - Only verified blocks enter the block cache (warm() checks blocks of an in-memory image the same way).
  * - get() and iterators never return an entry whose kind is not a known kind.
- * - Values returned by get() are views of immutable block bytes (valid as long as they are held).
+ * - Values returned by get() are views of block bytes valid until the next block read through the
+ *   same block cache (a block-cache miss may recycle an evicted block's buffer, block-cache.ts);
+ *   blocks handed to iterators (dataBlock()) are marked lent and stay valid as long as held.
+ * - With a cache and a source that can read into a buffer (readInto), a block-cache miss reads
+ *   into a buffer the cache recycles: no ArrayBuffer per miss in the steady state.
  */
 import { crc32 } from '../util/crc32.js';
 import { readVarint } from '../util/varint.js';
@@ -60,6 +64,8 @@ export interface RandomAccessSource {
    * may be a view but must not change afterwards (blocks keep referencing it).
    */
   read(offset: number, length: number): Uint8Array;
+  /** Reads up to `length` bytes at `offset` into target[targetOffset…]; returns the count (fewer only at the end). */
+  readInto?(offset: number, target: Uint8Array, targetOffset: number, length: number): number;
 }
 
 /** Blocks warm() puts into the cache between two yields to the event loop. */
@@ -175,7 +181,7 @@ export class TableReader {
     const i = this.findBlock(target);
     if (i === this.fenceCount) return undefined;
     const it = this.getIter;
-    it.reset(this.dataBlock(i));
+    it.reset(this.blockAt(i));
     it.seek(target);
     if (!it.valid()) throw new CorruptionError(this.path, this.blockOffsets[i] as number, 'data block ends before its fence key');
     const key = it.key();
@@ -215,22 +221,46 @@ export class TableReader {
     return lo;
   }
 
-  /** @internal data block i, from the cache or read and verified */
+  /** @internal data block i for an iterator, from the cache or read and verified (lent: never recycled) */
   dataBlock(i: number): Block {
+    const block = this.blockAt(i);
+    block.lent = true;
+    return block;
+  }
+
+  /** Data block i, from the cache or read and verified (in a recycled buffer when possible). */
+  private blockAt(i: number): Block {
     const cache = this.cache;
     const slots = this.cacheSlots;
-    if (cache !== undefined && slots !== undefined) {
-      const cached = cache.lookup(slots, i);
-      if (cached !== undefined) return cached;
+    if (cache === undefined || slots === undefined) return this.readBlock(i);
+    const cached = cache.lookup(slots, i);
+    if (cached !== undefined) return cached;
+    const source = this.source;
+    const size = this.blockSizes[i] as number;
+    cache.noteRead(size);
+    if (source.readInto === undefined) {
+      const block = this.readBlock(i);
+      cache.insert(slots, i, block);
+      return block;
     }
     const offset = this.blockOffsets[i] as number;
-    const size = this.blockSizes[i] as number;
-    const block = new Block(readVerifiedBlock(this.source, { offset, size }), this.source.path, offset);
-    if (cache !== undefined && slots !== undefined) {
-      cache.noteRead(size);
-      cache.insert(slots, i, block);
+    const buffer = cache.acquire(size + BLOCK_TRAILER_BYTES);
+    let block: Block;
+    try {
+      const n = source.readInto(offset, buffer, 0, size + BLOCK_TRAILER_BYTES);
+      block = new Block(checkedBlock(source.path, { offset, size }, buffer, n), source.path, offset);
+    } catch (error) {
+      cache.release(buffer);
+      throw error;
     }
+    cache.insert(slots, i, block, buffer);
     return block;
+  }
+
+  /** Data block i read into a buffer of its own and verified. */
+  private readBlock(i: number): Block {
+    const offset = this.blockOffsets[i] as number;
+    return new Block(readVerifiedBlock(this.source, { offset, size: this.blockSizes[i] as number }), this.source.path, offset);
   }
 
   /**
@@ -244,12 +274,25 @@ export class TableReader {
     const slots = this.cacheSlots;
     if (cache === undefined || slots === undefined || image.length !== this.source.size) return;
     const path = this.source.path;
-    const source: RandomAccessSource = { path, size: image.length, read: (offset, length) => Uint8Array.prototype.slice.call(image, offset, offset + length) };
     for (let i = 0; i < this.fenceCount; i++) {
       const offset = this.blockOffsets[i] as number;
       const size = this.blockSizes[i] as number;
-      if (cache.usedBytes + size > cache.capacityBytes) return;
-      cache.insert(slots, i, new Block(readVerifiedBlock(source, { offset, size }), path, offset));
+      // A recyclable buffer of the cache's (as a miss reads into), not a slice of the image.
+      const buffer = cache.acquire(size + BLOCK_TRAILER_BYTES);
+      if (cache.usedBytes + buffer.length > cache.capacityBytes) {
+        cache.release(buffer);
+        return;
+      }
+      const n = Math.max(0, Math.min(size + BLOCK_TRAILER_BYTES, image.length - offset));
+      buffer.set(image.subarray(offset, offset + n));
+      let block: Block;
+      try {
+        block = new Block(checkedBlock(path, { offset, size }, buffer, n), path, offset);
+      } catch (error) {
+        cache.release(buffer);
+        throw error;
+      }
+      cache.insert(slots, i, block, buffer);
       if ((i + 1) % WARM_SLICE_BLOCKS === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -335,11 +378,16 @@ function checkTiling(path: string, footerAt: number, handles: BlockHandle[]): vo
 
 /** Reads contents ‖ type ‖ crc at handle and verifies it; returns the contents. */
 export function readVerifiedBlock(source: RandomAccessSource, handle: BlockHandle): Uint8Array {
+  const bytes = source.read(handle.offset, handle.size + BLOCK_TRAILER_BYTES);
+  return checkedBlock(source.path, handle, bytes, bytes.length);
+}
+
+/** Verifies contents ‖ type ‖ crc of the block at handle, read into bytes (`n` bytes read); returns the contents. */
+function checkedBlock(path: string, handle: BlockHandle, bytes: Uint8Array, n: number): Uint8Array {
   const total = handle.size + BLOCK_TRAILER_BYTES;
-  const bytes = source.read(handle.offset, total);
-  if (bytes.length !== total) throw new CorruptionError(source.path, handle.offset, `short read: ${bytes.length} of ${total} bytes`);
-  if (bytes[handle.size] !== BLOCK_TYPE_RAW) throw new CorruptionError(source.path, handle.offset + handle.size, `unknown block type ${bytes[handle.size]}`);
+  if (n !== total) throw new CorruptionError(path, handle.offset, `short read: ${n} of ${total} bytes`);
+  if (bytes[handle.size] !== BLOCK_TYPE_RAW) throw new CorruptionError(path, handle.offset + handle.size, `unknown block type ${bytes[handle.size]}`);
   const stored = readUint32LE(bytes, handle.size + 1);
-  if (stored !== crc32(bytes.subarray(0, handle.size + 1))) throw new CorruptionError(source.path, handle.offset, 'block checksum mismatch');
+  if (stored !== crc32(bytes.subarray(0, handle.size + 1))) throw new CorruptionError(path, handle.offset, 'block checksum mismatch');
   return bytes.subarray(0, handle.size);
 }

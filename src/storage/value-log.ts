@@ -16,7 +16,9 @@
  *   a segment holds whole records only. Whole records of a group whose commit record failed stay
  *   behind unreferenced (garbage for GC, never read).
  * - read() checks the CRC, the lengths and that the record belongs to the expected key; any
- *   mismatch is a CorruptionError naming the segment file and offset — never wrong data.
+ *   mismatch is a CorruptionError naming the segment file and offset — never wrong data. It reads
+ *   the record into a scratch buffer (read-into.ts) and returns a pooled copy of the value
+ *   (pooled-copy.ts): no ArrayBuffer per read.
  * - Segments are deleted only through remove(), which value-log GC calls once no reader can reach
  *   the segment (vlog-gc.ts); GC output segments are named `NNNNNN.vgc` (same record format).
  */
@@ -24,6 +26,8 @@ import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
 import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
+import { pooledCopy } from './pooled-copy.js';
+import { readIntoFile } from './read-into.js';
 import { ValueCache } from './value-cache.js';
 import type { ValuePointer } from './value-pointer.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
@@ -31,6 +35,10 @@ import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 export const VLOG_HEADER_BYTES = 12;
 /** A stage grown past this (one huge group) is dropped after its write rather than kept. */
 const STAGE_KEEP_BYTES = 16 * 1024 * 1024;
+/** Initial size of the scratch buffer foreground reads read records into. */
+const READ_SCRATCH_BYTES_MIN = 4 * 1024;
+/** A record longer than this is read into a buffer of its own, not into a scratch kept for later. */
+const READ_SCRATCH_KEEP_BYTES = 256 * 1024;
 
 export function vlogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vlog`;
@@ -42,14 +50,15 @@ export function gcVlogName(segment: number): string {
 }
 
 /**
- * Why `record` (the bytes read for a pointer of `length` bytes) is not a whole, valid record of
- * `key` — its length, CRC, lengths and key are checked — or undefined when it is one.
+ * Why `record` (the bytes read for a pointer of `length` bytes; `readBytes` of them were read, the
+ * rest of the buffer is ignored) is not a whole, valid record of `key` — its length, CRC, lengths
+ * and key are checked — or undefined when it is one.
  */
-export function vlogRecordProblem(record: Buffer, length: number, key: Uint8Array): string | undefined {
-  if (record.length !== length || record.length < VLOG_HEADER_BYTES) return 'value record is truncated';
-  if (crc32(record.subarray(4)) !== record.readUInt32LE(0)) return 'value record checksum mismatch';
+export function vlogRecordProblem(record: Buffer, length: number, key: Uint8Array, readBytes = record.length): string | undefined {
+  if (readBytes !== length || length < VLOG_HEADER_BYTES || record.length < length) return 'value record is truncated';
+  if (crc32(record.subarray(4, length)) !== record.readUInt32LE(0)) return 'value record checksum mismatch';
   const keyLength = record.readUInt32LE(4);
-  if (VLOG_HEADER_BYTES + keyLength + record.readUInt32LE(8) !== record.length) return 'value record lengths mismatch';
+  if (VLOG_HEADER_BYTES + keyLength + record.readUInt32LE(8) !== length) return 'value record lengths mismatch';
   if (Buffer.compare(record.subarray(VLOG_HEADER_BYTES, VLOG_HEADER_BYTES + keyLength), key) !== 0) return 'value record belongs to another key';
   return undefined;
 }
@@ -69,6 +78,11 @@ export class ValueLog {
   /** Bytes read by foreground reads (read()) over the engine's lifetime (for stats). */
   bytesRead = 0;
   private readonly mark: AppendMark;
+  /**
+   * Foreground reads (read()) read each record here, check it and copy its value out, so a read
+   * creates no ArrayBuffer (read-into.ts, pooled-copy.ts). Grown up to READ_SCRATCH_KEEP_BYTES.
+   */
+  private readScratch: Buffer = Buffer.allocUnsafeSlow(READ_SCRATCH_BYTES_MIN);
 
   constructor(
     private readonly vfs: Vfs,
@@ -237,23 +251,31 @@ export class ValueLog {
   }
 
   /**
-   * Reads the value `pointer` names, checking it belongs to `key` (a fresh copy when cached: the
-   * value cache never hands out its own buffers).
+   * Reads the value `pointer` names, checking it belongs to `key`; returns a fresh copy (pooled,
+   * pooled-copy.ts) — the record is read into a scratch buffer, and the value cache never hands
+   * out its own buffers either.
    */
   read(pointer: ValuePointer, key: Uint8Array): Uint8Array {
     const cached = this.cache.get(pointer.segment, pointer.offset, key);
     if (cached !== undefined) return cached;
-    const path = joinPath(this.dir, this.nameOf(pointer.segment));
     const file = this.files.get(pointer.segment);
-    if (file === undefined) throw new CorruptionError(path, pointer.offset, 'value pointer names a missing segment');
-    const record = file.read(pointer.offset, pointer.length);
-    this.bytesRead += record.length;
-    const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
-    const problem = vlogRecordProblem(buf, pointer.length, key);
-    if (problem !== undefined) throw new CorruptionError(path, pointer.offset, problem);
-    const value = buf.subarray(VLOG_HEADER_BYTES + buf.readUInt32LE(4));
+    if (file === undefined) throw new CorruptionError(joinPath(this.dir, this.nameOf(pointer.segment)), pointer.offset, 'value pointer names a missing segment');
+    const length = pointer.length;
+    const record = length <= this.readScratch.length ? this.readScratch : this.scratchFor(length);
+    const n = readIntoFile(file, pointer.offset, record, 0, length);
+    this.bytesRead += n;
+    const problem = vlogRecordProblem(record, length, key, n);
+    if (problem !== undefined) throw new CorruptionError(joinPath(this.dir, this.nameOf(pointer.segment)), pointer.offset, problem);
+    const value = pooledCopy(record.subarray(VLOG_HEADER_BYTES + record.readUInt32LE(4), length));
     this.cache.offer(pointer.segment, pointer.offset, key, value);
     return value;
+  }
+
+  /** A buffer of at least `length` bytes for read(): the scratch, grown, unless that is too long to keep. */
+  private scratchFor(length: number): Buffer {
+    if (length > READ_SCRATCH_KEEP_BYTES) return Buffer.allocUnsafeSlow(length);
+    this.readScratch = Buffer.allocUnsafeSlow(Math.min(READ_SCRATCH_KEEP_BYTES, Math.max(length, this.readScratch.length * 2)));
+    return this.readScratch;
   }
 
   close(): void {

@@ -1,13 +1,13 @@
 /**
  * A Vfs wrapper that injects I/O errors (EIO, ENOSPC, …) and counts operations, for fault tests
- * (as Pebble's errorfs). Operations are grouped in kinds: 'write' (append, writeFileSynced),
+ * (as Pebble's errorfs). Operations are grouped in kinds: 'write' (append, writeAt, writeFileSynced),
  * 'sync' (sync, syncDir, truncate), 'read', 'open', 'remove'.
  *
  * Invariants:
  * - A failing operation throws StorageIOError with the chosen errno and has no effect, except
- *   a write of a rule with `shortWrite`: an append first appends the first half of its data, a
- *   whole-file write leaves the file with the first half (what a full disk does: write() takes a
- *   prefix, the next call fails with ENOSPC).
+ *   a write of a rule with `shortWrite`: an append (or writeAt) first writes the first half of its
+ *   data, a whole-file write leaves the file with the first half (what a full disk does: write()
+ *   takes a prefix, the next call fails with ENOSPC).
  * - Counting is exact: syncCount(path) is the number of sync() calls made on files at `path`.
  * - Failure by probability draws from the seeded `random` given, so a seed replays a run.
  */
@@ -32,10 +32,16 @@ export interface FaultRule {
 }
 
 class FaultFile implements VfsFile {
+  /** Offered when the inner file offers it (see VfsFile.writeAt). */
+  readonly writeAt: ((offset: number, data: Uint8Array) => void) | undefined;
+
   constructor(
     private readonly owner: FaultVfs,
     private readonly inner: VfsFile,
-  ) {}
+  ) {
+    const writeAt = inner.writeAt?.bind(inner);
+    this.writeAt = writeAt === undefined ? undefined : (offset, data): void => this.write(data, (bytes) => writeAt(offset, bytes));
+  }
 
   get path(): string {
     return this.inner.path;
@@ -51,14 +57,19 @@ class FaultFile implements VfsFile {
   }
 
   append(data: Uint8Array): void {
+    this.write(data, (bytes) => this.inner.append(bytes));
+  }
+
+  /** An append or positional write through `put`, failing (after a short write) by the rules. */
+  private write(data: Uint8Array, put: (bytes: Uint8Array) => void): void {
     try {
       this.owner.check('write', this.path);
     } catch (error) {
-      if (this.owner.firedShortWrite) this.inner.append(data.subarray(0, data.length >> 1));
+      if (this.owner.firedShortWrite) put(data.subarray(0, data.length >> 1));
       throw error;
     }
     this.owner.bytesWritten += data.length;
-    this.inner.append(data);
+    put(data);
   }
 
   async sync(): Promise<void> {

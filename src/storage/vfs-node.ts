@@ -2,10 +2,11 @@
  * The production Vfs over node:fs — the only storage file that imports node:fs.
  *
  * Invariants:
- * - Reads use fs.readSync at an explicit position; appends use fs.writeSync on an O_APPEND
- *   descriptor, so they are synchronous and reach the OS before the call returns.
- * - size() is tracked, not read from the file system; truncate() updates it on every open file of
- *   the path. A failed append does not count the prefix it may have written (a short write on a
+ * - Reads and writes use fs.readSync / fs.writeSync at an explicit position (descriptors are not
+ *   O_APPEND, so writeAt() works): an append writes at the tracked size. They are synchronous and
+ *   reach the OS before the call returns.
+ * - size() is tracked per handle, not read from the file system (a write through another handle
+ *   of the same path is not seen); truncate() updates it on every open file of the path. A failed append does not count the prefix it may have written (a short write on a
  *   full disk): the caller cuts the file back to size() with truncate() (append-rollback.ts).
  * - sync() is fs.fdatasync on the libuv thread pool: the event loop keeps running meanwhile.
  * - writeFileSynced() writes on the thread pool too (whole new files: tables, manifests).
@@ -67,11 +68,15 @@ class NodeFile implements VfsFile {
   }
 
   append(data: Uint8Array): void {
+    this.writeAt(this.sizeBytes, data);
+  }
+
+  writeAt(offset: number, data: Uint8Array): void {
     let done = 0;
     while (done < data.length) {
-      done += io('write', this.path, () => fs.writeSync(this.fd, data, done, data.length - done));
+      done += io('write', this.path, () => fs.writeSync(this.fd, data, done, data.length - done, offset + done));
     }
-    this.sizeBytes += data.length;
+    this.sizeBytes = Math.max(this.sizeBytes, offset + data.length);
   }
 
   sync(): Promise<void> {
@@ -143,7 +148,7 @@ export class NodeVfs implements Vfs {
   }
 
   openAppend(path: string): VfsFile {
-    return new NodeFile(path, io('open', path, () => fs.openSync(path, 'a+')));
+    return new NodeFile(path, io('open', path, () => fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT)));
   }
 
   async writeFileSynced(path: string, data: Uint8Array): Promise<void> {

@@ -4,8 +4,12 @@
  * simulation) and `vfs-fault.ts` (error injection) in tests.
  *
  * Invariants:
- * - Reads are synchronous and positional; appends are synchronous (they reach the OS, not the disk);
- *   only sync() makes bytes durable, and it is asynchronous so group commit can batch behind it.
+ * - Reads are synchronous and positional; appends (and positional writes) are synchronous (they
+ *   reach the OS, not the disk); only sync() makes bytes durable, and it is asynchronous so group
+ *   commit can batch behind it. A sync() makes every byte written to the file durable, through
+ *   whichever of its open handles it was written (fdatasync: the page cache is per file).
+ * - writeAt() is optional (a wrapping Vfs may not offer it): the commit log then only appends and
+ *   keeps no preallocated region (log-preallocator.ts).
  * - Every failure is thrown as a StorageIOError naming the operation and the path (errno kept).
  * - A failed append may leave a prefix of its data in the file (a short write on a full disk);
  *   truncate() back to the size before the append removes it, and from then on size() of every
@@ -25,6 +29,11 @@ export interface VfsFile {
   read(offset: number, length: number): Uint8Array;
   /** Appends `data` at the end of the file. */
   append(data: Uint8Array): void;
+  /**
+   * Writes `data` at `offset` (over existing bytes, or past the end: a gap reads as zeros); size()
+   * becomes at least offset + data.length. Like append(), a failure may leave a prefix written.
+   */
+  writeAt?(offset: number, data: Uint8Array): void;
   /** Makes every appended byte durable (fdatasync). */
   sync(): Promise<void>;
   close(): void;

@@ -2,9 +2,13 @@
  * One client connection from accept to close: startup, authentication, then the message loop
  * (simple query, extended query, COPY), until Terminate, a FATAL error or the socket closing.
  * - Messages are handled strictly one at a time, in order; output is flushed before waiting for
- *   input, at Flush, and between chunks of a large result.
- * - Messages already buffered are handled without a promise each; only Query, Execute and Flush
- *   (which may wait) are awaited.
+ *   input, at Flush, and between chunks of a large result, except that the replies of an open
+ *   extended-query pipeline wait for its Sync or Flush (all of one Sync's replies go out in one
+ *   write, as PostgreSQL sends them), unless they pile up past the channel's flush threshold.
+ * - Messages are handled synchronously, straight from the socket's 'data' event, as long as none
+ *   needs to wait: no promise or microtask turn per message or per round trip. Only a message that
+ *   returned a promise (Query, Flush, an Execute whose statement waits) suspends the loop until it
+ *   settles.
  * - After an error in an extended-query message, messages are skipped until Sync.
  * - CopyData/CopyDone/CopyFail outside a COPY are ignored (the client may still be sending after
  *   a COPY failed), as PostgreSQL does.
@@ -19,9 +23,10 @@ import { authenticate } from './authenticator.js';
 import { ConnectionLost } from './connection-lost.js';
 import { errorDiagnostic } from './error-diagnostic.js';
 import { ExtendedQuery } from './extended-query.js';
-import { decodeMessage, type FrontendMessage } from './frontend-messages.js';
+import { decodeFrame, type FrontendMessage } from './frontend-messages.js';
 import { AuthCode, STARTUP_PACKET_BYTES_MAX } from './message-codes.js';
-import type { FramedMessage } from './message-reader.js';
+import { NO_FRAME } from './message-reader.js';
+import { PayloadReader } from './payload-reader.js';
 import { ProtocolError } from './protocol-error.js';
 import { runSimpleQuery } from './simple-query.js';
 import { sendNotices, sendReadyForQuery } from './session-messages.js';
@@ -55,9 +60,19 @@ export class Connection {
   private session: SqlSession | undefined;
   private extended: ExtendedQuery | undefined;
   private skipUntilSync = false;
+  /**
+   * An extended-query pipeline is open: its replies may wait for its Sync or Flush (PostgreSQL
+   * sends them together; a client must not wait for them before either).
+   */
+  private pipelineOpen = false;
   private shuttingDown = false;
   private terminated = false;
   private endReason: SessionEndReason = 'abandoned';
+  /** Reads every message's payload (reused: no object per message). */
+  private readonly payload = new PayloadReader();
+  /** Settle the promise loop() returned (set by loop()). */
+  private loopEnded: () => void = NOOP;
+  private loopFailed: (error: unknown) => void = NOOP;
 
   constructor(
     socket: Socket,
@@ -153,37 +168,72 @@ export class Connection {
     return session;
   }
 
-  private async loop(): Promise<void> {
-    for (;;) {
-      if (this.shuttingDown) {
-        this.channel.writer.diagnostic(ADMIN_SHUTDOWN, false);
-        this.channel.end();
-        return;
-      }
-      // A message already buffered (a pipelined Bind/Describe/Execute/Sync) is taken without a promise.
-      const framed = this.channel.nextBuffered() ?? (await this.channel.next());
-      if (framed === undefined) return;
-      const ended = this.handle(framed);
-      if (ended === true || (ended !== false && (await ended))) {
-        this.channel.end();
-        return;
-      }
-    }
+  /** Serves messages until the connection ends; rejects with an error that ends it (→ fail()). */
+  private loop(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.loopEnded = resolve;
+      this.loopFailed = reject;
+      this.pump();
+    });
   }
 
   /**
-   * Handles one message; true when the connection should end (Terminate). Messages that complete
-   * synchronously (all but Query and Execute) return a plain boolean: no promise per message.
+   * Handles every message already buffered, in order, synchronously; stops when it must wait: for
+   * input (the channel calls pump again from its 'data' event) or for a message that returned a
+   * promise (its settlement calls pump again). A round trip whose statement needs no I/O thus runs
+   * from 'data' to socket.write without a promise or a microtask turn.
    */
-  private handle(framed: FramedMessage): boolean | Promise<boolean> {
+  private readonly pump = (): void => {
+    const channel = this.channel;
     try {
-      const message = decodeMessage(framed);
+      for (;;) {
+        if (this.shuttingDown) {
+          channel.writer.diagnostic(ADMIN_SHUTDOWN, false);
+          channel.end();
+          return this.loopEnded();
+        }
+        const type = channel.nextFrameBuffered();
+        if (type === NO_FRAME) {
+          if (!channel.waitForInput(this.pump, !this.pipelineOpen)) this.loopEnded();
+          return;
+        }
+        const ended = this.handle(type);
+        if (ended === true) return this.endLoop();
+        if (ended !== false) {
+          ended.then(this.afterMessage, this.loopFailed);
+          return;
+        }
+      }
+    } catch (error) {
+      this.loopFailed(error);
+    }
+  };
+
+  private readonly afterMessage = (ended: boolean): void => {
+    if (ended) this.endLoop();
+    else this.pump();
+  };
+
+  private endLoop(): void {
+    this.channel.end();
+    this.loopEnded();
+  }
+
+  /**
+   * Handles the message nextFrameBuffered() just framed; true when the connection should end
+   * (Terminate). Messages that complete synchronously (all but Query, and Execute when its statement
+   * must wait) return a plain boolean: no promise per message.
+   */
+  private handle(type: number): boolean | Promise<boolean> {
+    try {
+      const reader = this.channel.reader;
+      const message = decodeFrame(type, this.payload.reset(reader.frameBuffer, reader.frameStart, reader.frameEnd));
       if (message.kind === 'terminate') {
         this.endReason = 'normal';
         return true;
       }
       if (this.skipUntilSync && message.kind !== 'sync') return false;
-      const pending = this.dispatch(message, framed.type);
+      const pending = this.dispatch(message, type);
       return pending === undefined ? false : this.settle(pending);
     } catch (error) {
       this.messageFailed(error);
@@ -205,11 +255,13 @@ export class Connection {
     if (error instanceof ProtocolError || error instanceof ConnectionLost) throw error;
     this.reportError(error);
     this.skipUntilSync = true;
+    this.pipelineOpen = false; // the ErrorResponse goes out at once, as PostgreSQL's does
   }
 
   private dispatch(message: FrontendMessage, type: number): Promise<void> | undefined {
     const session = this.session as SqlSession;
     const extended = this.extended as ExtendedQuery;
+    this.pipelineOpen = PIPELINE_KINDS.has(message.kind);
     switch (message.kind) {
       case 'query':
         return this.simpleQuery(message.sql);
@@ -308,6 +360,11 @@ export class Connection {
     this.host.options.logger?.(level, message, fields);
   }
 }
+
+const NOOP = (): void => undefined;
+
+/** Extended-query messages whose replies may be held until the pipeline's Sync or Flush. */
+const PIPELINE_KINDS: ReadonlySet<FrontendMessage['kind']> = new Set(['parse', 'bind', 'describe', 'execute', 'close']);
 
 const ADMIN_SHUTDOWN = {
   severity: 'FATAL',

@@ -17,6 +17,10 @@ export class EmptyPortal implements Portal {
     return EMPTY_RESULT;
   }
 
+  executeNow(): ExecuteResult {
+    return EMPTY_RESULT;
+  }
+
   close(): void {}
 }
 

@@ -26,7 +26,9 @@ interface PortalEntry {
 
 export class ExtendedQuery {
   private readonly statements = new Map<string, PreparedStatement>();
+  /** Named portals; the unnamed one lives in its own field (no map churn per Bind and Sync). */
   private readonly portals = new Map<string, PortalEntry>();
+  private unnamed: PortalEntry | undefined;
 
   constructor(
     private readonly channel: WireChannel,
@@ -71,7 +73,9 @@ export class ExtendedQuery {
       statement === EMPTY_STATEMENT
         ? new EmptyPortal()
         : this.session.bind(statement, message.params, message.paramFormats, message.resultFormats);
-    this.portals.set(message.portal, { portal, resultFormats: message.resultFormats });
+    const entry = { portal, resultFormats: message.resultFormats };
+    if (message.portal === '') this.unnamed = entry;
+    else this.portals.set(message.portal, entry);
     this.channel.writer.simple(BackendCode.bindComplete);
   }
 
@@ -84,7 +88,7 @@ export class ExtendedQuery {
       else writer.rowDescription(statement.fields, []);
       return;
     }
-    const cursorFields = this.portals.has(message.name) ? undefined : this.session.describeCursor?.(message.name);
+    const cursorFields = this.entryOf(message.name) !== undefined ? undefined : this.session.describeCursor?.(message.name);
     if (cursorFields !== undefined) {
       // A SQL cursor (DECLARE): a portal of the same namespace, with text results.
       if (cursorFields.length === 0) writer.simple(BackendCode.noData);
@@ -96,7 +100,8 @@ export class ExtendedQuery {
     else writer.rowDescription(entry.portal.fields, entry.resultFormats);
   }
 
-  execute(message: Msg<'execute'>): Promise<void> {
+  /** Undefined when answered synchronously (see runPortal). */
+  execute(message: Msg<'execute'>): Promise<void> | undefined {
     const entry = this.portal(message.portal);
     return runPortal(this.channel, this.session, entry.portal, message.maxRows, this.rowsPerChunkMax);
   }
@@ -114,14 +119,21 @@ export class ExtendedQuery {
   }
 
   closeAllPortals(): void {
+    const unnamed = this.unnamed;
+    if (unnamed !== undefined) {
+      this.unnamed = undefined;
+      unnamed.portal.close();
+    }
+    if (this.portals.size === 0) return;
     for (const entry of this.portals.values()) entry.portal.close();
     this.portals.clear();
   }
 
   private closePortal(name: string): void {
-    const entry = this.portals.get(name);
+    const entry = this.entryOf(name);
     if (entry === undefined) return;
-    this.portals.delete(name);
+    if (name === '') this.unnamed = undefined;
+    else this.portals.delete(name);
     entry.portal.close();
   }
 
@@ -132,8 +144,12 @@ export class ExtendedQuery {
     throw new SqlError('26000', text);
   }
 
+  private entryOf(name: string): PortalEntry | undefined {
+    return name === '' ? this.unnamed : this.portals.get(name);
+  }
+
   private portal(name: string): PortalEntry {
-    const entry = this.portals.get(name);
+    const entry = this.entryOf(name);
     if (entry !== undefined) return entry;
     throw new SqlError('34000', `portal "${name}" does not exist`);
   }

@@ -4,6 +4,8 @@
  * - Byte views in decoded messages (Bind parameters, CopyData) share the reader's buffers; they
  *   stay valid as long as the message is kept (see MessageReader).
  * - A bad format code is an ordinary error (22023), as in PostgreSQL, not a protocol violation.
+ * - decodeFrame() reads through the connection's one reused PayloadReader; format-code lists of
+ *   zero or one code are shared frozen arrays (Bind's usual case allocates only its parameters).
  */
 import type { FormatCode } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
@@ -25,9 +27,9 @@ export type FrontendMessage =
       readonly kind: 'bind';
       readonly portal: string;
       readonly statement: string;
-      readonly paramFormats: FormatCode[];
+      readonly paramFormats: readonly FormatCode[];
       readonly params: Array<Buffer | null>;
-      readonly resultFormats: FormatCode[];
+      readonly resultFormats: readonly FormatCode[];
     }
   | { readonly kind: 'describe'; readonly target: 'S' | 'P'; readonly name: string }
   | { readonly kind: 'execute'; readonly portal: string; readonly maxRows: number }
@@ -67,8 +69,12 @@ export function decodeStartup(message: FramedMessage): StartupRequest {
 
 /** Decodes a typed message. Unknown types are a ProtocolError. */
 export function decodeMessage(message: FramedMessage): FrontendMessage {
-  const reader = new PayloadReader(message.payload);
-  switch (message.type) {
+  return decodeFrame(message.type, new PayloadReader(message.payload));
+}
+
+/** Decodes a typed message of type `type` whose payload `reader` reads. */
+export function decodeFrame(type: number, reader: PayloadReader): FrontendMessage {
+  switch (type) {
     case FrontendCode.query:
       return done(reader, { kind: 'query', sql: reader.cstring() });
     case FrontendCode.parse:
@@ -78,39 +84,48 @@ export function decodeMessage(message: FramedMessage): FrontendMessage {
     case FrontendCode.describe:
     case FrontendCode.close: {
       const target = decodeTarget(reader.int8());
-      const name = reader.cstring();
-      const kind = message.type === FrontendCode.describe ? 'describe' : 'close';
+      const name = reader.name();
+      const kind = type === FrontendCode.describe ? 'describe' : 'close';
       return done(reader, { kind, target, name });
     }
     case FrontendCode.execute: {
-      const portal = reader.cstring();
+      const portal = reader.name();
       const maxRows = reader.int32();
       return done(reader, { kind: 'execute', portal, maxRows: maxRows < 0 ? 0 : maxRows });
     }
     case FrontendCode.flush:
-      return done(reader, { kind: 'flush' });
+      return done(reader, FLUSH);
     case FrontendCode.sync:
-      return done(reader, { kind: 'sync' });
+      return done(reader, SYNC);
     case FrontendCode.terminate:
-      return done(reader, { kind: 'terminate' });
+      return done(reader, TERMINATE);
     case FrontendCode.password:
       return { kind: 'password', payload: reader.rest() };
     case FrontendCode.copyData:
       return { kind: 'copyData', data: reader.rest() };
     case FrontendCode.copyDone:
-      return done(reader, { kind: 'copyDone' });
+      return done(reader, COPY_DONE);
     case FrontendCode.copyFail:
       return done(reader, { kind: 'copyFail', message: reader.cstring() });
     case FrontendCode.functionCall:
       reader.rest();
-      return { kind: 'functionCall' };
+      return FUNCTION_CALL;
     default:
-      throw new ProtocolError(`invalid frontend message type ${message.type}`);
+      throw new ProtocolError(`invalid frontend message type ${type}`);
   }
 }
 
+const FLUSH: FrontendMessage = Object.freeze({ kind: 'flush' });
+const SYNC: FrontendMessage = Object.freeze({ kind: 'sync' });
+const TERMINATE: FrontendMessage = Object.freeze({ kind: 'terminate' });
+const COPY_DONE: FrontendMessage = Object.freeze({ kind: 'copyDone' });
+const FUNCTION_CALL: FrontendMessage = Object.freeze({ kind: 'functionCall' });
+const NO_FORMATS: readonly FormatCode[] = Object.freeze([]);
+const TEXT_FORMAT: readonly FormatCode[] = Object.freeze([0]);
+const BINARY_FORMAT: readonly FormatCode[] = Object.freeze([1]);
+
 function decodeParse(reader: PayloadReader): FrontendMessage {
-  const name = reader.cstring();
+  const name = reader.name();
   const sql = reader.cstring();
   const count = reader.uint16();
   const paramTypeOids = new Array<number>(count);
@@ -119,8 +134,8 @@ function decodeParse(reader: PayloadReader): FrontendMessage {
 }
 
 function decodeBind(reader: PayloadReader): FrontendMessage {
-  const portal = reader.cstring();
-  const statement = reader.cstring();
+  const portal = reader.name();
+  const statement = reader.name();
   const paramFormats = decodeFormats(reader);
   const count = reader.uint16();
   const params = new Array<Buffer | null>(count);
@@ -133,16 +148,22 @@ function decodeBind(reader: PayloadReader): FrontendMessage {
   return done(reader, { kind: 'bind', portal, statement, paramFormats, params, resultFormats });
 }
 
-function decodeFormats(reader: PayloadReader): FormatCode[] {
+function decodeFormats(reader: PayloadReader): readonly FormatCode[] {
   const count = reader.uint16();
   if (count * 2 > reader.remaining) throw new ProtocolError('invalid message format');
-  const formats = new Array<FormatCode>(count);
-  for (let i = 0; i < count; i++) {
-    const code = reader.int16();
-    if (code !== 0 && code !== 1) throw new SqlError(SQLSTATE.invalidParameterValue, `unsupported format code: ${code}`);
-    formats[i] = code;
+  if (count === 0) return NO_FORMATS;
+  if (count === 1) {
+    const code = formatCode(reader.int16());
+    return code === 0 ? TEXT_FORMAT : BINARY_FORMAT;
   }
+  const formats = new Array<FormatCode>(count);
+  for (let i = 0; i < count; i++) formats[i] = formatCode(reader.int16());
   return formats;
+}
+
+function formatCode(code: number): FormatCode {
+  if (code !== 0 && code !== 1) throw new SqlError(SQLSTATE.invalidParameterValue, `unsupported format code: ${code}`);
+  return code;
 }
 
 function decodeTarget(byte: number): 'S' | 'P' {

@@ -8,6 +8,8 @@
  * - Payloads are views into buffers that are never written again once a view was handed out
  *   (the reader appends only past `end` and allocates a new buffer to compact), so a payload stays
  *   valid for as long as the caller keeps it.
+ * - nextFrame() frames a typed message without allocating: its payload is frameBuffer[frameStart,
+ *   frameEnd), valid as a view would be (the bytes are never written again).
  */
 import { ProtocolError } from './protocol-error.js';
 
@@ -18,6 +20,9 @@ export interface FramedMessage {
 }
 
 const GROW_BYTES_MIN = 16 * 1024;
+const EMPTY_BUFFER = Buffer.alloc(0);
+/** nextFrame() found no complete message. */
+export const NO_FRAME = -1;
 
 /**
  * PostgreSQL's PQ_SMALL_MESSAGE_LIMIT: messages that never carry user data (Sync, Flush, Describe,
@@ -33,6 +38,10 @@ export class MessageReader {
   /** True while `buffer` is ours to append into (not a chunk handed to us by the socket). */
   private owned = false;
   private startupPhase = true;
+  /** The payload of the message nextFrame() returned: frameBuffer[frameStart, frameEnd). */
+  frameBuffer: Buffer = EMPTY_BUFFER;
+  frameStart = 0;
+  frameEnd = 0;
 
   constructor(
     private readonly messageBytesMax: number,
@@ -88,28 +97,38 @@ export class MessageReader {
   }
 
   private nextTyped(): FramedMessage | undefined {
-    if (this.end - this.start < 5) return undefined;
-    const type = this.buffer[this.start] as number;
-    const length = this.buffer.readInt32BE(this.start + 1);
+    const type = this.nextFrame();
+    if (type === NO_FRAME) return undefined;
+    return { type, payload: this.frameBuffer.subarray(this.frameStart, this.frameEnd) };
+  }
+
+  /**
+   * Frames the next typed message (after the startup phase): returns its type and sets frameBuffer,
+   * frameStart and frameEnd to its payload, or returns NO_FRAME if more bytes are needed. Throws
+   * ProtocolError.
+   */
+  nextFrame(): number {
+    const start = this.start;
+    if (this.end - start < 5) return NO_FRAME;
+    const buffer = this.buffer;
+    const type = buffer[start] as number;
+    const length = buffer.readInt32BE(start + 1);
     if (length < 4) throw new ProtocolError(`invalid message length ${length}`);
     if (length > SMALL_MESSAGE_BYTES_MAX && SMALL_TYPES.has(type)) throw new ProtocolError(`invalid message length ${length}`);
     if (length > this.messageBytesMax) {
       throw new ProtocolError(`message of ${length} bytes exceeds the maximum of ${this.messageBytesMax}`);
     }
-    if (this.end - this.start < length + 1) return undefined;
-    const payload = this.buffer.subarray(this.start + 5, this.start + 1 + length);
+    if (this.end - start < length + 1) return NO_FRAME;
+    this.frameBuffer = buffer;
+    this.frameStart = start + 5;
+    this.frameEnd = start + 1 + length;
     this.consume(length + 1);
-    return { type, payload };
+    return type;
   }
 
+  /** Past the message just framed. Once all is consumed, the next push() starts from its chunk. */
   private consume(n: number): void {
     this.start += n;
-    if (this.start === this.end) {
-      // Keep appending into an owned buffer only past the views already handed out.
-      this.buffer = this.owned ? this.buffer.subarray(this.end) : Buffer.alloc(0);
-      this.start = 0;
-      this.end = 0;
-    }
   }
 
   /** Bytes buffered beyond the messages consumed so far (an SSLRequest must have none). */

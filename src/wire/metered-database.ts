@@ -9,6 +9,8 @@
  * - durationUs is the time spent inside the SQL layer for that statement (the sum over its
  *   Execute calls), not the time rows spent on the socket between them.
  * - The observer runs synchronously and must not throw; the wrapper adds no allocation per row.
+ * - A metered portal's executeNow() is synchronous whenever the wrapped portal's is (one without
+ *   executeNow() is run through execute(), a promise): metering adds no promise to a point read.
  * - With a SessionRegistry, each session is listed there from open to close and every statement
  *   marks its SessionActivity active at its first Execute and idle when it reports
  *   (pg_stat_activity, pg_stat_database); application_name follows the session's ParameterStatus.
@@ -179,26 +181,49 @@ class MeteredPortal implements Portal {
   }
 
   async execute(maxRows: number): Promise<ExecuteResult> {
+    return this.executeNow(maxRows);
+  }
+
+  /** Synchronous when the wrapped portal answered synchronously (no promise, no closure). */
+  executeNow(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
     const startedMs = performance.now();
     if (!this.executed) this.activity?.begin(this.sql, startedMs);
     this.executed = true;
+    let result: ExecuteResult | Promise<ExecuteResult>;
     try {
-      const result = await this.inner.execute(maxRows);
-      const endedMs = performance.now();
-      this.durationUs += (endedMs - startedMs) * US_PER_MS;
-      if (result.kind !== 'rows' || !result.suspended) this.report(result.kind === 'rows' || result.kind === 'command' ? result.tag : result.kind, undefined, endedMs);
-      return result;
+      result = this.inner.executeNow !== undefined ? this.inner.executeNow(maxRows) : this.inner.execute(maxRows);
     } catch (error) {
-      const endedMs = performance.now();
-      this.durationUs += (endedMs - startedMs) * US_PER_MS;
-      this.report(undefined, error, endedMs);
+      this.failed(startedMs, error);
       throw error;
     }
+    return result instanceof Promise ? this.settle(startedMs, result) : this.succeeded(startedMs, result);
   }
 
   close(): void {
     if (this.executed) this.report('SELECT', undefined, performance.now());
     this.inner.close();
+  }
+
+  private async settle(startedMs: number, pending: Promise<ExecuteResult>): Promise<ExecuteResult> {
+    try {
+      return this.succeeded(startedMs, await pending);
+    } catch (error) {
+      this.failed(startedMs, error);
+      throw error;
+    }
+  }
+
+  private succeeded(startedMs: number, result: ExecuteResult): ExecuteResult {
+    const endedMs = performance.now();
+    this.durationUs += (endedMs - startedMs) * US_PER_MS;
+    if (result.kind !== 'rows' || !result.suspended) this.report(result.kind === 'rows' || result.kind === 'command' ? result.tag : result.kind, undefined, endedMs);
+    return result;
+  }
+
+  private failed(startedMs: number, error: unknown): void {
+    const endedMs = performance.now();
+    this.durationUs += (endedMs - startedMs) * US_PER_MS;
+    this.report(undefined, error, endedMs);
   }
 
   private report(tag: string | undefined, error: unknown, endedMs: number): void {

@@ -1,19 +1,41 @@
 /**
  * Bounds-checked reads from one message payload (untrusted bytes). Every read checks the remaining
  * length and throws ProtocolError instead of reading past the end; done() rejects trailing bytes.
+ * - One reader per connection is reused for every message (reset()): no object per message.
+ * - name() returns the same string object for a name read again (a prepared statement's name on
+ *   every Bind), from a small per-reader cache, so a hot name costs no allocation and its hash,
+ *   cached on the string, is computed once.
  */
 import { ProtocolError } from './protocol-error.js';
 
 /** NUL-terminated strings up to this many bytes are tried as ASCII by hand (no native call). */
 const SHORT_ASCII_BYTES_MAX = 32;
+/** Names remembered by name() (most recent first out); a connection rarely uses more at once. */
+const NAME_CACHE_SIZE = 8;
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class PayloadReader {
+  private payload: Buffer;
   private offset = 0;
+  private end: number;
+  private readonly names: string[] = [];
+  private nextNameSlot = 0;
 
-  constructor(private readonly payload: Buffer) {}
+  constructor(payload: Buffer = EMPTY_BUFFER) {
+    this.payload = payload;
+    this.end = payload.length;
+  }
+
+  /** Reads payload[start, end) from now on. */
+  reset(payload: Buffer, start: number, end: number): this {
+    this.payload = payload;
+    this.offset = start;
+    this.end = end;
+    return this;
+  }
 
   get remaining(): number {
-    return this.payload.length - this.offset;
+    return this.end - this.offset;
   }
 
   int8(): number {
@@ -53,8 +75,9 @@ export class PayloadReader {
   cstring(): string {
     const payload = this.payload;
     const start = this.offset;
+    const end = this.end;
     let value = '';
-    for (let i = start; i < payload.length && i - start <= SHORT_ASCII_BYTES_MAX; i++) {
+    for (let i = start; i < end && i - start <= SHORT_ASCII_BYTES_MAX; i++) {
       const byte = payload[i] as number;
       if (byte === 0) {
         this.offset = i + 1;
@@ -64,9 +87,31 @@ export class PayloadReader {
       value += String.fromCharCode(byte);
     }
     const nul = payload.indexOf(0, start);
-    if (nul < 0) throw new ProtocolError('invalid string in message');
+    if (nul < 0 || nul >= end) throw new ProtocolError('invalid string in message');
     this.offset = nul + 1;
     return payload.toString('utf8', start, nul);
+  }
+
+  /** A NUL-terminated name (statement, portal): as cstring(), but a recently read name is reused. */
+  name(): string {
+    const payload = this.payload;
+    const start = this.offset;
+    if (start < this.end && payload[start] === 0) {
+      this.offset = start + 1;
+      return '';
+    }
+    const names = this.names;
+    for (let n = 0; n < names.length; n++) {
+      const candidate = names[n] as string;
+      if (this.matches(candidate, start)) {
+        this.offset = start + candidate.length + 1;
+        return candidate;
+      }
+    }
+    const value = this.cstring();
+    this.names[this.nextNameSlot] = value;
+    this.nextNameSlot = (this.nextNameSlot + 1) % NAME_CACHE_SIZE;
+    return value;
   }
 
   /** A view of the next n bytes. */
@@ -84,10 +129,22 @@ export class PayloadReader {
 
   /** The message must end here. */
   done(): void {
-    if (this.offset !== this.payload.length) throw new ProtocolError('invalid message format');
+    if (this.offset !== this.end) throw new ProtocolError('invalid message format');
+  }
+
+  /** True when the payload at `at` holds `name` (ASCII only) followed by a NUL. */
+  private matches(name: string, at: number): boolean {
+    const length = name.length;
+    if (at + length >= this.end) return false;
+    const payload = this.payload;
+    for (let i = 0; i < length; i++) {
+      const code = name.charCodeAt(i);
+      if (code >= 0x80 || payload[at + i] !== code) return false;
+    }
+    return payload[at + length] === 0;
   }
 
   private need(n: number): void {
-    if (this.offset + n > this.payload.length) throw new ProtocolError('invalid message format');
+    if (this.offset + n > this.end) throw new ProtocolError('invalid message format');
   }
 }

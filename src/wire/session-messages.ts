@@ -15,6 +15,10 @@ export function sendNotices(writer: BackendWriter, session: SqlSession): void {
 
 export function sendReadyForQuery(writer: BackendWriter, session: SqlSession): void {
   sendNotices(writer, session);
-  for (const [name, value] of session.takeParameterChanges()) writer.parameterStatus(name, value);
+  const changes = session.takeParameterChanges();
+  for (let i = 0; i < changes.length; i++) {
+    const [name, value] = changes[i]!;
+    writer.parameterStatus(name, value);
+  }
   writer.readyForQuery(session.txStatus());
 }

@@ -6,13 +6,15 @@
  * - Outbound: bytes accumulate in the writer and go out at flush(); flush() awaits 'drain' when
  *   socket.write() returns false, so a producer that awaits it never buffers unboundedly.
  * - Pending output is flushed before waiting for input, so a client is never left waiting on bytes
- *   that sit in our buffer.
- * - No timers: an idle connection is only a parked promise.
+ *   that sit in our buffer, except where the protocol lets the server hold it (replies to an
+ *   extended-query pipeline before its Sync or Flush: waitForInput(…, false)), unless it reached
+ *   FLUSH_BYTES_THRESHOLD.
+ * - No timers: an idle connection is only a parked callback (waitForInput) or promise (next()).
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { BackendWriter } from './backend-writer.js';
-import { MessageReader, type FramedMessage } from './message-reader.js';
+import { MessageReader, NO_FRAME, type FramedMessage } from './message-reader.js';
 
 /** Flush when this many bytes are pending while producing a large result. */
 const FLUSH_BYTES_THRESHOLD = 32 * 1024;
@@ -63,13 +65,34 @@ export class WireChannel {
       const message = this.nextBuffered();
       if (message !== undefined) return message;
       if (this.closed) return undefined;
-      // Send what is pending without awaiting 'drain': we are about to wait for input anyway.
-      this.sendNow();
-      if (this.paused) this.resume();
-      this.waitingForInput = true;
-      await new Promise<void>((resolve) => (this.inputWaiter = resolve));
-      this.waitingForInput = false;
+      await new Promise<void>((resolve) => this.waitForInput(resolve));
     }
+  }
+
+  /**
+   * The type of the next typed message if one is already buffered, else NO_FRAME (no waiting, no
+   * allocation); its payload is reader.frameBuffer[frameStart, frameEnd). Throws ProtocolError.
+   */
+  nextFrameBuffered(): number {
+    const type = this.reader.nextFrame();
+    if (type !== NO_FRAME && this.paused && this.reader.bufferedBytes < this.inboundBytesMax / 2) this.resume();
+    return type;
+  }
+
+  /**
+   * Sends pending output (unless `flush` is false and little is pending) and calls `onInput`
+   * once, when more input arrived or the connection closed (synchronously inside the socket's 'data' event: no promise, no microtask turn). False,
+   * without calling it, when the connection is closed already. (nextFrameBuffered() then tells
+   * whether a whole message is there.)
+   */
+  waitForInput(onInput: () => void, flush = true): boolean {
+    if (this.closed) return false;
+    // Send what is pending without awaiting 'drain': we are about to wait for input anyway.
+    if (flush || this.writer.buffer.pendingBytes >= FLUSH_BYTES_THRESHOLD) this.sendNow();
+    if (this.paused) this.resume();
+    this.waitingForInput = true;
+    this.inputWaiter = onInput;
+    return true;
   }
 
   /** The next message if one is already buffered (no waiting, no promise). Throws ProtocolError. */
@@ -150,6 +173,7 @@ export class WireChannel {
     }
     const waiter = this.inputWaiter;
     this.inputWaiter = undefined;
+    this.waitingForInput = false;
     waiter?.();
   };
 
@@ -173,6 +197,7 @@ export class WireChannel {
   }
 
   private wake(): void {
+    this.waitingForInput = false;
     const input = this.inputWaiter;
     const drain = this.drainWaiter;
     this.inputWaiter = undefined;

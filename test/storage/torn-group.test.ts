@@ -94,6 +94,8 @@ describe('torn groups', () => {
     await engine.close();
     const records = [1, 2, 3].map((ts) => encodeCommitRecord(ts, [{ key: enc(`v1-${ts}`), kind: 1, value: enc(`value-${ts}`) }]));
     const log = mem.list('/db').find((name) => name.endsWith('.log')) as string;
+    // The closed segment holds no record, only its preallocated zeros: a version-1 writer appended.
+    await mem.truncate(`/db/${log}`, 0);
     mem.openAppend(`/db/${log}`).append(encodeLogRecords(records));
     const reopened = await Engine.open('/db', { ...OPTIONS, vfs: mem });
     expect(reopened.visibleTs()).toBe(3);

@@ -4,7 +4,7 @@
  * syncs) or `afterRemove`, and inherit the rest unchanged.
  *
  * - Files are wrapped only so that their sync() goes through syncFile(); reads and appends reach
- *   the inner file directly.
+ *   the inner file directly, and so do positional writes (writeAt) when the inner file has them.
  */
 import type { Vfs, VfsFile, VfsLock } from '../../src/storage/index.js';
 
@@ -30,6 +30,7 @@ export class DelegatingVfs implements Vfs {
       size: () => file.size(),
       read: (offset, length) => file.read(offset, length),
       append: (data) => file.append(data),
+      ...(file.writeAt === undefined ? {} : { writeAt: (offset: number, data: Uint8Array) => file.writeAt?.(offset, data) }),
       sync: () => this.syncFile(file),
       close: () => file.close(),
     };

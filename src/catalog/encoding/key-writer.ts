@@ -12,6 +12,8 @@ export const ENCODED_BYTES_MAX = 64 * 1024 * 1024;
 export class ByteWriter {
   buf: Uint8Array;
   view: DataView;
+  /** A Buffer over buf's memory: Buffer.write() encodes UTF-8 in place with no allocation. */
+  private text: Buffer;
   pos = 0;
 
   constructor(
@@ -20,6 +22,7 @@ export class ByteWriter {
   ) {
     this.buf = new Uint8Array(capacityBytes);
     this.view = new DataView(this.buf.buffer);
+    this.text = Buffer.from(this.buf.buffer, 0, this.buf.length);
   }
 
   reset(): void {
@@ -39,6 +42,7 @@ export class ByteWriter {
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer);
+    this.text = Buffer.from(next.buffer, 0, next.length);
   }
 
   byte(b: number): void {
@@ -71,7 +75,7 @@ export class ByteWriter {
   /** UTF-8 of a string, returning its byte length. */
   utf8(s: string): number {
     this.ensure(s.length * 3);
-    const { written } = textEncoder.encodeInto(s, this.buf.subarray(this.pos));
+    const written = this.text.write(s, this.pos);
     this.pos += written;
     return written;
   }
@@ -80,6 +84,10 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+
+  /** The bytes written since reset(), as a view: valid until the writer's next reset() or write. */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
 }
 
-const textEncoder = new TextEncoder();

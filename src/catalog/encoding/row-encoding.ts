@@ -1,9 +1,11 @@
 /**
  * Compact row encoding (the value stored under a row key).
  *
- *   row      := version:u8 (=1) columnCount:varint nullBitmap:ceil(count/8) bytes column*
+ *   row      := version:u8 (1 or 2) columnCount:varint nullBitmap:ceil(count/8) bytes column*
  *   column   := present only for non-null columns, in column order; bit i of the bitmap
  *               (byte i>>3, bit i&7) is set when column i is NULL
+ *   version 2: the codec's key columns (primary-key columns the row key holds exactly) have
+ *               neither a bit nor a body; their values come from the row key (TableCodec)
  *   bodies   bool 1 byte | int2/int4/oid/regclass/date zigzag varint (date ±infinity as int32
  *            max/min) | int8, timestamp(tz), time 8 bytes big-endian | float4 4 bytes |
  *            float8 8 bytes | numeric u8 kind (0 finite, 1 NaN, 2 +inf, 3 -inf), finite:
@@ -18,6 +20,10 @@
  * - decodeColumn(i) skips earlier columns by their lengths without decoding them.
  * - A text type's body is its text output in UTF-8 (the encoder writes the string's UTF-8), so
  *   textColumns() hands it out as is.
+ * - A codec with key columns writes version 2 and reads both versions: a version-1 row (written
+ *   before key columns were left out) still carries every body.
+ * - spliceView(row, changed, values) gives the same bytes as encoding the decoded row with the
+ *   changed columns replaced.
  */
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import { Interval } from '../types/interval.js';
@@ -26,9 +32,12 @@ import { OID } from '../types/oids.js';
 import { DEFAULT_TYPE_CONTEXT, type SqlType, type TypeContext, type Value } from '../types/sql-type.js';
 import { Jsonb, jsonNodeToText, parseJson } from '../types/jsonb.js';
 import { ByteWriter } from './key-writer.js';
-import { decodeUtf8 } from './utf8-decode.js';
+import { ROW_FORMAT_VERSION, ROW_FORMAT_VERSION_KEYED, RowCursor } from './row-cursor.js';
 
-const ROW_FORMAT_VERSION = 1;
+/** columnStarts(): the column is NULL or not stored. */
+const NO_BODY = -1;
+/** columnStarts(): the column is a key column of a version-2 row (its value is in the row key). */
+const IN_KEY = -2;
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
 
@@ -54,6 +63,16 @@ function rowKind(type: SqlType): RK {
   }
 }
 
+/** Bytes of the unsigned LEB128 varint of n (n >= 0). */
+function varintBytes(n: number): number {
+  let bytes = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    bytes++;
+  }
+  return bytes;
+}
+
 function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
@@ -62,40 +81,69 @@ function unzigzag(n: number): number {
   return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
 }
 
-function corrupt(pos: number): SqlError {
-  return new SqlError(SQLSTATE.dataCorrupted, `malformed row at offset ${pos}`);
-}
-
-/** Encodes and decodes rows of one column layout. Not shared across async boundaries mid-call. */
+/**
+ * Encodes and decodes rows of one column layout. Not shared across async boundaries mid-call.
+ * `keySlots` (slots in key column order) are the columns the row key holds: version-2 rows leave
+ * them out, and readers get them from the key (`keyValues`, in the same order).
+ */
 export class RowCodec {
   private readonly kinds: RK[];
   private readonly writer = new ByteWriter(256);
-  private readonly lengthScratch = new Uint8Array(16);
   private readonly startsScratch: Int32Array;
+  /** Per slot, its position among the key columns, or -1. */
+  private readonly keyPositions: Int32Array;
+  private readonly version: number;
 
-  constructor(readonly types: readonly SqlType[]) {
+  constructor(
+    readonly types: readonly SqlType[],
+    readonly keySlots: readonly number[] = [],
+  ) {
     this.kinds = types.map(rowKind);
     this.startsScratch = new Int32Array(types.length);
+    this.keyPositions = new Int32Array(types.length).fill(-1);
+    keySlots.forEach((slot, k) => {
+      if (slot < 0 || slot >= types.length) throw new SqlError(SQLSTATE.internalError, `key slot ${slot} outside the row`);
+      this.keyPositions[slot] = k;
+    });
+    this.version = keySlots.length > 0 ? ROW_FORMAT_VERSION_KEYED : ROW_FORMAT_VERSION;
   }
 
+  /** The encoded row, a fresh copy. */
   encode(values: readonly Value[]): Uint8Array {
+    this.encodeInWriter(values);
+    return this.writer.finish();
+  }
+
+  /** The encoded row as a view of the codec's buffer: valid until the codec's next encode. */
+  encodeView(values: readonly Value[]): Uint8Array {
+    this.encodeInWriter(values);
+    return this.writer.written();
+  }
+
+  /** Whether `bytes` leaves out the key columns (their values are in the row key). */
+  omitsKey(bytes: Uint8Array): boolean {
+    return bytes[0] === ROW_FORMAT_VERSION_KEYED;
+  }
+
+  private encodeInWriter(values: readonly Value[]): void {
     const n = this.types.length;
     if (values.length !== n) throw new SqlError(SQLSTATE.internalError, `row has ${values.length} values for ${n} columns`);
     const w = this.writer;
     w.reset();
-    w.byte(ROW_FORMAT_VERSION);
+    w.byte(this.version);
     w.varint(n);
     const bitmapAt = w.pos;
     const bitmapBytes = (n + 7) >> 3;
     w.ensure(bitmapBytes);
     w.buf.fill(0, bitmapAt, bitmapAt + bitmapBytes);
     w.pos += bitmapBytes;
+    const keyPositions = this.keyPositions;
     for (let i = 0; i < n; i++) {
+      if ((keyPositions[i] as number) >= 0) continue;
       const v = values[i] as Value;
       if (v === null) w.buf[bitmapAt + (i >> 3)] = (w.buf[bitmapAt + (i >> 3)] as number) | (1 << (i & 7));
       else this.writeValue(w, i, v);
     }
-    return w.finish();
   }
 
   private writeLengthPrefixed(w: ByteWriter, data: Uint8Array): void {
@@ -104,21 +152,23 @@ export class RowCodec {
   }
 
   private writeText(w: ByteWriter, s: string): void {
-    // Reserve a maximal varint, write the UTF-8, then move it if the varint was shorter.
+    // The UTF-8 is at least s.length bytes: reserve the varint that length needs, write the UTF-8,
+    // and move it only when its real length needs a longer varint (rare: mostly non-ASCII text).
     w.ensure(5 + s.length * 3);
     const lenAt = w.pos;
-    w.pos += 5;
+    const reserved = varintBytes(s.length);
+    w.pos += reserved;
     const written = w.utf8(s);
-    const scratch = this.lengthScratch;
-    let len = 0;
+    const len = varintBytes(written);
+    const buf = w.buf;
+    if (len !== reserved) buf.copyWithin(lenAt + len, lenAt + reserved, lenAt + reserved + written);
     let x = written;
+    let at = lenAt;
     while (x >= 0x80) {
-      scratch[len++] = (x % 128) | 0x80;
+      buf[at++] = (x % 128) | 0x80;
       x = Math.floor(x / 128);
     }
-    scratch[len++] = x;
-    w.buf.copyWithin(lenAt + len, lenAt + 5, lenAt + 5 + written);
-    w.buf.set(scratch.subarray(0, len), lenAt);
+    buf[at] = x;
     w.pos = lenAt + len + written;
   }
 
@@ -161,38 +211,91 @@ export class RowCodec {
     }
   }
 
-  /** Decodes every column. */
+  /**
+   * The row `bytes` with the columns whose `changed[slot]` is k >= 0 set to `values[k]`, the
+   * others' bodies copied as they are (no decode, no re-encode), as a view of the codec's buffer
+   * valid until its next encode. Undefined when `bytes` is not laid out as this codec writes
+   * (another version or column count) or a changed column is a key column: then re-encode.
+   */
+  spliceView(bytes: Uint8Array, changed: Int32Array, values: readonly Value[]): Uint8Array | undefined {
+    const cursor = new RowCursor(bytes);
+    const n = this.types.length;
+    if (cursor.version !== this.version || cursor.count !== n || changed.length !== n) return undefined;
+    const w = this.writer;
+    w.reset();
+    w.bytes(bytes.subarray(0, cursor.pos)); // version, count and the null bitmap, adjusted below
+    const bitmapAt = w.pos - ((n + 7) >> 3);
+    let runStart = cursor.pos;
+    for (let i = 0; i < n; i++) {
+      const k = changed[i] as number;
+      const inKey = this.inKey(cursor, i);
+      const start = cursor.pos;
+      if (!cursor.isNull(i) && !inKey) this.skipValue(cursor, i);
+      if (k < 0) continue;
+      if (inKey) return undefined;
+      w.bytes(bytes.subarray(runStart, start)); // the unchanged bodies since the last changed column
+      runStart = cursor.pos;
+      const v = values[k] as Value;
+      const bit = 1 << (i & 7);
+      const at = bitmapAt + (i >> 3);
+      if (v === null) w.buf[at] = (w.buf[at] as number) | bit;
+      else {
+        w.buf[at] = (w.buf[at] as number) & ~bit;
+        this.writeValue(w, i, v);
+      }
+    }
+    w.bytes(bytes.subarray(runStart, cursor.pos));
+    return w.written();
+  }
+
+  /** Decodes every column; a version-2 row's key columns are NULL (the caller has the key). */
   decode(bytes: Uint8Array): Value[] {
     const cursor = new RowCursor(bytes);
     const out: Value[] = new Array<Value>(this.types.length).fill(null);
     const stored = Math.min(cursor.count, this.types.length);
     for (let i = 0; i < stored; i++) {
-      if (!cursor.isNull(i)) out[i] = this.readValue(cursor, i);
+      if (!cursor.isNull(i) && !this.inKey(cursor, i)) out[i] = this.readValue(cursor, i);
     }
     return out;
   }
 
-  /** Decodes column `index` only, skipping the bodies before it. */
+  /** Decodes column `index` only, skipping the bodies before it (a key column of a version-2 row: NULL). */
   decodeColumn(bytes: Uint8Array, index: number): Value {
     const cursor = new RowCursor(bytes);
-    if (index >= cursor.count || cursor.isNull(index)) return null;
-    for (let i = 0; i < index; i++) if (!cursor.isNull(i)) this.skipValue(cursor, i);
+    if (index >= cursor.count || cursor.isNull(index) || this.inKey(cursor, index)) return null;
+    for (let i = 0; i < index; i++) if (!cursor.isNull(i) && !this.inKey(cursor, i)) this.skipValue(cursor, i);
     return this.readValue(cursor, index);
+  }
+
+  /** Whether column `i` of the row under `cursor` has no body because the row key holds it. */
+  private inKey(cursor: RowCursor, i: number): boolean {
+    return cursor.version === ROW_FORMAT_VERSION_KEYED && (this.keyPositions[i] as number) >= 0;
   }
 
   /**
    * PostgreSQL's text output (under `ctx`) of columns `slots` of an encoded row, without decoding
    * what need not be: a text-type column is a view of its stored UTF-8 bytes (its text output
    * exactly), any other column the string its type's toText() gives; NULL is null. Views share
-   * `bytes` and live as long as it does.
+   * `bytes` and live as long as it does. A version-2 row's key columns are taken from `keyTexts`
+   * (the row key's columns in text output, in key column order), which such a row requires.
    */
-  textColumns(bytes: Uint8Array, slots: readonly number[], ctx: TypeContext): Array<string | Uint8Array | null> {
+  textColumns(
+    bytes: Uint8Array,
+    slots: readonly number[],
+    ctx: TypeContext,
+    keyTexts?: ReadonlyArray<string | Uint8Array | null>,
+  ): Array<string | Uint8Array | null> {
     const cursor = new RowCursor(bytes);
     const starts = this.columnStarts(cursor);
     const out = new Array<string | Uint8Array | null>(slots.length);
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k] as number;
       const at = starts[slot] as number;
+      if (at === IN_KEY) {
+        if (keyTexts === undefined) throw new SqlError(SQLSTATE.internalError, 'a row without its key columns needs the row key');
+        out[k] = keyTexts[this.keyPositions[slot] as number] ?? null;
+        continue;
+      }
       if (at < 0) {
         out[k] = null;
         continue;
@@ -204,18 +307,19 @@ export class RowCodec {
     return out;
   }
 
-  /** Where each column's body starts in the row under `cursor` (-1: NULL or not stored). */
+  /** Where each column's body starts in the row under `cursor` (NO_BODY: NULL or not stored; IN_KEY). */
   private columnStarts(cursor: RowCursor): Int32Array {
     const starts = this.startsScratch;
     const stored = Math.min(cursor.count, this.types.length);
     for (let i = 0; i < stored; i++) {
-      if (cursor.isNull(i)) starts[i] = -1;
+      if (cursor.isNull(i)) starts[i] = NO_BODY;
+      else if (this.inKey(cursor, i)) starts[i] = IN_KEY;
       else {
         starts[i] = cursor.pos;
         this.skipValue(cursor, i);
       }
     }
-    starts.fill(-1, stored);
+    starts.fill(NO_BODY, stored);
     return starts;
   }
 
@@ -266,72 +370,5 @@ export class RowCodec {
       case RK.Jsonb: return new Jsonb(parseJson(c.text()));
       default: return (this.types[i] as SqlType).fromBinary(c.slice(c.varint()), -1, DEFAULT_TYPE_CONTEXT);
     }
-  }
-}
-
-/** Read position over one encoded row; validates every read against the row's length. */
-class RowCursor {
-  pos: number;
-  readonly count: number;
-  private readonly bitmapAt: number;
-  private dv: DataView | undefined;
-
-  constructor(readonly bytes: Uint8Array) {
-    this.pos = 0;
-    if (this.byte() !== ROW_FORMAT_VERSION) throw corrupt(0);
-    this.count = this.varint();
-    this.bitmapAt = this.pos;
-    this.pos += (this.count + 7) >> 3;
-    if (this.pos > bytes.length) throw corrupt(this.pos);
-  }
-
-  isNull(i: number): boolean {
-    return (((this.bytes[this.bitmapAt + (i >> 3)] as number) >> (i & 7)) & 1) === 1;
-  }
-
-  byte(): number {
-    if (this.pos >= this.bytes.length) throw corrupt(this.pos);
-    return this.bytes[this.pos++] as number;
-  }
-
-  varint(): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      const b = this.byte();
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) return value;
-      scale *= 128;
-    }
-    throw corrupt(this.pos);
-  }
-
-  /** Advances by n and returns a DataView over the whole row (read at pos - n). */
-  view(n: number): DataView {
-    if (this.pos + n > this.bytes.length) throw corrupt(this.pos);
-    this.pos += n;
-    this.dv ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    return this.dv;
-  }
-
-  /** Advances past n bytes (a length read first: `c.skip(c.varint())`). */
-  skip(n: number): void {
-    if (this.pos + n > this.bytes.length) throw corrupt(this.pos);
-    this.pos += n;
-  }
-
-  slice(n: number): Uint8Array {
-    if (this.pos + n > this.bytes.length) throw corrupt(this.pos);
-    const out = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-
-  text(): string {
-    const n = this.varint();
-    if (this.pos + n > this.bytes.length) throw corrupt(this.pos);
-    const start = this.pos;
-    this.pos += n;
-    return decodeUtf8(this.bytes, start, this.pos);
   }
 }

@@ -39,8 +39,8 @@ export interface ExecContext {
   readonly database: string;
   /** Rows of enclosing queries while a correlated subquery runs (innermost last). */
   readonly outerRows: unknown[][];
-  /** Results of uncorrelated subqueries, computed once per execution (by SubqueryExpr.id). */
-  readonly subqueryCache: Map<number, unknown>;
+  /** Results of uncorrelated subqueries, computed once per execution (by SubqueryExpr.id); made on first use. */
+  subqueryCache: Map<number, unknown> | undefined;
   /** Throws 57014 when the statement was cancelled or timed out; called between rows. */
   checkCancel(): void;
   /**

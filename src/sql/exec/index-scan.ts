@@ -35,6 +35,9 @@ export interface IndexPredicate {
   readonly conditions: readonly BoundExpr[];
 }
 
+/** The row key expressions are evaluated over: they read parameters and constants only. */
+const NO_ROW: Row = [];
+
 export class IndexScanPlan implements StoredRowsPlan {
   readonly width: number;
   private readonly equalEvals: ReadonlyArray<readonly Evaluator[]>;
@@ -71,7 +74,7 @@ export class IndexScanPlan implements StoredRowsPlan {
 
   openStored(ctx: ExecContext): PointCursor | IndexCursor {
     const codec = TableCodec.of(this.table);
-    const none: Row = [];
+    const none = NO_ROW;
     if (this.pointLookup && this.singleTuple) {
       // One value per key column (the usual `pk = $1`): no cartesian product to build.
       const evals = this.equalEvals;
@@ -134,6 +137,10 @@ class PointCursor implements RowCursor, StoredRowCursor {
     return value === undefined ? undefined : this.codec.decodeRow(this.key as Uint8Array, value);
   }
 
+  storedKey(): Uint8Array {
+    return this.key as Uint8Array;
+  }
+
   nextStored(): Uint8Array | undefined {
     while (this.at < this.tuples.length) {
       const tuple = this.tuples[this.at++] as Value[];
@@ -174,6 +181,10 @@ class IndexCursor implements RowCursor, StoredRowCursor {
   next(): Row | undefined {
     const value = this.nextStored();
     return value === undefined ? undefined : this.codec.decodeRow(this.key as Uint8Array, value);
+  }
+
+  storedKey(): Uint8Array {
+    return this.key as Uint8Array;
   }
 
   nextStored(): Uint8Array | undefined {

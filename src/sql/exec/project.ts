@@ -9,16 +9,15 @@ import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
 import type { ExplainNode, PhysicalPlan, RowCursor } from './operator.js';
 import { formatExpr } from '../plan/format-expr.js';
-import { RowCodec } from '../../catalog/encoding/row-encoding.js';
 import { TableCodec } from '../../catalog/table-codec.js';
 import type { TypeContext } from '../../catalog/types/sql-type.js';
-import { isStoredRowsPlan, type StoredRowsPlan, type TextRow, type TextRowCursor } from './stored-rows.js';
+import { isStoredRowsPlan, type StoredRowCursor, type StoredRowsPlan, type TextRow, type TextRowCursor } from './stored-rows.js';
 
 export class ProjectPlan implements PhysicalPlan {
   private readonly evaluators: readonly Evaluator[];
   readonly width: number;
-  /** When every expression is a column of a table scan's row: the scan, its row codec, the slots. */
-  private readonly stored: { source: StoredRowsPlan; codec: RowCodec; slots: number[] } | undefined;
+  /** When every expression is a column of a table scan's row: the scan, its table codec, the slots. */
+  private readonly stored: { source: StoredRowsPlan; codec: TableCodec; slots: number[] } | undefined;
 
   constructor(
     readonly input: PhysicalPlan,
@@ -56,25 +55,37 @@ export class ProjectPlan implements PhysicalPlan {
   openText(ctx: ExecContext, text: TypeContext): TextRowCursor | undefined {
     const stored = this.stored;
     if (stored === undefined) return undefined;
-    const input = stored.source.openStored(ctx);
-    const { codec, slots } = stored;
-    return {
-      next(): TextRow | undefined {
-        const value = input.nextStored();
-        return value === undefined ? undefined : codec.textColumns(value, slots, text);
-      },
-      close: () => input.close(),
-    };
+    return new StoredTextCursor(stored.source.openStored(ctx), stored.codec, stored.slots, text);
+  }
+}
+
+/** openText's cursor (a class: one object per execution, no closures). */
+class StoredTextCursor implements TextRowCursor {
+  constructor(
+    private readonly input: StoredRowCursor,
+    private readonly codec: TableCodec,
+    private readonly slots: readonly number[],
+    private readonly text: TypeContext,
+  ) {}
+
+  next(): TextRow | undefined {
+    const value = this.input.nextStored();
+    return value === undefined ? undefined : this.codec.textColumns(this.input.storedKey(), value, this.slots, this.text);
+  }
+
+  close(): void {
+    this.input.close();
   }
 }
 
 function storedColumns(input: PhysicalPlan, exprs: readonly BoundExpr[]): ProjectPlan['stored'] {
   if (!isStoredRowsPlan(input)) return undefined;
-  const types = TableCodec.of(input.table).types;
+  const codec = TableCodec.of(input.table);
+  const types = codec.types;
   const slots: number[] = [];
   for (const e of exprs) {
     if (e.kind !== 'column' || e.slot >= types.length || e.type.oid !== types[e.slot]?.oid) return undefined;
     slots.push(e.slot);
   }
-  return { source: input, codec: new RowCodec(types), slots };
+  return { source: input, codec, slots };
 }

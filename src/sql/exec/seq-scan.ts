@@ -41,11 +41,15 @@ export class SeqScanPlan implements StoredRowsPlan {
 
   openStored(ctx: ExecContext): StoredRowCursor {
     const iterator = ctx.txn.scan(TableCodec.of(this.table).rowRange());
+    let key: Uint8Array | undefined;
     return {
       nextStored(): Uint8Array | undefined {
         const r = iterator.next();
-        return r.done === true ? undefined : r.value.value;
+        if (r.done === true) return undefined;
+        key = r.value.key;
+        return r.value.value;
       },
+      storedKey: () => key as Uint8Array,
       close(): void {
         iterator.return?.();
       },

@@ -4,7 +4,8 @@
  * plain columns whose result is printed as text (ProjectPlan.openText).
  *
  * - nextStored() returns the row value the KV layer handed out: a copy nobody else writes, so it
- *   (and views into it) stay valid after later calls.
+ *   (and views into it) stay valid after later calls; storedKey() is that row's key (a row value
+ *   may leave the primary-key columns to the key: TableCodec.textColumns).
  * - A stored-rows cursor visits the same rows, in the same order, as the plan's open() cursor.
  */
 import type { TableDesc } from '../../catalog/descriptors.js';
@@ -14,6 +15,8 @@ import type { PhysicalPlan, RowCursor } from './operator.js';
 export interface StoredRowCursor {
   /** The next row's encoded value, or undefined at the end. */
   nextStored(): Uint8Array | undefined;
+  /** The row key of the row nextStored() returned last. */
+  storedKey(): Uint8Array;
   close(): void;
 }
 

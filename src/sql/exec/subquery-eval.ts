@@ -30,10 +30,11 @@ function collect(e: SubqueryExpr, row: Row, ctx: ExecContext, limit: number): Ro
 
 function firstColumn(e: SubqueryExpr, row: Row, ctx: ExecContext, limit: number): Value[] | Row[] {
   if (e.correlated) return collect(e, row, ctx, limit);
-  const cached = ctx.subqueryCache.get(e.id) as Row[] | undefined;
+  const cache = (ctx.subqueryCache ??= new Map<number, unknown>());
+  const cached = cache.get(e.id) as Row[] | undefined;
   if (cached !== undefined) return cached;
   const rows = collect(e, row, ctx, limit);
-  ctx.subqueryCache.set(e.id, rows);
+  cache.set(e.id, rows);
   return rows;
 }
 

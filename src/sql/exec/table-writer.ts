@@ -70,6 +70,11 @@ export class TableWriter {
     return this.related?.defaultValue(this.table, attnum, row, ctx) ?? null;
   }
 
+  /** Whether the table has CHECK constraints (validate() evaluates them over the whole row). */
+  get hasChecks(): boolean {
+    return this.checks.length > 0;
+  }
+
   /** The row key a new row would get (a fresh hidden row id for tables without a primary key). */
   newRowKey(row: readonly Value[], ctx: ExecContext): Uint8Array {
     return this.table.hiddenRowId ? this.codec.rowKey(row, ctx.nextRowId()) : this.codec.rowKey(row);
@@ -138,7 +143,7 @@ export class TableWriter {
       if (queue !== undefined) queue.events.push({ kind: 'check', writer: this, row, key: rowKey, oldRow: undefined });
       else checkReferences(this, row, rowKey, ctx);
     }
-    ctx.txn.put(rowKey, this.codec.encodeRow(row));
+    ctx.txn.put(rowKey, this.codec.encodeRowView(row));
     for (const index of this.table.indexes) {
       ctx.txn.put(this.codec.indexEntryKey(index, row, rowKey), this.codec.indexEntryValue(index, row, rowKey));
     }
@@ -153,7 +158,7 @@ export class TableWriter {
     ctx.claimRow?.(oldKey);
     const events = this.referencing.length > 0 || this.foreignKeys.length > 0 ? this.queueUpdate(oldRow, newRow, newKey, queue) : undefined;
     if (!equalBytes(oldKey, newKey)) ctx.txn.delete(oldKey);
-    ctx.txn.put(newKey, this.codec.encodeRow(newRow));
+    ctx.txn.put(newKey, this.codec.encodeRowView(newRow));
     for (const index of this.table.indexes) {
       const before = this.codec.indexEntryKey(index, oldRow, oldKey);
       const after = this.codec.indexEntryKey(index, newRow, newKey);

@@ -4,6 +4,8 @@
  * never visited again), and a row matched several times (UPDATE … FROM) is updated once.
  * - A new row whose primary-key columns are SET to themselves keeps the old row key (the key
  *   bytes encode the same values), so the key is not encoded again.
+ * - An UPDATE that only sets columns to values read from no row, on a plain table, splices the
+ *   stored rows instead (spliced-update.ts).
  */
 import type { BoundExpr } from '../bind/bound-expr.js';
 import { compileExpr, type Evaluator, type Row } from './compile-expr.js';
@@ -14,6 +16,7 @@ import type { TableWriter } from './table-writer.js';
 import { materialize } from './nested-loop-join.js';
 import { RiQueue } from './fk-actions.js';
 import type { TableDesc } from '../../catalog/descriptors.js';
+import { SplicedUpdate } from './spliced-update.js';
 
 export class UpdatePlan implements DmlPlan {
   readonly command = 'UPDATE' as const;
@@ -21,6 +24,8 @@ export class UpdatePlan implements DmlPlan {
   private readonly returningEvals: readonly Evaluator[] | undefined;
   /** No SET expression changes a primary-key column: the new row keeps its row key. */
   private readonly keyUnchanged: boolean;
+  /** The same statement run by splicing stored rows, when it qualifies. */
+  private readonly spliced: SplicedUpdate | undefined;
 
   constructor(
     readonly writer: TableWriter,
@@ -33,6 +38,7 @@ export class UpdatePlan implements DmlPlan {
     this.setEvals = set.map(compileExpr);
     this.returningEvals = returning?.map(compileExpr);
     this.keyUnchanged = primaryKeyKept(writer.table, set);
+    this.spliced = SplicedUpdate.of(writer, source, set, returning !== undefined, this.keyUnchanged);
   }
 
   get targetName(): string {
@@ -40,6 +46,7 @@ export class UpdatePlan implements DmlPlan {
   }
 
   run(ctx: ExecContext): DmlResult {
+    if (this.spliced !== undefined) return this.spliced.run(ctx);
     const w = this.writer;
     const width = w.table.columns.length;
     const sources = materialize(this.source, ctx);

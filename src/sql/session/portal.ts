@@ -12,9 +12,10 @@
  *   transaction re-runs after a 40001 or a wait for a row, other statements wait in place
  *   (autocommit-retry.ts).
  * - Hot path: an attempt that needs no waiting (no commit, no sequence flush, no yield) returns
- *   its result without a promise; what does wait goes through one settle() that fails the
- *   statement on a rejection. With SessionOptions.encodedText and all-text result formats, a
- *   plain-column query prints straight from the stored rows (PhysicalPlan.openText).
+ *   its result without a promise (executeNow(); execute() wraps it in a resolved one); what does
+ *   wait goes through one settle() that fails the statement on a rejection. With
+ *   SessionOptions.encodedText and all-text result formats, a plain-column query prints straight
+ *   from the stored rows (PhysicalPlan.openText).
  */
 import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } from '../session-api.js';
 import type { Value } from '../../catalog/types/sql-type.js';
@@ -82,6 +83,12 @@ function lockedRows(plan: PhysicalPlan, ctx: ExecContext): Row[] {
   }
 }
 
+/** Whether every result column is asked for in text format (no closure: runs per execution). */
+function allText(formats: readonly FormatCode[]): boolean {
+  for (let i = 0; i < formats.length; i++) if (formats[i] !== 0) return false;
+  return true;
+}
+
 function rowsCursor(rows: readonly Row[]): RowCursor {
   let i = 0;
   return { next: () => rows[i++], close: () => undefined };
@@ -143,21 +150,39 @@ export class SqlPortal implements Portal {
     return f ?? 0;
   }
 
-  async execute(maxRows: number): Promise<ExecuteResult> {
+  execute(maxRows: number): Promise<ExecuteResult> {
+    const result = this.executeNow(maxRows);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  }
+
+  /** As execute(); a statement that needed no waiting returns its result without a promise. */
+  executeNow(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
+    let result: ExecuteResult | Promise<ExecuteResult>;
+    try {
+      result = this.executeOnce(maxRows);
+    } catch (error) {
+      return this.retried(maxRows, error);
+    }
+    return result instanceof Promise ? result.catch((error: unknown) => this.retried(maxRows, error)) : result;
+  }
+
+  /** After the first attempt failed with `error`: re-runs while autocommit-retry.ts allows, else rejects. */
+  private async retried(maxRows: number, error: unknown): Promise<ExecuteResult> {
     let waits = 0;
     for (let attempt = 0; ; ) {
+      // See autocommit-retry.ts: only a whole implicit transaction that sent nothing yet.
+      if (!this.retryable || this.sent > 0 || !isAutocommitRetryable(error)) throw error;
+      if (error instanceof RowLockWait && waits < AUTOCOMMIT_LOCK_WAITS_MAX) {
+        waits++;
+        await awaitRow(error.wait, () => this.session.checkCancel());
+      } else if (attempt < AUTOCOMMIT_RETRIES_MAX) await autocommitBackoff(attempt++);
+      else throw error;
+      this.done = false;
+      this.rawRows = [];
       try {
         return await this.executeOnce(maxRows);
-      } catch (error) {
-        // See autocommit-retry.ts: only a whole implicit transaction that sent nothing yet.
-        if (!this.retryable || this.sent > 0 || !isAutocommitRetryable(error)) throw error;
-        if (error instanceof RowLockWait && waits < AUTOCOMMIT_LOCK_WAITS_MAX) {
-          waits++;
-          await awaitRow(error.wait, () => this.session.checkCancel());
-        } else if (attempt < AUTOCOMMIT_RETRIES_MAX) await autocommitBackoff(attempt++);
-        else throw error;
-        this.done = false;
-        this.rawRows = [];
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -233,7 +258,7 @@ export class SqlPortal implements Portal {
 
   /** The query's cursor: rows straight in text output when the client takes them (encodedText) and the plan can. */
   private openRows(plan: PhysicalPlan, ctx: ExecContext): RowCursor {
-    if (this.session.options.encodedText === true && !this.keepRaw && this.resultFormats.every((f) => f === 0)) {
+    if (this.session.options.encodedText === true && !this.keepRaw && allText(this.resultFormats)) {
       const cursor = plan.openText?.(ctx, this.session.typeContext());
       this.textRows = cursor !== undefined;
       if (cursor !== undefined) return cursor;

@@ -152,9 +152,22 @@ export class Session implements SqlSession {
   private cachedKeyPrefix: { version: number; value: string } | undefined;
   private cachedStatementTimeout = { version: -1, ms: 0 };
 
-  /** The type settings; without an explicit catalog, cached until a setting changes. */
+  /** The last statement's type context and what it was made from (autocommit statements share it). */
+  private statementTypeContext: { settings: TypeSettings; catalog: Catalog; nowUs: bigint | undefined; value: TypeContext } | undefined;
+
+  /**
+   * The type settings; without an explicit catalog, cached until a setting changes; with one,
+   * reused while settings, catalog and `nowUs` stay the same (the context is immutable).
+   */
   typeContext(catalog?: Catalog, nowUs?: bigint): TypeContext {
-    if (catalog !== undefined) return new SessionTypeContext(this.typeSettings(), this, catalog, nowUs);
+    if (catalog !== undefined) {
+      const settings = this.typeSettings();
+      const last = this.statementTypeContext;
+      if (last !== undefined && last.catalog === catalog && last.nowUs === nowUs && last.settings === settings) return last.value;
+      const value = new SessionTypeContext(settings, this, catalog, nowUs);
+      this.statementTypeContext = { settings, catalog, nowUs, value };
+      return value;
+    }
     const version = this.settings.version;
     if (this.cachedTypeContext?.version !== version) {
       this.cachedTypeContext = { version, value: new SessionTypeContext(this.typeSettings(), this, undefined, undefined) };
@@ -290,10 +303,11 @@ export class Session implements SqlSession {
   /** A statement's ExecContext; `claimRow` for DML the session may re-run (autocommit-retry.ts). */
   execContext(txn: Transaction, catalog: Catalog, params: readonly Value[], claimRow?: (key: Uint8Array) => void): ExecContext {
     const startUs = this.block.startedUs === 0n ? BigInt(Date.now()) * 1000n : this.block.startedUs;
+    if (startUs !== this.pgEpochStart.unixUs) this.pgEpochStart = { unixUs: startUs, pgUs: startUs - UNIX_TO_PG_EPOCH_US };
     return {
       txn,
       params,
-      typeContext: this.typeContext(catalog, startUs - UNIX_TO_PG_EPOCH_US),
+      typeContext: this.typeContext(catalog, this.pgEpochStart.pgUs),
       catalog,
       sequences: this.sequenceAccess as SequenceAccess,
       statementStartUs: startUs,
@@ -301,13 +315,16 @@ export class Session implements SqlSession {
       database: this.database,
       nextRowId: this.nextRowId,
       outerRows: [],
-      subqueryCache: new Map(),
+      subqueryCache: undefined,
       checkCancel: this.checkCancelBound,
       system: this.system,
       settings: this.settingsAccess,
       claimRow,
     };
   }
+
+  /** The last transaction start (µs since the Unix epoch) and the same in PostgreSQL's epoch, computed once per value. */
+  private pgEpochStart = { unixUs: -1n, pgUs: 0n };
 
   /** ExecContext's functions, made once per session rather than per statement. */
   private readonly nextRowId = (): bigint => this.host.nextRowId();
@@ -341,7 +358,10 @@ export class Session implements SqlSession {
   private commitIfDue(p: SqlPrepared): Promise<boolean> | undefined {
     if (this.block.mode !== 'implicit') return undefined;
     const lastOfBatch = p.batch === undefined || p.batch.index === p.batch.count - 1;
-    return lastOfBatch ? this.block.commit() : undefined;
+    if (!lastOfBatch) return undefined;
+    const committed = this.block.commit();
+    // A transaction without writes committed at once: nothing to wait for.
+    return committed instanceof Promise ? committed : undefined;
   }
 
   /** A statement failed: fail the block or roll back the implicit transaction. */

@@ -61,8 +61,15 @@ export class TxnBlock {
   /** Start of the current transaction, µs since the Unix epoch (now(), CURRENT_TIMESTAMP). */
   startedUs = 0n;
 
+  /** The millisecond startedUs was last computed for: statements within one ms share the bigint. */
+  private startedMs = -1;
+
   private begin(): Transaction {
-    this.startedUs = BigInt(Date.now()) * 1000n;
+    const ms = Date.now();
+    if (ms !== this.startedMs) {
+      this.startedMs = ms;
+      this.startedUs = BigInt(ms) * 1000n;
+    }
     const defaults = this.defaults();
     const isolation = this.pendingIsolation ?? defaults.isolation;
     const readOnly = this.pendingReadOnly ?? defaults.readOnly;
@@ -112,14 +119,22 @@ export class TxnBlock {
     this.txn = this.begin();
   }
 
-  /** Commits (or, for a failed block, rolls back); returns whether it committed. */
-  async commit(): Promise<boolean> {
+  /**
+   * Commits (or, for a failed block, rolls back); returns whether it committed. A transaction
+   * that wrote nothing commits at once and returns without a promise.
+   */
+  commit(): boolean | Promise<boolean> {
     const txn = this.txn;
     const failed = this.mode === 'failed';
     if (txn !== undefined && !failed) this.runDeferredChecks(txn);
     if (failed) txn?.rollback();
     this.reset(failed);
     if (txn === undefined || failed) return !failed;
+    if (txn.commitIfNoWrites()) return true;
+    return this.commitWrites(txn);
+  }
+
+  private async commitWrites(txn: Transaction): Promise<boolean> {
     try {
       await txn.commit();
     } catch (error) {
@@ -212,7 +227,7 @@ export class TxnBlock {
     this.settings.set('transaction_isolation', this.defaults().isolation, true);
     this.txn = undefined;
     this.mode = 'none';
-    this.savepoints = [];
+    if (this.savepoints.length > 0) this.savepoints = [];
     this.catalogDirty = false;
     this.privateCatalog = undefined;
     this.txid = undefined;

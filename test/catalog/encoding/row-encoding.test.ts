@@ -1,6 +1,7 @@
 /**
  * Row encoding round trips: every column type, NULLs, decodeColumn without the rest, rows
- * written before ADD COLUMN, and malformed bytes rejected with XX001.
+ * written before ADD COLUMN, and malformed bytes rejected with XX001. Version-2 rows leave the
+ * key columns out (and version-1 rows still read); spliceView equals encoding the changed row.
  */
 import { describe, expect, it } from 'vitest';
 import { RowCodec } from '../../../src/catalog/encoding/index.js';
@@ -50,6 +51,62 @@ describe('RowCodec', () => {
     expect(decoded.slice(3).every((v) => v === null)).toBe(true);
     expect(show(decoded).slice(0, 3)).toEqual(show(values).slice(0, 3));
     expect(now.decodeColumn(bytes, 10)).toBeNull();
+  });
+
+  it('leaves key columns out of version-2 rows and still reads version-1 rows', () => {
+    const keySlots = [12, 1];
+    const keyed = new RowCodec(types, keySlots);
+    const plain = new RowCodec(types);
+    const bytes = keyed.encode(values);
+    const full = plain.encode(values);
+    expect(keyed.omitsKey(bytes)).toBe(true);
+    expect(plain.omitsKey(full)).toBe(false);
+    expect(bytes.length).toBeLessThan(full.length);
+    const decoded = keyed.decode(bytes);
+    expect(decoded[12]).toBeNull();
+    expect(decoded[1]).toBeNull();
+    expect(show(decoded)).toEqual(show(values.map((v, i) => (keySlots.includes(i) ? null : v))));
+    expect(keyed.decodeColumn(bytes, 12)).toBeNull();
+    expect((types[20] as SqlType).toText(keyed.decodeColumn(bytes, 20), ctx)).toBe(show(values)[20]);
+    // Text output: key columns come from the caller's key texts, in key column order.
+    const all = types.map((_t, i) => i);
+    const texts = keyed.textColumns(bytes, all, ctx, ['vc', '-32768']);
+    expect(texts[12]).toBe('vc');
+    expect(texts[1]).toBe('-32768');
+    expect(() => keyed.textColumns(bytes, all, ctx)).toThrow(expect.objectContaining({ code: 'XX000' }));
+    // A version-1 row (written before key columns were left out) reads in full.
+    expect(show(keyed.decode(full))).toEqual(show(values));
+  });
+
+  it('splices changed columns into a stored row exactly as encoding the changed row', () => {
+    const changedSlots = [0, 11, 12, 24, 28];
+    for (const keySlots of [[], [2, 3]]) {
+      const codec = new RowCodec(types, keySlots);
+      const changed = new Int32Array(types.length).fill(-1);
+      changedSlots.forEach((slot, k) => (changed[slot] = k));
+      for (let mask = 0; mask < 16; mask++) {
+        const before = values.map((v, i) => ((mask >> i % 4) & 1 ? null : v));
+        const next = changedSlots.map((slot, k) => ((mask + k) % 3 === 0 ? null : values[(slot + 5) % values.length] ?? null));
+        const next2 = changedSlots.map((slot, k) => (types[slot] === types[(slot + 5) % values.length] ? next[k] ?? null : before[slot] ?? null));
+        const after = [...before];
+        changedSlots.forEach((slot, k) => (after[slot] = next2[k] ?? null));
+        const stored = codec.encode(before);
+        const spliced = codec.spliceView(stored, changed, next2);
+        expect(spliced).toBeDefined();
+        expect(Buffer.from(spliced as Uint8Array).equals(Buffer.from(codec.encode(after)))).toBe(true);
+      }
+    }
+  });
+
+  it('splices nothing it cannot lay out as it writes (older version, key column, other width)', () => {
+    const keyed = new RowCodec(types, [3]);
+    const changed = new Int32Array(types.length).fill(-1);
+    changed[5] = 0;
+    expect(keyed.spliceView(new RowCodec(types).encode(values), changed, [null])).toBeUndefined();
+    const onKey = new Int32Array(types.length).fill(-1);
+    onKey[3] = 0;
+    expect(keyed.spliceView(keyed.encode(values), onKey, [7])).toBeUndefined();
+    expect(keyed.spliceView(new RowCodec(types.slice(0, 5), [3]).encode(values.slice(0, 5)), changed, [null])).toBeUndefined();
   });
 
   it('rejects truncated or malformed rows with XX001', () => {

@@ -81,3 +81,41 @@ describe('BlockCache', () => {
     expect(cache.usedBytes).toBe(sum);
   });
 });
+
+describe('BlockCache buffer recycling', () => {
+  it('hands an evicted block’s buffer to the next acquire(), charges whole buffers, never recycles a lent block', () => {
+    const cache = new BlockCache(1024);
+    const first = cache.acquire(300);
+    expect(first.length).toBe(512); // rounded up
+    first[296] = 1; // restart count 1
+    const cached = new Block(first.subarray(0, 300), 'f', 0);
+    cache.insert(cache.slotsOf(1), 0, cached, first);
+    expect(cache.usedBytes).toBe(512);
+    cache.set(1, 1, block(600)); // evicts block 0: its buffer becomes a spare
+    expect(cache.lookup(cache.slotsOf(1), 0)).toBeUndefined();
+    expect(cache.acquire(300)).toBe(first);
+    expect(cache.buffersAllocated).toBe(1);
+    // Too small a spare is not used; a spare more than twice the need is not either.
+    cache.release(first);
+    expect(cache.acquire(600)).not.toBe(first);
+    expect(cache.acquire(100)).not.toBe(first);
+    expect(cache.acquire(200)).toBe(first);
+
+    const lentBuffer = cache.acquire(300);
+    lentBuffer[296] = 1;
+    const lent = new Block(lentBuffer.subarray(0, 300), 'f', 0);
+    cache.insert(cache.slotsOf(2), 0, lent, lentBuffer);
+    lent.lent = true;
+    cache.evictFile(2);
+    expect(cache.acquire(300)).not.toBe(lentBuffer);
+  });
+
+  it('does not recycle the buffer of a block too large to cache (the caller still reads it)', () => {
+    const cache = new BlockCache(0);
+    const buffer = cache.acquire(100);
+    buffer[96] = 1;
+    cache.insert(cache.slotsOf(1), 0, new Block(buffer.subarray(0, 100), 'f', 0), buffer);
+    expect(cache.usedBytes).toBe(0);
+    expect(cache.acquire(100)).not.toBe(buffer);
+  });
+});

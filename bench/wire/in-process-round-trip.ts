@@ -1,0 +1,168 @@
+/**
+ * CPU per round trip of the server's own code, without the kernel or a second process: one
+ * Connection of a source tree's wire server (over that tree's SQL layer, metering and storage
+ * engine, composed as src/server.ts does) is fed YCSB's read (Bind/Execute/Sync on a named
+ * prepared statement, in one chunk, as node-postgres sends it) through an in-memory socket; the
+ * next request arrives on the next event-loop turn (setImmediate) after ReadyForQuery, as a
+ * closed-loop client's would. The process's CPU time over the measured round trips, divided by
+ * their number, is the server's user-space cost per round trip (plus a fixed share for the fake
+ * socket and the setImmediate, the same for every tree).
+ *
+ * - Trees are compared A/B by running this script once per tree, alternating (see --trees).
+ * - The table is YCSB's usertable (VARCHAR key, ten 100-character TEXT fields), `--records` rows.
+ *
+ * Run: `npx tsx bench/wire/in-process-round-trip.ts --trees /tmp/a,/work/main [--round-trips 40000]
+ *   [--repeats 5] [--mode read|update]`
+ * (one tree per child process; `--tree DIR` runs one measurement in this process).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Duplex } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { serialize } from 'pg-protocol';
+
+const { values } = parseArgs({
+  options: {
+    tree: { type: 'string' },
+    trees: { type: 'string' },
+    'round-trips': { type: 'string', default: '40000' },
+    repeats: { type: 'string', default: '5' },
+    records: { type: 'string', default: '1000' },
+    mode: { type: 'string', default: 'read' },
+  },
+});
+const ROUND_TRIPS = Number(values['round-trips']);
+const RECORDS = Number(values.records);
+const FIELD = 'f'.repeat(100);
+const READY_FOR_QUERY = 0x5a;
+const ERROR_RESPONSE = 0x45;
+
+/** A socket in memory: what the server writes is scanned for ReadyForQuery; input is pushed. */
+class FakeSocket extends Duplex {
+  readonly remoteAddress = '127.0.0.1';
+  readonly remotePort = 1;
+  onReady: (() => void) | undefined;
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // Messages never straddle writes here (the server writes whole messages): scan each chunk.
+    let at = 0;
+    let ready = false;
+    while (at + 5 <= chunk.length) {
+      const type = chunk[at] as number;
+      if (type === ERROR_RESPONSE) throw new Error(`server error: ${chunk.toString('utf8', at + 5, at + 1 + chunk.readInt32BE(at + 1))}`);
+      if (type === READY_FOR_QUERY) ready = true;
+      at += 1 + chunk.readInt32BE(at + 1);
+    }
+    callback();
+    if (ready) this.onReady?.();
+  }
+}
+
+interface TreeModules {
+  readonly Engine: { open(dir: string, options: object): Promise<{ close(): Promise<void> }> };
+  readonly Database: { open(engine: unknown): Promise<{ close(): Promise<void> }> };
+}
+
+/** Sends `bytes` and resolves at the ReadyForQuery that answers them. */
+function exchange(socket: FakeSocket, bytes: Buffer): Promise<void> {
+  return new Promise((resolvePromise) => {
+    socket.onReady = resolvePromise;
+    socket.push(bytes);
+  });
+}
+
+function requests(mode: string): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < RECORDS; i++) {
+    const key = `user${i}`;
+    const bind =
+      mode === 'read'
+        ? serialize.bind({ statement: 'ycsb_read', values: [key] })
+        : serialize.bind({ statement: 'ycsb_update', values: [FIELD, key] });
+    out.push(Buffer.concat([bind, serialize.execute({}), serialize.sync()]));
+  }
+  return out;
+}
+
+async function measure(tree: string, mode: string): Promise<number> {
+  const root = resolve(tree, 'src');
+  const storage = (await import(join(root, 'storage/index.ts'))) as TreeModules;
+  const sql = (await import(join(root, 'sql/index.ts'))) as TreeModules;
+  const { MeteredDatabase } = await import(join(root, 'wire/metered-database.ts'));
+  const { SessionRegistry } = await import(join(root, 'wire/session-registry.ts'));
+  const { WireServer } = await import(join(root, 'wire/server.ts'));
+  const { Connection } = await import(join(root, 'wire/connection.ts'));
+  const dir = mkdtempSync(join(tmpdir(), 'stratadb-wire-inproc-'));
+  const engine = await storage.Engine.open(dir, { sync: 'relaxed' });
+  const database = await sql.Database.open(engine);
+  try {
+    const sessions = new SessionRegistry();
+    let statements = 0;
+    const metered = new MeteredDatabase(database, () => statements++, sessions);
+    const server = new WireServer(metered, { host: '127.0.0.1', port: 0 });
+    sessions.attach(server);
+    const socket = new FakeSocket();
+    const served = new Connection(socket, server).serve();
+    await exchange(socket, serialize.startup({ user: 'postgres', database: 'postgres' }));
+    const fields = Array.from({ length: 10 }, (_, i) => `field${i} TEXT`).join(', ');
+    await exchange(socket, serialize.query(`CREATE TABLE usertable (ycsb_key VARCHAR(255) PRIMARY KEY, ${fields})`));
+    const rows = Array.from({ length: RECORDS }, (_, i) => `('user${i}'${`, '${FIELD}'`.repeat(10)})`);
+    await exchange(socket, serialize.query(`INSERT INTO usertable VALUES ${rows.join(', ')}`));
+    const prepare =
+      mode === 'read'
+        ? serialize.parse({ name: 'ycsb_read', text: 'SELECT * FROM usertable WHERE ycsb_key = $1' })
+        : serialize.parse({ name: 'ycsb_update', text: 'UPDATE usertable SET field3 = $1 WHERE ycsb_key = $2' });
+    await exchange(socket, Buffer.concat([prepare, serialize.sync()]));
+    const messages = requests(mode);
+    const run = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        await new Promise<void>((next) => setImmediate(next));
+        await exchange(socket, messages[i % messages.length] as Buffer);
+      }
+    };
+    await run(ROUND_TRIPS / 4); // warm-up: JIT, caches
+    const before = process.cpuUsage();
+    await run(ROUND_TRIPS);
+    const used = process.cpuUsage(before);
+    socket.push(serialize.end());
+    await served;
+    return (used.user + used.system) / ROUND_TRIPS;
+  } finally {
+    await database.close();
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+if (values.tree !== undefined) {
+  const us = await measure(values.tree, values.mode);
+  process.stdout.write(`${us.toFixed(2)}\n`);
+} else {
+  const trees = (values.trees ?? '.').split(',');
+  const results = new Map<string, number[]>(trees.map((tree) => [tree, []]));
+  const script = resolve(import.meta.dirname, 'in-process-round-trip.ts');
+  for (let r = 0; r < Number(values.repeats); r++) {
+    const order = r % 2 === 0 ? trees : [...trees].reverse();
+    for (const tree of order) {
+      const args = ['--import', 'tsx', script, '--tree', tree, '--mode', values.mode, '--round-trips', String(ROUND_TRIPS), '--records', String(RECORDS)];
+      const us = Number(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim());
+      results.get(tree)?.push(us);
+      console.log(`repeat ${r} ${tree.padEnd(24)} ${us.toFixed(2).padStart(7)} µs CPU per round trip`);
+    }
+  }
+  console.log(`\n${values.mode}: median of ${values.repeats} runs × ${ROUND_TRIPS} round trips`);
+  for (const [tree, list] of results) console.log(`${tree.padEnd(24)} ${median(list).toFixed(2).padStart(7)} µs   [${list.map((x) => x.toFixed(1)).join(' ')}]`);
+}
