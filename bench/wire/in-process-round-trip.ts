@@ -21,7 +21,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
+import type { Socket } from 'node:net';
 import { serialize } from 'pg-protocol';
+import type { Engine as EngineClass } from '../../src/storage/index.js';
+import type { Database as DatabaseClass } from '../../src/sql/index.js';
+import type { MeteredDatabase as MeteredDatabaseClass } from '../../src/wire/metered-database.js';
+import type { SessionRegistry as SessionRegistryClass } from '../../src/wire/session-registry.js';
+import type { WireServer as WireServerClass } from '../../src/wire/server.js';
+import type { Connection as ConnectionClass } from '../../src/wire/connection.js';
 
 const { values } = parseArgs({
   options: {
@@ -66,9 +73,29 @@ class FakeSocket extends Duplex {
   }
 }
 
+/** The modules of a tree, typed as this tree's (the types only; the code is the tree's own). */
 interface TreeModules {
-  readonly Engine: { open(dir: string, options: object): Promise<{ close(): Promise<void> }> };
-  readonly Database: { open(engine: unknown): Promise<{ close(): Promise<void> }> };
+  readonly Engine: typeof EngineClass;
+  readonly Database: typeof DatabaseClass;
+  readonly MeteredDatabase: typeof MeteredDatabaseClass;
+  readonly SessionRegistry: typeof SessionRegistryClass;
+  readonly WireServer: typeof WireServerClass;
+  readonly Connection: typeof ConnectionClass;
+}
+
+async function treeModules(tree: string): Promise<TreeModules> {
+  const root = resolve(tree, 'src');
+  const load = (path: string): Promise<Partial<TreeModules>> => import(join(root, path)) as Promise<Partial<TreeModules>>;
+  const modules = Object.assign(
+    {},
+    await load('storage/index.ts'),
+    await load('sql/index.ts'),
+    await load('wire/metered-database.ts'),
+    await load('wire/session-registry.ts'),
+    await load('wire/server.ts'),
+    await load('wire/connection.ts'),
+  );
+  return modules as TreeModules;
 }
 
 /** Sends `bytes` and resolves at the ReadyForQuery that answers them. */
@@ -93,16 +120,10 @@ function requests(mode: string): Buffer[] {
 }
 
 async function measure(tree: string, mode: string): Promise<number> {
-  const root = resolve(tree, 'src');
-  const storage = (await import(join(root, 'storage/index.ts'))) as TreeModules;
-  const sql = (await import(join(root, 'sql/index.ts'))) as TreeModules;
-  const { MeteredDatabase } = await import(join(root, 'wire/metered-database.ts'));
-  const { SessionRegistry } = await import(join(root, 'wire/session-registry.ts'));
-  const { WireServer } = await import(join(root, 'wire/server.ts'));
-  const { Connection } = await import(join(root, 'wire/connection.ts'));
+  const { Engine, Database, MeteredDatabase, SessionRegistry, WireServer, Connection } = await treeModules(tree);
   const dir = mkdtempSync(join(tmpdir(), 'stratadb-wire-inproc-'));
-  const engine = await storage.Engine.open(dir, { sync: 'relaxed' });
-  const database = await sql.Database.open(engine);
+  const engine = await Engine.open(dir, { sync: 'relaxed' });
+  const database = await Database.open(engine);
   try {
     const sessions = new SessionRegistry();
     let statements = 0;
@@ -110,7 +131,7 @@ async function measure(tree: string, mode: string): Promise<number> {
     const server = new WireServer(metered, { host: '127.0.0.1', port: 0 });
     sessions.attach(server);
     const socket = new FakeSocket();
-    const served = new Connection(socket, server).serve();
+    const served = new Connection(socket as unknown as Socket, server).serve();
     await exchange(socket, serialize.startup({ user: 'postgres', database: 'postgres' }));
     const fields = Array.from({ length: 10 }, (_, i) => `field${i} TEXT`).join(', ');
     await exchange(socket, serialize.query(`CREATE TABLE usertable (ycsb_key VARCHAR(255) PRIMARY KEY, ${fields})`));

@@ -32,6 +32,7 @@ import type { ResolvedOptions } from './options.js';
 import { TableReader } from './table-reader.js';
 import { compareInternalKeys } from './internal-key.js';
 import { TableHandle, Version, VersionTracker } from './version.js';
+import { fileSource } from './read-into.js';
 import { RetryBackoff } from './retry-backoff.js';
 import { joinPath, removeQuietly } from './vfs.js';
 
@@ -276,7 +277,7 @@ export class Flusher {
   openTable(meta: ManifestTable): TableHandle {
     const path = joinPath(this.dir, tableName(meta.fileNumber));
     const file = this.options.vfs.openRead(path);
-    const source = { path, size: file.size(), read: (offset: number, length: number): Uint8Array => file.read(offset, length) };
+    const source = fileSource(path, file);
     const reader = TableReader.open(source, meta.fileNumber, this.cache);
     return new TableHandle(meta, reader, file, (obsolete) => {
       this.cache.evictFile(obsolete.meta.fileNumber);

@@ -12,6 +12,7 @@
  * - Failure by probability draws from the seeded `random` given, so a seed replays a run.
  */
 import { StorageIOError } from './errors.js';
+import { readIntoFile } from './read-into.js';
 import type { Vfs, VfsFile, VfsLock } from './vfs.js';
 
 export type FaultKind = 'write' | 'sync' | 'read' | 'open' | 'remove';
@@ -54,6 +55,11 @@ class FaultFile implements VfsFile {
   read(offset: number, length: number): Uint8Array {
     this.owner.check('read', this.path);
     return this.inner.read(offset, length);
+  }
+
+  readInto(offset: number, target: Uint8Array, targetOffset: number, length: number): number {
+    this.owner.check('read', this.path);
+    return readIntoFile(this.inner, offset, target, targetOffset, length);
   }
 
   append(data: Uint8Array): void {

@@ -139,6 +139,13 @@ class MemFile implements VfsFile {
     return Buffer.from(this.node.data.subarray(Math.min(offset, end), end));
   }
 
+  readInto(offset: number, target: Uint8Array, targetOffset: number, length: number): number {
+    const end = Math.min(this.node.size, offset + length);
+    const start = Math.min(offset, end);
+    target.set(this.node.data.subarray(start, end), targetOffset);
+    return end - start;
+  }
+
   append(data: Uint8Array): void {
     writeNode(this.node, this.node.size, data);
   }

@@ -67,6 +67,21 @@ class NodeFile implements VfsFile {
     return out;
   }
 
+  readInto(offset: number, target: Uint8Array, targetOffset: number, length: number): number {
+    // A try/catch rather than io(): no closure per read on the foreground path.
+    let done = 0;
+    try {
+      while (done < length) {
+        const n = fs.readSync(this.fd, target, targetOffset + done, length - done, offset + done);
+        if (n === 0) break;
+        done += n;
+      }
+    } catch (error) {
+      throw new StorageIOError('read', this.path, error);
+    }
+    return done;
+  }
+
   append(data: Uint8Array): void {
     this.writeAt(this.sizeBytes, data);
   }

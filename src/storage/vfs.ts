@@ -27,6 +27,12 @@ export interface VfsFile {
   size(): number;
   /** Reads exactly `length` bytes at `offset` into a fresh buffer; fewer only at end of file. */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Reads up to `length` bytes at `offset` into target[targetOffset…]; returns the count (fewer only
+   * at end of file). Optional (a wrapping Vfs may not offer it): readers then use read() and copy
+   * (read-into.ts), so the foreground read path can avoid a fresh buffer per read.
+   */
+  readInto?(offset: number, target: Uint8Array, targetOffset: number, length: number): number;
   /** Appends `data` at the end of the file. */
   append(data: Uint8Array): void;
   /**

@@ -14,6 +14,9 @@ export class BackendWriter {
   readonly buffer = new BufferWriter();
   /** Encoded RowDescription messages by field list, per format code. */
   private readonly rowDescriptions = new WeakMap<readonly FieldDescription[], Uint8Array[]>();
+  /** The field list described last and its encodings: a hot statement skips the WeakMap. */
+  private lastFields: readonly FieldDescription[] | undefined;
+  private lastEncoded: Uint8Array[] = [];
 
   authentication(code: number, extra?: Uint8Array): void {
     this.buffer.beginMessage(BackendCode.authentication);
@@ -69,16 +72,18 @@ export class BackendWriter {
       return;
     }
     const format = formats[0] ?? 0;
-    let encoded = this.rowDescriptions.get(fields);
-    const bytes = encoded?.[format];
-    if (bytes !== undefined) {
-      this.buffer.bytes(bytes);
-      return;
+    let encoded = fields === this.lastFields ? this.lastEncoded : this.rowDescriptions.get(fields);
+    if (encoded === undefined) {
+      encoded = [];
+      this.rowDescriptions.set(fields, encoded);
     }
-    this.encodeRowDescription(fields, formats);
-    encoded ??= [];
-    encoded[format] = this.buffer.copyLastMessage();
-    this.rowDescriptions.set(fields, encoded);
+    const bytes = encoded[format];
+    if (bytes === undefined) {
+      this.encodeRowDescription(fields, formats);
+      encoded[format] = this.buffer.copyLastMessage();
+    } else this.buffer.bytes(bytes);
+    this.lastFields = fields;
+    this.lastEncoded = encoded;
   }
 
   private encodeRowDescription(fields: readonly FieldDescription[], formats: readonly FormatCode[]): void {

@@ -78,6 +78,9 @@ export class MeteredDatabase implements SqlDatabase {
 
 class MeteredSession implements SqlSession {
   private readonly texts = new WeakMap<PreparedStatement, string>();
+  /** The statement bound last and its text: a hot statement skips the WeakMap (identity hash). */
+  private lastStatement: PreparedStatement | undefined;
+  private lastText = '';
 
   constructor(
     private readonly inner: SqlSession,
@@ -116,7 +119,7 @@ class MeteredSession implements SqlSession {
 
   bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
     const startedMs = performance.now();
-    const sql = this.texts.get(statement) ?? '';
+    const sql = this.textOf(statement);
     try {
       const portal = this.inner.bind(statement, params, paramFormats, resultFormats);
       return new MeteredPortal(portal, sql, (performance.now() - startedMs) * US_PER_MS, this.observe, this.inner, this.activity);
@@ -124,6 +127,14 @@ class MeteredSession implements SqlSession {
       this.fail(sql, startedMs, error);
       throw error;
     }
+  }
+
+  private textOf(statement: PreparedStatement): string {
+    if (statement === this.lastStatement) return this.lastText;
+    const sql = this.texts.get(statement) ?? '';
+    this.lastStatement = statement;
+    this.lastText = sql;
+    return sql;
   }
 
   private fail(sql: string, startedMs: number, error: unknown): void {

@@ -4,7 +4,7 @@
  * syncs) or `afterRemove`, and inherit the rest unchanged.
  *
  * - Files are wrapped only so that their sync() goes through syncFile(); reads and appends reach
- *   the inner file directly, and so do positional writes (writeAt) when the inner file has them.
+ *   the inner file directly, and so do positional writes and reads (writeAt, readInto) when the inner file has them.
  */
 import type { Vfs, VfsFile, VfsLock } from '../../src/storage/index.js';
 
@@ -29,6 +29,7 @@ export class DelegatingVfs implements Vfs {
       path: file.path,
       size: () => file.size(),
       read: (offset, length) => file.read(offset, length),
+      ...(file.readInto === undefined ? {} : { readInto: (offset: number, target: Uint8Array, targetOffset: number, length: number) => file.readInto?.(offset, target, targetOffset, length) ?? 0 }),
       append: (data) => file.append(data),
       ...(file.writeAt === undefined ? {} : { writeAt: (offset: number, data: Uint8Array) => file.writeAt?.(offset, data) }),
       sync: () => this.syncFile(file),
