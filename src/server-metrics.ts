@@ -95,6 +95,8 @@ const WAF_COMPONENTS: ReadonlyArray<readonly [string, NumericStat]> = [
   ['gc_vlog', 'gcVlogBytesWritten'],
   ['gc_table', 'gcTableBytesWritten'],
   ['manifest', 'manifestBytesWritten'],
+  ['commit_log_zero_fill', 'commitLogZeroBytesWritten'],
+  ['vlog_zero_fill', 'vlogZeroBytesWritten'],
 ];
 
 export class ServerMetrics {

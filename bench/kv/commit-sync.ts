@@ -4,7 +4,9 @@
  * inline value (a YCSB-style update) in a loop. Per run: commits/s, groups, commit-log fsyncs,
  * process CPU per commit (process.cpuUsage: every thread, the libuv pool's fdatasyncs included;
  * the kernel's journal thread is not), and the commit log's fdatasync latency per group (p50, p99;
- * the preallocation's own fsyncs are counted apart).
+ * the preallocation's own fsyncs are counted apart). With `--value-threshold 0` the values go to the
+ * value log, whose group fdatasyncs (run concurrently with the commit log's) are timed the same
+ * way, with the zero bytes written ahead of it.
  *
  * Each run is its own child process. With `--baseline-src DIR` (a copy of `src/` to compare
  * against, e.g. the tree before a change) runs alternate A/B in one invocation, so both see the
@@ -37,6 +39,11 @@ interface RunResult {
   readonly sysUsPerCommit: number;
   readonly syncUsP50: number;
   readonly syncUsP99: number;
+  /** The value log's group fdatasyncs (0 when values stay inline), its fill fsyncs and zeros. */
+  readonly vlogSyncUsP50: number;
+  readonly vlogSyncUsP99: number;
+  readonly vlogFillSyncs: number;
+  readonly vlogZeroBytes: number;
 }
 
 function argValue(name: string, fallback: string): string {
@@ -53,17 +60,23 @@ interface LogSyncs {
   fillsRunning: number;
 }
 
+function newLogSyncs(): LogSyncs {
+  return { syncUs: [], overlapUs: [], fillSyncs: 0, fillsRunning: 0 };
+}
+
 /**
- * A NodeVfs (of the tree under test) that times the fdatasyncs of commit-log segments (`.log`)
- * through the handle a segment is first opened with (the groups'), and counts those of later
- * handles (the preallocation's). Files are proxied: every other member reaches the file as is.
+ * A NodeVfs (of the tree under test) that times the fdatasyncs of commit-log segments (`.log`,
+ * into `seen`) and value-log segments (`.vlog`, into `seenVlog`) through the handle a segment is
+ * first opened with (the groups'), and counts those of later handles (the preallocation's). Files
+ * are proxied: every other member reaches the file as is.
  */
-function logSyncTimer(NodeVfs: new () => Vfs, seen: LogSyncs): Vfs {
+function logSyncTimer(NodeVfs: new () => Vfs, seenLog: LogSyncs, seenVlog: LogSyncs): Vfs {
   const opened = new Set<string>();
   return new (class extends NodeVfs {
     override openAppend(path: string): VfsFile {
       const file = super.openAppend(path);
-      if (!path.endsWith('.log')) return file;
+      const seen = path.endsWith('.log') ? seenLog : path.endsWith('.vlog') ? seenVlog : undefined;
+      if (seen === undefined) return file;
       const groups = !opened.has(path);
       opened.add(path);
       const sync = async (): Promise<void> => {
@@ -100,8 +113,9 @@ async function runChild(src: string, label: string, commitsEach: number, valueTh
     NodeVfs: new () => Vfs;
   };
   const dir = mkdtempSync(join(tmpdir(), 'strata-commit-sync-'));
-  const seen: LogSyncs = { syncUs: [], overlapUs: [], fillSyncs: 0, fillsRunning: 0 };
-  const vfs = logSyncTimer(storage.NodeVfs, seen);
+  const seen = newLogSyncs();
+  const seenVlog = newLogSyncs();
+  const vfs = logSyncTimer(storage.NodeVfs, seen, seenVlog);
   const engine = await storage.Engine.open(dir, { vfs, sync: 'full', valueThreshold, memtableBytesMax: 64 * 1024 * 1024 });
   const value = Buffer.alloc(VALUE_BYTES, 7);
   const committer = async (c: number, count: number): Promise<void> => {
@@ -110,16 +124,23 @@ async function runChild(src: string, label: string, commitsEach: number, valueTh
     }
   };
   await Promise.all(Array.from({ length: COMMITTERS }, (_, c) => committer(c, 50)));
-  seen.syncUs.length = 0;
-  seen.overlapUs.length = 0;
-  seen.fillSyncs = 0;
-  const groupsBefore = engine.stats().groups;
+  for (const s of [seen, seenVlog]) {
+    s.syncUs.length = 0;
+    s.overlapUs.length = 0;
+    s.fillSyncs = 0;
+  }
+  const statsBefore = engine.stats();
+  const groupsBefore = statsBefore.groups;
+  const zeroBytesBefore = vlogZeroBytes(statsBefore);
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: COMMITTERS }, (_, c) => committer(c, commitsEach)));
   const wallUs = Number(process.hrtime.bigint() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  const groups = engine.stats().groups - groupsBefore;
+  const statsAfter = engine.stats();
+  const groups = statsAfter.groups - groupsBefore;
+  const zeroBytes = vlogZeroBytes(statsAfter) - zeroBytesBefore;
+  const vlogSorted = [...seenVlog.syncUs, ...seenVlog.overlapUs].sort((a, b) => a - b);
   const commits = COMMITTERS * commitsEach;
   const sorted = [...seen.syncUs, ...seen.overlapUs].sort((a, b) => a - b);
   const overlapSorted = [...seen.overlapUs].sort((a, b) => a - b);
@@ -137,7 +158,17 @@ async function runChild(src: string, label: string, commitsEach: number, valueTh
     sysUsPerCommit: used.system / commits,
     syncUsP50: percentile(sorted, 0.5),
     syncUsP99: percentile(sorted, 0.99),
+    vlogSyncUsP50: percentile(vlogSorted, 0.5),
+    vlogSyncUsP99: percentile(vlogSorted, 0.99),
+    vlogFillSyncs: seenVlog.fillSyncs,
+    vlogZeroBytes: zeroBytes,
   };
+}
+
+/** Zeros written ahead of the value log (0 for a tree without the counter). */
+function vlogZeroBytes(stats: object): number {
+  const value = (stats as { vlogZeroBytesWritten?: unknown }).vlogZeroBytesWritten;
+  return typeof value === 'number' ? value : 0;
 }
 
 function spawnRun(src: string, label: string, commitsEach: number, valueThreshold: number): RunResult {
@@ -157,7 +188,10 @@ function format(r: RunResult): string {
   return (
     `${r.label.padEnd(9)} ${String(r.commitsPerSec).padStart(7)} commits/s  groups ${String(r.groups).padStart(6)}  log fsyncs ${String(r.logSyncs).padStart(6)} (+${r.fillSyncs} fill)  ` +
     `CPU ${r.cpuUsPerCommit.toFixed(1).padStart(6)} µs/commit (sys ${r.sysUsPerCommit.toFixed(1).padStart(5)})  fdatasync p50 ${r.syncUsP50.toFixed(0).padStart(5)} µs p99 ${r.syncUsP99.toFixed(0).padStart(6)} µs` +
-    (r.fillSyncs > 0 ? `  (${r.overlapping} overlapping a fill: p50 ${r.overlapUsP50.toFixed(0)} µs)` : '')
+    (r.fillSyncs > 0 ? `  (${r.overlapping} overlapping a fill: p50 ${r.overlapUsP50.toFixed(0)} µs)` : '') +
+    (r.vlogSyncUsP50 > 0
+      ? `\n          vlog fdatasync p50 ${r.vlogSyncUsP50.toFixed(0).padStart(5)} µs p99 ${r.vlogSyncUsP99.toFixed(0).padStart(6)} µs (+${r.vlogFillSyncs} fill, ${(r.vlogZeroBytes / 1024).toFixed(0)} KiB zeros)`
+      : '')
   );
 }
 
@@ -189,7 +223,7 @@ async function main(): Promise<void> {
   for (const [label, runs] of results) {
     const pick = (f: (r: RunResult) => number): number => median(runs.map(f));
     console.log(
-      `          ${format({ label, commitsPerSec: pick((r) => r.commitsPerSec), groups: pick((r) => r.groups), logSyncs: pick((r) => r.logSyncs), fillSyncs: pick((r) => r.fillSyncs), overlapping: pick((r) => r.overlapping), overlapUsP50: pick((r) => r.overlapUsP50), cpuUsPerCommit: pick((r) => r.cpuUsPerCommit), sysUsPerCommit: pick((r) => r.sysUsPerCommit), syncUsP50: pick((r) => r.syncUsP50), syncUsP99: pick((r) => r.syncUsP99) })}`,
+      `          ${format({ label, commitsPerSec: pick((r) => r.commitsPerSec), groups: pick((r) => r.groups), logSyncs: pick((r) => r.logSyncs), fillSyncs: pick((r) => r.fillSyncs), overlapping: pick((r) => r.overlapping), overlapUsP50: pick((r) => r.overlapUsP50), cpuUsPerCommit: pick((r) => r.cpuUsPerCommit), sysUsPerCommit: pick((r) => r.sysUsPerCommit), syncUsP50: pick((r) => r.syncUsP50), syncUsP99: pick((r) => r.syncUsP99), vlogSyncUsP50: pick((r) => r.vlogSyncUsP50), vlogSyncUsP99: pick((r) => r.vlogSyncUsP99), vlogFillSyncs: pick((r) => r.vlogFillSyncs), vlogZeroBytes: pick((r) => r.vlogZeroBytes) })}`,
     );
   }
 }

@@ -90,7 +90,8 @@ export class TransactionImpl implements Transaction, ScanOwner {
   private committing = false;
   private snapshotTs: Ts;
   private writePinTs: Ts | undefined = undefined;
-  private readonly buffer = new WriteBuffer();
+  /** Buffered writes, made on first use (most autocommit statements only read): see `buffer`. */
+  private ownWrites: WriteBuffer | undefined;
   private readonly readSet: ReadSet | undefined;
   /** Open scans (made on the first scan: most statements are point reads). */
   private scans: Set<TxnScanIterator> | undefined;
@@ -105,6 +106,11 @@ export class TransactionImpl implements Transaction, ScanOwner {
     this.readSet = isolation === 'serializable' && !readOnly ? new ReadSet(settings.readSetKeysMax, settings.readSetRangesMax) : undefined;
   }
 
+  /** The write buffer, made on first use. */
+  private get buffer(): WriteBuffer {
+    return (this.ownWrites ??= new WriteBuffer());
+  }
+
   get state(): TransactionState {
     return this.stateValue;
   }
@@ -115,9 +121,9 @@ export class TransactionImpl implements Transaction, ScanOwner {
 
   get(key: Uint8Array): Uint8Array | undefined {
     this.assertActive();
-    if (this.buffer.size() > 0 || this.readSet !== undefined) {
+    if ((this.ownWrites !== undefined && this.ownWrites.size() > 0) || this.readSet !== undefined) {
       const keyString = toKeyString(key);
-      const own = this.buffer.get(keyString);
+      const own = this.ownWrites?.get(keyString);
       if (own !== undefined) return own.value;
       this.readSet?.addPoint(keyString);
     }
@@ -126,7 +132,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
 
   scan(range: KvRange): KvIterator {
     this.assertActive();
-    const hasOwn = this.buffer.size() > 0;
+    const hasOwn = this.ownWrites !== undefined && this.ownWrites.size() > 0;
     // Key strings of the bounds only when needed (own writes to merge, or a read set to record).
     const bounds = hasOwn || this.readSet !== undefined ? toStringRange(range) : undefined;
     const [ownStart, ownEnd] = hasOwn && bounds !== undefined ? this.buffer.indexesIn(bounds) : [0, 0];
@@ -166,7 +172,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
     if (this.readOnly) throw new ReadOnlyTransactionError('SELECT FOR UPDATE');
     const keyString = toKeyString(key);
     const wait = this.coordinator.locks.acquire(this, keyString);
-    const buffered = this.buffer.get(keyString);
+    const buffered = this.ownWrites?.get(keyString);
     if (wait !== undefined || !this.coordinator.tracker.writtenSince(keyString, buffered?.sinceTs ?? this.snapshotTs)) return wait;
     // The key changed after the statement's snapshot. READ COMMITTED re-runs the statement on a
     // fresh one (PostgreSQL re-checks the newest row version); otherwise, as SELECT … FOR
@@ -193,7 +199,7 @@ export class TransactionImpl implements Transaction, ScanOwner {
 
   commitIfNoWrites(): boolean {
     this.assertActive();
-    if (this.buffer.size() !== 0) return false;
+    if (this.ownWrites !== undefined && this.ownWrites.size() !== 0) return false;
     this.finish('committed');
     return true;
   }

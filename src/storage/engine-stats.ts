@@ -6,7 +6,8 @@
  * Invariants:
  * - Byte counters only grow over an engine's lifetime (they restart at zero on open).
  * - userBytesWritten counts keys and values as validated by commit (the bytes a user asked to
- *   store); diskBytesWritten is the sum of the per-component counters.
+ *   store); diskBytesWritten is the sum of the per-component counters, the zeros written ahead of
+ *   the commit log and the value log (log-preallocator.ts) included: they are bytes written too.
  * - liveBytesEstimate = table bytes + value-log bytes the tables point at: an upper bound of live
  *   data until compactions drop shadowed versions (exact after compact()).
  */
@@ -48,6 +49,11 @@ export interface EngineStats {
   readonly compactionBytesWritten: number;
   readonly gcVlogBytesWritten: number;
   readonly gcTableBytesWritten: number;
+  /** Zeros written ahead of the commit log and of the value log (preallocation; in diskBytesWritten). */
+  readonly commitLogZeroBytesWritten: number;
+  readonly vlogZeroBytesWritten: number;
+  /** Preallocation fills that found no space (the log then appended past its end). */
+  readonly preallocSpaceFailures: number;
   /** All table bytes written: flush + compaction + GC rewrites. */
   readonly tableBytesWritten: number;
   readonly manifestBytesWritten: number;
@@ -145,7 +151,8 @@ export function buildStats(s: StatsSources): EngineStats {
   const c = compactor.compaction;
   const g = compactor.gc;
   const tableBytesWritten = flusher.tableBytesWritten + c.compactionBytesWritten + g.gcTableBytesWritten;
-  const diskBytesWritten = s.commitLog.bytesWritten + vlog.bytesWritten + g.gcBytesRewritten + tableBytesWritten + s.manifest.bytesWritten;
+  const zeroBytes = s.commitLog.preallocStats.zeroBytes + vlog.preallocStats.zeroBytes;
+  const diskBytesWritten = s.commitLog.bytesWritten + vlog.bytesWritten + zeroBytes + g.gcBytesRewritten + tableBytesWritten + s.manifest.bytesWritten;
   const vlogBytes = vlog.totalBytes;
   const onDiskBytes = tableBytes + vlogBytes + s.manifest.sizeBytes + s.commitLog.activeBytes;
   const liveBytesEstimate = tableBytes + vlogRefBytes + s.memtableBytes;
@@ -171,6 +178,9 @@ export function buildStats(s: StatsSources): EngineStats {
     compactionBytesWritten: c.compactionBytesWritten,
     gcVlogBytesWritten: g.gcBytesRewritten,
     gcTableBytesWritten: g.gcTableBytesWritten,
+    commitLogZeroBytesWritten: s.commitLog.preallocStats.zeroBytes,
+    vlogZeroBytesWritten: vlog.preallocStats.zeroBytes,
+    preallocSpaceFailures: s.commitLog.preallocStats.spaceFailures + vlog.preallocStats.spaceFailures,
     tableBytesWritten,
     manifestBytesWritten: s.manifest.bytesWritten,
     diskBytesWritten,

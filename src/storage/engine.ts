@@ -89,7 +89,7 @@ export class Engine {
   ) {
     this.lastCommitTs = lastTs;
     const allocate = (): number => manifest.allocateFileNumber();
-    this.vlog = new ValueLog(options.vfs, dir, options.vlogSegmentBytesMax, allocate, new ValueCache(options.valueCacheBytes));
+    this.vlog = new ValueLog(options.vfs, dir, options.vlogSegmentBytesMax, allocate, new ValueCache(options.valueCacheBytes), options.logger);
     this.commitLog = new CommitLog(options.vfs, dir, allocate, options.logger);
     this.cache = new BlockCache(options.blockCacheBytes);
     this.diskFull = new DiskFullState(options.logger);
@@ -193,7 +193,7 @@ export class Engine {
   commit(writes: readonly Write[], commitTs: number): Promise<void> {
     try {
       this.checkWritable();
-      assert(Number.isInteger(commitTs) && commitTs > this.lastCommitTs, `commitTs ${commitTs} must exceed ${this.lastCommitTs}`);
+      if (!(Number.isInteger(commitTs) && commitTs > this.lastCommitTs)) assert(false, `commitTs ${commitTs} must exceed ${this.lastCommitTs}`);
       const bytes = validateWrites(writes, this.options);
       // User bytes: keys and values only (bytes also counts a per-write memory overhead).
       this.userBytes += bytes - WRITE_OVERHEAD_BYTES * (writes.length + 1);

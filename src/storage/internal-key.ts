@@ -54,8 +54,8 @@ export function writeTrailer(target: Uint8Array, offset: number, ts: number, kin
 
 /** userKey ‖ trailer(ts, kind), freshly allocated. */
 export function encodeInternalKey(userKey: Uint8Array, ts: number, kind: number): Uint8Array {
-  assert(Number.isInteger(ts) && ts >= 0 && ts <= TS_MAX, `ts out of range: ${ts}`);
-  assert(kind >= 0 && kind <= 0xff, `kind out of range: ${kind}`);
+  if (!(Number.isInteger(ts) && ts >= 0 && ts <= TS_MAX)) assert(false, `ts out of range: ${ts}`);
+  if (!(kind >= 0 && kind <= 0xff)) assert(false, `kind out of range: ${kind}`);
   const out = Buffer.allocUnsafe(userKey.length + TRAILER_BYTES);
   out.set(userKey, 0);
   writeTrailer(out, userKey.length, ts, kind);

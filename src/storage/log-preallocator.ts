@@ -2,8 +2,9 @@
  * A zero-filled, durable region kept ahead of a log's write position (issue 9): a group's record is
  * written into bytes whose blocks and file size are already durable, so the fdatasync after it
  * flushes data only — no inode or extent metadata, no journal commit. PostgreSQL zero-fills its WAL
- * segments for the same reason. Used by the commit log (commit-log.ts); format: docs/format.md,
- * "Commit log".
+ * segments for the same reason. Used by the commit log (commit-log.ts) and the value log
+ * (value-log.ts, with smaller chunks, filled only after small groups); format: docs/format.md,
+ * "Commit log" and "Value log".
  *
  * Invariants:
  * - Zeros are written only at or past fileEnd, which is at or past every record written (advance()
@@ -12,6 +13,8 @@
  *   written into the middle of it, and the window in which a group's fdatasync also has to carry
  *   the new size and zeros is as short as it can be (one or two groups per chunk).
  * - durableEnd ≤ fileEnd: the zeros (and the size) below durableEnd were synced by the fill.
+ * - No zeros are written past the shape's fileBytesMax (the value log rotates there: zeros past
+ *   it would only be cut off again). createLogSegment() creates a segment with its preallocator.
  * - Off the commit path: advance() only starts a fill; a group never waits for one. A group that
  *   runs past the filled end is still correct (its own sync then carries the metadata).
  * - A fill write that finds no space is counted and logged, and this file is not filled again (its
@@ -24,9 +27,10 @@
  *   the file may hold zeros past fileEnd (a short write): `tailUnknown` says so, and the owner
  *   then cuts the file to its log end whatever fileEnd says.
  */
+import { assert } from '../util/assert.js';
 import { isSpaceError } from './errors.js';
 import type { EngineLogger } from './options.js';
-import type { Vfs, VfsFile } from './vfs.js';
+import { removeQuietly, type Vfs, type VfsFile } from './vfs.js';
 
 /** The first region of a file, and the least it is extended by. */
 export const FILL_CHUNK_MIN_BYTES = 64 * 1024;
@@ -42,10 +46,19 @@ export interface PreallocStats {
   spaceFailures: number;
 }
 
-/** How far to extend a file of `fileEnd` bytes: doubling from the minimum up to the maximum. */
-function chunkBytes(fileEnd: number): number {
-  return Math.min(FILL_CHUNK_MAX_BYTES, Math.max(FILL_CHUNK_MIN_BYTES, fileEnd));
+/** How a log's regions are sized, and its name in log lines. */
+export interface PreallocShape {
+  /** The first region of a file, and the least it is extended by. */
+  readonly chunkMinBytes: number;
+  /** The most a file is extended by at once (at most FILL_CHUNK_MAX_BYTES). */
+  readonly chunkMaxBytes: number;
+  /** No zeros past this file size (the log rotates there; a group running past it appends). */
+  readonly fileBytesMax?: number;
+  readonly logName: string;
 }
+
+/** The commit log's regions: 64 KiB doubling with the file up to 1 MiB. */
+export const COMMIT_LOG_SHAPE: PreallocShape = { chunkMinBytes: FILL_CHUNK_MIN_BYTES, chunkMaxBytes: FILL_CHUNK_MAX_BYTES, logName: 'commit log' };
 
 type PositionalWrite = (offset: number, data: Uint8Array) => void;
 
@@ -67,7 +80,9 @@ export class LogPreallocator {
     private readonly writeAt: PositionalWrite,
     private readonly stats: PreallocStats,
     private readonly logger: EngineLogger | undefined,
+    private readonly shape: PreallocShape,
   ) {
+    assert(shape.chunkMinBytes > 0 && shape.chunkMinBytes <= shape.chunkMaxBytes && shape.chunkMaxBytes <= FILL_CHUNK_MAX_BYTES, 'preallocation chunk bounds');
     this.fileEnd = handle.size();
   }
 
@@ -75,7 +90,7 @@ export class LogPreallocator {
    * A preallocator for the log file `path` whose records go through `file`, or undefined when the
    * Vfs does not offer positional writes (then the log only appends).
    */
-  static open(vfs: Vfs, path: string, file: VfsFile, stats: PreallocStats, logger?: EngineLogger): LogPreallocator | undefined {
+  static open(vfs: Vfs, path: string, file: VfsFile, stats: PreallocStats, logger?: EngineLogger, shape: PreallocShape = COMMIT_LOG_SHAPE): LogPreallocator | undefined {
     if (file.writeAt === undefined) return undefined;
     const handle = vfs.openAppend(path);
     const writeAt = handle.writeAt?.bind(handle);
@@ -83,21 +98,25 @@ export class LogPreallocator {
       handle.close();
       return undefined;
     }
-    return new LogPreallocator(handle, writeAt, stats, logger);
+    return new LogPreallocator(handle, writeAt, stats, logger, shape);
   }
 
   /** Fills and syncs the first region (a new file, before it takes records); throws `failure`. */
   async prepare(): Promise<void> {
-    await this.fill(chunkBytes(this.fileEnd));
+    const bytes = this.chunkBytes();
+    if (bytes > 0) await this.fill(bytes);
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Records were written up to `logEnd`: starts a fill when the zeros ahead run short. */
-  advance(logEnd: number): void {
+  /**
+   * Records were written up to `logEnd`: starts a fill when the zeros ahead run short (unless
+   * `fill` is false: the owner only wants the end tracked, e.g. during a bulk load).
+   */
+  advance(logEnd: number, fill = true): void {
     if (logEnd > this.fileEnd) this.fileEnd = logEnd;
-    if (this.running !== undefined || this.stopped || this.spaceless || this.failure !== undefined) return;
-    const chunk = chunkBytes(this.fileEnd);
-    if (this.fileEnd - logEnd >= chunk / 2) return;
+    if (!fill || this.running !== undefined || this.stopped || this.spaceless || this.failure !== undefined) return;
+    const chunk = this.chunkBytes();
+    if (chunk === 0 || this.fileEnd - logEnd >= chunk / 2) return;
     this.running = this.fill(chunk).finally(() => {
       this.running = undefined;
     });
@@ -115,6 +134,23 @@ export class LogPreallocator {
     this.durableEnd = Math.min(this.durableEnd, size);
     this.tailUnknown = false;
     this.stopped = false;
+  }
+
+  /**
+   * Stops filling and cuts the file at `path` to `logEnd`, durably, when zeros (or a part-written
+   * fill) lie past it — a log segment being rotated out. After a cut filling may go on
+   * (truncated()); after none it stays stopped. A failed cut resumes filling and throws.
+   */
+  async cutTo(vfs: Vfs, path: string, logEnd: number): Promise<void> {
+    await this.stop();
+    if (this.fileEnd === logEnd && !this.tailUnknown) return;
+    try {
+      await vfs.truncate(path, logEnd);
+    } catch (error) {
+      this.resume();
+      throw error;
+    }
+    this.truncated(logEnd);
   }
 
   /** Filling may go on after a stop() whose cut did not happen. */
@@ -136,6 +172,15 @@ export class LogPreallocator {
     else void this.running.then(closeHandle);
   }
 
+  /**
+   * How far to extend the file: doubling with its size from the minimum up to the maximum, and
+   * not past fileBytesMax (0: nothing to fill).
+   */
+  private chunkBytes(): number {
+    const chunk = Math.min(this.shape.chunkMaxBytes, Math.max(this.shape.chunkMinBytes, this.fileEnd));
+    return Math.max(0, Math.min(chunk, (this.shape.fileBytesMax ?? Infinity) - this.fileEnd));
+  }
+
   /** Writes `bytes` zeros at fileEnd (one write), then syncs them. Never rejects. */
   private async fill(bytes: number): Promise<void> {
     try {
@@ -151,10 +196,43 @@ export class LogPreallocator {
       if (isSpaceError(error)) {
         this.spaceless = true;
         this.stats.spaceFailures++;
-        this.logger?.warn({ path: error.path, errno: error.errno, spaceFailures: this.stats.spaceFailures }, 'commit log: no space to preallocate; appending past the end');
+        this.logger?.warn({ path: error.path, errno: error.errno, spaceFailures: this.stats.spaceFailures }, `${this.shape.logName}: no space to preallocate; appending past the end`);
       } else {
         this.failure = error instanceof Error ? error : new Error(String(error));
       }
     }
+  }
+}
+
+/** A new log segment and its preallocator (undefined: the segment only appends). */
+export interface NewLogSegment {
+  readonly file: VfsFile;
+  readonly prealloc: LogPreallocator | undefined;
+}
+
+/**
+ * Creates the empty log segment `path` in `dir`, with a preallocator of `shape` (none when
+ * undefined); resolves once its directory entry — and, with `prefill`, its first zero-filled
+ * region — is durable. On failure nothing of it is left open (the file is removed quietly), so
+ * the caller's active segment stays in use.
+ */
+export async function createLogSegment(
+  vfs: Vfs,
+  dir: string,
+  path: string,
+  prealloc: { readonly stats: PreallocStats; readonly shape: PreallocShape | undefined; readonly prefill: boolean; readonly logger: EngineLogger | undefined },
+): Promise<NewLogSegment> {
+  let file: VfsFile | undefined;
+  let fill: LogPreallocator | undefined;
+  try {
+    file = vfs.openAppend(path);
+    if (prealloc.shape !== undefined) fill = LogPreallocator.open(vfs, path, file, prealloc.stats, prealloc.logger, prealloc.shape);
+    await Promise.all([vfs.syncDir(dir), prealloc.prefill ? fill?.prepare() : undefined]);
+    return { file, prealloc: fill };
+  } catch (error) {
+    fill?.close();
+    file?.close();
+    if (file !== undefined) removeQuietly(vfs, path);
+    throw error;
   }
 }

@@ -127,8 +127,9 @@ export class Memtable {
 
   /** Adds (or replaces) the version (userKey, ts, kind) → value. Key and value are copied. */
   add(userKey: Uint8Array, ts: number, kind: number, value: Uint8Array): void {
-    assert(Number.isInteger(ts) && ts >= 1 && ts <= TS_MAX, `ts out of range: ${ts}`);
-    assert(kind >= 0 && kind <= KIND_MAX, `kind out of range: ${kind}`);
+    // The messages are built only on failure: this runs for every write.
+    if (!(Number.isInteger(ts) && ts >= 1 && ts <= TS_MAX)) assert(false, `ts out of range: ${ts}`);
+    if (!(kind >= 0 && kind <= KIND_MAX)) assert(false, `kind out of range: ${kind}`);
     this.setSearch(userKey, 0, userKey.length);
     let found = NIL;
     const tail = this.tail;

@@ -9,7 +9,9 @@
  *   one at a time, each acknowledged after both syncs, and segments rotate between groups.
  * - A group is intact when each of its value pointers names, in an existing `.vlog` segment, bytes
  *   within the segment's size that are a whole record of `length` bytes whose CRC and lengths
- *   check and whose key is the entry's key.
+ *   check and whose key is the entry's key. The size is only a bound, not the log end: the last
+ *   segment may end in a zero-filled region (value-log.ts), so the bytes are always read and
+ *   checked — a pointer into zeros fails the CRC (a zero header never checks).
  * - A pointer to a segment that does not exist is a CorruptionError, not a torn group: a segment's
  *   directory entry is durable before any pointer into it is handed out.
  */

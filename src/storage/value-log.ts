@@ -12,9 +12,18 @@
  *   whose values did not become durable, engine-recovery.ts) and no reader sees a pointer before
  *   its commit is applied, which is after both syncs.
  * - A group's values all go to one segment: rotation happens only in rotateIfFull(), between groups.
+ * - Records are written at the active segment's log end (logEnd), not at its file end: while
+ *   groups are small (≤ FILL_GROUP_BYTES_MAX) the segment keeps a zero-filled, durable region ahead
+ *   of it (log-preallocator.ts, vlogPreallocShape), so a group's fdatasync flushes data only. A
+ *   bigger group (a bulk load) starts no fill: its bytes are written once, its sync carries the
+ *   metadata. Without positional writes in the Vfs, records are appended (logEnd = file size).
+ * - Only the active segment may end in zeros: rotateIfFull() cuts it to its log end, durably,
+ *   before the next segment is created, and openExisting() cuts the last segment of a previous run
+ *   to its log end (vlogLogEnd: whole records, then only a torn write) before any is created.
  * - An append that fails for lack of space is cut back (cutBack()) before the next group appends:
  *   a segment holds whole records only. Whole records of a group whose commit record failed stay
  *   behind unreferenced (garbage for GC, never read).
+ * - A failed fill (other than for lack of space) fails every later write and sync (sticky).
  * - read() checks the CRC, the lengths and that the record belongs to the expected key; any
  *   mismatch is a CorruptionError naming the segment file and offset — never wrong data. It reads
  *   the record into a scratch buffer (read-into.ts) and returns a pooled copy of the value
@@ -26,6 +35,8 @@ import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
 import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
+import { createLogSegment, type LogPreallocator, type NewLogSegment, type PreallocShape, type PreallocStats } from './log-preallocator.js';
+import type { EngineLogger } from './options.js';
 import { pooledCopy } from './pooled-copy.js';
 import { readIntoFile } from './read-into.js';
 import { ValueCache } from './value-cache.js';
@@ -39,6 +50,23 @@ const STAGE_KEEP_BYTES = 16 * 1024 * 1024;
 const READ_SCRATCH_BYTES_MIN = 4 * 1024;
 /** A record longer than this is read into a buffer of its own, not into a scratch kept for later. */
 const READ_SCRATCH_KEEP_BYTES = 256 * 1024;
+
+/**
+ * The value log's zero-filled regions: 64 KiB doubling to 256 KiB (a small group fills a 256 KiB
+ * chunk every ~30 groups of 8 KiB; a bigger chunk would only hold the zeros longer on disk), never
+ * past the size at which the segment rotates (zeros there would only be cut off again).
+ */
+export function vlogPreallocShape(segmentBytesMax: number): PreallocShape {
+  return { chunkMinBytes: 64 * 1024, chunkMaxBytes: 256 * 1024, fileBytesMax: segmentBytesMax, logName: 'value log' };
+}
+/**
+ * Fills run only after a group of at most this many bytes: small groups are sync-bound (the
+ * metadata a sync saves is a big share of it), big ones are bandwidth-bound (zeros would double
+ * their bytes written). YCSB updates are ~1 KiB per commit; a bulk batch is 100s of KiB.
+ */
+export const FILL_GROUP_BYTES_MAX = 64 * 1024;
+/** Bytes read at once by vlogRecordsEnd (a longer record is read whole). */
+const TAIL_SCAN_CHUNK_BYTES = 1024 * 1024;
 
 export function vlogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vlog`;
@@ -63,11 +91,77 @@ export function vlogRecordProblem(record: Buffer, length: number, key: Uint8Arra
   return undefined;
 }
 
+/**
+ * Where the log of a segment whose tail may hold zeros (a preallocated region) or a torn group
+ * ends: after its whole, checksummed records read from the start (a zero header never checks:
+ * crc32 of 8 zero bytes is not 0), when no whole record starts after the first one that fails —
+ * the disk may keep any pages of a torn write, in any order. When one does (damage followed by
+ * data), the file's size: nothing is cut, reads report the damage. Groups are written one after
+ * another, each after the previous one was synced, so every acknowledged record lies below it.
+ */
+export function vlogLogEnd(file: VfsFile): number {
+  const end = vlogRecordsEnd(file);
+  const size = file.size();
+  return end === size || wholeRecordAfter(readWindow(file, end, size - end)) ? size : end;
+}
+
+/** True when a whole, checksummed record starts in `tail` after its first byte. */
+function wholeRecordAfter(tail: Buffer): boolean {
+  for (let at = 1; at + VLOG_HEADER_BYTES <= tail.length; at++) {
+    const length = VLOG_HEADER_BYTES + tail.readUInt32LE(at + 4) + tail.readUInt32LE(at + 8);
+    if (at + length > tail.length || (length === VLOG_HEADER_BYTES && tail.readUInt32LE(at) === 0)) continue;
+    if (crc32(tail.subarray(at + 4, at + length)) === tail.readUInt32LE(at)) return true;
+  }
+  return false;
+}
+
+/** The end of the whole, checksummed records of a segment read from its start. */
+export function vlogRecordsEnd(file: VfsFile): number {
+  const size = file.size();
+  let window: Buffer = Buffer.alloc(0);
+  let windowStart = 0;
+  let offset = 0;
+  while (offset + VLOG_HEADER_BYTES <= size) {
+    if (offset + VLOG_HEADER_BYTES > windowStart + window.length) {
+      window = readWindow(file, offset, Math.min(size - offset, TAIL_SCAN_CHUNK_BYTES));
+      windowStart = offset;
+      if (window.length < VLOG_HEADER_BYTES) return offset;
+    }
+    let at = offset - windowStart;
+    const length = VLOG_HEADER_BYTES + window.readUInt32LE(at + 4) + window.readUInt32LE(at + 8);
+    if (offset + length > size) return offset;
+    if (at + length > window.length) {
+      window = readWindow(file, offset, Math.min(size - offset, Math.max(length, TAIL_SCAN_CHUNK_BYTES)));
+      windowStart = offset;
+      at = 0;
+      if (window.length < length) return offset;
+    }
+    if (crc32(window.subarray(at + 4, at + length)) !== window.readUInt32LE(at)) return offset;
+    offset += length;
+  }
+  return offset;
+}
+
+function readWindow(file: VfsFile, offset: number, length: number): Buffer {
+  const data = file.read(offset, length);
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
 export class ValueLog {
   private readonly files = new Map<number, VfsFile>();
   private readonly gcSegments = new Set<number>();
   private active: VfsFile | undefined;
   private activeSegment = 0;
+  /** Where the next write goes in the active segment (its records end here; zeros may follow). */
+  private logEnd = 0;
+  private prealloc: LogPreallocator | undefined;
+  /** Bytes of the last group written: the active segment is filled ahead only after small ones. */
+  private lastGroupBytes = 0;
+  /** The cut of the previous run's last segment (openExisting()), awaited before a new segment. */
+  private openCut: Promise<void> | undefined;
+  private openCutFailure: unknown;
+  /** Zero bytes written ahead of the log (counted as bytes written), fills stopped by no space. */
+  readonly preallocStats: PreallocStats = { zeroBytes: 0, spaceFailures: 0 };
   /** Records appended since the last write(), back to back (reused between groups). */
   private stage: Buffer = Buffer.allocUnsafe(0);
   private stagedBytes = 0;
@@ -78,6 +172,7 @@ export class ValueLog {
   /** Bytes read by foreground reads (read()) over the engine's lifetime (for stats). */
   bytesRead = 0;
   private readonly mark: AppendMark;
+  private readonly preallocShape: PreallocShape;
   /**
    * Foreground reads (read()) read each record here, check it and copy its value out, so a read
    * creates no ArrayBuffer (read-into.ts, pooled-copy.ts). Grown up to READ_SCRATCH_KEEP_BYTES.
@@ -91,14 +186,30 @@ export class ValueLog {
     private readonly allocateFileNumber: () => number,
     /** Values read by point reads (value-cache.ts); capacity 0 turns it off. */
     readonly cache: ValueCache = new ValueCache(0),
+    private readonly logger?: EngineLogger,
+    /** Keep a zero-filled region ahead of the active segment's end (see the invariants). */
+    private readonly preallocate = true,
   ) {
     this.mark = new AppendMark(vfs);
+    this.preallocShape = vlogPreallocShape(segmentBytesMax);
   }
 
-  /** Registers the existing segments found on open (read-only); `gcSegments` are `.vgc` files. */
+  /**
+   * Registers the existing segments found on open (read-only); `gcSegments` are `.vgc` files.
+   * The last `.vlog` segment (the active one of the previous run) is cut to its log end
+   * (vlogLogEnd): its zero-filled region and a torn group go. The cut takes effect at
+   * once (size() of every handle); its sync is awaited before the first new segment is created.
+   */
   openExisting(segments: readonly number[], gcSegments: readonly number[] = []): void {
     for (const segment of segments) this.files.set(segment, this.vfs.openRead(joinPath(this.dir, vlogName(segment))));
     for (const segment of gcSegments) this.addGcSegment(segment);
+    const last = this.files.get(Math.max(...segments));
+    if (last === undefined) return;
+    const end = vlogLogEnd(last);
+    if (end === last.size()) return;
+    this.openCut = this.vfs.truncate(last.path, end).catch((error: unknown) => {
+      this.openCutFailure = error;
+    });
   }
 
   /** Registers a GC output segment already written and synced. */
@@ -121,19 +232,25 @@ export class ValueLog {
    * the active one is full: the next group's values then go to a newly allocated segment).
    */
   get appendableSegment(): number | undefined {
-    return this.active === undefined || this.active.size() + this.stagedBytes >= this.segmentBytesMax ? undefined : this.activeSegment;
+    return this.active === undefined || this.logEnd + this.stagedBytes >= this.segmentBytesMax ? undefined : this.activeSegment;
   }
 
-  /** Size of a segment in bytes (0 when unknown). */
+  /** Bytes of records in a segment (0 when unknown): the active one's zero-filled region not counted. */
   segmentBytes(segment: number): number {
+    if (this.active !== undefined && segment === this.activeSegment) return this.logEnd;
     return this.files.get(segment)?.size() ?? 0;
   }
 
-  /** Total bytes of every segment on disk. */
+  /** Total bytes of every segment on disk (the active one's zero-filled region included). */
   get totalBytes(): number {
     let total = 0;
-    for (const file of this.files.values()) total += file.size();
+    for (const file of this.files.values()) total += file === this.active ? Math.max(file.size(), this.prealloc?.fileEnd ?? 0) : file.size();
     return total;
+  }
+
+  /** Bytes ahead of the active segment's log end that are zero-filled and durable (0 without). */
+  get preallocatedBytes(): number {
+    return Math.max(0, (this.prealloc?.durableEnd ?? 0) - this.logEnd);
   }
 
   /** The file name of a segment (`.vlog` or `.vgc`). */
@@ -161,17 +278,44 @@ export class ValueLog {
   }
 
   /**
-   * Starts a new segment when the active one is full (or none is open yet); its directory entry
-   * is durable before any pointer into it is handed out.
+   * Starts a new segment when the active one is full (or none is open yet): the active one (synced
+   * by its groups) is first cut to its log end, durably; the new one's directory entry (and, after
+   * small groups, its first zero-filled region) is durable before any pointer into it is handed
+   * out. On failure the active segment stays in use.
    */
   async rotateIfFull(): Promise<void> {
-    if (this.active !== undefined && this.active.size() < this.segmentBytesMax) return;
+    if (this.active !== undefined && this.logEnd < this.segmentBytesMax) return;
+    await this.awaitOpenCut();
+    await this.cutActiveToLogEnd();
     const segment = this.allocateFileNumber();
-    const file = this.vfs.openAppend(joinPath(this.dir, vlogName(segment)));
+    const shape = this.preallocate ? this.preallocShape : undefined;
+    let created: NewLogSegment;
+    try {
+      const prefill = this.lastGroupBytes <= FILL_GROUP_BYTES_MAX;
+      created = await createLogSegment(this.vfs, this.dir, joinPath(this.dir, vlogName(segment)), { stats: this.preallocStats, shape, prefill, logger: this.logger });
+    } catch (error) {
+      this.prealloc?.resume();
+      throw error;
+    }
+    const { file, prealloc } = created;
+    this.prealloc?.close();
     this.files.set(segment, file);
-    await this.vfs.syncDir(this.dir);
     this.activeSegment = segment;
     this.active = file;
+    this.prealloc = prealloc;
+    this.logEnd = 0;
+  }
+
+  private async awaitOpenCut(): Promise<void> {
+    if (this.openCut === undefined) return;
+    await this.openCut;
+    if (this.openCutFailure !== undefined) throw this.openCutFailure;
+    this.openCut = undefined;
+  }
+
+  /** Stops the active segment's fill and cuts its zero-filled region off, durably. */
+  private async cutActiveToLogEnd(): Promise<void> {
+    if (this.active !== undefined) await this.prealloc?.cutTo(this.vfs, this.active.path, this.logEnd);
   }
 
   /** Stages one record for the active segment (one copy of key and value); returns its pointer. */
@@ -189,7 +333,7 @@ export class ValueLog {
     this.stagedBytes += length;
     this.bytesWritten += length;
     if (this.cache.capacityBytes > 0) this.stagedRecords.push(at);
-    return { segment: this.activeSegment, offset: this.active.size() + at, length };
+    return { segment: this.activeSegment, offset: this.logEnd + at, length };
   }
 
   /**
@@ -214,17 +358,23 @@ export class ValueLog {
   }
 
   /**
-   * Writes the staged records to the active segment with one append (to the OS, not yet durable).
-   * Group commit calls it before appending the commit records, then syncs both logs concurrently.
+   * Writes the staged records at the active segment's log end with one write call (to the OS, not
+   * yet durable). Group commit calls it before appending the commit records, then syncs both logs
+   * concurrently. After a small group, a fill of the region ahead may start (not waited for).
    */
   write(): void {
     if (this.active === undefined || this.stagedBytes === 0) return;
     const bytes = this.stagedBytes;
     this.stagedBytes = 0;
     try {
-      const fileOffset = this.active.size();
-      this.mark.append(this.active, this.stage.subarray(0, bytes));
-      this.cacheStaged(fileOffset);
+      this.throwIfFillFailed();
+      const at = this.logEnd;
+      if (this.prealloc !== undefined) this.mark.writeAt(this.active, at, this.stage.subarray(0, bytes));
+      else this.mark.append(this.active, this.stage.subarray(0, bytes));
+      this.logEnd = at + bytes;
+      this.lastGroupBytes = bytes;
+      this.prealloc?.advance(this.logEnd, bytes <= FILL_GROUP_BYTES_MAX);
+      this.cacheStaged(at);
     } catch (error) {
       this.bytesWritten -= bytes;
       throw error;
@@ -240,14 +390,26 @@ export class ValueLog {
     if (this.active === undefined) return;
     this.write();
     await this.active.sync();
+    this.throwIfFillFailed();
   }
 
   /**
-   * After write() failed for lack of space: cuts the active segment back to its size before the
-   * append (append-rollback.ts), so the next group's records follow whole records only.
+   * After write() failed for lack of space: cuts the active segment back to its log end before
+   * the write (append-rollback.ts; the zero-filled region goes too, the fill starts again from
+   * there), so the next group's records follow whole records only.
    */
-  cutBack(): Promise<void> {
-    return this.mark.cut();
+  async cutBack(): Promise<void> {
+    if (!this.mark.pending) return;
+    await this.prealloc?.stop();
+    const size = await this.mark.cut();
+    if (size === undefined) return;
+    this.logEnd = size;
+    this.prealloc?.truncated(size);
+  }
+
+  private throwIfFillFailed(): void {
+    const failure = this.prealloc?.failure;
+    if (failure !== undefined) throw failure;
   }
 
   /**
@@ -281,6 +443,8 @@ export class ValueLog {
   close(): void {
     this.stagedBytes = 0;
     this.stagedRecords.length = 0;
+    this.prealloc?.close();
+    this.prealloc = undefined;
     for (const file of this.files.values()) file.close();
     this.files.clear();
     this.active = undefined;

@@ -53,7 +53,7 @@ export class VersionIterator {
     readTs: number,
     bounds: VersionIteratorBounds = {},
   ) {
-    assert(readTs >= 0 && (Number.isInteger(readTs) || readTs === Infinity), `readTs out of range: ${readTs}`);
+    if (!(readTs >= 0 && (Number.isInteger(readTs) || readTs === Infinity))) assert(false, `readTs out of range: ${readTs}`);
     this.readTs = readTs > TS_MAX ? TS_MAX : readTs;
     this.lower = bounds.lower;
     this.lowerInclusive = bounds.lowerInclusive ?? true;

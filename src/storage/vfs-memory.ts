@@ -119,7 +119,8 @@ function tearOverwrittenPages(node: MemNode, image: MemNode, random: () => numbe
     for (let page = write.offset - (write.offset % PAGE_BYTES); page < end; page += PAGE_BYTES) {
       const from = Math.max(page, write.offset);
       const to = Math.min(page + PAGE_BYTES, end);
-      image.data.set((random() < 0.5 ? node.data : durable.data).subarray(from, to), from);
+      // A write that starts past the durable size (into a region filled but not yet synced) has no durable page here.
+      if (from < to) image.data.set((random() < 0.5 ? node.data : durable.data).subarray(from, to), from);
     }
   }
 }

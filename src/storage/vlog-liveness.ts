@@ -7,7 +7,8 @@
  * - Dead stays dead: the safe point only advances and a new write only shadows more, so offsets
  *   found dead here may be dropped by a later rewrite.
  * - The scan stops at the first record that does not parse (only a torn tail can be unparsable:
- *   appends after a crash go to a new segment); the rest counts as garbage.
+ *   appends after a crash go to a new segment), or at a zero header (a zero-filled region: only the
+ *   active segment, never collected, keeps one; value-log.ts); the rest counts as garbage.
  * - Yields to the event loop once a slice has run SLICE_MS_MAX (checked every SLICE_CHECK_RECORDS
  *   records): a record's check costs a few point lookups, each a pread when its block is not
  *   cached, so a fixed count of records per slice ran for tens of milliseconds on a cold cache.
@@ -51,7 +52,7 @@ export async function measureLiveness(image: Uint8Array, segment: number, find: 
   while (offset + VLOG_HEADER_BYTES <= view.length) {
     const keyLength = view.readUInt32LE(offset + 4);
     const length = VLOG_HEADER_BYTES + keyLength + view.readUInt32LE(offset + 8);
-    if (offset + length > view.length) break;
+    if (offset + length > view.length || (length === VLOG_HEADER_BYTES && view.readUInt32LE(offset) === 0)) break;
     const key = view.subarray(offset + VLOG_HEADER_BYTES, offset + VLOG_HEADER_BYTES + keyLength);
     if (isLive(find, key, segment, offset, safePointTs)) liveBytes += length;
     else deadOffsets.push(offset);

@@ -66,7 +66,11 @@ async function runWorkload(seed: number, spaceProbability: number, failed: Faile
     else if (random() < 0.5) images.push({ vfs: mem.crashImage(random, random() < 0.5), acked: [...acked] });
   });
   const engine = await Engine.open('/db', { ...ENGINE_OPTIONS, vfs });
-  if (spaceProbability > 0) fault.inject({ kind: 'write', probability: spaceProbability, random, errno: 'ENOSPC', shortWrite: true, pathIncludes: '.log' });
+  if (spaceProbability > 0) {
+    fault.inject({ kind: 'write', probability: spaceProbability, random, errno: 'ENOSPC', shortWrite: true, pathIncludes: '.log' });
+    // Whatever the seed draws, some group writes fail too (not only zero fills).
+    for (const nth of [3, 4]) fault.inject({ kind: 'write', nth, errno: 'ENOSPC', shortWrite: true, pathIncludes: '.log' });
+  }
   const committer = async (c: number): Promise<void> => {
     for (let n = 0; n < ITERATIONS; n++) {
       const writes = [

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptionError, Engine, MemoryVfs } from '../../src/storage/index.js';
 import { readLogRecords } from '../../src/storage/log-record.js';
+import { vlogRecordsEnd } from '../../src/storage/value-log.js';
 import { enc, prng, randomInt, testSeed } from './storage-helpers.js';
 
 const OPTIONS = { valueThreshold: 64, memtableBytesMax: 1024 * 1024, blockBytes: 256, flushInWorker: false };
@@ -90,7 +91,8 @@ describe('corruption is detected and names the file', () => {
       for (const name of vfs.list('/db')) {
         if (!(name.endsWith(`.${kind}`) || name.startsWith(`${kind}-`))) continue;
         const path = `/db/${name}`;
-        const end = kind === 'log' || kind === 'MANIFEST' ? logBodyEnd(vfs, path) : vfs.fileSize(path);
+        // A value-log segment's zero-filled region past its records is no data (value-log.ts).
+        const end = kind === 'log' || kind === 'MANIFEST' ? logBodyEnd(vfs, path) : kind === 'vlog' ? vlogRecordsEnd(vfs.openRead(path)) : vfs.fileSize(path);
         for (const offset of sampleOffsets(random, end)) {
           const image = vfs.crashImage();
           image.flipByte(path, offset);

@@ -30,7 +30,7 @@ describe('engine stats accounting', () => {
     await db.backgroundIdle();
     const s = db.stats();
     expect(s.userBytesWritten).toBe(400 * 9 + 200 * 300 + 200 * 20);
-    expect(s.diskBytesWritten).toBe(s.commitLogBytesWritten + s.vlogBytesWritten + s.gcVlogBytesWritten + s.tableBytesWritten + s.manifestBytesWritten);
+    expect(s.diskBytesWritten).toBe(s.commitLogBytesWritten + s.commitLogZeroBytesWritten + s.vlogBytesWritten + s.vlogZeroBytesWritten + s.gcVlogBytesWritten + s.tableBytesWritten + s.manifestBytesWritten);
     expect(s.tableBytesWritten).toBe(s.flushBytesWritten + s.compactionBytesWritten + s.gcTableBytesWritten);
     expect(s.writeAmplification).toBeCloseTo(s.diskBytesWritten / s.userBytesWritten, 10);
     expect(s.levels.reduce((n, level) => n + level.tables, 0)).toBe(s.tables);
