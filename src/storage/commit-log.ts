@@ -7,7 +7,8 @@
  * - Segments are numbered from the engine's file-number counter, so replay order = number order.
  * - Records are written at the log end (logEnd), not at the file's end: the active segment keeps a
  *   zero-filled, durable region ahead of it (log-preallocator.ts) so a group's fdatasync flushes
- *   data only. Without positional writes in the Vfs, records are appended (logEnd = file size).
+ *   data only. It is filled further only after small groups (≤ FILL_GROUP_BYTES_MAX): a bulk
+ *   group is bandwidth-bound and writes its bytes once. Without positional writes in the Vfs, records are appended (logEnd = file size).
  * - A segment is rotated only between groups (rotate(): at a memtable freeze or at
  *   commitLogSegmentBytesMax), and the previous one was synced first; so only the last segment's
  *   tail can be torn. The previous one is also cut to its log end, durably, before the new one is
@@ -22,7 +23,7 @@
 import { assert } from '../util/assert.js';
 import { encodeCommitGroup } from './commit-group.js';
 import { StorageIOError } from './errors.js';
-import { LogPreallocator, type PreallocStats } from './log-preallocator.js';
+import { FILL_GROUP_BYTES_MAX, LogPreallocator, type PreallocStats } from './log-preallocator.js';
 import { encodeLogRecords } from './log-record.js';
 import type { EngineLogger } from './options.js';
 import { joinPath, removeQuietly, type Vfs, type VfsFile } from './vfs.js';
@@ -113,7 +114,7 @@ export class CommitLog {
     }
     this.logEnd = at + data.length;
     this.bytesWritten += data.length;
-    this.prealloc?.advance(this.logEnd);
+    this.prealloc?.advance(this.logEnd, data.length <= FILL_GROUP_BYTES_MAX);
   }
 
   /** After append() failed for lack of space: cuts the segment back to the log end before it (durably). */

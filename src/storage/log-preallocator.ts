@@ -36,6 +36,13 @@ import { removeQuietly, type Vfs, type VfsFile } from './vfs.js';
 export const FILL_CHUNK_MIN_BYTES = 64 * 1024;
 /** The most a file is extended by at once (the region ahead grows with the file up to this). */
 export const FILL_CHUNK_MAX_BYTES = 1024 * 1024;
+/**
+ * Fills run only after a group of at most this many bytes (commit log and value log): small groups
+ * are sync-bound (the metadata a sync saves is a big share of it), big ones are bandwidth-bound
+ * (zeros would double their bytes written). YCSB updates are ~1 KiB per commit; a bulk batch is
+ * 100s of KiB.
+ */
+export const FILL_GROUP_BYTES_MAX = 64 * 1024;
 const ZEROS = new Uint8Array(FILL_CHUNK_MAX_BYTES);
 
 /** Counters shared by the preallocators of one log. */

@@ -35,7 +35,7 @@ import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
 import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
-import { createLogSegment, type LogPreallocator, type NewLogSegment, type PreallocShape, type PreallocStats } from './log-preallocator.js';
+import { createLogSegment, FILL_GROUP_BYTES_MAX, type LogPreallocator, type NewLogSegment, type PreallocShape, type PreallocStats } from './log-preallocator.js';
 import type { EngineLogger } from './options.js';
 import { pooledCopy } from './pooled-copy.js';
 import { readIntoFile } from './read-into.js';
@@ -59,12 +59,7 @@ const READ_SCRATCH_KEEP_BYTES = 256 * 1024;
 export function vlogPreallocShape(segmentBytesMax: number): PreallocShape {
   return { chunkMinBytes: 64 * 1024, chunkMaxBytes: 256 * 1024, fileBytesMax: segmentBytesMax, logName: 'value log' };
 }
-/**
- * Fills run only after a group of at most this many bytes: small groups are sync-bound (the
- * metadata a sync saves is a big share of it), big ones are bandwidth-bound (zeros would double
- * their bytes written). YCSB updates are ~1 KiB per commit; a bulk batch is 100s of KiB.
- */
-export const FILL_GROUP_BYTES_MAX = 64 * 1024;
+export { FILL_GROUP_BYTES_MAX };
 /** Bytes read at once by vlogRecordsEnd (a longer record is read whole). */
 const TAIL_SCAN_CHUNK_BYTES = 1024 * 1024;
 
