@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine, FaultVfs, MemoryVfs, type Vfs, type VfsFile } from '../../src/storage/index.js';
 import { readLogRecords } from '../../src/storage/log-record.js';
+import { batchOf, runCommitters, valueFor, type FailedBatches } from './crash-committers.js';
 import { enc, prng, testSeed } from './storage-helpers.js';
 
 const COMMITTERS = 4;
@@ -21,8 +22,6 @@ interface Image {
   readonly acked: readonly number[];
 }
 
-/** Per committer, the batches whose commit failed (for lack of space): none may ever appear. */
-type Failed = ReadonlyArray<Set<number>>;
 
 /** `mem` with `hook(before)` around every operation that reaches the disk's cache flush. */
 function crashPointVfs(mem: Vfs, hook: (before: boolean) => void): Vfs {
@@ -48,14 +47,12 @@ function crashPointVfs(mem: Vfs, hook: (before: boolean) => void): Vfs {
   });
 }
 
-const valueFor = (c: number, n: number, bytes: number): Uint8Array => enc(`c${c}:${n}:`.padEnd(bytes, 'x'));
-const nOf = (value: Uint8Array | undefined): number => (value === undefined ? -1 : Number(Buffer.from(value).toString().split(':')[1]));
 
 /**
  * Runs the committers; with `spaceProbability`, that share of commit-log writes (group records and
  * zero fills alike) fails with ENOSPC after writing half its bytes, and the failed batches are kept.
  */
-async function runWorkload(seed: number, spaceProbability: number, failed: Failed): Promise<Image[]> {
+async function runWorkload(seed: number, spaceProbability: number, failed: FailedBatches): Promise<Image[]> {
   const random = prng(seed);
   const mem = new MemoryVfs();
   const images: Image[] = [];
@@ -71,37 +68,21 @@ async function runWorkload(seed: number, spaceProbability: number, failed: Faile
     // Whatever the seed draws, some group writes fail too (not only zero fills).
     for (const nth of [3, 4]) fault.inject({ kind: 'write', nth, errno: 'ENOSPC', shortWrite: true, pathIncludes: '.log' });
   }
-  const committer = async (c: number): Promise<void> => {
-    for (let n = 0; n < ITERATIONS; n++) {
-      const writes = [
-        { key: enc(`c${c}-a`), value: valueFor(c, n, 600 + Math.floor(random() * 600)) },
-        { key: enc(`c${c}-big`), value: valueFor(c, n, 1500) },
-        { key: enc(`c${c}-b`), value: valueFor(c, n, 16) },
-      ];
-      try {
-        await engine.commit(writes, engine.lastTs() + 1);
-        acked[c] = n;
-      } catch (error) {
-        expect(error).toMatchObject({ errno: 'ENOSPC' });
-        failed[c]?.add(n);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: COMMITTERS }, (_, c) => committer(c)));
+  await runCommitters(engine, ITERATIONS, random, acked, failed);
   expect(engine.stats().flushes).toBeGreaterThan(0);
   await engine.close();
   return images;
 }
 
-async function checkImage(image: Image, failed: Failed, where: string, writeAfter: boolean): Promise<void> {
+async function checkImage(image: Image, failed: FailedBatches, where: string, writeAfter: boolean): Promise<void> {
   const engine = await Engine.open('/db', { ...ENGINE_OPTIONS, vfs: image.vfs });
   const ts = engine.visibleTs();
   for (let c = 0; c < COMMITTERS; c++) {
-    const n = nOf(engine.get(enc(`c${c}-a`), ts));
+    const n = batchOf(engine.get(enc(`c${c}-a`), ts));
     expect(n, `${where} c${c} lost an acknowledged commit`).toBeGreaterThanOrEqual(image.acked[c] as number);
     expect(failed[c]?.has(n), `${where} c${c} shows failed batch ${n}`).toBe(false);
-    expect(nOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
-    expect(nOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
+    expect(batchOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
+    expect(batchOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
   }
   if (writeAfter) await engine.commit([{ key: enc('after'), value: enc('x') }], engine.lastTs() + 1);
   await engine.close();

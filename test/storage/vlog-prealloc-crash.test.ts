@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncHookVfs } from '../support/sync-hook-vfs.js';
 import { Engine, FaultVfs, MemoryVfs } from '../../src/storage/index.js';
 import { vlogRecordsEnd } from '../../src/storage/value-log.js';
+import { batchOf, runCommitters, valueFor, type FailedBatches } from './crash-committers.js';
 import { enc, prng, testSeed } from './storage-helpers.js';
 
 const COMMITTERS = 4;
@@ -40,17 +41,13 @@ interface Image {
   readonly torn: boolean;
 }
 
-/** Per committer, the batches whose commit failed (for lack of space): none may ever appear. */
-type Failed = ReadonlyArray<Set<number>>;
 
-const valueFor = (c: number, n: number, bytes: number): Uint8Array => enc(`c${c}:${n}:`.padEnd(bytes, 'v'));
-const nOf = (value: Uint8Array | undefined): number => (value === undefined ? -1 : Number(Buffer.from(value).toString().split(':')[1]));
 
 /**
  * Runs the committers; with `spaceProbability`, that share of value-log writes (group records and
  * zero fills alike) fails with ENOSPC after writing half its bytes, and the failed batches are kept.
  */
-async function runWorkload(seed: number, spaceProbability: number, failed: Failed): Promise<{ images: Image[]; gcRuns: number; zeroBytes: number }> {
+async function runWorkload(seed: number, spaceProbability: number, failed: FailedBatches): Promise<{ images: Image[]; gcRuns: number; zeroBytes: number }> {
   const random = prng(seed);
   const mem = new MemoryVfs();
   const images: Image[] = [];
@@ -67,24 +64,7 @@ async function runWorkload(seed: number, spaceProbability: number, failed: Faile
     // fill that finds no space is the segment's last).
     for (const nth of [3, 4]) fault.inject({ kind: 'write', nth, errno: 'ENOSPC', shortWrite: true, pathIncludes: '.vlog' });
   }
-  const committer = async (c: number): Promise<void> => {
-    for (let n = 0; n < ITERATIONS; n++) {
-      const writes = [
-        { key: enc(`c${c}-a`), value: valueFor(c, n, 600 + Math.floor(random() * 600)) },
-        { key: enc(`c${c}-big`), value: valueFor(c, n, 1500) },
-        { key: enc(`c${c}-b`), value: valueFor(c, n, 16) },
-      ];
-      try {
-        await engine.commit(writes, engine.lastTs() + 1);
-        acked[c] = n;
-      } catch (error) {
-        expect(error).toMatchObject({ errno: 'ENOSPC' });
-        failed[c]?.add(n);
-      }
-      engine.setSafePoint(engine.visibleTs());
-    }
-  };
-  await Promise.all(Array.from({ length: COMMITTERS }, (_, c) => committer(c)));
+  await runCommitters(engine, ITERATIONS, random, acked, failed, () => engine.setSafePoint(engine.visibleTs()));
   await engine.backgroundIdle();
   const stats = engine.stats();
   await engine.close();
@@ -104,7 +84,7 @@ function tailBytes(vfs: MemoryVfs, name: string): number {
   return vfs.fileSize(path) - vlogRecordsEnd(vfs.openRead(path));
 }
 
-async function checkImage(image: Image, failed: Failed, where: string, writeAfter: boolean): Promise<void> {
+async function checkImage(image: Image, failed: FailedBatches, where: string, writeAfter: boolean): Promise<void> {
   const segments = vlogSegments(image.vfs);
   for (const name of segments.slice(0, -1)) expect(tailBytes(image.vfs, name), `${where} ${name} is not the last segment but has a tail`).toBe(0);
   const engine = await Engine.open(DIR, { ...ENGINE_OPTIONS, vfs: image.vfs });
@@ -114,11 +94,11 @@ async function checkImage(image: Image, failed: Failed, where: string, writeAfte
   if (last !== undefined && !image.torn) expect(tailBytes(image.vfs, last), `${where} ${last} cut on open`).toBe(0);
   const ts = engine.visibleTs();
   for (let c = 0; c < COMMITTERS; c++) {
-    const n = nOf(engine.get(enc(`c${c}-a`), ts));
+    const n = batchOf(engine.get(enc(`c${c}-a`), ts));
     expect(n, `${where} c${c} lost an acknowledged commit`).toBeGreaterThanOrEqual(image.acked[c] as number);
     expect(failed[c]?.has(n), `${where} c${c} shows failed batch ${n}`).toBe(false);
-    expect(nOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
-    expect(nOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
+    expect(batchOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
+    expect(batchOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
   }
   if (writeAfter) await engine.commit([{ key: enc('after'), value: valueFor(9, 0, 900) }], engine.lastTs() + 1);
   await engine.close();
