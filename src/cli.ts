@@ -29,7 +29,8 @@ Options:
                          ones stay in the tree (default 1024)
   --memtable-bytes N     memtable size before a flush (default 32 MiB; small values make
                          flushes and compactions frequent, as the torture tests want)
-  --block-cache-bytes N  memory for table blocks (keys, small rows, value pointers; default 32 MiB)
+  --block-cache-bytes N  memory for table blocks (keys, small rows, value pointers; default
+                         128 MiB, as PostgreSQL's shared_buffers)
   --value-cache-bytes N  memory for rows read from or written to the value log (default 32 MiB;
                          0 turns it off: every read of a separated row is then a file read)
   --governor-target-p99-ms MS
@@ -42,6 +43,13 @@ Options:
   --slow-statement-ms N  log statements slower than N ms at warn (default 1000)
   -h, --help             show this help
 `;
+
+/**
+ * The server's block cache unless --block-cache-bytes says otherwise: PostgreSQL's shared_buffers
+ * default, so a server that replaces it holds as much of the hot data in memory (the embedded
+ * engine's own default stays 32 MiB).
+ */
+const SERVER_BLOCK_CACHE_BYTES = 128 * 1024 * 1024;
 
 const AUTH_METHODS = ['trust', 'password', 'md5', 'scram-sha-256'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
     ...(args['tls-key'] === undefined ? {} : { tlsKeyPath: args['tls-key'] }),
     engine: { ...(sync === undefined ? {} : { sync }), ...(memtableBytesMax === undefined ? {} : { memtableBytesMax }),
       ...(valueThreshold === undefined ? {} : { valueThreshold }),
-      ...(blockCacheBytes === undefined ? {} : { blockCacheBytes }),
+      blockCacheBytes: blockCacheBytes ?? SERVER_BLOCK_CACHE_BYTES,
       ...(valueCacheBytes === undefined ? {} : { valueCacheBytes }),
       ...(governorMsP99Target === undefined ? {} : { governorMsP99Target }),
     },
