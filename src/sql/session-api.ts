@@ -97,8 +97,23 @@ export interface Portal {
   close(): void;
 }
 
+/**
+ * A session's named prepared statements: one namespace for the protocol's Parse/Close and SQL's
+ * PREPARE/EXECUTE/DEALLOCATE, as in PostgreSQL (so DEALLOCATE ALL and DISCARD ALL, which
+ * connection poolers send between clients, drop both kinds). The unnamed statement is the wire's.
+ */
+export interface NamedStatements {
+  get(name: string): PreparedStatement | undefined;
+  /** Adds a statement a Parse message made. Throws SqlError 42P05 when the name is taken, 54000 past the limit. */
+  add(name: string, statement: PreparedStatement): void;
+  /** Removes it; false when there was none. */
+  delete(name: string): boolean;
+}
+
 /** One client connection's session: transaction state, settings, prepared statements' owner. */
 export interface SqlSession {
+  /** Named prepared statements (Parse and PREPARE share them). */
+  readonly statements: NamedStatements;
   txStatus(): TxStatus;
   /** Splits a simple-query string into statements, parsed and ready. Throws SqlError (42601...). */
   prepareBatch(sql: string): PreparedStatement[];
@@ -155,6 +170,8 @@ export interface SessionOptions {
    * Off by default: other callers get strings for text format.
    */
   readonly encodedText?: boolean;
+  /** Named prepared statements a session may hold (Parse and PREPARE together; default 10,000). */
+  readonly preparedStatementsMax?: number;
 }
 
 /** The database as the wire server sees it. */

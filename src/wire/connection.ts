@@ -156,6 +156,7 @@ export class Connection {
       backendPid: key.pid,
       settings: info.settings,
       encodedText: true,
+      preparedStatementsMax: this.host.options.preparedStatementsMax,
     };
     const session = this.host.db.openSession(options);
     this.session = session;

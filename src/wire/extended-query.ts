@@ -2,6 +2,8 @@
  * The extended-query protocol of one connection: named and unnamed prepared statements and
  * portals, and the Parse/Bind/Describe/Execute/Close messages acting on them.
  * - The unnamed statement and portal are replaced by the next Parse/Bind (or Query) naming "".
+ * - Named statements live in the session (SqlSession.statements), in one namespace with SQL's
+ *   PREPARE: EXECUTE runs a Parse's statement, DEALLOCATE ALL / DISCARD ALL drop them.
  * - A named statement or portal must be closed before its name is reused (42P05 / 42P03).
  * - Portals die at the end of the transaction: closeAllPortals() runs at Sync, and after a simple
  *   Query, whenever the session is then idle.
@@ -25,7 +27,8 @@ interface PortalEntry {
 }
 
 export class ExtendedQuery {
-  private readonly statements = new Map<string, PreparedStatement>();
+  /** The unnamed statement (named ones are the session's). */
+  private unnamedStatement: PreparedStatement | undefined;
   /** Named portals; the unnamed one lives in its own field (no map churn per Bind and Sync). */
   private readonly portals = new Map<string, PortalEntry>();
   private unnamed: PortalEntry | undefined;
@@ -34,18 +37,17 @@ export class ExtendedQuery {
     private readonly channel: WireChannel,
     private readonly session: SqlSession,
     private readonly rowsPerChunkMax: number,
-    private readonly statementsMax: number,
+    private readonly portalsMax: number,
   ) {}
 
   parse(message: Msg<'parse'>): void {
-    if (message.name !== '' && this.statements.has(message.name)) {
+    const named = this.session.statements;
+    if (message.name !== '' && named.get(message.name) !== undefined) {
       throw new SqlError('42P05', `prepared statement "${message.name}" already exists`);
     }
-    if (message.name !== '' && this.statements.size >= this.statementsMax) {
-      throw new SqlError(SQLSTATE.programLimitExceeded, `too many prepared statements (maximum ${this.statementsMax})`);
-    }
     const statement = isBlankQuery(message.sql) ? EMPTY_STATEMENT : this.session.prepare(message.sql, message.paramTypeOids);
-    this.statements.set(message.name, statement);
+    if (message.name === '') this.unnamedStatement = statement;
+    else named.add(message.name, statement);
     this.channel.writer.simple(BackendCode.parseComplete);
   }
 
@@ -66,8 +68,8 @@ export class ExtendedQuery {
       );
     }
     if (message.portal === '') this.closePortal('');
-    if (message.portal !== '' && this.portals.size >= this.statementsMax) {
-      throw new SqlError(SQLSTATE.programLimitExceeded, `too many portals (maximum ${this.statementsMax})`);
+    if (message.portal !== '' && this.portals.size >= this.portalsMax) {
+      throw new SqlError(SQLSTATE.programLimitExceeded, `too many portals (maximum ${this.portalsMax})`);
     }
     const portal =
       statement === EMPTY_STATEMENT
@@ -107,14 +109,15 @@ export class ExtendedQuery {
   }
 
   close(message: Msg<'close'>): void {
-    if (message.target === 'S') this.statements.delete(message.name);
-    else this.closePortal(message.name);
+    if (message.target !== 'S') this.closePortal(message.name);
+    else if (message.name === '') this.unnamedStatement = undefined;
+    else this.session.statements.delete(message.name);
     this.channel.writer.simple(BackendCode.closeComplete);
   }
 
   /** A Query message replaces the unnamed statement and portal. */
   dropUnnamed(): void {
-    this.statements.delete('');
+    this.unnamedStatement = undefined;
     this.closePortal('');
   }
 
@@ -138,7 +141,7 @@ export class ExtendedQuery {
   }
 
   private statement(name: string): PreparedStatement {
-    const statement = this.statements.get(name);
+    const statement = name === '' ? this.unnamedStatement : this.session.statements.get(name);
     if (statement !== undefined) return statement;
     const text = name === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${name}" does not exist`;
     throw new SqlError('26000', text);

@@ -16,6 +16,7 @@
  *   (pg_stat_activity, pg_stat_database); application_name follows the session's ParameterStatus.
  */
 import type {
+  NamedStatements,
   ExecuteResult,
   FieldDescription,
   FormatCode,
@@ -88,6 +89,10 @@ class MeteredSession implements SqlSession {
     private readonly registry: SessionRegistry | undefined,
     private readonly activity: SessionActivity | undefined,
   ) {}
+
+  get statements(): NamedStatements {
+    return this.inner.statements;
+  }
 
   txStatus(): TxStatus {
     return this.inner.txStatus();

@@ -3,6 +3,7 @@
  * suspended Execute), on failure (including prepare and bind failures), or on close while
  * suspended; and it passes every call through to the wrapped database.
  */
+import { PreparedRegistry } from '../../src/sql/session/prepared-registry.js';
 import { describe, expect, it } from 'vitest';
 import type { ExecuteResult, Portal, PreparedStatement, SqlDatabase, SqlSession } from '../../src/sql/session-api.js';
 import { MeteredDatabase, type StatementEvent } from '../../src/wire/metered-database.js';
@@ -40,6 +41,7 @@ function fakeDatabase(portals: Portal[]): SqlDatabase {
     takeParameterChanges: () => [],
     cancel: () => undefined,
     close: async () => undefined,
+    statements: new PreparedRegistry(),
   } satisfies SqlSession;
   return {
     role: () => undefined,

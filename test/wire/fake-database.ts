@@ -12,6 +12,7 @@ import type {
   RoleAuth, SessionOptions, SqlDatabase, SqlDiagnostic, SqlSession, TxStatus, WireRow,
 } from '../../src/sql/session-api.js';
 import { SqlError } from '../../src/util/index.js';
+import { PreparedRegistry } from '../../src/sql/session/prepared-registry.js';
 
 const INT4 = 23;
 const KNOWN = /^(select|begin|start|commit|end|rollback|set|create|insert|copy)\b/i;
@@ -85,6 +86,7 @@ export class FakeDatabase implements SqlDatabase {
 }
 
 class FakeSession implements SqlSession {
+  readonly statements: PreparedRegistry;
   status: TxStatus = 'I';
   notices: SqlDiagnostic[] = [];
   changes: Array<[string, string]> = [];
@@ -95,7 +97,9 @@ class FakeSession implements SqlSession {
   constructor(
     readonly db: FakeDatabase,
     readonly options: SessionOptions,
-  ) {}
+  ) {
+    this.statements = new PreparedRegistry(options.preparedStatementsMax);
+  }
 
   txStatus(): TxStatus {
     return this.status;

@@ -5,6 +5,7 @@
  * MeteredPortal keeps it synchronous and still reports the statement once), and the replies of an
  * extended-query pipeline held until its Sync or Flush and then sent in one write.
  */
+import { PreparedRegistry } from '../../src/sql/session/prepared-registry.js';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { serialize } from 'pg-protocol';
@@ -131,6 +132,7 @@ function scriptedPortal(script: ExecuteResult[], sync: boolean): Portal & { aske
 }
 
 const NO_NOTICES: SqlSession = {
+  statements: new PreparedRegistry(),
   txStatus: () => 'I',
   prepareBatch: () => [],
   prepare: () => ({ paramTypeOids: [], fields: undefined, isEmpty: false }),

@@ -16,15 +16,17 @@ import { PG_SETTINGS } from './pg-settings.js';
 import { PG_STAT_ACTIVITY } from './pg-stat-activity.js';
 import { PG_STAT_DATABASE } from './pg-stat-database.js';
 import { PG_CURSORS } from './pg-cursors.js';
+import { PG_PREPARED_STATEMENTS } from './pg-prepared-statements.js';
 import { PG_DUMP_EMPTY_TABLES } from './pg-dump-empty-tables.js';
 import { BUILTIN_OBJECT_TABLES } from './builtin-object-tables.js';
 
 export type {
   SystemTable, SystemColumn, SystemTableContext, SessionSettingView, BackendActivity, DatabaseActivity, BlockCounters, CursorView,
+  PreparedStatementView,
 } from './system-table.js';
 
 const TABLES: readonly SystemTable[] = [PG_NAMESPACE, PG_CLASS, PG_ATTRIBUTE, PG_TYPE, PG_DATABASE, PG_ROLES, PG_INDEX, PG_AM, PG_OPCLASS, INFO_SCHEMATA, INFO_TABLES, ...INTROSPECTION_TABLES, ...PG_DUMP_EMPTY_TABLES,
-  PG_SETTINGS, PG_STAT_ACTIVITY, PG_STAT_DATABASE, PG_CURSORS, ...BUILTIN_OBJECT_TABLES];
+  PG_SETTINGS, PG_STAT_ACTIVITY, PG_STAT_DATABASE, PG_CURSORS, PG_PREPARED_STATEMENTS, ...BUILTIN_OBJECT_TABLES];
 
 const BY_NAME = new Map(TABLES.map((t) => [`${t.schema}.${t.name}`, t]));
 

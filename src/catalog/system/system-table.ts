@@ -97,6 +97,18 @@ export interface CursorView {
   readonly createdMs: number;
 }
 
+/** A named prepared statement of the reading session, for pg_prepared_statements. preparedMs: ms since the Unix epoch. */
+export interface PreparedStatementView {
+  readonly name: string;
+  readonly statement: string;
+  readonly preparedMs: number;
+  readonly parameterTypeOids: readonly number[];
+  /** Made by SQL PREPARE (true) or a Parse message (false). */
+  readonly fromSql: boolean;
+  /** Times it ran (its plan is shared: each run counts as a generic plan). */
+  readonly executions: number;
+}
+
 /** What the SQL layer (and the server around it) provides to system tables. */
 export interface SystemTableContext {
   /** The reading session's role. */
@@ -113,6 +125,8 @@ export interface SystemTableContext {
   viewDefinition?(catalog: Catalog, databaseOid: number, viewOid: number): string | undefined;
   /** The reading session's open cursors (pg_cursors). */
   cursors?(): readonly CursorView[];
+  /** The reading session's named prepared statements (pg_prepared_statements). */
+  preparedStatements?(): readonly PreparedStatementView[];
 }
 
 /** Shorthand column lists: 'name:type' pairs with type ∈ oid, name, text, char, bool, int2, int4, float4. */

@@ -8,6 +8,7 @@ import { nodeTag } from '../parse.js';
 import type { FieldDescription, FormatCode, PreparedStatement } from '../session-api.js';
 import type { StatementPlan } from '../statement/statement-plan.js';
 import type { OutputColumn } from '../plan/logical-plan.js';
+import { SqlError, SQLSTATE } from '../../util/index.js';
 
 export interface BatchPosition {
   readonly index: number;
@@ -21,6 +22,13 @@ export interface Planner {
 export class SqlPrepared implements PreparedStatement {
   plan: StatementPlan | undefined;
   planVersion = -1;
+  /** Portals bound to it (pg_prepared_statements' generic_plans). */
+  executions = 0;
+  /**
+   * The result columns (name, type, typmod) of its first plan: a client described them, so a
+   * re-plan after DDL must keep them (0A000), as PostgreSQL's cached plans must.
+   */
+  private resultShape: string | undefined;
   /** Derived from `plan` once per plan: Describe and Bind ask for them on every execution. */
   private derived: { plan: StatementPlan; paramTypeOids: readonly number[]; fields: Array<readonly FieldDescription[] | undefined> } | undefined;
 
@@ -35,6 +43,20 @@ export class SqlPrepared implements PreparedStatement {
     readonly batch: BatchPosition | undefined,
   ) {
     this.kind = ast === undefined ? '' : nodeTag(ast);
+  }
+
+  /** Records the first plan's result columns; throws 0A000 when a later plan changed them. */
+  checkResultShape(plan: StatementPlan): void {
+    const shape = shapeOf(plan);
+    if (this.resultShape === undefined) this.resultShape = shape;
+    else if (shape !== this.resultShape) throw new SqlError(SQLSTATE.featureNotSupported, 'cached plan must not change result type');
+  }
+
+  /** Runs on `source`'s plan, held to its result columns (EXECUTE of a named statement). */
+  sharePlanOf(source: SqlPrepared): void {
+    this.plan = source.plan;
+    this.planVersion = source.planVersion;
+    this.resultShape = source.resultShape;
   }
 
   get isEmpty(): boolean {
@@ -72,6 +94,14 @@ export class SqlPrepared implements PreparedStatement {
     }
     return this.derived;
   }
+}
+
+function shapeOf(plan: StatementPlan): string {
+  const columns = plan.columns;
+  if (columns === undefined) return '-';
+  let shape = '';
+  for (const c of columns) shape += `${c.name}\u0000${c.type.oid}\u0000${c.typmod}\u0000`;
+  return shape;
 }
 
 export function fieldOf(c: OutputColumn, format: 0 | 1): FieldDescription & { format: 0 | 1 } {

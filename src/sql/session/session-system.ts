@@ -9,7 +9,7 @@
  *   without statement details, and signals reach only itself (cancel) or no one (terminate).
  * - Every call reads current state: nothing is cached between statements.
  */
-import type { BackendActivity, BlockCounters, CursorView, DatabaseActivity, SessionSettingView } from '../../catalog/system/index.js';
+import type { BackendActivity, BlockCounters, CursorView, DatabaseActivity, PreparedStatementView, SessionSettingView } from '../../catalog/system/index.js';
 import type { SessionSystem } from '../statement/server-admin.js';
 import { allSettingNames, Settings } from './settings.js';
 import type { Session } from './session.js';
@@ -105,6 +105,10 @@ export class SessionSystemView implements SessionSystem {
     return this.session.cursors.list().map(({ options: o }) => ({
       name: o.name, statement: o.statement, holdable: o.hold, binary: o.binary, scrollable: o.scroll, createdMs: o.createdMs,
     }));
+  }
+
+  preparedStatements(): PreparedStatementView[] {
+    return this.session.statements.list();
   }
 
   /** The settings the session started with (its RESET values). */

@@ -38,6 +38,8 @@ import { Settings, settingMs } from './settings.js';
 import { TxnBlock, inFailedTransaction } from './txn-block.js';
 import { fieldOf, SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
+import { PreparedRegistry } from './prepared-registry.js';
+import { bindExecute } from './execute-statement.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
 import { SessionSystemView } from './session-system.js';
@@ -66,6 +68,8 @@ export class Session implements SqlSession {
   readonly system: SessionSystemView;
   /** DECLARE … CURSOR (cursor-registry.ts). */
   readonly cursors: CursorRegistry;
+  /** Named prepared statements: Parse and PREPARE (prepared-registry.ts). */
+  readonly statements: PreparedRegistry;
   private closed = false;
 
   constructor(
@@ -81,6 +85,7 @@ export class Session implements SqlSession {
     this.block = new TxnBlock(host.txnKv, this.settings);
     this.system = new SessionSystemView(this);
     this.cursors = new CursorRegistry(this.block);
+    this.statements = new PreparedRegistry(options.preparedStatementsMax);
     this.sequenceAccess = new SessionSequences(host.sequences, () => this.currentCatalogForSequences());
     this.settingsAccess = { get: (name) => this.settings.get(name), setConfig: (name, value, local) => setConfig(this, name, value, local) };
     this.settings.takeChanges();
@@ -108,7 +113,10 @@ export class Session implements SqlSession {
   }
 
   bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
-    return new SqlPortal(this, statement as SqlPrepared, params, paramFormats, resultFormats);
+    const p = statement as SqlPrepared;
+    if (p.kind === 'ExecuteStmt') return bindExecute(this, p, resultFormats);
+    p.executions++;
+    return new SqlPortal(this, p, params, paramFormats, resultFormats);
   }
 
   noteError(): void {
@@ -269,6 +277,7 @@ export class Session implements SqlSession {
       }
       if (cacheable && plan.kind !== 'utility') this.host.plans.set(key, catalog.version, plan);
     }
+    if (plan !== p.plan) p.checkResultShape(plan);
     p.plan = plan;
     p.planVersion = cacheable ? catalog.version : -1;
     return plan;

@@ -19,6 +19,7 @@ import type { Value } from '../../catalog/types/sql-type.js';
 import type { SqlPrepared } from '../session/prepared.js';
 import { runClose, runDeclareCursor, runFetch } from './cursor-statements.js';
 import { runSetConstraints } from './set-constraints.js';
+import { runDeallocate, runPrepare } from './prepare-statements.js';
 
 export interface UtilityResult {
   readonly tag: string;
@@ -44,8 +45,11 @@ export async function runUtility(
     if (session.block.mode === 'block') throw new SqlError(SQLSTATE.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
     session.settings.resetAll();
     session.cursors.closeAll();
+    session.statements.clear();
     return { tag: 'DISCARD ALL' };
   }
+  if ('PrepareStmt' in ast) return runPrepare(session, ast.PrepareStmt, txn, prepared?.text ?? '');
+  if ('DeallocateStmt' in ast) return runDeallocate(session, ast.DeallocateStmt);
   if ('LockStmt' in ast) return runLockTable(session, ast.LockStmt, txn);
   if ('VacuumStmt' in ast) return runVacuum(session, ast.VacuumStmt, txn, (prepared?.batch?.count ?? 1) > 1);
   if ('CheckPointStmt' in ast) return runCheckpoint(session, txn);
