@@ -9,6 +9,11 @@ export interface SqlErrorFields {
   readonly position?: number;
   readonly severity?: 'ERROR' | 'FATAL' | 'PANIC';
   readonly cause?: unknown;
+  /** The object an integrity violation names (ErrorResponse s, t, c, n), as PostgreSQL reports it. */
+  readonly schema?: string;
+  readonly table?: string;
+  readonly column?: string;
+  readonly constraint?: string;
 }
 
 export class SqlError extends Error {
@@ -17,6 +22,10 @@ export class SqlError extends Error {
   readonly hint: string | undefined;
   readonly position: number | undefined;
   readonly severity: 'ERROR' | 'FATAL' | 'PANIC';
+  readonly schema: string | undefined;
+  readonly table: string | undefined;
+  readonly column: string | undefined;
+  readonly constraint: string | undefined;
 
   constructor(
     readonly code: string,
@@ -28,6 +37,10 @@ export class SqlError extends Error {
     this.hint = fields.hint;
     this.position = fields.position;
     this.severity = fields.severity ?? 'ERROR';
+    this.schema = fields.schema;
+    this.table = fields.table;
+    this.column = fields.column;
+    this.constraint = fields.constraint;
   }
 }
 

@@ -41,9 +41,32 @@ describe('node-postgres against stratadb', () => {
     await expect(client.query('SELECT nosuch FROM items')).rejects.toMatchObject({ code: '42703', position: '8' });
     await expect(client.query("INSERT INTO items (id, name) VALUES (1, 'dup')")).rejects.toMatchObject({
       code: '23505',
-      constraint: undefined,
       detail: 'Key (id)=(1) already exists.',
+      schema: 'public',
+      table: 'items',
+      constraint: 'items_pkey',
     });
+  });
+
+  it('names the schema, table and constraint or column of every integrity violation, as PostgreSQL 15 does', async () => {
+    // Expected fields: PostgreSQL 15's ErrorResponse for the same statements (psql \set VERBOSITY verbose).
+    await client.query('CREATE SCHEMA s1');
+    await client.query('CREATE TABLE s1.p (id int PRIMARY KEY, u int UNIQUE, n int NOT NULL, c int CHECK (c > 0))');
+    await client.query('CREATE TABLE s1.ch (id int PRIMARY KEY, pid int REFERENCES s1.p(id))');
+    await client.query('INSERT INTO s1.p VALUES (1, 1, 1, 1)');
+    const cases: Array<[string, Record<string, string>]> = [
+      ['INSERT INTO s1.p VALUES (1, 2, 1, 1)', { code: '23505', table: 'p', constraint: 'p_pkey' }],
+      ['INSERT INTO s1.p VALUES (2, 1, 1, 1)', { code: '23505', table: 'p', constraint: 'p_u_key' }],
+      ['INSERT INTO s1.p VALUES (3, 3, NULL, 1)', { code: '23502', table: 'p', column: 'n' }],
+      ['INSERT INTO s1.p VALUES (4, 4, 1, -1)', { code: '23514', table: 'p', constraint: 'p_c_check' }],
+      ['INSERT INTO s1.ch VALUES (1, 99)', { code: '23503', table: 'ch', constraint: 'ch_pid_fkey' }],
+      ['UPDATE s1.p SET n = NULL', { code: '23502', table: 'p', column: 'n' }],
+    ];
+    for (const [sql, fields] of cases) await expect(client.query(sql), sql).rejects.toMatchObject({ ...fields, schema: 's1' });
+    await client.query('INSERT INTO s1.ch VALUES (2, 1)');
+    // The referenced side: the error names the referencing table.
+    await expect(client.query('DELETE FROM s1.p')).rejects.toMatchObject({ code: '23503', schema: 's1', table: 'ch', constraint: 'ch_pid_fkey' });
+    await client.query('DROP SCHEMA s1 CASCADE');
   });
 
   it('keeps transaction state across statements', async () => {

@@ -5,6 +5,7 @@
  * (a foreign key's deferrability), DROP CONSTRAINT. Each command sees the table as left by the previous one;
  * the descriptor is written once at the end. Other subcommands are 0A000.
  */
+import { columnFields } from '../exec/violation-fields.js';
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node } from '../parse.js';
 import type { ConstraintDesc, TableDesc } from '../../catalog/descriptors.js';
 import type { Value } from '../../catalog/types/sql-type.js';
@@ -118,7 +119,7 @@ function addColumn(ctx: DdlContext, table: TableDesc, def: ColumnDef, ifNotExist
   rewriteTable(ctx.txn, table, after, (row) => {
     const v = evaluate([], execCtx);
     if (v === null && col.notNull) {
-      throw new SqlError(SQLSTATE.notNullViolation, `column "${col.name}" of relation "${table.name}" contains null values`);
+      throw new SqlError(SQLSTATE.notNullViolation, `column "${col.name}" of relation "${table.name}" contains null values`, columnFields(ctx.catalog, table, col.name));
     }
     const out: Value[] = [...row];
     out[slot] = v;
@@ -157,7 +158,7 @@ function alterColumnType(ctx: DdlContext, table: TableDesc, name: string, def: C
     const out = [...row];
     out[slot] = evaluate(row, execCtx);
     if (out[slot] === null && col.notNull) {
-      throw new SqlError(SQLSTATE.notNullViolation, `column "${name}" of relation "${table.name}" contains null values`);
+      throw new SqlError(SQLSTATE.notNullViolation, `column "${name}" of relation "${table.name}" contains null values`, columnFields(ctx.catalog, table, name));
     }
     return out;
   }, () => rowIds.nextRowId(), valueFormatter(after, ctx));
@@ -214,7 +215,7 @@ function setNotNull(ctx: DdlContext, table: TableDesc, name: string): TableDesc 
   const col = requireColumn(table, name);
   const slot = table.columns.indexOf(col);
   if (readAllRows(ctx.txn, table).some((r) => r[slot] === null)) {
-    throw new SqlError(SQLSTATE.notNullViolation, `column "${name}" of relation "${table.name}" contains null values`);
+    throw new SqlError(SQLSTATE.notNullViolation, `column "${name}" of relation "${table.name}" contains null values`, columnFields(ctx.catalog, table, name));
   }
   return { ...table, columns: table.columns.map((c) => (c === col ? { ...c, notNull: true } : c)) };
 }
@@ -231,7 +232,10 @@ function addConstraint(ctx: DdlContext, table: TableDesc, c: Constraint, rowIds:
     const slots = after.primary.columns.map((ic) => after.columns.findIndex((col) => col.attnum === ic.attnum));
     rewriteTable(ctx.txn, table, after, (row) => {
       for (const s of slots) {
-        if (row[s] === null) throw new SqlError(SQLSTATE.notNullViolation, `column "${after.columns[s]?.name}" of relation "${table.name}" contains null values`);
+        if (row[s] === null) {
+          const column = after.columns[s]?.name ?? '';
+          throw new SqlError(SQLSTATE.notNullViolation, `column "${column}" of relation "${table.name}" contains null values`, columnFields(ctx.catalog, table, column));
+        }
       }
       return row;
     }, () => rowIds.nextRowId(), format);

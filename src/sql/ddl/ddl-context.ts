@@ -16,7 +16,7 @@ export interface DdlContext {
   readonly writer: CatalogWriter;
   readonly bind: BindContext;
   readonly userOid: number;
-  notice(message: string): void;
+  notice(message: string, detail?: string): void;
   /** Whether the statement runs inside an explicit transaction block (CREATE DATABASE refuses). */
   readonly inBlock: boolean;
   readonly rowIds: RowIdSource;

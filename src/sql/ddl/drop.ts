@@ -2,7 +2,7 @@
  * DROP TABLE / VIEW / SEQUENCE / INDEX / SCHEMA [IF EXISTS] … [CASCADE | RESTRICT]: removes the
  * descriptors and the stored data in the statement's transaction. Without CASCADE, dependent
  * objects make it fail with 2BP01 (PostgreSQL's message, detail and hint); with CASCADE they are
- * dropped too, with a NOTICE per object.
+ * dropped too, named in one NOTICE (Dropper).
  */
 import type { DropStmt, Node } from '../parse.js';
 import type { RelationDesc, SchemaDesc, TableDesc } from '../../catalog/descriptors.js';
@@ -13,6 +13,7 @@ import { lookupRelation, schemaByName } from '../bind/names.js';
 import type { DdlContext } from './ddl-context.js';
 import { dependentViews, referencingForeignKeys } from './dependencies.js';
 import { deleteIndexData, deleteTableData } from './table-data.js';
+import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
 
 const KIND_WORD: Record<string, string> = { OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_SEQUENCE: 'sequence', OBJECT_INDEX: 'index' };
 const DESC_KIND: Record<string, RelationDesc['kind']> = { OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_SEQUENCE: 'sequence' };
@@ -27,7 +28,8 @@ export function drop(ctx: DdlContext, s: DropStmt): string {
     return 'DROP SCHEMA';
   }
   if (word === undefined) throw notSupported(`DROP ${type.replace('OBJECT_', '')}`);
-  const dropper = new Dropper(ctx, cascade);
+  const dropper = new Dropper(ctx);
+  const targets: RelationDesc[] = [];
   for (const n of s.objects ?? []) {
     const parts = stringList((n as { List: { items?: Node[] } }).List?.items);
     const name = parts[parts.length - 1] ?? '';
@@ -48,63 +50,153 @@ export function drop(ctx: DdlContext, s: DropStmt): string {
       }
       throw new SqlError(SQLSTATE.undefinedTable, `${word} "${shown}" does not exist`);
     }
-    dropper.dropRelation(rel, true);
+    targets.push(rel);
   }
+  if (targets.length > 0) dropper.dropRelations(targets, cascade);
   return `DROP ${word.toUpperCase()}`;
 }
 
-class Dropper {
-  private readonly dropped = new Set<number>();
-  constructor(
-    private readonly ctx: DdlContext,
-    private readonly cascade: boolean,
-  ) {}
+/** An object a DROP removes besides its targets: PostgreSQL's description, what it depends on, how it goes. */
+interface Dependent {
+  readonly what: string;
+  readonly on: string;
+  readonly remove: () => void;
+}
 
-  private dependency(what: string, on: string): void {
-    if (!this.cascade) {
-      throw new SqlError(SQLSTATE.dependentObjectsStillExist, `cannot drop ${on} because other objects depend on it`, {
-        detail: `${what} depends on ${on}`,
+/** Past this many, a NOTICE or 2BP01 lists only the first ones (PostgreSQL's MAX_REPORTED_DEPS). */
+const REPORTED_DEPENDENTS_MAX = 100;
+
+/**
+ * Drops relations with what depends on them, as PostgreSQL's performMultipleDeletions: first the
+ * dependents are found (views reading a dropped relation, foreign keys of other tables referencing
+ * a dropped table, column defaults using a dropped sequence; depth first, oldest first), then
+ * without CASCADE the first target's 2BP01 lists them all, with CASCADE one NOTICE does
+ * ("drop cascades to …", or "… N other objects" with the list as its detail), then all go.
+ * Names are schema-qualified where the search path does not reach them, as getObjectDescription's.
+ */
+class Dropper {
+  /** Relations the statement drops (targets and dependents found so far). */
+  private readonly dropping = new Set<number>();
+  private readonly dependents: Dependent[] = [];
+  /** Tables this statement changed but keeps (a constraint or a default gone): later changes build on them. */
+  private readonly edited = new Map<number, TableDesc>();
+
+  constructor(private readonly ctx: DdlContext) {}
+
+  dropRelations(targets: readonly RelationDesc[], cascade: boolean): void {
+    for (const rel of targets) this.dropping.add(rel.oid);
+    for (const rel of targets) this.collect(rel, true);
+    this.report(`${targets[0]?.kind} ${this.qualified(targets[0] as RelationDesc)}`, cascade);
+    for (const dependent of this.dependents) dependent.remove();
+    for (const rel of targets) this.removeRelation(rel);
+  }
+
+  /** DROP SCHEMA: every relation in it is a dependent of the schema (oldest first). */
+  dropSchema(schema: SchemaDesc, cascade: boolean): void {
+    const rels = [...this.ctx.catalog.relationsIn(schema.oid)].sort((a, b) => a.oid - b.oid);
+    for (const rel of rels) this.dropping.add(rel.oid);
+    const on = `schema ${quoteIdentifier(schema.name)}`;
+    for (const rel of rels) {
+      // A sequence a column owns (serial) goes with its table, unlisted, as in PostgreSQL.
+      if (rel.kind === 'sequence' && rel.ownedBy !== undefined && this.dropping.has(rel.ownedBy.tableOid)) continue;
+      this.dependents.push({ what: `${rel.kind} ${this.qualified(rel)}`, on, remove: () => this.removeRelation(rel) });
+      this.collect(rel, false);
+    }
+    this.report(on, cascade);
+    for (const dependent of this.dependents) dependent.remove();
+  }
+
+  /** Finds what depends on `rel` (recursively, oldest first) and is not dropped already. */
+  private collect(rel: RelationDesc, direct: boolean): void {
+    const on = `${rel.kind} ${this.qualified(rel)}`;
+    const found: Array<{ oid: number; dependent: Dependent; view?: RelationDesc }> = [];
+    for (const view of dependentViews(this.ctx.catalog, rel)) {
+      if (this.dropping.has(view.oid)) continue;
+      this.dropping.add(view.oid);
+      found.push({ oid: view.oid, view, dependent: { what: `view ${this.qualified(view)}`, on, remove: () => this.removeRelation(view) } });
+    }
+    if (rel.kind === 'table') {
+      for (const fk of referencingForeignKeys(this.ctx.catalog, rel)) {
+        if (this.dropping.has(fk.table.oid)) continue;
+        const what = `constraint ${fk.constraint.name} on table ${this.qualified(fk.table)}`;
+        found.push({ oid: fk.constraint.oid, dependent: { what, on, remove: () => this.removeConstraint(fk.table.oid, fk.constraint.oid) } });
+      }
+    }
+    if (rel.kind === 'sequence' && rel.ownedBy !== undefined && direct && !this.dropping.has(rel.ownedBy.tableOid)) {
+      const dependent = this.ownedDefault(rel, on);
+      if (dependent !== undefined) found.push({ oid: rel.oid, dependent });
+    }
+    found.sort((a, b) => a.oid - b.oid);
+    for (const { dependent, view } of found) {
+      this.dependents.push(dependent);
+      if (view !== undefined) this.collect(view, false);
+    }
+  }
+
+  /** The DEFAULT nextval(…) of the column owning a dropped sequence (the column stays, its default goes). */
+  private ownedDefault(sequence: Extract<RelationDesc, { kind: 'sequence' }>, on: string): Dependent | undefined {
+    const owner = sequence.ownedBy;
+    const table = owner === undefined ? undefined : this.ctx.catalog.table(owner.tableOid);
+    const col = table?.columns.find((c) => c.attnum === owner?.attnum);
+    if (table === undefined || col === undefined || col.default === undefined) return undefined;
+    const remove = (): void => {
+      const current = this.current(table.oid) ?? table;
+      this.put({ ...current, columns: current.columns.map((c) => (c.attnum === col.attnum ? { ...c, default: undefined } : c)) });
+    };
+    return { what: `default value for column ${col.name} of table ${this.qualified(table)}`, on, remove };
+  }
+
+  /** 2BP01 listing every dependent (without CASCADE), or one NOTICE naming them (with it). */
+  private report(target: string, cascade: boolean): void {
+    const count = this.dependents.length;
+    if (count === 0) return;
+    const shown = this.dependents.slice(0, REPORTED_DEPENDENTS_MAX);
+    const more = count > shown.length ? `\nand ${count - shown.length} other objects (see server log for list)` : '';
+    if (!cascade) {
+      throw new SqlError(SQLSTATE.dependentObjectsStillExist, `cannot drop ${target} because other objects depend on it`, {
+        detail: shown.map((d) => `${d.what} depends on ${d.on}`).join('\n') + more,
         hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
       });
     }
-    this.ctx.notice(`drop cascades to ${what}`);
+    const lines = shown.map((d) => `drop cascades to ${d.what}`).join('\n') + more;
+    if (count === 1) this.ctx.notice(lines);
+    else this.ctx.notice(`drop cascades to ${count} other objects`, lines);
   }
 
-  dropRelation(rel: RelationDesc, direct: boolean): void {
-    if (this.dropped.has(rel.oid)) return;
-    this.dropped.add(rel.oid);
-    const label = `${rel.kind} ${rel.name}`;
-    for (const v of dependentViews(this.ctx.catalog, rel)) {
-      if (this.dropped.has(v.oid)) continue;
-      this.dependency(`view ${v.name}`, label);
-      this.dropRelation(v, false);
-    }
-    if (rel.kind === 'table') this.dropTableParts(rel, label);
-    if (rel.kind === 'sequence' && rel.ownedBy !== undefined && direct && !this.dropped.has(rel.ownedBy.tableOid)) {
-      const table = this.ctx.catalog.table(rel.ownedBy.tableOid);
-      const col = table?.columns.find((c) => c.attnum === rel.ownedBy?.attnum);
-      if (table !== undefined && col !== undefined && col.default !== undefined) {
-        this.dependency(`default value for column ${col.name} of table ${table.name}`, label);
-        this.ctx.writer.put({ ...table, columns: table.columns.map((c) => (c === col ? { ...c, default: undefined } : c)) });
-      }
-    }
+  private removeRelation(rel: RelationDesc): void {
+    if (rel.kind === 'table') this.removeTableParts(rel);
     this.ctx.writer.remove(rel.oid);
   }
 
-  private dropTableParts(table: TableDesc, label: string): void {
-    for (const fk of referencingForeignKeys(this.ctx.catalog, table)) {
-      if (this.dropped.has(fk.table.oid)) continue;
-      this.dependency(`constraint ${fk.constraint.name} on table ${fk.table.name}`, label);
-      const current = (this.ctx.catalog.table(fk.table.oid) ?? fk.table) as TableDesc;
-      this.ctx.writer.put({ ...current, constraints: current.constraints.filter((c) => c.oid !== fk.constraint.oid) });
-    }
+  private removeConstraint(tableOid: number, constraintOid: number): void {
+    const current = this.current(tableOid);
+    if (current === undefined) return;
+    this.put({ ...current, constraints: current.constraints.filter((c) => c.oid !== constraintOid) });
+  }
+
+  private current(tableOid: number): TableDesc | undefined {
+    return this.edited.get(tableOid) ?? this.ctx.catalog.table(tableOid);
+  }
+
+  private put(table: TableDesc): void {
+    this.edited.set(table.oid, table);
+    this.ctx.writer.put(table);
+  }
+
+  private removeTableParts(table: TableDesc): void {
     for (const d of this.ctx.catalog.all()) {
-      if (d.kind === 'sequence' && d.ownedBy?.tableOid === table.oid) {
-        this.dropped.add(d.oid);
-        this.ctx.writer.remove(d.oid);
-      }
+      if (d.kind === 'sequence' && d.ownedBy?.tableOid === table.oid) this.ctx.writer.remove(d.oid);
     }
     deleteTableData(this.ctx.txn, table);
+  }
+
+  /** `schema.name` unless the search path finds the relation by its bare name. */
+  private qualified(rel: RelationDesc): string {
+    const name = quoteIdentifier(rel.name);
+    const bare = lookupRelation(this.ctx.bind, { schema: undefined, name: rel.name });
+    if (bare?.oid === rel.oid) return name;
+    const schema = this.ctx.catalog.descriptor(rel.schemaOid);
+    return schema?.kind === 'schema' ? `${quoteIdentifier(schema.name)}.${name}` : name;
   }
 
   dropIndexByName(schema: string | undefined, name: string, shown: string, missingOk: boolean): void {
@@ -132,13 +224,6 @@ class Dropper {
     }
     throw new SqlError(SQLSTATE.undefinedObject, `index "${shown}" does not exist`);
   }
-
-  dropSchemaContents(schema: SchemaDesc): void {
-    for (const rel of this.ctx.catalog.relationsIn(schema.oid)) {
-      this.dependency(`${rel.kind} ${rel.name}`, `schema ${schema.name}`);
-      this.dropRelation(rel, false);
-    }
-  }
 }
 
 function dropSchema(ctx: DdlContext, name: string, cascade: boolean, missingOk: boolean): void {
@@ -150,6 +235,6 @@ function dropSchema(ctx: DdlContext, name: string, cascade: boolean, missingOk: 
     }
     throw new SqlError(SQLSTATE.invalidSchemaName, `schema "${name}" does not exist`);
   }
-  new Dropper(ctx, cascade).dropSchemaContents(schema);
+  new Dropper(ctx).dropSchema(schema, cascade);
   ctx.writer.remove(schema.oid);
 }

@@ -3,6 +3,7 @@
  * ALTER TABLE … VALIDATE CONSTRAINT after ADD … NOT VALID), and the execution context DDL uses
  * to evaluate expressions over existing rows (defaults, CHECK).
  */
+import { constraintFields } from '../exec/violation-fields.js';
 import type { ConstraintDesc, TableDesc } from '../../catalog/descriptors.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { ExecContext } from '../exec/exec-context.js';
@@ -37,6 +38,7 @@ export function validateForeignKey(ctx: DdlContext, table: TableDesc, fk: Constr
     if (nulls > 0 && nulls < values.length && refs.match === 'f') {
       throw new SqlError(SQLSTATE.foreignKeyViolation, `insert or update on table "${table.name}" violates foreign key constraint "${fk.name}"`, {
         detail: 'MATCH FULL does not allow mixing of null and nonnull key values.',
+        ...constraintFields(ctx.catalog, table, fk.name),
       });
     }
     if (nulls > 0) continue;
@@ -44,6 +46,7 @@ export function validateForeignKey(ctx: DdlContext, table: TableDesc, fk: Constr
     if (key !== undefined && findRow(parent, refs.attnums, key, execCtx) !== undefined) continue;
     throw new SqlError(SQLSTATE.foreignKeyViolation, `insert or update on table "${table.name}" violates foreign key constraint "${fk.name}"`, {
       detail: `Key (${slots.map((s) => table.columns[s]?.name).join(', ')})=(${slots.map((s) => format(s, row[s] ?? null)).join(', ')}) is not present in table "${parent.name}".`,
+      ...constraintFields(ctx.catalog, table, fk.name),
     });
   }
 }
@@ -57,7 +60,7 @@ export function validateConstraint(ctx: DdlContext, table: TableDesc, c: Constra
   const check = compileChecks(ctx.bind, table).find((x) => x.name === c.name);
   const execCtx = rowIds.execContext(ctx);
   if (check !== undefined && readAllRows(ctx.txn, table).some((r) => check.evaluate(r, execCtx) === false)) {
-    throw new SqlError(SQLSTATE.checkViolation, `check constraint "${check.name}" of relation "${table.name}" is violated by some row`);
+    throw new SqlError(SQLSTATE.checkViolation, `check constraint "${check.name}" of relation "${table.name}" is violated by some row`, constraintFields(ctx.catalog, table, check.name));
   }
 }
 

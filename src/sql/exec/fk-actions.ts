@@ -21,6 +21,7 @@
  * - Errors raised while an action writes a row carry PostgreSQL's CONTEXT line: the SQL
  *   statement its RI trigger would have run (fk-context-text.ts).
  */
+import { constraintFields } from './violation-fields.js';
 import type { ConstraintDesc, ForeignKeyRef, TableDesc } from '../../catalog/descriptors.js';
 import type { SqlType, Value } from '../../catalog/types/sql-type.js';
 import { TableCodec } from '../../catalog/table-codec.js';
@@ -93,6 +94,7 @@ function checkReference(w: TableWriter, fk: ConstraintDesc, row: readonly Value[
     if (ref.match !== 'f') return;
     throw new SqlError(SQLSTATE.foreignKeyViolation, `insert or update on table "${w.table.name}" violates foreign key constraint "${fk.name}"`, {
       detail: 'MATCH FULL does not allow mixing of null and nonnull key values.',
+      ...constraintFields(w.catalog, w.table, fk.name),
     });
   }
   const parent = w.catalog.table(ref.tableOid);
@@ -103,6 +105,7 @@ function checkReference(w: TableWriter, fk: ConstraintDesc, row: readonly Value[
   const shown = fk.attnums.map((a) => w.formatValue(slotOf(w.table, a), row[slotOf(w.table, a)] ?? null, ctx)).join(', ');
   throw new SqlError(SQLSTATE.foreignKeyViolation, `insert or update on table "${w.table.name}" violates foreign key constraint "${fk.name}"`, {
     detail: `Key (${names})=(${shown}) is not present in table "${parent.name}".`,
+    ...constraintFields(w.catalog, w.table, fk.name),
   });
 }
 
@@ -224,6 +227,7 @@ function restrict(w: TableWriter, child: TableDesc, fk: ConstraintDesc, oldKey: 
   const shown = ref.attnums.map((a) => w.formatValue(slotOf(w.table, a), oldRow[slotOf(w.table, a)] ?? null, ctx)).join(', ');
   throw new SqlError(SQLSTATE.foreignKeyViolation, `update or delete on table "${w.table.name}" violates foreign key constraint "${fk.name}" on table "${child.name}"`, {
     detail: `Key (${names})=(${shown}) is still referenced from table "${child.name}".`,
+    ...constraintFields(w.catalog, child, fk.name),
   });
 }
 

@@ -14,6 +14,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import type { ConstraintDesc, IndexDesc, TableDesc } from '../../catalog/descriptors.js';
 import { TableCodec } from '../../catalog/table-codec.js';
+import { columnFields, constraintFields } from './violation-fields.js';
 import type { Value } from '../../catalog/types/sql-type.js';
 import { SqlError, SQLSTATE, equalBytes } from '../../util/index.js';
 import type { Evaluator, Row } from './compile-expr.js';
@@ -88,12 +89,14 @@ export class TableWriter {
       if (c === undefined || c.dropped || !c.notNull || row[i] !== null) continue;
       throw new SqlError(SQLSTATE.notNullViolation, `null value in column "${c.name}" of relation "${this.table.name}" violates not-null constraint`, {
         detail: `Failing row contains ${this.formatRow(row, ctx)}.`,
+        ...columnFields(this.catalog, this.table, c.name),
       });
     }
     for (const check of this.checks) {
       if (check.evaluate(row as Row, ctx) === false) {
         throw new SqlError(SQLSTATE.checkViolation, `new row for relation "${this.table.name}" violates check constraint "${check.name}"`, {
           detail: `Failing row contains ${this.formatRow(row, ctx)}.`,
+          ...constraintFields(this.catalog, this.table, check.name),
         });
       }
     }
@@ -134,6 +137,7 @@ export class TableWriter {
     const values = slots.map((s) => this.formatValue(s, row[s] ?? null, ctx)).join(', ');
     return new SqlError(SQLSTATE.uniqueViolation, `duplicate key value violates unique constraint "${index.name}"`, {
       detail: `Key (${names})=(${values}) already exists.`,
+      ...constraintFields(this.catalog, this.table, index.name),
     });
   }
 

@@ -123,10 +123,10 @@ export class Session implements SqlSession {
     this.block.fail();
   }
 
-  notice(message: string, severity: SqlDiagnostic['severity'] = 'NOTICE', code = '00000'): void {
+  notice(message: string, severity: SqlDiagnostic['severity'] = 'NOTICE', code = '00000', detail?: string): void {
     // client_min_messages filters what reaches the client, as in PostgreSQL (INFO always does).
     if (severity !== 'INFO' && messageRank(severity) < messageRank(this.settings.get('client_min_messages'))) return;
-    this.notices.push({ severity, code, message });
+    this.notices.push(detail === undefined ? { severity, code, message } : { severity, code, message, detail });
   }
 
   takeNotices(): SqlDiagnostic[] {

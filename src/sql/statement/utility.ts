@@ -72,7 +72,7 @@ function ddlContext(session: Session, txn: Transaction): DdlContext {
     writer: new CatalogWriter(txn),
     bind: session.bindContext(catalog, [], ''),
     userOid: role?.oid ?? 10,
-    notice: (message) => session.notice(message),
+    notice: (message, detail) => session.notice(message, 'NOTICE', '00000', detail),
     inBlock: session.block.mode === 'block',
     rowIds: {
       nextRowId: () => session.host.nextRowId(),
