@@ -50,8 +50,10 @@ function isDayName(word: string): boolean {
   return word.length >= 3 && DAYS.includes(word.slice(0, 3)) && /^[a-z]+$/.test(word);
 }
 
-function fieldOverflow(text: string): SqlError {
-  return new SqlError(SQLSTATE.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
+const DATESTYLE_HINT = 'Perhaps you need a different "datestyle" setting.';
+
+function fieldOverflow(text: string, hint?: string): SqlError {
+  return new SqlError(SQLSTATE.datetimeFieldOverflow, `date/time field value out of range: "${text}"`, hint === undefined ? {} : { hint });
 }
 
 /** Splits the input into tokens: dates, times, zones, words, numbers. */
@@ -206,7 +208,9 @@ export function decodeDateTime(text: string, sqlName: string, dateStyle: string)
       if (year <= 0) throw fieldOverflow(text);
       year = 1 - year;
     } else if (year === 0) throw fieldOverflow(text);
-    if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > daysInMonth(year, p.month)) throw fieldOverflow(text);
+    // A month or day no calendar has may be a day and month read the wrong way round: PostgreSQL hints at DateStyle.
+    if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31) throw fieldOverflow(text, DATESTYLE_HINT);
+    if (p.day > daysInMonth(year, p.month)) throw fieldOverflow(text);
     f.jd = date2j(year, p.month, p.day);
   }
   return f;

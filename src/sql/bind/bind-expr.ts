@@ -119,7 +119,7 @@ export function bindConst(c: A_Const): ConstExpr {
   if (c.isnull === true) return literalConst(null);
   if (c.ival !== undefined) return numericLiteral(String(c.ival.ival ?? 0));
   if (c.fval !== undefined) return numericLiteral(c.fval.fval ?? '0');
-  if (c.sval !== undefined) return literalConst(c.sval.sval ?? '');
+  if (c.sval !== undefined) return c.location === undefined ? literalConst(c.sval.sval ?? '') : { ...literalConst(c.sval.sval ?? ''), location: c.location };
   if (c.boolval !== undefined) return { kind: 'const', type: BOOL(), typmod: -1, value: c.boolval.boolval === true, literal: false };
   if (c.bsval !== undefined) throw notSupported('bit string literal', c.location);
   throw notSupported('constant', c.location);

@@ -21,6 +21,8 @@ export interface ConstExpr {
   readonly value: Value;
   /** True for an untyped literal ('abc', NULL) whose type is still 'unknown'. */
   readonly literal: boolean;
+  /** Where a literal stands in the statement (0-based): its input errors point there. */
+  readonly location?: number;
 }
 
 export interface ParamExpr {

@@ -135,16 +135,21 @@ function typeLiteral(
   if (type.oid === OID.regclass) return { kind: 'const', type, typmod: -1, value: regclassOid(ctx, e.value as string, location), literal: false };
   if (type.oid === OID.regnamespace) return { kind: 'const', type, typmod: -1, value: regnamespaceOid(ctx, e.value as string, location), literal: false };
   if (type.category === 'D' && TIME_RELATIVE.test(e.value as string)) return timeRelativeLiteral(e.value as string, type, typmod, mode);
+  let value: Value;
   try {
-    let value = type.fromText(e.value as string, type.oid === OID.interval ? typmod : -1, ctx.typeContext);
-    if (typmod >= 0 && type.applyTypmod !== undefined) value = type.applyTypmod(value, typmod, mode === 'explicit');
-    return { kind: 'const', type, typmod, value, literal: false };
+    value = type.fromText(e.value as string, type.oid === OID.interval ? typmod : -1, ctx.typeContext);
   } catch (error) {
-    if (error instanceof SqlError && error.position === undefined && location !== undefined) {
-      throw new SqlError(error.code, error.message, { position: location + 1, detail: error.detail });
+    // The literal's own position, as PostgreSQL's coerce_type reports input errors (not the cast's).
+    const at = e.location ?? location;
+    if (error instanceof SqlError && error.position === undefined && at !== undefined) {
+      throw new SqlError(error.code, error.message, { position: at + 1, detail: error.detail, hint: error.hint });
     }
     throw error;
   }
+  // A length or precision error has no position: PostgreSQL raises it from the typmod coercion it
+  // folds while planning, not from the literal's input.
+  if (typmod >= 0 && type.applyTypmod !== undefined) value = type.applyTypmod(value, typmod, mode === 'explicit');
+  return { kind: 'const', type, typmod, value, literal: false };
 }
 
 /** Date/time input words whose value depends on the transaction's start time. */
