@@ -10,6 +10,7 @@ import { fn, type FunctionDef } from './function-def.js';
 import type { EvalContext, ScalarImpl } from './function-types.js';
 import { regexToRegExp } from './pattern-match.js';
 import { quoteIdentifier } from '../../catalog/system/quote-identifier.js';
+import { formatArgs, quoteLiteral, sqlFormat, type FormatArgs } from './sql-format.js';
 
 const { text, int4, int8, bool, bytea, any, name } = OID;
 
@@ -143,6 +144,12 @@ function textOf(types: readonly SqlType[], i: number, v: Value, ctx: EvalContext
   return t.oid === text || t.oid === OID.varchar || t.oid === OID.unknown ? (v as string) : t.toText(v, ctx);
 }
 
+const NO_FORMAT_ARGS: FormatArgs = { count: 0, text: () => null, int: () => null };
+
+/** format(fmt, VARIADIC "any"): NULL when the format string is (the arguments may be). */
+const formatMake = (types: readonly SqlType[]): ScalarImpl => (args, ctx) =>
+  args[0] === null ? null : sqlFormat(args[0] as string, formatArgs(args, types, ctx));
+
 const concatMake = (types: readonly SqlType[]): ScalarImpl => (args, ctx) => {
   let out = '';
   for (let i = 0; i < args.length; i++) if (args[i] !== null) out += textOf(types, i, args[i] as Value, ctx);
@@ -248,7 +255,9 @@ export const STRING_FUNCTIONS: FunctionDef[] = [
   fn('to_hex', [int4], text, ([a]) => toHex(a as Value)),
   fn('to_hex', [int8], text, ([a]) => toHex(a as Value)),
   fn('quote_ident', [text], text, s1(quoteIdentifier)),
-  fn('quote_literal', [text], text, s1((s) => (s.includes('\\') ? 'E' : '') + "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "''") + "'")),
+  fn('quote_literal', [text], text, s1(quoteLiteral)),
+  fn('format', [text], text, s1((f) => sqlFormat(f, NO_FORMAT_ARGS))),
+  fn('format', [text, any], text, () => null, { strict: false, variadic: true, make: formatMake }),
   fn('string_to_array', [text, text], 1009, ([a, b]) => (a === null ? null : (a as string) === '' ? [] : b === null ? chars(a as string) : (a as string).split(b as string)), { strict: false }),
   fn('name', [text], name, s1((s) => s)),
   fn('similar_to_escape', [text], text, s1((s) => similarToRegex(s))),
