@@ -21,6 +21,7 @@ import { ParseCache } from './parse-cache.js';
 import type { RoleAuth, SessionOptions, SqlDatabase, SqlSession } from './session-api.js';
 import { Session } from './session/session.js';
 import type { SessionHost } from './session/session-host.js';
+import { NotificationHub } from './session/notification-hub.js';
 import type { ShowRows } from './statement/show-extension.js';
 import { storageMaintenanceOf, type ServerAdmin, type StorageMaintenance } from './statement/server-admin.js';
 import { EmbeddedSession, type QueryResult } from './embedded.js';
@@ -44,6 +45,8 @@ export class Database implements SqlDatabase, SessionHost {
   serverAdmin: ServerAdmin | undefined;
   /** The store's maintenance operations (CHECKPOINT, VACUUM), when it has them. */
   maintenance: StorageMaintenance | undefined;
+  /** LISTEN / NOTIFY between sessions. */
+  readonly notifications = new NotificationHub();
   private lastRowId = 0n;
   private lastTxid = 0n;
   private embedded: EmbeddedSession | undefined;

@@ -110,6 +110,14 @@ export interface NamedStatements {
   delete(name: string): boolean;
 }
 
+/** A NOTIFY as the client receives it (NotificationResponse). */
+export interface SessionNotification {
+  /** The notifying session's backend pid. */
+  readonly pid: number;
+  readonly channel: string;
+  readonly payload: string;
+}
+
 /** One client connection's session: transaction state, settings, prepared statements' owner. */
 export interface SqlSession {
   /** Named prepared statements (Parse and PREPARE share them). */
@@ -136,6 +144,13 @@ export interface SqlSession {
   takeNotices(): SqlDiagnostic[];
   /** Settings that changed since the last call and that clients track (ParameterStatus). */
   takeParameterChanges(): Array<[name: string, value: string]>;
+  /**
+   * LISTEN: the notifications the client may receive now (none inside a transaction block; the
+   * wire sends them before ReadyForQuery, and at once to an idle connection after wake).
+   */
+  takeNotifications?(): readonly SessionNotification[];
+  /** Registers what to call when a notification arrives for this session (from any session). */
+  onNotification?(wake: () => void): void;
   /** Cancels the statement running now, if any (it fails with 57014). */
   cancel(): void;
   /** Rolls back any open transaction and releases the session. */

@@ -33,6 +33,15 @@ export class BackendWriter {
     this.buffer.endMessage();
   }
 
+  /** NotificationResponse: a NOTIFY of backend `pid` on `channel` (LISTEN). */
+  notificationResponse(pid: number, channel: string, payload: string): void {
+    this.buffer.beginMessage(BackendCode.notificationResponse);
+    this.buffer.int32(pid);
+    this.buffer.cstring(channel);
+    this.buffer.cstring(payload);
+    this.buffer.endMessage();
+  }
+
   parameterStatus(name: string, value: string): void {
     this.buffer.beginMessage(BackendCode.parameterStatus);
     this.buffer.cstring(name);

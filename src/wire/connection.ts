@@ -29,7 +29,7 @@ import { NO_FRAME } from './message-reader.js';
 import { PayloadReader } from './payload-reader.js';
 import { ProtocolError } from './protocol-error.js';
 import { runSimpleQuery } from './simple-query.js';
-import { sendNotices, sendReadyForQuery } from './session-messages.js';
+import { sendNotices, sendNotifications, sendReadyForQuery } from './session-messages.js';
 import { negotiateStartup, type StartupInfo } from './startup-negotiation.js';
 import { WireChannel } from './wire-channel.js';
 import type { ResolvedWireOptions } from './wire-options.js';
@@ -160,6 +160,7 @@ export class Connection {
     };
     const session = this.host.db.openSession(options);
     this.session = session;
+    session.onNotification?.(this.notificationArrived);
     this.extended = new ExtendedQuery(this.channel, session, this.host.options.rowsPerChunkMax, this.host.options.preparedStatementsMax);
     const writer = this.channel.writer;
     for (const [name, value] of this.host.db.startupParameters(options)) writer.parameterStatus(name, value);
@@ -208,6 +209,17 @@ export class Connection {
     } catch (error) {
       this.loopFailed(error);
     }
+  };
+
+  /**
+   * A NOTIFY arrived for this session: an idle connection (waiting for a query, no extended
+   * pipeline open) sends it now, as PostgreSQL's idle backend does; else it goes out before the
+   * next ReadyForQuery that finds the session outside a transaction block.
+   */
+  private readonly notificationArrived = (): void => {
+    const session = this.session;
+    if (session === undefined || !this.channel.waitingForInput || this.pipelineOpen) return;
+    if (sendNotifications(this.channel.writer, session)) this.channel.sendNow();
   };
 
   private readonly afterMessage = (ended: boolean): void => {

@@ -45,6 +45,7 @@ export const BackendCode = {
   copyData: 0x64, // 'd'
   copyDone: 0x63, // 'c'
   negotiateProtocolVersion: 0x76, // 'v'
+  notificationResponse: 0x41, // 'A'
 } as const;
 
 /** Sub-codes of the Authentication ('R') message. */

@@ -23,6 +23,7 @@ import type {
   Portal,
   PreparedStatement,
   RoleAuth,
+  SessionNotification,
   SessionOptions,
   SqlDatabase,
   SqlDiagnostic,
@@ -46,6 +47,8 @@ export interface StatementEvent {
 export type StatementObserver = (event: StatementEvent) => void;
 
 const US_PER_MS = 1000;
+/** takeNotifications() of a session without LISTEN support. */
+const NO_NOTIFICATIONS: readonly SessionNotification[] = Object.freeze([]);
 
 function sqlstateOf(error: unknown): string {
   const code = (error as { code?: unknown } | null | undefined)?.code;
@@ -157,6 +160,14 @@ class MeteredSession implements SqlSession {
 
   takeNotices(): SqlDiagnostic[] {
     return this.inner.takeNotices();
+  }
+
+  takeNotifications(): readonly SessionNotification[] {
+    return this.inner.takeNotifications?.() ?? NO_NOTIFICATIONS;
+  }
+
+  onNotification(wake: () => void): void {
+    this.inner.onNotification?.(wake);
   }
 
   takeParameterChanges(): Array<[name: string, value: string]> {

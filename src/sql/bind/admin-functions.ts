@@ -1,7 +1,7 @@
 /**
  * Server administration functions, bound here because they need the running session
  * (ExecContext.system): pg_backend_pid(), txid_current(), txid_current_if_assigned(),
- * pg_cancel_backend(pid), pg_terminate_backend(pid [, timeout]); and stratadb_compact, a procedure (CALL stratadb_compact(), maintenance.ts) that
+ * pg_cancel_backend(pid), pg_terminate_backend(pid [, timeout]), pg_notify(channel, payload); and stratadb_compact, a procedure (CALL stratadb_compact(), maintenance.ts) that
  * SELECT rejects with PostgreSQL's 42809.
  *
  * - PostgreSQL 15's rules and texts: an unknown pid is a WARNING and false; only a superuser may
@@ -16,7 +16,8 @@ import type { ExecContext } from '../exec/exec-context.js';
 import { COMPACT_PROCEDURE } from '../statement/maintenance.js';
 import type { BindContext } from './bind-context.js';
 import type { BoundExpr } from './bound-expr.js';
-import { BOOL, INT4, INT8, coerce } from './resolve.js';
+import { BOOL, INT4, INT8, TEXT, coerce } from './resolve.js';
+import { VOID } from '../../catalog/types/pseudo-types.js';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
 const WRONG_OBJECT_TYPE = '42809';
@@ -54,6 +55,13 @@ function terminate(args: readonly unknown[], ctx: ExecContext): boolean {
   return signalBackend(ctx, args[0] as number, 'terminate');
 }
 
+/** pg_notify(channel, payload): void, which prints as an empty string (not NULL) as in PostgreSQL. */
+function notify(args: readonly unknown[], ctx: ExecContext): string {
+  if (ctx.system === undefined) throw new SqlError(SQLSTATE.featureNotSupported, 'pg_notify() needs a session');
+  ctx.system.notify(args[0] as string | null, args[1] as string | null);
+  return '';
+}
+
 function transactionId(ctx: ExecContext): bigint {
   if (ctx.system === undefined) throw new SqlError(SQLSTATE.featureNotSupported, 'txid_current() needs a session');
   return ctx.system.transactionId();
@@ -78,6 +86,11 @@ export function adminFunction(ctx: BindContext, name: string, args: readonly Bou
       if (args.length !== 1 && args.length !== 2) return undefined;
       const callArgs = args.length === 1 ? [pid()] : [pid(), coerce(ctx, args[1] as BoundExpr, INT8(), -1, 'implicit', location)];
       return { kind: 'call', name, fn: terminate, args: callArgs, type: BOOL(), typmod: -1, strict: true, volatile: true };
+    }
+    case 'pg_notify': {
+      if (args.length !== 2) return undefined;
+      const text = (e: BoundExpr): BoundExpr => coerce(ctx, e, TEXT(), -1, 'implicit', location);
+      return { kind: 'call', name, fn: notify, args: [text(args[0] as BoundExpr), text(args[1] as BoundExpr)], type: VOID, typmod: -1, strict: false, volatile: true };
     }
     case COMPACT_PROCEDURE:
       throw new SqlError(WRONG_OBJECT_TYPE, `${COMPACT_PROCEDURE}(${args.map((a) => a.type.name).join(', ')}) is a procedure`, {

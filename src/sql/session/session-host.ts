@@ -10,6 +10,7 @@ import type { PlanCache } from '../plan-cache.js';
 import type { ParseCache } from '../parse-cache.js';
 import type { ShowRows } from '../statement/show-extension.js';
 import type { ServerAdmin, StorageMaintenance } from '../statement/server-admin.js';
+import type { NotificationHub } from './notification-hub.js';
 
 export interface SessionHost {
   readonly txnKv: TxnKv;
@@ -26,4 +27,6 @@ export interface SessionHost {
   readonly serverAdmin?: ServerAdmin | undefined;
   /** CHECKPOINT / VACUUM / stratadb_compact(), when the store offers them. */
   readonly maintenance?: StorageMaintenance | undefined;
+  /** LISTEN / NOTIFY between the database's sessions. */
+  readonly notifications?: NotificationHub;
 }

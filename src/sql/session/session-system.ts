@@ -107,6 +107,12 @@ export class SessionSystemView implements SessionSystem {
     }));
   }
 
+  notify(channel: string | null, payload: string | null): void {
+    // Called inside a statement: the block has its transaction.
+    const txn = this.session.block.txn;
+    if (txn !== undefined) this.session.notifications.notify(channel, payload, txn);
+  }
+
   preparedStatements(): PreparedStatementView[] {
     return this.session.statements.list();
   }

@@ -19,6 +19,7 @@ import type {
   FormatCode,
   Portal,
   PreparedStatement,
+  SessionNotification,
   SessionOptions,
   SqlDiagnostic,
   SqlSession,
@@ -39,6 +40,7 @@ import { TxnBlock, inFailedTransaction } from './txn-block.js';
 import { fieldOf, SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
 import { PreparedRegistry } from './prepared-registry.js';
+import { SessionNotifications } from './session-notifications.js';
 import { bindExecute } from './execute-statement.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
@@ -70,6 +72,8 @@ export class Session implements SqlSession {
   readonly cursors: CursorRegistry;
   /** Named prepared statements: Parse and PREPARE (prepared-registry.ts). */
   readonly statements: PreparedRegistry;
+  /** LISTEN / NOTIFY (session-notifications.ts). */
+  readonly notifications: SessionNotifications;
   private closed = false;
 
   constructor(
@@ -86,6 +90,7 @@ export class Session implements SqlSession {
     this.system = new SessionSystemView(this);
     this.cursors = new CursorRegistry(this.block);
     this.statements = new PreparedRegistry(options.preparedStatementsMax);
+    this.notifications = new SessionNotifications(host.notifications, options.backendPid, options.database);
     this.sequenceAccess = new SessionSequences(host.sequences, () => this.currentCatalogForSequences());
     this.settingsAccess = { get: (name) => this.settings.get(name), setConfig: (name, value, local) => setConfig(this, name, value, local) };
     this.settings.takeChanges();
@@ -140,6 +145,14 @@ export class Session implements SqlSession {
     return this.settings.takeChanges();
   }
 
+  takeNotifications(): readonly SessionNotification[] {
+    return this.notifications.take(this.block.txn, this.block.mode === 'block' || this.block.mode === 'failed');
+  }
+
+  onNotification(wake: () => void): void {
+    this.notifications.onArrival(wake);
+  }
+
   describeCursor(name: string): readonly FieldDescription[] | undefined {
     return this.cursors.columnsOf(name)?.map((column) => fieldOf(column, 0));
   }
@@ -152,6 +165,7 @@ export class Session implements SqlSession {
     if (this.closed) return;
     this.closed = true;
     this.block.rollback();
+    this.notifications.unlistenAllNow();
     await this.host.sequences.flush();
   }
 

@@ -66,4 +66,6 @@ export interface SessionSystem extends SystemTableContext {
   terminateBackend(pid: number): boolean;
   /** Sends the client a WARNING after the statement (as NoticeResponse). */
   warn(message: string): void;
+  /** pg_notify(channel, payload): NOTIFY in the statement's transaction. */
+  notify(channel: string | null, payload: string | null): void;
 }

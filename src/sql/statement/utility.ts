@@ -20,6 +20,7 @@ import type { SqlPrepared } from '../session/prepared.js';
 import { runClose, runDeclareCursor, runFetch } from './cursor-statements.js';
 import { runSetConstraints } from './set-constraints.js';
 import { runDeallocate, runPrepare } from './prepare-statements.js';
+import { runListen, runNotify, runUnlisten } from './listen-notify.js';
 
 export interface UtilityResult {
   readonly tag: string;
@@ -46,8 +47,12 @@ export async function runUtility(
     session.settings.resetAll();
     session.cursors.closeAll();
     session.statements.clear();
+    session.notifications.unlistenAllNow();
     return { tag: 'DISCARD ALL' };
   }
+  if ('ListenStmt' in ast) return runListen(session, ast.ListenStmt, txn);
+  if ('UnlistenStmt' in ast) return runUnlisten(session, ast.UnlistenStmt, txn);
+  if ('NotifyStmt' in ast) return runNotify(session, ast.NotifyStmt, txn);
   if ('PrepareStmt' in ast) return runPrepare(session, ast.PrepareStmt, txn, prepared?.text ?? '');
   if ('DeallocateStmt' in ast) return runDeallocate(session, ast.DeallocateStmt);
   if ('LockStmt' in ast) return runLockTable(session, ast.LockStmt, txn);
