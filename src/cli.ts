@@ -41,6 +41,9 @@ Options:
   --metrics-port N       serve Prometheus metrics at http://127.0.0.1:N/metrics (0 picks a port)
   --metrics-host HOST    address of the metrics endpoint (default 127.0.0.1; loopback only)
   --slow-statement-ms N  log statements slower than N ms at warn (default 1000)
+  --stall-log-ms N       log event-loop stalls and garbage-collection pauses of at least N ms
+                         at info (default off; with --log-level debug, flushes, compactions
+                         and commit-log rotations are logged too, to match them up)
   -h, --help             show this help
 `;
 
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, sync: { type: 'string' },
         'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
         'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' }, 'slow-statement-ms': { type: 'string' },
+        'stall-log-ms': { type: 'string' },
         'memtable-bytes': { type: 'string' },
         'value-threshold': { type: 'string' },
         'block-cache-bytes': { type: 'string' },
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
   const blockCacheBytes = integer('block-cache-bytes', args['block-cache-bytes'], 0, 64 * 1024 ** 3);
   const valueCacheBytes = integer('value-cache-bytes', args['value-cache-bytes'], 0, 64 * 1024 ** 3);
   const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
+  const stallLogMs = integer('stall-log-ms', args['stall-log-ms'], 1, 60_000);
   const governorMsP99Target = positive('governor-target-p99-ms', args['governor-target-p99-ms'], 60_000);
   const server = await startServer({
     dataDir,
@@ -136,6 +141,7 @@ async function main(): Promise<void> {
     ...(metricsPort === undefined ? {} : { metricsPort }),
     ...(args['metrics-host'] === undefined ? {} : { metricsHost: args['metrics-host'] }),
     ...(slowStatementMs === undefined ? {} : { slowStatementMs }),
+    ...(stallLogMs === undefined ? {} : { stallLogMs }),
   });
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -14,6 +14,7 @@ import { Engine, type EngineOptions } from './storage/index.js';
 import { Database } from './sql/index.js';
 import { WireServer, type AuthMethod, type WireLogLevel } from './wire/index.js';
 import type { Logger } from './util/logger.js';
+import { startStallLog } from './util/stall-log.js';
 import { MeteredDatabase } from './wire/metered-database.js';
 import { SessionRegistry } from './wire/session-registry.js';
 import { MetricsEndpoint } from './wire/metrics-endpoint.js';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   readonly metricsHost?: string;
   /** Statements slower than this are logged at warn (default 1000 ms). */
   readonly slowStatementMs?: number;
+  /** Log event-loop stalls and GC pauses of at least this many ms (util/stall-log.ts); off when undefined. */
+  readonly stallLogMs?: number;
 }
 
 export interface RunningServer {
@@ -94,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     if (metricsAddress !== undefined) logger?.info({ metricsHost: metricsAddress.host, metricsPort: metricsAddress.port }, 'metrics endpoint listening');
     logger?.info({ ...address, startupMs: Date.now() - startedMs }, 'ready');
+    const stallLog = logger === undefined || options.stallLogMs === undefined ? undefined : startStallLog(logger, options.stallLogMs);
     const db = database;
     return {
       ...address,
@@ -102,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       metrics,
       metricsPort: metricsAddress?.port,
       async close(): Promise<void> {
+        stallLog?.stop();
         await endpoint?.close();
         await server.close();
         await db.close();

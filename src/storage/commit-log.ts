@@ -14,6 +14,9 @@
  *   tail can be torn. The previous one is also cut to its log end, durably, before the new one is
  *   created: only the last segment may end in zeros (a crash between the steps leaves the cut
  *   segment last).
+ * - A new segment's directory entry and first zero-filled region are made durable off the commit
+ *   path (issue 9); sync() waits for the entry as well as the records, so a commit in a segment is
+ *   acknowledged only once a crash cannot lose the segment. A failed directory sync is sticky.
  * - An append that fails (for lack of space) is cut back (cutBack()) before the next one: the
  *   segment is truncated to the log end, so a partial record never stays before a later one.
  * - A failed fill (other than for lack of space) fails every later append and sync (sticky).
@@ -28,6 +31,10 @@ import { encodeLogRecords } from './log-record.js';
 import type { EngineLogger } from './options.js';
 import { joinPath, removeQuietly, type Vfs, type VfsFile } from './vfs.js';
 
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
 export function commitLogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.log`;
 }
@@ -40,6 +47,11 @@ export class CommitLog {
   private prealloc: LogPreallocator | undefined;
   /** The log end before the last failed append, until cutBack(). */
   private cutAt: number | undefined;
+  /**
+   * The directory sync that makes the active segment's entry durable, started by rotate(); it
+   * settles with its error (or undefined) and is cleared once it succeeded and was waited for.
+   */
+  private entrySync: Promise<unknown> | undefined;
   bytesWritten = 0;
   /** Zero bytes written ahead of the log, and fills stopped by a lack of space. */
   readonly preallocStats: PreallocStats = { zeroBytes: 0, spaceFailures: 0 };
@@ -66,12 +78,17 @@ export class CommitLog {
   }
 
   /**
-   * Cuts the active segment (already synced) to its log end, then starts a new one whose
-   * directory entry and first zero-filled region are durable before any commit is written to it;
-   * returns its number. On failure the active segment stays in use.
+   * Cuts the active segment (already synced) to its log end, durably, then starts a new one and
+   * returns its number. The new segment's directory entry and first zero-filled region become
+   * durable in the background (issue 9: the commit path waits for one fsync here, not three); the
+   * next sync() waits for the entry too, so no commit in it is acknowledged before. On failure the
+   * active segment stays in use.
    */
   async rotate(): Promise<number> {
+    const startMs = performance.now();
+    await this.entryDurable();
     await this.cutActiveToLogEnd();
+    const cutMs = performance.now() - startMs;
     const segment = this.allocateFileNumber();
     const path = joinPath(this.dir, commitLogName(segment));
     // Created before the active segment is let go: a create that finds no space leaves it in use.
@@ -80,30 +97,38 @@ export class CommitLog {
     try {
       file = this.vfs.openAppend(path);
       prealloc = LogPreallocator.open(this.vfs, path, file, this.preallocStats, this.logger);
-      await Promise.all([this.vfs.syncDir(this.dir), prealloc?.prepare()]);
     } catch (error) {
-      prealloc?.close();
       file?.close();
       if (file !== undefined) removeQuietly(this.vfs, path);
       this.prealloc?.resume();
       throw error;
     }
+    this.entrySync = this.vfs.syncDir(this.dir).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    prealloc?.prefill();
     this.prealloc?.close();
     this.active?.close();
     this.active = file;
     this.prealloc = prealloc;
     this.activeSegmentNumber = segment;
     this.logEnd = 0;
+    this.logger?.debug({ segment, cutMs: roundMs(cutMs), durationMs: roundMs(performance.now() - startMs) }, 'commit log rotated');
     return segment;
   }
 
   /** Appends the commit records of one group as one framed group record (commit-group.ts), one write call. */
   append(records: readonly Uint8Array[]): void {
+    this.appendRecord(encodeLogRecords([encodeCommitGroup(records)]));
+  }
+
+  /** Appends one group already framed as a log record (CommitGroupBuffer.encodeRecord), one write call. */
+  appendRecord(data: Uint8Array): void {
     const file = this.active;
     assert(file !== undefined, 'append before the first rotate()');
     assert(this.cutAt === undefined, 'append before the cut-back of a failed one');
     this.throwIfFillFailed();
-    const data = encodeLogRecords([encodeCommitGroup(records)]);
     const at = this.logEnd;
     try {
       if (this.prealloc !== undefined && file.writeAt !== undefined) file.writeAt(at, data);
@@ -133,10 +158,21 @@ export class CommitLog {
     this.prealloc?.truncated(at);
   }
 
+  /** Makes every record of the active segment durable, and its directory entry (after a rotation). */
   async sync(): Promise<void> {
     if (this.active === undefined) return;
-    await this.active.sync();
+    if (this.entrySync === undefined) await this.active.sync();
+    else await Promise.all([this.active.sync(), this.entryDurable()]);
     this.throwIfFillFailed();
+  }
+
+  /** Waits for the active segment's directory entry to be durable; throws if its sync failed (sticky). */
+  private async entryDurable(): Promise<void> {
+    const pending = this.entrySync;
+    if (pending === undefined) return;
+    const error = await pending;
+    if (error !== undefined) throw error;
+    if (this.entrySync === pending) this.entrySync = undefined;
   }
 
   /** Deletes the segments numbered below `checkpoint` among `segments`. */

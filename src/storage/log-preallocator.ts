@@ -116,6 +116,14 @@ export class LogPreallocator {
   }
 
   /**
+   * Starts filling the first region of a new file without waiting for it (a failure shows in
+   * `failure`, a lack of space stops filling): records written meanwhile land in its zeros.
+   */
+  prefill(): void {
+    this.advance(this.fileEnd);
+  }
+
+  /**
    * Records were written up to `logEnd`: starts a fill when the zeros ahead run short (unless
    * `fill` is false: the owner only wants the end tracked, e.g. during a bulk load).
    */

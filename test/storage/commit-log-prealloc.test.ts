@@ -3,6 +3,8 @@
  * (log-preallocator.ts), so a group's fdatasync flushes data only.
  * - Records go at the log end; the region ahead is extended off the commit path and stays ahead.
  * - A rotation cuts the segment it leaves to its log end; so does the cut-back of a failed append.
+ * - The new segment's directory entry and first region are made durable off the commit path; the
+ *   first sync() in the segment waits for the entry, and a failed directory sync is sticky.
  * - No space for the zeros: counted, and the log goes on appending past the end; a failed fill
  *   write (EIO) or fill fsync fails the log's later appends and syncs (sticky).
  * - The torn-tail rule of a preallocated last file: a torn record followed by zeros is a tear, also
@@ -17,7 +19,7 @@ import { decodeCommitPayload, encodeCommitGroup } from '../../src/storage/commit
 import { encodeCommitRecord } from '../../src/storage/commit-record.js';
 import { FILL_CHUNK_MIN_BYTES } from '../../src/storage/log-preallocator.js';
 import { encodeLogRecord, encodeLogRecords, readLogRecords, type TornTailRule } from '../../src/storage/log-record.js';
-import { CorruptionError, Engine, FaultVfs, MemoryVfs, NodeVfs, StorageIOError, type FaultRule } from '../../src/storage/index.js';
+import { CorruptionError, Engine, FaultVfs, MemoryVfs, NodeVfs, StorageIOError, type FaultRule, type Vfs } from '../../src/storage/index.js';
 import { enc } from './storage-helpers.js';
 
 const DIR = '/db';
@@ -75,10 +77,11 @@ async function settle(): Promise<void> {
 }
 
 describe('commit log preallocation', () => {
-  it('a new segment starts with a durable zero-filled region; records go at the log end', async () => {
+  it('a new segment starts with a zero-filled region, durable off the commit path; records go at the log end', async () => {
     const { mem, log } = setup();
     const segment = await log.rotate();
     expect(mem.fileSize(`${DIR}/${commitLogName(segment)}`)).toBe(FILL_CHUNK_MIN_BYTES);
+    await settle();
     expect(log.preallocatedBytes).toBe(FILL_CHUNK_MIN_BYTES);
     for (let ts = 1; ts <= 3; ts++) {
       log.append(group(ts));
@@ -183,6 +186,58 @@ describe('commit log preallocation', () => {
       log.close();
     });
   }
+});
+
+/** `mem` whose directory syncs wait for `gate` (then fail with `failure` when one is set). */
+function gatedDirSyncVfs(mem: MemoryVfs, gate: Promise<void>, failure?: Error): Vfs {
+  return new Proxy(mem, {
+    get(target, prop): unknown {
+      if (prop === 'syncDir') {
+        return async (dir: string): Promise<void> => {
+          await gate;
+          if (failure !== undefined) throw failure;
+          await target.syncDir(dir);
+        };
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+describe('directory entry of a new segment (issue 9: made durable off the commit path)', () => {
+  it('rotate() does not wait for it; the first sync() in the segment does', async () => {
+    let open = (): void => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const mem = new MemoryVfs();
+    mem.mkdirp(DIR);
+    let next = 1;
+    const log = new CommitLog(gatedDirSyncVfs(mem, gate), DIR, () => next++);
+    await log.rotate();
+    log.append(group(1));
+    let synced = false;
+    const sync = log.sync().then(() => (synced = true));
+    await settle();
+    expect(synced).toBe(false);
+    open();
+    await sync;
+    expect(synced).toBe(true);
+    log.close();
+  });
+
+  it('a failed directory sync fails the sync of the segment and every later one (sticky)', async () => {
+    const mem = new MemoryVfs();
+    mem.mkdirp(DIR);
+    let next = 1;
+    const log = new CommitLog(gatedDirSyncVfs(mem, Promise.resolve(), new StorageIOError('fsync', DIR, new Error('EIO'))), DIR, () => next++);
+    await log.rotate();
+    log.append(group(1));
+    await expect(log.sync()).rejects.toBeInstanceOf(StorageIOError);
+    log.append(group(2));
+    await expect(log.sync()).rejects.toBeInstanceOf(StorageIOError);
+    await expect(log.rotate()).rejects.toBeInstanceOf(StorageIOError);
+    log.close();
+  });
 });
 
 describe('commit log preallocation on node:fs', () => {
