@@ -30,6 +30,9 @@ import { intOf, stringList } from './ast-util.js';
 import { bindSetOperation } from './bind-setop.js';
 import { bindWith } from './bind-with.js';
 import { bindLocking } from './bind-locking.js';
+import { expandGroupingSets, hasGroupingSets, type KeyTypeName } from './grouping-sets.js';
+import { FIRST_USER_OID } from '../../catalog/descriptors.js';
+import { OID } from '../../catalog/types/oids.js';
 
 const INVALID_COLUMN_REFERENCE = '42P10';
 
@@ -45,6 +48,7 @@ export function bindQuery(ctx: BindContext, node: Node): BoundQuery {
 
 /** keepUnknown: leave unknown-typed outputs for a set operation to resolve (PostgreSQL's rule). */
 export function bindSelect(outerCtx: BindContext, s: SelectStmt, keepUnknown = false): BoundQuery {
+  if ((s.op === undefined || s.op === 'SETOP_NONE') && hasGroupingSets(s)) return bindSelect(outerCtx, expandGroupingSets(s, keyTypeNames(outerCtx, s)), keepUnknown);
   const ctx = s.withClause === undefined ? outerCtx : bindWith(outerCtx, s.withClause, bindQuery);
   if (s.intoClause !== undefined) throw notSupported('SELECT INTO here');
   if (s.lockingClause !== undefined && ((s.op !== undefined && s.op !== 'SETOP_NONE') || s.valuesLists !== undefined)) {
@@ -53,6 +57,27 @@ export function bindSelect(outerCtx: BindContext, s: SelectStmt, keepUnknown = f
   if (s.op !== undefined && s.op !== 'SETOP_NONE') return bindSetOperation(ctx, s);
   if (s.valuesLists !== undefined) return finishQuery(ctx, s, bindValues(ctx, s.valuesLists));
   return bindPlainSelect(ctx, s, keepUnknown);
+}
+
+/**
+ * The built-in type of each GROUP BY key over the FROM clause, so a grouping set that leaves the key
+ * out reads a NULL of its type (grouping-sets.ts); undefined (an untyped NULL) when it is not
+ * built in or does not bind on its own (a select-list alias).
+ */
+function keyTypeNames(ctx: BindContext, s: SelectStmt): KeyTypeName {
+  const withCtx = s.withClause === undefined ? ctx : bindWith(ctx, s.withClause, bindQuery);
+  const scope = bindFromClause(withCtx, s.fromClause).scope;
+  const env: ExprEnv = { ctx: withCtx, scope, aggs: undefined, clause: 'GROUP BY' };
+  return (key) => {
+    let type;
+    try {
+      type = bindExpr(key, env).type;
+    } catch {
+      return undefined;
+    }
+    if (type.oid >= FIRST_USER_OID || type.oid === OID.unknown) return undefined;
+    return { TypeName: { names: [{ String: { sval: 'pg_catalog' } }, { String: { sval: type.name } }], typemod: -1 } } as unknown as Node;
+  };
 }
 
 /** ORDER BY / LIMIT applied on top of a VALUES list or a set operation (output columns only). */

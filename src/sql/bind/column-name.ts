@@ -56,6 +56,8 @@ function figure(node: Node): [string, number] {
     }
     case 'CoalesceExpr':
       return ['coalesce', 2];
+    case 'GroupingFunc':
+      return ['grouping', 2];
     case 'MinMaxExpr':
       return [body['op'] === 'IS_GREATEST' ? 'greatest' : 'least', 2];
     case 'NullIfExpr':
