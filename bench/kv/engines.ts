@@ -35,12 +35,17 @@ export const LIKE_FOR_LIKE =
   'memtable 4 MiB, block cache 32 MiB (stratadb: no value cache on top, so both engines cache in 32 MiB), Bloom filters 10 bits/key, no compression (values are random bytes; stratadb has none, LevelDB Snappy off).';
 
 export async function openStrata(dir: string, options: EngineOptions = {}): Promise<BenchEngine> {
+  return (await openStrataDb(dir, options)).bench;
+}
+
+/** openStrata, also handing out the Db (diagnostics look inside it). */
+export async function openStrataDb(dir: string, options: EngineOptions = {}): Promise<{ bench: BenchEngine; db: Db }> {
   const vfs = new FaultVfs(new NodeVfs());
   // valueCacheBytes 0: LevelDB has one 32 MiB cache (blocks holding its values); stratadb gets the
   // same 32 MiB, not a value cache on top of it.
   const db = await Db.open(dir, { vfs, memtableBytesMax: MEMTABLE_BYTES, blockCacheBytes: BLOCK_CACHE_BYTES, valueCacheBytes: 0, bloomBitsPerKey: 10, sync: 'full', ...options });
   const engine = db.engine;
-  return {
+  const bench: BenchEngine = {
     name: 'stratadb',
     putBatch: (keys, values) => db.batch(keys.map((key, i) => ({ type: 'put', key, value: values[i] as Uint8Array }))),
     get: (key) => db.get(key),
@@ -55,6 +60,7 @@ export async function openStrata(dir: string, options: EngineOptions = {}): Prom
     stats: () => db.stats(),
     close: () => db.close(),
   };
+  return { bench, db };
 }
 
 export async function openLevel(dir: string): Promise<BenchEngine> {

@@ -18,7 +18,7 @@
  * sustained 4 KiB ingest, separated vs values-in-tree (sustained.ts). Env: BENCH_SUSTAINED_S
  * (seconds per mode, default 60; 0 skips), BENCH_SUSTAINED_KEYS. The governor budget sweep
  * (governor-sweep.ts) runs first: BENCH_SWEEP_S seconds per budget (default 10; 0 skips);
- * BENCH_SWEEP_BASE_MBPS is its 100 % budget. BENCH_ONLY=sweep runs only the sweep. BENCH_ONLY=readrandom
+ * BENCH_SWEEP_BASE_MBPS is its 100 % budget, BENCH_SWEEP_PERCENTS its budgets (default 10,25,50,100). BENCH_ONLY=sweep runs only the sweep. BENCH_ONLY=readrandom
  * runs only readrandom at BENCH_READ_KEYS keys (default a million; read-random.ts has its other options).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -21,10 +21,10 @@
  *   acquire(), reads and checks a block in it, and inserts the block with that buffer; the entry's
  *   charge is the buffer's length. When such an entry is evicted and its block was never lent
  *   (Block.lent: handed to an iterator, which may hold it past the eviction), its buffer goes to a
- *   spare list of at most SPARE_BUFFERS_MAX buffers, which the next acquire() reuses. A recycled
- *   buffer is rewritten, so a block handed out unlent (TableReader.get) is valid only until the
- *   next block read through this cache. Spares are not charged: memory is usedBytes plus at most
- *   SPARE_BUFFERS_MAX buffers.
+ *   spare list of the SPARE_BUFFERS_MAX buffers released last, which the next acquire() reuses.
+ *   A recycled buffer is rewritten, so a block handed out unlent (TableReader.get) is valid only
+ *   until the next block read through this cache. Spares are not charged: memory is usedBytes
+ *   plus at most SPARE_BUFFERS_MAX buffers.
  */
 import { assert } from '../util/assert.js';
 import type { Block } from './block.js';
@@ -134,9 +134,17 @@ export class BlockCache {
     return new Uint8Array(Math.ceil(bytes / BUFFER_ROUND_BYTES) * BUFFER_ROUND_BYTES);
   }
 
-  /** Takes back a buffer from acquire() that holds no cached block (its read or check failed). */
+  /**
+   * Takes back a buffer that holds no cached block (an evicted block's, or one from acquire()
+   * whose read or check failed). When the spare list is full its oldest buffer goes: the spares
+   * follow the sizes of the blocks being read now. (Keeping the first ones instead let two
+   * buffers of short blocks — a table's last blocks — hold the list for good while no request
+   * fitted them: every later miss allocated, measured in the governor sweep as a buffer per miss.)
+   */
   release(buffer: Uint8Array): void {
-    if (this.spare.length < SPARE_BUFFERS_MAX) this.spare.push(buffer);
+    const spare = this.spare;
+    if (spare.length >= SPARE_BUFFERS_MAX) spare.shift();
+    spare.push(buffer);
   }
 
   /**

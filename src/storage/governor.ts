@@ -53,6 +53,8 @@ export class Governor {
   private tokens = 0;
   private refilledAt = performance.now();
   private readonly window = new Float64Array(WINDOW_SAMPLES);
+  /** The window sorted (reused: closing a window, inside a sampled read, allocates nothing). */
+  private readonly sorted = new Float64Array(WINDOW_SAMPLES);
   private filled = 0;
 
   /** Windows whose p99 passed the target while background work ran. */
@@ -93,7 +95,9 @@ export class Governor {
 
   private closeWindow(): void {
     this.filled = 0;
-    const sorted = Float64Array.from(this.window).sort();
+    const sorted = this.sorted;
+    sorted.set(this.window);
+    sorted.sort();
     const p99 = sorted[Math.floor(WINDOW_SAMPLES * 0.99)] as number;
     this.lastUsP99 = p99;
     if (!this.backgroundActive) {

@@ -166,8 +166,8 @@ export class TableReader {
   }
 
   /** As mayContain, for a precomputed bloomHash(userKey) (hash once, probe many tables). */
-  mayContainHash(userKeyHash: number): boolean {
-    return this.filter.length === 0 || bloomMayContainHash(this.filter, userKeyHash);
+  mayContainHash(userKeyHash: number, userKey: Uint8Array): boolean {
+    return this.filter.length === 0 || bloomMayContainHash(this.filter, userKeyHash, userKey);
   }
 
   /**
@@ -176,7 +176,7 @@ export class TableReader {
    */
   get(userKey: Uint8Array, readTs: number, userKeyHash?: number): KeyVersion | undefined {
     if (this.fenceCount === 0 || readTs < this.meta.minTs) return undefined;
-    if (!(userKeyHash === undefined ? this.mayContain(userKey) : this.mayContainHash(userKeyHash))) return undefined;
+    if (!(userKeyHash === undefined ? this.mayContain(userKey) : this.mayContainHash(userKeyHash, userKey))) return undefined;
     const target = this.seekKey(userKey, readTs > TS_MAX ? TS_MAX : readTs);
     const i = this.findBlock(target);
     if (i === this.fenceCount) return undefined;

@@ -65,6 +65,41 @@ describe('TableReader over a readInto source', () => {
     expect(cache.usedBytes).toBeLessThanOrEqual(cache.capacityBytes);
   });
 
+  it('keeps recycling when short blocks pass through the spare list: a buffer per miss never comes back', () => {
+    // Two tables sharing one cache: one of ~2 KiB blocks, one of ~200-byte blocks (as a table's
+    // short last blocks are). Spares released by the short blocks must not keep the long blocks'
+    // misses allocating.
+    const rng = new Prng(testSeed('block recycle sizes'));
+    const longEntries = randomEntries(rng, 2000, { keySpace: 600, valueBytesMax: 60 });
+    const shortEntries = randomEntries(rng, 300, { keySpace: 100, valueBytesMax: 10 });
+    const cache = new BlockCache(8 * 2048);
+    const long = TableReader.open(new ReadIntoSource(tableBytes(longEntries, 2048)), 1, cache);
+    const short = TableReader.open(new ReadIntoSource(tableBytes(shortEntries, 128)), 2, cache);
+    const probe = (reader: TableReader, entries: readonly ModelEntry[]): void =>
+      expectGet(reader, entries, (entries[rng.int(entries.length)] as ModelEntry).userKey, TS_MAX);
+    for (let i = 0; i < 200; i++) probe(long, longEntries);
+    // Short blocks fill the cache, then are evicted by long ones: their buffers go to the spares.
+    for (let i = 0; i < 200; i++) probe(short, shortEntries);
+    const allocated = cache.buffersAllocated;
+    const misses = cache.misses;
+    for (let i = 0; i < 2000; i++) probe(long, longEntries);
+    expect(cache.misses - misses).toBeGreaterThan(500);
+    // Once the short blocks' buffers have aged out of the spares (a few misses), no more allocations.
+    expect(cache.buffersAllocated - allocated).toBeLessThan(20);
+  });
+
+  it('release keeps the buffers released last', () => {
+    const cache = new BlockCache(64 * 1024);
+    cache.release(new Uint8Array(768));
+    cache.release(new Uint8Array(1536));
+    cache.release(new Uint8Array(4352));
+    expect(cache.acquire(4101).length).toBe(4352);
+    expect(cache.acquire(1500).length).toBe(1536);
+    expect(cache.buffersAllocated).toBe(0);
+    expect(cache.acquire(700).length).toBe(768); // gone: a new one
+    expect(cache.buffersAllocated).toBe(1);
+  });
+
   it('keeps the blocks of open iterators intact while gets recycle buffers around them (property)', () => {
     const rng = new Prng(testSeed('block recycle iterators'));
     const entries = randomEntries(rng, 2000, { keySpace: 300, valueBytesMax: 60 });

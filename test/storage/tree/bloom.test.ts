@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bloomHash, bloomMayContain, bloomMayContainHash, bloomProbes, buildBloom } from '../../../src/storage/bloom.js';
+import { bloomHash, bloomMayContain, bloomMayContainHash, bloomProbes, buildBloom, legacyBloomHash } from '../../../src/storage/bloom.js';
 import { Prng, testSeed } from './tree-helpers.js';
 
 function key(i: number, prefix = 7): Buffer {
@@ -46,11 +46,67 @@ describe('bloom filter', () => {
     expect(bloomHash(data, 2, 13)).toBe(bloomHash(Buffer.from('hello world')));
     expect(bloomMayContain(new Uint8Array(0), Buffer.from('a'))).toBe(true);
     expect(bloomMayContain(Uint8Array.from([...new Uint8Array(64), 31]), Buffer.from('a'))).toBe(true);
+    expect(bloomMayContain(Uint8Array.from([...new Uint8Array(64), 0x40]), Buffer.from('a'))).toBe(true);
+    expect(bloomMayContain(Uint8Array.from([...new Uint8Array(64), 0x40 + 31]), Buffer.from('a'))).toBe(true);
     expect(bloomProbes(10)).toBe(7);
     expect(bloomProbes(0.5)).toBe(1);
     expect(bloomProbes(100)).toBe(30);
     const empty = buildBloom([], 10);
-    expect(empty.length).toBe(65); // one 64-byte line + k
+    expect(empty.length).toBe(65); // one 64-byte line + tag (k | HASH_V2)
+    expect(empty[64]).toBe(0x40 | 7);
     expect(bloomMayContain(empty, Buffer.from('a'))).toBe(false);
+  });
+
+  it('keeps ~1% false positives for zero-padded decimal keys, whose legacy hashes collide', () => {
+    const decimal = (i: number): Buffer => Buffer.from(String(i).padStart(16, '0'));
+    const n = 20000;
+    const hashes = new Set<number>();
+    const legacy = new Set<number>();
+    for (let i = 0; i < 200_000; i++) {
+      hashes.add(bloomHash(decimal(i)));
+      legacy.add(legacyBloomHash(decimal(i)));
+    }
+    // A random 32-bit hash collides ~5 times in 200,000 keys; the legacy hash thousands of times.
+    expect(200_000 - hashes.size).toBeLessThan(50);
+    expect(200_000 - legacy.size).toBeGreaterThan(1000);
+    const keys: Buffer[] = [];
+    for (let i = 0; i < n; i++) keys.push(decimal(2 * i));
+    const filter = buildBloom(keys, 10);
+    for (const k of keys) expect(bloomMayContain(filter, k)).toBe(true);
+    let fp = 0;
+    for (let i = 0; i < n; i++) if (bloomMayContain(filter, decimal(2 * i + 1))) fp++;
+    expect(fp / n).toBeLessThan(0.015);
+  });
+
+  it('hashes as docs/format.md says: murmur3_x86_32, and the legacy hash of older filters', () => {
+    // Golden values (the murmur3 ones agree with the reference algorithm, seed 0xbc9f1d34).
+    const golden: Array<[string, number, number]> = [
+      ['', 1058500998, 1058500998],
+      ['a', 1840933717, 3310406543],
+      ['hello world', 3736132724, 1398443769],
+      ['0000000000012345', 2988909607, 3085405304],
+    ];
+    for (const [text, murmur, legacy] of golden) {
+      expect(bloomHash(Buffer.from(text))).toBe(murmur);
+      expect(legacyBloomHash(Buffer.from(text))).toBe(legacy);
+    }
+  });
+
+  it('reads filters built with the legacy hash (tag = k) with that hash: no false negatives', () => {
+    const rng = new Prng(testSeed('bloom legacy'));
+    const keys: Buffer[] = [];
+    for (let i = 0; i < 2000; i++) keys.push(rng.bytes(1 + rng.int(30)));
+    // A filter as written before HASH_V2: legacy hashes, tag byte = k.
+    const filter = buildBloom(Uint32Array.from(keys.map((k) => legacyBloomHash(k))), 10);
+    filter[filter.length - 1] = bloomProbes(10);
+    for (const k of keys) {
+      expect(bloomMayContain(filter, k)).toBe(true);
+      expect(bloomMayContainHash(filter, bloomHash(k), k)).toBe(true);
+      // Without the key, a legacy filter cannot be probed: it matches.
+      expect(bloomMayContainHash(filter, 0)).toBe(true);
+    }
+    let fp = 0;
+    for (let i = 0; i < 10000; i++) if (bloomMayContain(filter, rng.bytes(33))) fp++;
+    expect(fp / 10000).toBeLessThan(0.03);
   });
 });

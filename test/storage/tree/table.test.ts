@@ -151,8 +151,8 @@ describe('TableBuilder / TableReader', () => {
     expect(filterOffset).toBe(indexOffset + indexSize + 5);
     expect(metaOffset).toBe(filterOffset + filterSize + 5);
     expect(metaOffset + metaSize + 5).toBe(file.length - 48);
-    expect(filterSize).toBe(64 + 1); // one 64-byte line and k
-    expect(file[filterOffset + filterSize - 1]).toBe(7); // k for 10 bits per key
+    expect(filterSize).toBe(64 + 1); // one 64-byte line and its tag
+    expect(file[filterOffset + filterSize - 1]).toBe(0x40 | 7); // HASH_V2 | k for 10 bits per key
     expect(file[indexOffset - 5]).toBe(0); // data block type: uncompressed
     // Meta: entries 3, 1 data block, minTs 10, maxTs 12, then the two keys.
     expect([...file.subarray(metaOffset, metaOffset + 5)]).toEqual([3, 1, 10, 12, 10]);
