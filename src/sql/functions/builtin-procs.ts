@@ -40,7 +40,7 @@ export const BIND_LEVEL_NAMES: readonly string[] = [
   'pg_indexes_size', 'pg_database_size', 'pg_size_pretty', 'has_table_privilege', 'has_schema_privilege',
   'has_database_privilege', 'has_sequence_privilege', 'has_function_privilege', 'has_column_privilege',
   'current_setting', 'set_config', 'pg_backend_pid', 'pg_cancel_backend', 'pg_terminate_backend', 'acldefault', 'pg_is_in_recovery',
-  'txid_current', 'txid_current_if_assigned',
+  'txid_current', 'txid_current_if_assigned', 'pg_notify',
 ];
 
 interface ProcTexts {
