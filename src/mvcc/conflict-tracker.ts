@@ -6,7 +6,8 @@
  * - For every key written by a commit with commitTs > floorTs() not yet released, `lastCommit`
  *   holds the largest such commitTs (commits in flight included: they are recorded before
  *   kv.commit is called).
- * - `commits` is in increasing commitTs order and holds, per commit, the keys it wrote.
+ * - `commitTss` is in increasing commitTs order; `keysOf` holds, per commit, the keys it wrote
+ *   (parallel arrays: no object per commit).
  * - Memory is bounded by `keysMax` recorded keys. release(ts) forgets commits at or below `ts`
  *   (the caller passes the oldest ts any live or future transaction can check against); past
  *   `keysMax`, the oldest commits are forgotten early and floorTs() rises above them: a
@@ -15,15 +16,14 @@
 import type { Ts } from './versioned-kv.js';
 import { assert } from '../util/index.js';
 
-interface CommitRecord {
-  readonly commitTs: Ts;
-  readonly keys: readonly string[];
-}
+const NO_KEYS: readonly string[] = [];
 
 export class ConflictTracker {
   private readonly lastCommit = new Map<string, Ts>();
-  private readonly commits: CommitRecord[] = [];
-  private head = 0; // commits[0, head) are released
+  /** Commit i (i >= head): commitTss[i] and the keys it wrote, keysOf[i]; commits [0, head) are released. */
+  private readonly commitTss: Ts[] = [];
+  private readonly keysOf: Array<readonly string[]> = [];
+  private head = 0;
   private keyCount = 0;
   private floor: Ts = 0;
 
@@ -49,24 +49,24 @@ export class ConflictTracker {
   }
 
   record(commitTs: Ts, keys: readonly string[]): void {
-    const newest = this.commits[this.commits.length - 1];
-    assert(newest === undefined || newest.commitTs < commitTs, 'commits recorded out of order');
-    this.commits.push({ commitTs, keys });
-    for (const key of keys) this.lastCommit.set(key, commitTs);
+    const count = this.commitTss.length;
+    if (count > 0 && (this.commitTss[count - 1] as Ts) >= commitTs) assert(false, 'commits recorded out of order');
+    this.commitTss.push(commitTs);
+    this.keysOf.push(keys);
+    for (let i = 0; i < keys.length; i++) this.lastCommit.set(keys[i] as string, commitTs);
     this.keyCount += keys.length;
-    while (this.keyCount > this.keysMax && this.head < this.commits.length - 1) {
-      this.floor = (this.commits[this.head] as CommitRecord).commitTs;
+    while (this.keyCount > this.keysMax && this.head < this.commitTss.length - 1) {
+      this.floor = this.commitTss[this.head] as Ts;
       this.forgetHead();
     }
   }
 
   /** Forgets every commit at or below `ts`: no transaction will check a snapshot older than it. */
   release(ts: Ts): void {
-    while (this.head < this.commits.length && (this.commits[this.head] as CommitRecord).commitTs <= ts) {
-      this.forgetHead();
-    }
-    if (this.head > 1024 && this.head * 2 > this.commits.length) {
-      this.commits.splice(0, this.head);
+    while (this.head < this.commitTss.length && (this.commitTss[this.head] as Ts) <= ts) this.forgetHead();
+    if (this.head > 1024 && this.head * 2 > this.commitTss.length) {
+      this.commitTss.splice(0, this.head);
+      this.keysOf.splice(0, this.head);
       this.head = 0;
     }
   }
@@ -77,21 +77,22 @@ export class ConflictTracker {
    */
   someKeyWrittenSince(sinceTs: Ts, visit: (key: string) => boolean): boolean {
     if (sinceTs < this.floor) return true;
-    for (let i = this.commits.length - 1; i >= this.head; i--) {
-      const record = this.commits[i] as CommitRecord;
-      if (record.commitTs <= sinceTs) return false;
-      for (const key of record.keys) if (visit(key)) return true;
+    for (let i = this.commitTss.length - 1; i >= this.head; i--) {
+      if ((this.commitTss[i] as Ts) <= sinceTs) return false;
+      for (const key of this.keysOf[i] as readonly string[]) if (visit(key)) return true;
     }
     return false;
   }
 
   private forgetHead(): void {
-    const record = this.commits[this.head] as CommitRecord;
-    this.commits[this.head] = { commitTs: record.commitTs, keys: [] };
+    const commitTs = this.commitTss[this.head] as Ts;
+    const keys = this.keysOf[this.head] as readonly string[];
+    this.keysOf[this.head] = NO_KEYS;
     this.head++;
-    for (const key of record.keys) {
-      if (this.lastCommit.get(key) === record.commitTs) this.lastCommit.delete(key);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (this.lastCommit.get(key) === commitTs) this.lastCommit.delete(key);
     }
-    this.keyCount -= record.keys.length;
+    this.keyCount -= keys.length;
   }
 }

@@ -25,7 +25,20 @@ export class TxnCoordinator {
   private readonly live = new LiveSnapshots();
   private last: Ts;
   private safe: Ts;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Commit promises handed out by the kv and not yet settled (distinct ones: see commit()). */
+  private inFlight = 0;
+  private lastDone: Promise<void> | undefined = undefined;
+  private drainWaiters: Array<() => void> = [];
+  /** Called when a commit promise settles (bound once, not a closure per commit). */
+  private readonly settled = (): void => {
+    this.inFlight--;
+    this.refreshSafePoint();
+    if (this.inFlight === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  };
   private readonly watches = new Map<string, CommitWatch>();
   private commitCount = 0;
   private closed = false;
@@ -59,6 +72,13 @@ export class TxnCoordinator {
     this.refreshSafePoint();
   }
 
+  /** unpin(ts) and, when given, unpin(otherTs), with one safe-point refresh (a transaction's end). */
+  unpinBoth(ts: Ts, otherTs: Ts | undefined): void {
+    this.live.unpin(ts);
+    if (otherTs !== undefined) this.live.unpin(otherTs);
+    this.refreshSafePoint();
+  }
+
   /** Allocates a commitTs, records the keys and hands the batch to the kv — synchronously. */
   commit(writes: readonly KvWrite[], keyStrings: readonly string[]): Promise<void> {
     if (this.closed) throw new TxnKvClosedError();
@@ -68,12 +88,12 @@ export class TxnCoordinator {
     if (this.watches.size > 0) this.noteWatched(keyStrings, commitTs);
     this.commitCount++;
     const done = this.kv.commit(writes, commitTs);
-    this.inFlight.add(done);
-    const settle = (): void => {
-      this.inFlight.delete(done);
-      this.refreshSafePoint();
-    };
-    done.then(settle, settle);
+    // Commits of one group may share a promise (the storage engine's group commit): watched once.
+    if (done !== this.lastDone) {
+      this.lastDone = done;
+      this.inFlight++;
+      done.then(this.settled, this.settled);
+    }
     return done;
   }
 
@@ -117,9 +137,10 @@ export class TxnCoordinator {
     await this.drain();
   }
 
-  /** Resolves once every commit handed to the kv so far has settled. */
+  /** Resolves once no commit handed to the kv is in flight (every one so far, and any made meanwhile, settled). */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
   refreshSafePoint(): void {

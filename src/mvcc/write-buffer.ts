@@ -11,6 +11,8 @@
  * - The undo log is kept only while a savepoint exists; savepoint handle i is valid until it is
  *   released or an earlier savepoint is released or rolled back past it.
  * - sortedKeys() is the memcmp-sorted key set, cached until the key set changes.
+ * - A buffer holding one key keeps it in two fields, without a Map (most transactions write one
+ *   row); the Map is made for the second key and kept from then on. Order: first write first.
  */
 import type { Ts, KvWrite } from './versioned-kv.js';
 import type { StringRange } from './key-range.js';
@@ -29,14 +31,19 @@ interface UndoRecord {
 }
 
 export class WriteBuffer {
-  private readonly entries = new Map<string, BufferedWrite>();
+  /** Every entry, once a second key was written (then `soleKey` is unused). */
+  private entries: Map<string, BufferedWrite> | undefined = undefined;
+  /** The only entry's key and entry while `entries` is not made (undefined: empty). */
+  private soleKey: string | undefined = undefined;
+  private sole: BufferedWrite | undefined = undefined;
   private sortedCache: string[] | undefined = undefined;
   private byteCount = 0;
   private readonly undo: UndoRecord[] = [];
   private readonly savepoints: number[] = [];
 
   size(): number {
-    return this.entries.size;
+    if (this.entries !== undefined) return this.entries.size;
+    return this.soleKey === undefined ? 0 : 1;
   }
 
   bytes(): number {
@@ -44,18 +51,19 @@ export class WriteBuffer {
   }
 
   get(keyString: string): BufferedWrite | undefined {
-    return this.entries.get(keyString);
+    if (this.entries !== undefined) return this.entries.get(keyString);
+    return this.soleKey === keyString ? this.sole : undefined;
   }
 
   /** Bytes the buffer would hold after writing `value` at `keyString` (for the size limit). */
   bytesAfter(keyString: string, key: Uint8Array, value: Uint8Array | undefined): number {
-    const previous = this.entries.get(keyString);
+    const previous = this.get(keyString);
     const before = previous === undefined ? 0 : entryBytes(previous);
     return this.byteCount - before + key.length + (value?.length ?? 0);
   }
 
   set(keyString: string, write: BufferedWrite): void {
-    const previous = this.entries.get(keyString);
+    const previous = this.get(keyString);
     if (this.savepoints.length > 0) this.undo.push({ keyString, previous });
     this.replace(keyString, previous, write);
   }
@@ -67,25 +75,30 @@ export class WriteBuffer {
 
   /** Undoes every write since savepoint `handle`; the savepoint itself stays (SQL semantics). */
   rollbackTo(handle: number): void {
-    assert(Number.isInteger(handle) && handle >= 0 && handle < this.savepoints.length, `unknown savepoint ${handle}`);
+    // The message is built only on failure: a statement savepoint comes and goes per statement.
+    if (!(Number.isInteger(handle) && handle >= 0 && handle < this.savepoints.length)) assert(false, `unknown savepoint ${handle}`);
     const target = this.savepoints[handle] as number;
     while (this.undo.length > target) {
       const record = this.undo.pop() as UndoRecord;
-      this.replace(record.keyString, this.entries.get(record.keyString), record.previous);
+      this.replace(record.keyString, this.get(record.keyString), record.previous);
     }
     this.savepoints.length = handle + 1;
   }
 
   /** Forgets savepoint `handle` and every later one; their writes stay. */
   release(handle: number): void {
-    assert(Number.isInteger(handle) && handle >= 0 && handle < this.savepoints.length, `unknown savepoint ${handle}`);
+    // The message is built only on failure: a statement savepoint comes and goes per statement.
+    if (!(Number.isInteger(handle) && handle >= 0 && handle < this.savepoints.length)) assert(false, `unknown savepoint ${handle}`);
     this.savepoints.length = handle;
     if (handle === 0) this.undo.length = 0;
   }
 
   /** Keys in memcmp order. The array is shared: read it, do not keep it past the next write. */
   sortedKeys(): readonly string[] {
-    if (this.sortedCache === undefined) this.sortedCache = [...this.entries.keys()].sort();
+    if (this.sortedCache === undefined) {
+      if (this.entries !== undefined) this.sortedCache = [...this.entries.keys()].sort();
+      else this.sortedCache = this.soleKey === undefined ? [] : [this.soleKey];
+    }
     return this.sortedCache;
   }
 
@@ -95,31 +108,45 @@ export class WriteBuffer {
     return [lowerIndex(keys, range), upperIndex(keys, range)];
   }
 
-  /** The batch to commit, and its key strings (same order). */
+  /** The batch to commit (the entries themselves: a BufferedWrite is a KvWrite), and its key strings (same order). */
   toBatch(): { writes: KvWrite[]; keyStrings: string[] } {
+    if (this.entries === undefined) {
+      return this.soleKey === undefined ? { writes: [], keyStrings: [] } : { writes: [this.sole as BufferedWrite], keyStrings: [this.soleKey] };
+    }
     const writes: KvWrite[] = [];
     const keyStrings: string[] = [];
     for (const [keyString, entry] of this.entries) {
-      writes.push({ key: entry.key, value: entry.value });
+      writes.push(entry);
       keyStrings.push(keyString);
     }
     return { writes, keyStrings };
   }
 
-  entriesIterator(): IterableIterator<[string, BufferedWrite]> {
-    return this.entries.entries();
+  /** Calls `visit` for each entry, first written first, until it returns true; returns whether one did. */
+  some(visit: (keyString: string, entry: BufferedWrite) => boolean): boolean {
+    if (this.entries === undefined) return this.soleKey !== undefined && visit(this.soleKey, this.sole as BufferedWrite);
+    for (const [keyString, entry] of this.entries) if (visit(keyString, entry)) return true;
+    return false;
   }
 
   private replace(keyString: string, previous: BufferedWrite | undefined, next: BufferedWrite | undefined): void {
     if (previous !== undefined) this.byteCount -= entryBytes(previous);
     if (next === undefined) {
-      this.entries.delete(keyString);
+      if (this.entries !== undefined) this.entries.delete(keyString);
+      else if (this.soleKey === keyString) this.soleKey = this.sole = undefined;
       this.sortedCache = undefined;
       return;
     }
     if (previous === undefined) this.sortedCache = undefined;
-    this.entries.set(keyString, next);
     this.byteCount += entryBytes(next);
+    if (this.entries !== undefined) this.entries.set(keyString, next);
+    else if (this.soleKey === undefined || this.soleKey === keyString) {
+      this.soleKey = keyString;
+      this.sole = next;
+    } else {
+      this.entries = new Map([[this.soleKey, this.sole as BufferedWrite], [keyString, next]]);
+      this.soleKey = this.sole = undefined;
+    }
   }
 }
 

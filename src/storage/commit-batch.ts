@@ -7,11 +7,10 @@
  *   largest commit group (commit-group.ts COMMIT_GROUP_BYTES_MAX), with LimitError before anything
  *   is queued, so a failed commit never consumes a ts.
  * - dedupeWrites() keeps the last write of each key: one version per (key, commitTs).
- * - toCommitEntries() sends values of at least valueThreshold bytes to the value log, in write
- *   order, and returns the entries the commit record and the memtable receive.
+ * - addCommitEntries() sends values of at least valueThreshold bytes to the value log, in write
+ *   order, and adds the entries the commit record and the memtable receive to the group.
  */
-import { COMMIT_GROUP_BYTES_MAX } from './commit-group.js';
-import type { CommitEntry } from './commit-record.js';
+import { COMMIT_GROUP_BYTES_MAX, type CommitGroupBuffer } from './commit-group.js';
 import { LimitError } from './errors.js';
 import { KIND_POINTER, KIND_TOMBSTONE, KIND_VALUE } from './internal-key.js';
 import type { ResolvedOptions } from './options.js';
@@ -87,17 +86,18 @@ export function dedupeWrites(writes: readonly Write[]): readonly Write[] {
   return kept.map((i) => writes[i] as Write);
 }
 
-/** Turns writes into commit entries, appending large values to `vlog`. */
-export function toCommitEntries(writes: readonly Write[], valueThreshold: number, vlog: ValueLog): CommitEntry[] {
-  const entries: CommitEntry[] = new Array<CommitEntry>(writes.length);
+/**
+ * Adds one commit's writes to its group's entries (ended by the caller's group.endCommit), appending
+ * values of at least `valueThreshold` bytes to `vlog` (the entry then holds the encoded pointer).
+ */
+export function addCommitEntries(writes: readonly Write[], valueThreshold: number, vlog: ValueLog, group: CommitGroupBuffer): void {
   for (let i = 0; i < writes.length; i++) {
-    const { key, value } = writes[i] as Write;
-    if (value === undefined) entries[i] = { key, kind: KIND_TOMBSTONE, value: EMPTY };
-    else if (value.length >= valueThreshold) {
-      entries[i] = { key, kind: KIND_POINTER, value: encodeValuePointer(vlog.append(key, value)) };
-    } else entries[i] = { key, kind: KIND_VALUE, value };
+    const write = writes[i] as Write;
+    const value = write.value;
+    if (value === undefined) group.add(write.key, KIND_TOMBSTONE, EMPTY);
+    else if (value.length >= valueThreshold) group.add(write.key, KIND_POINTER, encodeValuePointer(vlog.append(write.key, value)));
+    else group.add(write.key, KIND_VALUE, value);
   }
-  return entries;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -17,9 +17,9 @@
  * - Per memtable, a floor: no pointer in it names a value-log segment below it (vlog-gc.ts).
  */
 import { assert } from '../util/assert.js';
-import { toCommitEntries, type Write } from './commit-batch.js';
+import { addCommitEntries, type Write } from './commit-batch.js';
 import type { CommitLog } from './commit-log.js';
-import { encodeCommitRecord, type CommitEntry } from './commit-record.js';
+import { CommitGroupBuffer } from './commit-group.js';
 import type { Compactor } from './compactor.js';
 import type { DiskFullState } from './disk-full-state.js';
 import { isSpaceError } from './errors.js';
@@ -72,6 +72,8 @@ export class CommitGroupProcessor {
    * floor) even when small pointers never fill the memtable.
    */
   private memtableVlogStart = 0;
+  /** The entries of the group being processed (groups never overlap), reused from group to group. */
+  private readonly group = new CommitGroupBuffer();
 
   constructor(
     private readonly host: CommitGroupHost,
@@ -97,13 +99,16 @@ export class CommitGroupProcessor {
     await host.flusher.waitForRoom();
     await host.compactor.waitForL0Room();
     host.checkNotFailed();
-    const entries: CommitEntry[][] = [];
     try {
-      await this.appendDurably(items, entries);
-    } catch (error) {
-      throw await this.failGroup(error);
+      try {
+        await this.appendDurably(items);
+      } catch (error) {
+        throw await this.failGroup(error);
+      }
+      this.apply();
+    } finally {
+      this.group.reset();
     }
-    this.apply(items, entries);
     if (host.diskFull.active) {
       // Space is back (this group's appends fit): retry paused background work now.
       host.diskFull.leave('commit');
@@ -139,28 +144,35 @@ export class CommitGroupProcessor {
     await this.host.commitLog.sync();
   }
 
-  /** Appends the group's values and records (entries[i] for items[i]) and makes them durable. */
-  private async appendDurably(items: readonly PendingCommit[], entries: CommitEntry[][]): Promise<void> {
+  /** Appends the group's values and records (this.group) and makes them durable. */
+  private async appendDurably(items: readonly PendingCommit[]): Promise<void> {
     const { options, vlog, commitLog } = this.host;
     const threshold = options.valueThreshold;
     if (threshold !== Infinity && needsValueLog(items, threshold)) await vlog.rotateIfFull();
     const vlogBefore = vlog.bytesWritten;
-    for (const item of items) entries.push(toCommitEntries(item.writes, threshold, vlog));
+    const group = this.group;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as PendingCommit;
+      addCommitEntries(item.writes, threshold, vlog, group);
+      group.endCommit(item.ts);
+    }
     const full = options.sync === 'full';
     const vlogDirty = vlog.bytesWritten !== vlogBefore;
     // 'full': both logs sync concurrently, acked after both (recovery drops a commit whose values
     // did not become durable: recovery-tail-check.ts). 'relaxed': values are synced first.
     if (vlogDirty && full) vlog.write();
     else if (vlogDirty) await vlog.sync();
-    commitLog.append(items.map((item, i) => encodeCommitRecord(item.ts, entries[i] as CommitEntry[])));
+    commitLog.appendRecord(group.encodeRecord());
     if (full) await (vlogDirty ? Promise.all([vlog.sync(), commitLog.sync()]) : commitLog.sync());
   }
 
-  private apply(items: readonly PendingCommit[], entries: readonly CommitEntry[][]): void {
+  /** Applies the durable group to the memtable, commit by commit, advancing visibleTs. */
+  private apply(): void {
     const memtable = this.memtable;
-    for (let i = 0; i < items.length; i++) {
-      const ts = (items[i] as PendingCommit).ts;
-      for (const entry of entries[i] as CommitEntry[]) memtable.add(entry.key, ts, entry.kind, entry.value);
+    const { keys, kinds, values, tss, ends, commitCount } = this.group;
+    for (let c = 0, i = 0; c < commitCount; c++) {
+      const ts = tss[c] as number;
+      for (const end = ends[c] as number; i < end; i++) memtable.add(keys[i] as Uint8Array, ts, kinds[i] as number, values[i] as Uint8Array);
       this.visibleTs = ts;
     }
   }

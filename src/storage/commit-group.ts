@@ -12,12 +12,15 @@
  *   there; recovery checks the values of the last group only (recovery-tail-check.ts).
  * - decodeCommitPayload validates every length against the payload; a malformed payload (whose
  *   CRC nevertheless matched) is a CorruptionError, never an out-of-bounds read.
+ * - CommitGroupBuffer holds a group's entries in parallel arrays reused from group to group (no
+ *   object per commit or entry) and encodes them, framed as a log record, in one buffer: each key
+ *   and value is copied once on the way to the log. reset() drops its references to them.
  */
 import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 import { assert } from '../util/assert.js';
-import { decodeCommitRecord, type CommitRecord } from './commit-record.js';
+import { commitRecordBytes, decodeCommitRecord, writeCommitRecord, type CommitEntryColumns, type CommitRecord } from './commit-record.js';
 import { CorruptionError } from './errors.js';
-import { LOG_RECORD_BYTES_MAX } from './log-record.js';
+import { frameLogRecord, LOG_HEADER_BYTES, LOG_RECORD_BYTES_MAX } from './log-record.js';
 
 const MARKER_WORD = 0xffffffff;
 const MARKER_BYTES = 8;
@@ -47,6 +50,71 @@ export function encodeCommitGroup(records: readonly Uint8Array[]): Uint8Array {
     at += record.length;
   }
   return out;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** One group's commits as parallel arrays (see the module invariants), and their encoding. */
+export class CommitGroupBuffer implements CommitEntryColumns {
+  /** Entry i: keys[i], kinds[i], values[i] (inline value, encoded pointer, or empty), i < entryCount. */
+  readonly keys: Uint8Array[] = [];
+  readonly kinds: number[] = [];
+  readonly values: Uint8Array[] = [];
+  entryCount = 0;
+  /** Commit c: commitTs tss[c], its entries [ends[c − 1] (0 for c = 0), ends[c]), c < commitCount. */
+  readonly tss: number[] = [];
+  readonly ends: number[] = [];
+  commitCount = 0;
+  /** Record lengths of the last encodeRecord() (scratch). */
+  private readonly recordBytes: number[] = [];
+
+  /** Adds an entry to the commit being built. */
+  add(key: Uint8Array, kind: number, value: Uint8Array): void {
+    const i = this.entryCount++;
+    this.keys[i] = key;
+    this.kinds[i] = kind;
+    this.values[i] = value;
+  }
+
+  /** Ends the commit being built (the entries added since the last endCommit) at `commitTs`. */
+  endCommit(commitTs: number): void {
+    const c = this.commitCount++;
+    this.tss[c] = commitTs;
+    this.ends[c] = this.entryCount;
+  }
+
+  /** The group as one framed log record (log-record.ts) whose payload is the group payload. */
+  encodeRecord(): Uint8Array {
+    const { tss, ends, recordBytes, commitCount } = this;
+    let bytes = LOG_HEADER_BYTES + MARKER_BYTES + varintLength(commitCount);
+    for (let c = 0, start = 0; c < commitCount; start = ends[c++] as number) {
+      const record = commitRecordBytes(this, start, ends[c] as number);
+      recordBytes[c] = record;
+      bytes += varintLength(record) + record;
+    }
+    if (bytes - LOG_HEADER_BYTES > LOG_RECORD_BYTES_MAX) assert(false, `commit group of ${bytes} bytes exceeds the log record maximum`);
+    const out = Buffer.allocUnsafe(bytes);
+    out.writeUInt32LE(MARKER_WORD, LOG_HEADER_BYTES);
+    out.writeUInt32LE(MARKER_WORD, LOG_HEADER_BYTES + 4);
+    let at = writeVarint(out, LOG_HEADER_BYTES + MARKER_BYTES, commitCount);
+    for (let c = 0, start = 0; c < commitCount; start = ends[c++] as number) {
+      at = writeVarint(out, at, recordBytes[c] as number);
+      at = writeCommitRecord(out, at, tss[c] as number, this, start, ends[c] as number);
+    }
+    assert(at === bytes, 'commit group encoding length');
+    frameLogRecord(out);
+    return out;
+  }
+
+  /** Empties the buffer and drops its references to keys and values. */
+  reset(): void {
+    for (let i = 0; i < this.entryCount; i++) {
+      this.keys[i] = EMPTY;
+      this.values[i] = EMPTY;
+    }
+    this.entryCount = 0;
+    this.commitCount = 0;
+  }
 }
 
 /** The commit records of a commit-log payload (a version-2 group or a version-1 single record). */

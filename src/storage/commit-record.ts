@@ -30,26 +30,58 @@ export interface CommitRecord {
 const TWO_POW_32 = 0x1_0000_0000;
 
 export function encodeCommitRecord(commitTs: number, entries: readonly CommitEntry[]): Uint8Array {
-  let bytes = 8 + varintLength(entries.length);
-  for (const entry of entries) {
-    bytes += 1 + varintLength(entry.key.length) + entry.key.length;
-    if (entry.kind !== KIND_TOMBSTONE) bytes += varintLength(entry.value.length) + entry.value.length;
-  }
-  const out = Buffer.allocUnsafe(bytes);
-  out.writeUInt32LE(commitTs % TWO_POW_32, 0);
-  out.writeUInt32LE(Math.floor(commitTs / TWO_POW_32), 4);
-  let at = writeVarint(out, 8, entries.length);
-  for (const entry of entries) {
-    out[at++] = entry.kind;
-    at = writeVarint(out, at, entry.key.length);
-    out.set(entry.key, at);
-    at += entry.key.length;
-    if (entry.kind === KIND_TOMBSTONE) continue;
-    at = writeVarint(out, at, entry.value.length);
-    out.set(entry.value, at);
-    at += entry.value.length;
-  }
+  const columns: CommitEntryColumns = { keys: entries.map((e) => e.key), kinds: entries.map((e) => e.kind), values: entries.map((e) => e.value) };
+  const out = Buffer.allocUnsafe(commitRecordBytes(columns, 0, entries.length));
+  writeCommitRecord(out, 0, commitTs, columns, 0, entries.length);
   return out;
+}
+
+/**
+ * Commit entries as parallel arrays: entry i is (keys[i], kinds[i], values[i]), the fields of a
+ * CommitEntry. The commit path keeps a group this way, without an object per entry
+ * (commit-group.ts CommitGroupBuffer).
+ */
+export interface CommitEntryColumns {
+  readonly keys: readonly Uint8Array[];
+  readonly kinds: readonly number[];
+  readonly values: readonly Uint8Array[];
+}
+
+/** Encoded bytes of the commit record of entries [start, end) of `columns`. */
+export function commitRecordBytes(columns: CommitEntryColumns, start: number, end: number): number {
+  const { keys, kinds, values } = columns;
+  let bytes = 8 + varintLength(end - start);
+  for (let i = start; i < end; i++) {
+    const keyLength = (keys[i] as Uint8Array).length;
+    bytes += 1 + varintLength(keyLength) + keyLength;
+    if (kinds[i] !== KIND_TOMBSTONE) {
+      const valueLength = (values[i] as Uint8Array).length;
+      bytes += varintLength(valueLength) + valueLength;
+    }
+  }
+  return bytes;
+}
+
+/** Writes the commit record of entries [start, end) of `columns` at `at` (room: commitRecordBytes); returns the offset after it. */
+export function writeCommitRecord(out: Buffer, at: number, commitTs: number, columns: CommitEntryColumns, start: number, end: number): number {
+  const { keys, kinds, values } = columns;
+  out.writeUInt32LE(commitTs % TWO_POW_32, at);
+  out.writeUInt32LE(Math.floor(commitTs / TWO_POW_32), at + 4);
+  at = writeVarint(out, at + 8, end - start);
+  for (let i = start; i < end; i++) {
+    const key = keys[i] as Uint8Array;
+    const kind = kinds[i] as number;
+    out[at++] = kind;
+    at = writeVarint(out, at, key.length);
+    out.set(key, at);
+    at += key.length;
+    if (kind === KIND_TOMBSTONE) continue;
+    const value = values[i] as Uint8Array;
+    at = writeVarint(out, at, value.length);
+    out.set(value, at);
+    at += value.length;
+  }
+  return at;
 }
 
 /** Decodes a commit payload read from `path` at `offset` (for error messages). */

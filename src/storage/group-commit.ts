@@ -8,26 +8,38 @@
  *   a single larger commit still forms a group alone).
  * - A barrier runs alone, between groups, once everything submitted before it has been processed
  *   (used to freeze the memtable and rotate the commit log at a clean boundary).
- * - A group's promises settle together: all resolve after process() resolved, or all reject.
+ * - A group's commits share one promise: it resolves after process() resolved, or rejects. (A
+ *   group is formed as commits arrive: a commit joins the last queued group when it fits, else
+ *   starts one — the same groups as taking the queue's head greedily when the group runs.)
  */
 import { assert } from '../util/assert.js';
-
-interface Pending<T> {
-  readonly item: T | undefined;
-  readonly barrier: (() => Promise<void>) | undefined;
-  readonly bytes: number;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
 
 export interface GroupCommitOptions {
   readonly groupCommitDelayMs: number;
   readonly groupCommitBytesMax: number;
 }
 
+/** A queued group of items, or a barrier (no items). */
+class QueuedGroup<T> {
+  readonly items: T[] = [];
+  bytes = 0;
+  readonly done: Promise<void>;
+  resolve!: () => void;
+  reject!: (error: unknown) => void;
+
+  constructor(readonly barrier: (() => Promise<void>) | undefined) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+}
+
 export class GroupCommit<T> {
-  private queue: Array<Pending<T>> = [];
+  /** Groups not yet taken, oldest first; only the last may still grow. */
+  private queue: Array<QueuedGroup<T>> = [];
   private running = false;
+  private queuedItems = 0;
   /** Number of groups processed so far (for stats and tests). */
   groups = 0;
 
@@ -36,41 +48,41 @@ export class GroupCommit<T> {
     private readonly options: GroupCommitOptions,
   ) {}
 
+  /** Items and barriers waiting (not yet taken by a running group). */
   get pendingCount(): number {
-    return this.queue.length;
+    let barriers = 0;
+    for (const group of this.queue) if (group.barrier !== undefined) barriers++;
+    return this.queuedItems + barriers;
   }
 
-  /** Queues `item` (of about `bytes` encoded bytes); resolves once its group was processed. */
+  /**
+   * Queues `item` (of about `bytes` encoded bytes); resolves once its group was processed. Items
+   * of one group get the same promise.
+   */
   submit(item: T, bytes: number): Promise<void> {
-    return this.enqueue(item, undefined, bytes);
+    const last = this.queue[this.queue.length - 1];
+    let group: QueuedGroup<T>;
+    if (last !== undefined && last.barrier === undefined && last.bytes + bytes <= this.options.groupCommitBytesMax) group = last;
+    else group = this.enqueue(undefined);
+    group.items.push(item);
+    group.bytes += bytes;
+    this.queuedItems++;
+    return group.done;
   }
 
   /** Runs `fn` alone after every earlier submission was processed. */
   barrier(fn: () => Promise<void>): Promise<void> {
-    return this.enqueue(undefined, fn, 0);
+    return this.enqueue(fn).done;
   }
 
-  private enqueue(item: T | undefined, barrier: (() => Promise<void>) | undefined, bytes: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, barrier, bytes, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        queueMicrotask(() => void this.drain());
-      }
-    });
-  }
-
-  private takeGroup(): Array<Pending<T>> {
-    let bytes = 0;
-    let count = 0;
-    while (count < this.queue.length) {
-      const next = this.queue[count] as Pending<T>;
-      if (next.barrier !== undefined) break;
-      if (count > 0 && bytes + next.bytes > this.options.groupCommitBytesMax) break;
-      bytes += next.bytes;
-      count++;
+  private enqueue(barrier: (() => Promise<void>) | undefined): QueuedGroup<T> {
+    const group = new QueuedGroup<T>(barrier);
+    this.queue.push(group);
+    if (!this.running) {
+      this.running = true;
+      queueMicrotask(() => void this.drain());
     }
-    return this.queue.splice(0, count);
+    return group;
   }
 
   private async drain(): Promise<void> {
@@ -79,19 +91,18 @@ export class GroupCommit<T> {
       if (this.options.groupCommitDelayMs > 0) {
         await new Promise((resolve) => setTimeout(resolve, this.options.groupCommitDelayMs));
       }
-      const head = this.queue[0] as Pending<T>;
-      if (head.barrier !== undefined) {
-        this.queue.shift();
-        await head.barrier().then(head.resolve, head.reject);
+      const group = this.queue.shift() as QueuedGroup<T>;
+      if (group.barrier !== undefined) {
+        await group.barrier().then(group.resolve, group.reject);
         continue;
       }
-      const group = this.takeGroup();
+      this.queuedItems -= group.items.length;
       this.groups++;
       try {
-        await this.process(group.map((pending) => pending.item as T));
-        for (const pending of group) pending.resolve();
+        await this.process(group.items);
+        group.resolve();
       } catch (error) {
-        for (const pending of group) pending.reject(error);
+        group.reject(error);
       }
     }
     this.running = false;

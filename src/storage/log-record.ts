@@ -34,6 +34,16 @@ export function encodeLogRecord(payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * Frames in place the one record `record` holds: its payload follows LOG_HEADER_BYTES reserved
+ * bytes, which this fills (so a writer can encode its payload straight into the record).
+ */
+export function frameLogRecord(record: Buffer): void {
+  record.writeUInt32LE(record.length - LOG_HEADER_BYTES, 0);
+  record.writeUInt32LE(crc32(record.subarray(LOG_HEADER_BYTES)), 4);
+  record.writeUInt32LE(crc32(record.subarray(0, 8)), 8);
+}
+
 /** Frames every payload, back to back, into one buffer (one copy of each payload). */
 export function encodeLogRecords(payloads: readonly Uint8Array[]): Uint8Array {
   let bytes = 0;

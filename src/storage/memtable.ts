@@ -24,6 +24,9 @@
  *   disappears, so a position stays valid; entries added ahead of the position are visited, entries
  *   added behind it are not (like LevelDB's skiplist).
  * - Level-0 links are doubly linked (prev0) so prev() is O(1).
+ * - A new version of a key already held shares that key's arena bytes; when it is the key's newest
+ *   and gets height 1 (3 adds in 4), it is linked right before the key's previous newest version
+ *   (found through `index`, its predecessor through prev0) without a skiplist search.
  * - `index` (MemtableHashIndex) maps each distinct user key to its first node (newest version):
  *   get() is a hash probe, then a short walk over the key's versions; only a key with more than
  *   VERSION_WALK_MAX versions newer than readTs falls back to the skiplist search.
@@ -125,24 +128,34 @@ export class Memtable {
     return this.arenaBytes + this.recUsed * 4 + this.index.size * INDEX_BYTES_PER_KEY;
   }
 
-  /** Adds (or replaces) the version (userKey, ts, kind) → value. Key and value are copied. */
+  /**
+   * Adds (or replaces) the version (userKey, ts, kind) → value. Key and value are copied (a new
+   * version of a key already held shares its key bytes in the arena).
+   */
   add(userKey: Uint8Array, ts: number, kind: number, value: Uint8Array): void {
     // The messages are built only on failure: this runs for every write.
     if (!(Number.isInteger(ts) && ts >= 1 && ts <= TS_MAX)) assert(false, `ts out of range: ${ts}`);
     if (!(kind >= 0 && kind <= KIND_MAX)) assert(false, `kind out of range: ${kind}`);
-    this.setSearch(userKey, 0, userKey.length);
+    const end = userKey.length;
+    this.setSearch(userKey, 0, end);
+    const hash = bloomHash(userKey);
+    const slot = this.slotOf(userKey, hash);
+    const newest = this.index.nodeAt(slot);
+    const h = this.randomHeight();
     let found = NIL;
-    const tail = this.tail;
-    if (tail !== HEAD && this.compareToSearch(tail, userKey, 0, userKey.length, ts, kind) < 0) {
+    if (newest !== NIL && h === 1 && this.compareToSearch(newest, userKey, 0, end, ts, kind) > 0) {
+      // A newer version of a key held: it goes right before the key's newest one at level 0.
+      this.splice[0] = this.rec[newest + R_PREV] as number;
+      found = newest;
+    } else if (this.tail !== HEAD && this.compareToSearch(this.tail, userKey, 0, end, ts, kind) < 0) {
       this.splice.set(this.lastAt);
     } else {
-      found = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, kind, this.splice);
+      found = this.findGreaterOrEqual(userKey, 0, end, ts, kind, this.splice);
     }
-    if (found !== NIL && this.compareToSearch(found, userKey, 0, userKey.length, ts, kind) === 0) {
+    if (found !== NIL && this.compareToSearch(found, userKey, 0, end, ts, kind) === 0) {
       this.storeValue(found, value);
       return;
     }
-    const h = this.randomHeight();
     const node = this.allocRecord(h);
     const rec = this.rec;
     rec[node + R_WORD0] = this.sw0;
@@ -152,13 +165,24 @@ export class Memtable {
     rec[node + R_TS_HI] = Math.floor(ts / TWO_POW_32);
     rec[node + R_TS_LO] = ts >>> 0;
     rec[node + R_KIND] = kind;
-    this.storeKey(node, userKey);
+    if (newest === NIL) this.storeKey(node, userKey);
+    else this.shareKey(node, newest);
     this.storeValue(node, value);
     this.link(node, h);
-    this.indexNode(node, userKey);
+    this.indexNode(node, userKey, slot, hash);
     this.entryCount++;
     if (this.entryCount === 1 || ts < this.tsMin) this.tsMin = ts;
     if (ts > this.tsMax) this.tsMax = ts;
+  }
+
+  /** The index slot of userKey (setSearch first), or the empty slot its probe sequence ends at. */
+  private slotOf(userKey: Uint8Array, hash: number): number {
+    const index = this.index;
+    const hash32 = hash | 0;
+    for (let slot = index.firstSlot(hash); ; slot = index.nextSlot(slot)) {
+      const node = index.nodeAt(slot);
+      if (node === NIL || (index.hashAt(slot) === hash32 && this.sameUserKeyAsSearch(node, userKey, 0, userKey.length))) return slot;
+    }
   }
 
   /**
@@ -216,23 +240,15 @@ export class Memtable {
     return compareRanges(keyChunk, keyOffset + 16, keyOffset + length, key, start + 16, end) === 0;
   }
 
-  /** Keeps the hash index on a just-linked node: it becomes its key's slot when it is the key's first. */
-  private indexNode(node: number, userKey: Uint8Array): void {
-    const before = this.splice[0] as number;
+  /**
+   * Keeps the hash index on a just-linked node: it becomes its key's slot (`slot`, found by
+   * slotOf before the link) when it is the key's first.
+   */
+  private indexNode(node: number, userKey: Uint8Array, slot: number, hash: number): void {
+    const before = this.rec[node + R_PREV] as number;
     if (before !== HEAD && this.sameUserKeyAsSearch(before, userKey, 0, userKey.length)) return;
-    const index = this.index;
-    const hash = bloomHash(userKey);
-    for (let slot = index.firstSlot(hash); ; slot = index.nextSlot(slot)) {
-      const at = index.nodeAt(slot);
-      if (at === NIL) {
-        index.insert(slot, hash | 0, node);
-        return;
-      }
-      if (index.hashAt(slot) === (hash | 0) && this.sameUserKeyAsSearch(at, userKey, 0, userKey.length)) {
-        index.replace(slot, node);
-        return;
-      }
-    }
+    if (this.index.nodeAt(slot) === NIL) this.index.insert(slot, hash | 0, node);
+    else this.index.replace(slot, node);
   }
 
   /** An iterator over all entries; see the module comment for its view of concurrent adds. */
@@ -416,6 +432,14 @@ export class Memtable {
     this.rec[node + R_KEY_CHUNK] = this.chunks.length - 1;
     this.rec[node + R_KEY_OFF] = off;
     this.rec[node + R_KEY_LEN] = key.length;
+  }
+
+  /** Points `node`'s key at the key bytes of `other`, a version of the same user key. */
+  private shareKey(node: number, other: number): void {
+    const rec = this.rec;
+    rec[node + R_KEY_CHUNK] = rec[other + R_KEY_CHUNK] as number;
+    rec[node + R_KEY_OFF] = rec[other + R_KEY_OFF] as number;
+    rec[node + R_KEY_LEN] = rec[other + R_KEY_LEN] as number;
   }
 
   private storeValue(node: number, value: Uint8Array): void {

@@ -15,7 +15,7 @@ import { compareUserKeyOf, type KeyVersion, KIND_POINTER, KIND_TOMBSTONE } from 
 import { bloomHash } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { Memtable } from './memtable.js';
-import { pooledCopy } from './pooled-copy.js';
+import { pooledCopy } from '../util/pooled-copy.js';
 import type { ValueLog } from './value-log.js';
 import { decodeValuePointer } from './value-pointer.js';
 import type { TableHandle, Version } from './version.js';

@@ -12,7 +12,7 @@ import { MergingIterator } from './merging-iterator.js';
 import type { InternalIterator } from './internal-iterator.js';
 import type { Memtable } from './memtable.js';
 import { resolveStored } from './read-path.js';
-import { pooledCopy } from './pooled-copy.js';
+import { pooledCopy } from '../util/pooled-copy.js';
 import type { ValueLog } from './value-log.js';
 import { VersionIterator } from './version-iterator.js';
 import { LevelIterator } from './table-level-iterator.js';

@@ -24,7 +24,7 @@
  */
 import { assert } from '../util/assert.js';
 import { Doorkeeper } from './doorkeeper.js';
-import { pooledCopy } from './pooled-copy.js';
+import { pooledCopy } from '../util/pooled-copy.js';
 
 /** Bytes charged per entry on top of the value (the entry, its map slot, the Buffer object). */
 const ENTRY_OVERHEAD_BYTES = 96;

@@ -37,7 +37,7 @@ import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
 import { createLogSegment, FILL_GROUP_BYTES_MAX, type LogPreallocator, type NewLogSegment, type PreallocShape, type PreallocStats } from './log-preallocator.js';
 import type { EngineLogger } from './options.js';
-import { pooledCopy } from './pooled-copy.js';
+import { pooledCopy } from '../util/pooled-copy.js';
 import { readIntoFile } from './read-into.js';
 import { ValueCache } from './value-cache.js';
 import type { ValuePointer } from './value-pointer.js';

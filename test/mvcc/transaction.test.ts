@@ -138,4 +138,57 @@ describe('Transaction basics', () => {
     t2.rollback();
     expect(text(await db.get(k('x')))).toBe('1');
   });
+
+  it('keys passed in one scratch buffer rewritten between calls stay distinct (lockKey, put, get)', async () => {
+    const db = await seeded({});
+    const txn = db.begin();
+    const scratch = k('key-a');
+    expect(txn.lockKey(scratch)).toBeUndefined();
+    txn.put(scratch, k('1'));
+    scratch.set(k('key-b'));
+    expect(txn.lockKey(scratch)).toBeUndefined();
+    txn.put(scratch, k('2'));
+    expect(text(txn.get(scratch))).toBe('2');
+    scratch.set(k('key-a'));
+    expect(text(txn.get(scratch))).toBe('1');
+    await txn.commit();
+    expect(text(await db.get(k('key-a')))).toBe('1');
+    expect(text(await db.get(k('key-b')))).toBe('2');
+  });
+
+  it('close() waits for every commit in flight, also when commits share one promise (a group)', async () => {
+    const inner = new MemoryVersionedKv({ applyMode: 'deferred' });
+    let group: { done: Promise<void>; parts: Array<Promise<void>> } | undefined;
+    const promises = new Set<Promise<void>>();
+    // A kv whose commits of one turn settle together on one promise, as the engine's group commit.
+    const grouped = Object.create(inner) as MemoryVersionedKv;
+    grouped.commit = (writes, commitTs) => {
+      if (group === undefined) {
+        const parts: Array<Promise<void>> = [];
+        let open!: () => void;
+        const done = new Promise<void>((resolve) => (open = resolve)).then(() => Promise.all(parts)).then(() => undefined);
+        group = { done, parts };
+        queueMicrotask(() => {
+          group = undefined;
+          open();
+        });
+      }
+      group.parts.push(inner.commit(writes, commitTs));
+      promises.add(group.done);
+      return group.done;
+    };
+    const db = new TxnKv(grouped);
+    const txns = ['a', 'b', 'c'].map((name) => {
+      const txn = db.begin();
+      txn.put(k(name), k(name));
+      return txn;
+    });
+    const commits = txns.map((txn) => txn.commit());
+    expect(promises.size).toBe(1);
+    await db.close();
+    expect(inner.visibleTs()).toBe(inner.lastTs());
+    await Promise.all(commits);
+    expect(txns.map((txn) => txn.state)).toEqual(['committed', 'committed', 'committed']);
+    expect(inner.visibleTs()).toBe(inner.lastTs());
+  });
 });

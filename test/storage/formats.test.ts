@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/util/crc32.js';
 import { decodeCommitRecord, encodeCommitRecord } from '../../src/storage/commit-record.js';
+import { CommitGroupBuffer, decodeCommitPayload, encodeCommitGroup } from '../../src/storage/commit-group.js';
 import { KIND_POINTER, KIND_TOMBSTONE, KIND_VALUE } from '../../src/storage/internal-key.js';
-import { encodeLogRecord, encodeLogRecords } from '../../src/storage/log-record.js';
+import { encodeLogRecord, encodeLogRecords, LOG_HEADER_BYTES } from '../../src/storage/log-record.js';
 import { decodeManifestEdit, encodeManifestEdit } from '../../src/storage/manifest-edit.js';
 import { encodeSuperblock, readSuperblock } from '../../src/storage/superblock.js';
 import { ValueLog } from '../../src/storage/value-log.js';
@@ -57,6 +58,31 @@ describe('on-disk formats (docs/format.md)', () => {
     expect(decoded.entries.map((e) => [hexOf(e.key), e.kind, hexOf(e.value)])).toEqual(entries.map((e) => [hexOf(e.key), e.kind, hexOf(e.value)]));
     expect(decodeValuePointer(pointer)).toEqual({ segment: 5, offset: 300, length: 20 });
     expect(() => decodeCommitRecord(record.subarray(0, record.length - 1), 'x.log', 0)).toThrow(/corruption in x\.log/);
+  });
+
+  it('commit group buffer: the same framed record as encoding each commit record, then the group, then the log framing', () => {
+    const pointer = encodeValuePointer({ segment: 5, offset: 300, length: 20 });
+    const commits = [
+      { ts: 7, entries: [{ key: enc('k'), kind: KIND_VALUE, value: enc('vv') }, { key: enc('d'), kind: KIND_TOMBSTONE, value: new Uint8Array(0) }] },
+      { ts: 2 ** 40 + 1, entries: [] },
+      { ts: 2 ** 40 + 2, entries: [{ key: new Uint8Array(300).fill(1), kind: KIND_VALUE, value: new Uint8Array(200).fill(2) }, { key: enc('p'), kind: KIND_POINTER, value: pointer }] },
+    ];
+    const group = new CommitGroupBuffer();
+    for (let round = 0; round < 2; round++) {
+      // Twice: a reset buffer encodes the next group alone.
+      for (const commit of commits) {
+        for (const e of commit.entries) group.add(e.key, e.kind, e.value);
+        group.endCommit(commit.ts);
+      }
+      const record = group.encodeRecord();
+      const expected = encodeLogRecords([encodeCommitGroup(commits.map((c) => encodeCommitRecord(c.ts, c.entries)))]);
+      expect(hexOf(record)).toBe(hexOf(expected));
+      const decoded = decodeCommitPayload(record.subarray(LOG_HEADER_BYTES), 'x.log', 0);
+      expect(decoded.map((r) => [r.commitTs, r.entries.length])).toEqual(commits.map((c) => [c.ts, c.entries.length]));
+      group.reset();
+      expect(group.entryCount).toBe(0);
+      expect(group.commitCount).toBe(0);
+    }
   });
 
   it('value-log record: crc, key length, value length, key, value', async () => {

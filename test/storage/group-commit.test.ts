@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine, FaultVfs, MemoryVfs } from '../../src/storage/index.js';
+import { GroupCommit } from '../../src/storage/group-commit.js';
 import { enc } from './storage-helpers.js';
 
 const COMMITTERS = 64;
@@ -45,5 +46,45 @@ describe('group commit', () => {
     await Promise.all(pending);
     expect(engine.stats().groups).toBeLessThanOrEqual(2);
     await engine.close();
+  });
+
+  it('GroupCommit: groups in submission order up to groupCommitBytesMax, barriers alone, one promise per group', async () => {
+    const groups: number[][] = [];
+    const events: string[] = [];
+    let failNext = false;
+    const queue = new GroupCommit<number>(
+      async (items) => {
+        groups.push([...items]);
+        events.push(`group ${items.join(',')}`);
+        if (failNext) {
+          failNext = false;
+          throw new Error('group failed');
+        }
+      },
+      { groupCommitDelayMs: 0, groupCommitBytesMax: 100 },
+    );
+    // Submitted in one turn: [1 2 3] (90 bytes), [4] (alone: 150 > max), [5], barrier, [6 7].
+    const done = [queue.submit(1, 30), queue.submit(2, 30), queue.submit(3, 30), queue.submit(4, 150), queue.submit(5, 10)];
+    const barrier = queue.barrier(async () => {
+      events.push('barrier');
+    });
+    const after = [queue.submit(6, 50), queue.submit(7, 50)];
+    expect(queue.pendingCount).toBe(8);
+    expect(done[0]).toBe(done[1]);
+    expect(done[1]).toBe(done[2]);
+    expect(done[3]).not.toBe(done[2]);
+    expect(after[0]).toBe(after[1]);
+    await Promise.all([...done, barrier, ...after]);
+    expect(groups).toEqual([[1, 2, 3], [4], [5], [6, 7]]);
+    expect(events).toEqual(['group 1,2,3', 'group 4', 'group 5', 'barrier', 'group 6,7']);
+    expect(queue.groups).toBe(4);
+    expect(queue.pendingCount).toBe(0);
+    // A failed group rejects every commit of it, and only those.
+    failNext = true;
+    const failing = [queue.submit(8, 10), queue.submit(9, 10)];
+    await expect(failing[0]).rejects.toThrow('group failed');
+    await expect(failing[1]).rejects.toThrow('group failed');
+    await queue.submit(10, 10);
+    expect(groups.at(-1)).toEqual([10]);
   });
 });

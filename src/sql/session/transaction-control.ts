@@ -28,7 +28,8 @@ export function transactionModes(options: readonly Node[] | undefined): Transact
   return modes;
 }
 
-export async function runTransactionControl(session: Session, ast: object): Promise<string> {
+/** Runs a transaction-control statement; only COMMIT may wait (for the commit and the sequences' flush). */
+export function runTransactionControl(session: Session, ast: object): string | Promise<string> {
   const t = (ast as { TransactionStmt: TransactionStmt }).TransactionStmt;
   const block = session.block;
   switch (t.kind) {
@@ -47,9 +48,7 @@ export async function runTransactionControl(session: Session, ast: object): Prom
     case 'TRANS_STMT_COMMIT': {
       if (t.chain === true) throw notSupported('COMMIT AND CHAIN');
       if (block.mode === 'none') session.notice('there is no transaction in progress', 'WARNING', SQLSTATE.noActiveSqlTransaction);
-      const committed = await block.commit();
-      await session.host.sequences.flush();
-      return committed ? 'COMMIT' : 'ROLLBACK';
+      return commitTag(session, block.commit());
     }
     case 'TRANS_STMT_ROLLBACK':
       if (t.chain === true) throw notSupported('ROLLBACK AND CHAIN');
@@ -73,6 +72,13 @@ export async function runTransactionControl(session: Session, ast: object): Prom
     default:
       throw notSupported('two-phase commit');
   }
+}
+
+/** COMMIT's tag once the commit is durable and the sequences' flush (if one is in flight) is done. */
+async function commitTag(session: Session, committing: boolean | Promise<boolean>): Promise<string> {
+  const committed = await committing;
+  await session.host.sequences.flush();
+  return committed ? 'COMMIT' : 'ROLLBACK';
 }
 
 function failedError(): SqlError {

@@ -24,7 +24,7 @@ interface Savepoint {
   readonly id: number;
   /** nextMark() when it was made. */
   readonly mark: number;
-  readonly settings: Map<string, string>;
+  readonly settings: ReadonlyMap<string, string>;
 }
 
 export class TxnBlock {
@@ -36,7 +36,9 @@ export class TxnBlock {
   /** The transaction id txid_current() handed out in this transaction, if it was called. */
   txid: bigint | undefined;
   private savepoints: Savepoint[] = [];
-  private settingsAtBegin: Map<string, string> | undefined;
+  private settingsAtBegin: ReadonlyMap<string, string> | undefined;
+  /** The last settings snapshot and the Settings.version it copies (equal versions, equal values). */
+  private snapshotCache: { version: number; values: ReadonlyMap<string, string> } | undefined;
   private localSettings: Map<string, string> | undefined;
   /** Isolation / read-only requested for the next BEGIN-started transaction. */
   pendingIsolation: IsolationLevel | undefined;
@@ -101,7 +103,7 @@ export class TxnBlock {
       this.txn = undefined;
     }
     this.mode = 'block';
-    this.settingsAtBegin = this.settings.snapshot();
+    this.settingsAtBegin = this.settingsSnapshot();
     this.statements = 0;
   }
 
@@ -183,7 +185,7 @@ export class TxnBlock {
 
   savepoint(name: string): void {
     const txn = this.ensure();
-    this.savepoints.push({ name, id: txn.savepoint(), mark: this.nextMark(), settings: this.settings.snapshot() });
+    this.savepoints.push({ name, id: txn.savepoint(), mark: this.nextMark(), settings: this.settingsSnapshot() });
   }
 
   release(name: string): void {
@@ -210,6 +212,16 @@ export class TxnBlock {
     }
     for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]?.name === name) return i;
     throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+  }
+
+  /**
+   * A copy of the settings (to restore on rollback), shared while they do not change: restore()
+   * only reads it, so a session running one BEGIN … COMMIT after another copies them once.
+   */
+  private settingsSnapshot(): ReadonlyMap<string, string> {
+    const version = this.settings.version;
+    if (this.snapshotCache?.version !== version) this.snapshotCache = { version, values: this.settings.snapshot() };
+    return this.snapshotCache.values;
   }
 
   setLocal(name: string, previous: string): void {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockCache } from '../../../src/storage/block-cache.js';
 import { CorruptionError } from '../../../src/storage/errors.js';
 import { TS_MAX } from '../../../src/storage/internal-key.js';
-import { POOL_CHUNK_BYTES, POOLED_COPY_BYTES_MAX, pooledCopy } from '../../../src/storage/pooled-copy.js';
+import { POOL_CHUNK_BYTES, POOLED_COPY_BYTES_MAX, pooledCopy } from '../../../src/util/pooled-copy.js';
 import { canReadInto, fileSource } from '../../../src/storage/read-into.js';
 import { TableBuilder } from '../../../src/storage/table-builder.js';
 import { TableReader } from '../../../src/storage/table-reader.js';

@@ -169,4 +169,49 @@ describe('Memtable', () => {
       expect(all).toEqual(entries.map((e) => Buffer.from(e.ikey).toString('hex')));
     }
   });
+
+  it('adds versions in commit order (newer versions linked through the hash index): order both ways and gets match the model (property)', () => {
+    const rng = new Prng(testSeed('memtable commit order'));
+    for (let round = 0; round < 10; round++) {
+      const entries = randomEntries(rng, 500 + rng.int(500), { keySpace: 20 + rng.int(200), tsMax: 2000, longKeys: round % 2 === 1 });
+      const m = new Memtable();
+      // ts ascending, as commits arrive; a few adds repeated (a replayed group).
+      const byTs = entries.slice().sort((a, c) => a.ts - c.ts);
+      for (const e of byTs) {
+        m.add(e.userKey, e.ts, e.kind, e.value);
+        if (rng.int(16) === 0) m.add(e.userKey, e.ts, e.kind, e.value);
+      }
+      expect(m.count).toBe(entries.length);
+      const forward: string[] = [];
+      const backward: string[] = [];
+      const it = m.iterator();
+      for (it.seekToFirst(); it.valid(); it.next()) forward.push(Buffer.from(it.key()).toString('hex'));
+      for (it.seekToLast(); it.valid(); it.prev()) backward.push(Buffer.from(it.key()).toString('hex'));
+      const want = entries.map((e) => Buffer.from(e.ikey).toString('hex'));
+      expect(forward).toEqual(want);
+      expect(backward).toEqual(want.slice().reverse());
+      for (let i = 0; i < 300; i++) {
+        const e = entries[rng.int(entries.length)] as ModelEntry;
+        const readTs = rng.int(2100);
+        const model = modelGet(entries, e.userKey, readTs);
+        const got = m.get(e.userKey, readTs);
+        expect(got === undefined ? undefined : { ts: got.ts, kind: got.kind }).toEqual(model === undefined ? undefined : { ts: model.ts, kind: model.kind });
+      }
+      expect(checkAgainstModel(m.iterator(), entries, rng, 300)).toBe(300);
+    }
+  });
+
+  it('stores the key bytes of a key once across its versions', () => {
+    const m = new Memtable();
+    const key = Buffer.alloc(4000, 7);
+    m.add(key, 1, KIND_VALUE, b('v'));
+    const first = m.approximateBytes;
+    for (let ts = 2; ts <= 100; ts++) m.add(key, ts, KIND_VALUE, b('v'));
+    // 99 more versions: their records and values, not 99 more copies of the 4,000-byte key.
+    expect(m.approximateBytes - first).toBeLessThan(99 * 200);
+    expect(Buffer.from(m.get(key, 50)?.value ?? []).toString()).toBe('v');
+    const it = m.iterator();
+    it.seekToFirst();
+    expect(Buffer.from(it.key()).subarray(0, 4000).equals(key)).toBe(true);
+  });
 });
