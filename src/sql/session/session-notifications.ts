@@ -8,7 +8,8 @@
  * - Received notifications wait in the inbox until the session is outside a transaction block;
  *   wake() tells the wire one arrived, so an idle connection can send it at once.
  * - Limits are PostgreSQL's: a channel name of 1–63 bytes, a payload under 8000 bytes (22023).
- *   An inbox holds at most INBOX_MAX; past it the oldest are dropped and counted.
+ *   An inbox holds at most INBOX_MAX (it fills only while its session stays in a transaction
+ *   block); past it the oldest are dropped.
  */
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { Transaction } from '../../mvcc/index.js';
@@ -35,8 +36,6 @@ export class SessionNotifications implements NotificationListener {
   private pending: Pending | undefined;
   private inbox: Notification[] = [];
   private wakeListener: (() => void) | undefined;
-  /** Notifications dropped because the inbox was full. */
-  dropped = 0;
 
   constructor(
     private readonly hub: NotificationHub | undefined,
@@ -68,10 +67,7 @@ export class SessionNotifications implements NotificationListener {
   }
 
   deliver(notification: Notification): void {
-    if (this.inbox.length >= INBOX_MAX) {
-      this.inbox.shift();
-      this.dropped++;
-    }
+    if (this.inbox.length >= INBOX_MAX) this.inbox.shift();
     this.inbox.push(notification);
     this.wakeListener?.();
   }
