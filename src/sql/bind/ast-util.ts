@@ -67,3 +67,21 @@ export function leftmostLocation(node: unknown): number | undefined {
   }
   return best;
 }
+
+/**
+ * The first node (depth first, in source order) for which `match` holds, not looking inside nodes
+ * for which `skip` holds (a subquery, say). An AST is a tree of plain objects and arrays.
+ */
+export function firstNode(tree: unknown, match: (node: object) => boolean, skip?: (node: object) => boolean): Node | undefined {
+  if (Array.isArray(tree)) {
+    for (const item of tree) {
+      const found = firstNode(item, match, skip);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (tree === null || typeof tree !== 'object') return undefined;
+  if (match(tree)) return tree as Node;
+  if (skip?.(tree) === true) return undefined;
+  return firstNode(Object.values(tree), match, skip);
+}

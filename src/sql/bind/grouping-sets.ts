@@ -21,7 +21,7 @@ import { SqlError } from '../../util/index.js';
 import { notSupported } from './bind-errors.js';
 import { figureColumnName } from './column-name.js';
 import { AGGREGATE_NAMES } from './bind-expr.js';
-import { leftmostLocation, stringList } from './ast-util.js';
+import { firstNode, leftmostLocation, stringList } from './ast-util.js';
 
 /** PostgreSQL's limit on the grouping sets one GROUP BY may expand to. */
 const GROUPING_SETS_MAX = 4096;
@@ -44,24 +44,18 @@ interface ResTarget {
 export function hasGroupingSets(s: SelectStmt): boolean {
   const group = s.groupClause;
   if (group === undefined || group.length === 0) return false;
-  return group.some((n) => 'GroupingSet' in n) || containsTag([s.targetList, s.havingClause, s.sortClause], 'GroupingFunc');
+  return group.some((n) => 'GroupingSet' in n) || firstNode([s.targetList, s.havingClause, s.sortClause], (n) => 'GroupingFunc' in n, isSubLink) !== undefined;
 }
 
-/** A window function call (FuncCall with OVER) outside subqueries. */
-function containsWindowCall(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(containsWindowCall);
-  if (node === null || typeof node !== 'object' || 'SubLink' in node) return false;
-  if ('FuncCall' in node && (node.FuncCall as { over?: unknown }).over !== undefined) return true;
-  return Object.values(node).some(containsWindowCall);
+function isSubLink(node: object): boolean {
+  return 'SubLink' in node;
 }
 
-function containsTag(node: unknown, tag: string): boolean {
-  if (Array.isArray(node)) return node.some((n) => containsTag(n, tag));
-  if (node === null || typeof node !== 'object') return false;
-  if (tag in node) return true;
-  if ('SubLink' in node) return false;
-  return Object.values(node).some((v) => containsTag(v, tag));
+function isWindowCall(node: object): boolean {
+  return 'FuncCall' in node && (node.FuncCall as { over?: unknown }).over !== undefined;
 }
+
+
 
 /** The type name a left-out grouping expression's NULL is cast to (undefined: an untyped NULL). */
 export type KeyTypeName = (key: Node) => Node | undefined;
@@ -71,7 +65,7 @@ export type KeyTypeName = (key: Node) => Node | undefined;
  * `typeNameOf` types the NULLs, so every branch's column has the query's type.
  */
 export function expandGroupingSets(s: SelectStmt, typeNameOf: KeyTypeName): SelectStmt {
-  if (containsWindowCall([s.targetList, s.havingClause, s.sortClause])) throw notSupported('a window function over GROUPING SETS');
+  if (firstNode([s.targetList, s.havingClause, s.sortClause], isWindowCall, isSubLink) !== undefined) throw notSupported('a window function over GROUPING SETS');
   const targets = (s.targetList ?? []).map((n) => (n as { ResTarget: ResTarget }).ResTarget);
   const sets = groupingSets(s.groupClause ?? [], targets);
   const distinct = s.distinctClause !== undefined && s.distinctClause.every((n) => Object.keys(n).length === 0);

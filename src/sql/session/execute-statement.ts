@@ -20,6 +20,7 @@ import { bindExpr } from '../bind/bind-expr.js';
 import { coerce } from '../bind/resolve.js';
 import { Scope } from '../bind/scope.js';
 import { compileExpr } from '../exec/compile-expr.js';
+import { firstNode } from '../bind/ast-util.js';
 import { SqlPrepared } from './prepared.js';
 import { SqlPortal } from './portal.js';
 import type { Session } from './session.js';
@@ -85,9 +86,9 @@ function evaluateArguments(session: Session, name: string, target: SqlPrepared, 
 
 /** PostgreSQL's refusals of an EXECUTE argument: a subquery (0A000); a parameter, which a simple query has none of (42P02). */
 function rejectArgument(arg: Node): void {
-  const sublink = findNode(arg, 'SubLink');
+  const sublink = firstNode(arg, (n) => 'SubLink' in n);
   if (sublink !== undefined) throw withLocation(SQLSTATE.featureNotSupported, 'cannot use subquery in EXECUTE parameter', sublink);
-  const param = findNode(arg, 'ParamRef');
+  const param = firstNode(arg, (n) => 'ParamRef' in n);
   if (param === undefined) return;
   const number = (param as { ParamRef: { number?: number } }).ParamRef.number ?? 0;
   throw withLocation('42P02', `there is no parameter $${number}`, param);
@@ -96,24 +97,6 @@ function rejectArgument(arg: Node): void {
 function withLocation(code: string, message: string, node: Node): SqlError {
   const location = locationOf(node);
   return new SqlError(code, message, location === undefined ? {} : { position: location + 1 });
-}
-
-/** The first node tagged `tag` anywhere inside `node` (an AST is a tree of plain objects and arrays). */
-function findNode(node: unknown, tag: string): Node | undefined {
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const found = findNode(item, tag);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (node === null || typeof node !== 'object') return undefined;
-  if (tag in node) return node as Node;
-  for (const value of Object.values(node)) {
-    const found = findNode(value, tag);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 function locationOf(node: Node): number | undefined {
