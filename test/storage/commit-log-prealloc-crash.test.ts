@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine, FaultVfs, MemoryVfs, type Vfs, type VfsFile } from '../../src/storage/index.js';
 import { readLogRecords } from '../../src/storage/log-record.js';
-import { batchOf, runCommitters, valueFor, type FailedBatches } from './crash-committers.js';
+import { expectCommittersIntact, runCommitters, type FailedBatches } from './crash-committers.js';
 import { enc, prng, testSeed } from './storage-helpers.js';
 
 const COMMITTERS = 4;
@@ -76,14 +76,7 @@ async function runWorkload(seed: number, spaceProbability: number, failed: Faile
 
 async function checkImage(image: Image, failed: FailedBatches, where: string, writeAfter: boolean): Promise<void> {
   const engine = await Engine.open('/db', { ...ENGINE_OPTIONS, vfs: image.vfs });
-  const ts = engine.visibleTs();
-  for (let c = 0; c < COMMITTERS; c++) {
-    const n = batchOf(engine.get(enc(`c${c}-a`), ts));
-    expect(n, `${where} c${c} lost an acknowledged commit`).toBeGreaterThanOrEqual(image.acked[c] as number);
-    expect(failed[c]?.has(n), `${where} c${c} shows failed batch ${n}`).toBe(false);
-    expect(batchOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
-    expect(batchOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
-  }
+  expectCommittersIntact(engine, image.acked, failed, where);
   if (writeAfter) await engine.commit([{ key: enc('after'), value: enc('x') }], engine.lastTs() + 1);
   await engine.close();
 }

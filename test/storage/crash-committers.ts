@@ -41,3 +41,18 @@ export async function runCommitters(engine: Engine, iterations: number, random: 
   };
   await Promise.all(acked.map((_, c) => committer(c)));
 }
+
+/**
+ * After a crash: every committer shows at least its last acknowledged batch, never a batch whose
+ * commit failed, and all three keys of one batch (inline and value-log values alike).
+ */
+export function expectCommittersIntact(engine: Engine, acked: readonly number[], failed: FailedBatches, where: string): void {
+  const ts = engine.visibleTs();
+  for (let c = 0; c < acked.length; c++) {
+    const n = batchOf(engine.get(enc(`c${c}-a`), ts));
+    expect(n, `${where} c${c} lost an acknowledged commit`).toBeGreaterThanOrEqual(acked[c] as number);
+    expect(failed[c]?.has(n), `${where} c${c} shows failed batch ${n}`).toBe(false);
+    expect(batchOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
+    expect(batchOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
+  }
+}

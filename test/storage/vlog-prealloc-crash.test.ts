@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncHookVfs } from '../support/sync-hook-vfs.js';
 import { Engine, FaultVfs, MemoryVfs } from '../../src/storage/index.js';
 import { vlogRecordsEnd } from '../../src/storage/value-log.js';
-import { batchOf, runCommitters, valueFor, type FailedBatches } from './crash-committers.js';
+import { expectCommittersIntact, runCommitters, valueFor, type FailedBatches } from './crash-committers.js';
 import { enc, prng, testSeed } from './storage-helpers.js';
 
 const COMMITTERS = 4;
@@ -92,14 +92,7 @@ async function checkImage(image: Image, failed: FailedBatches, where: string, wr
   // (pages kept out of order): that is left for reads to judge (value-log.ts, vlogLogEnd).
   const last = segments.at(-1);
   if (last !== undefined && !image.torn) expect(tailBytes(image.vfs, last), `${where} ${last} cut on open`).toBe(0);
-  const ts = engine.visibleTs();
-  for (let c = 0; c < COMMITTERS; c++) {
-    const n = batchOf(engine.get(enc(`c${c}-a`), ts));
-    expect(n, `${where} c${c} lost an acknowledged commit`).toBeGreaterThanOrEqual(image.acked[c] as number);
-    expect(failed[c]?.has(n), `${where} c${c} shows failed batch ${n}`).toBe(false);
-    expect(batchOf(engine.get(enc(`c${c}-b`), ts)), `${where} c${c} half a batch`).toBe(n);
-    expect(batchOf(engine.get(enc(`c${c}-big`), ts)), `${where} c${c} half a batch (value log)`).toBe(n);
-  }
+  expectCommittersIntact(engine, image.acked, failed, where);
   if (writeAfter) await engine.commit([{ key: enc('after'), value: valueFor(9, 0, 900) }], engine.lastTs() + 1);
   await engine.close();
 }
