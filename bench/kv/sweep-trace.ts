@@ -64,13 +64,14 @@ const phase = { table: 0, tablePread: 0, vlog: 0, vlogPread: 0, where: 0, probes
 const probeCounts = new Map<string, number>();
 
 function patchPhases(): void {
-  const get = TableReader.prototype.get;
-  TableReader.prototype.get = function (this: TableReader, ...args: Parameters<TableReader['get']>) {
+  // The read path probes tables through findInto (get() wraps it).
+  const findInto = TableReader.prototype.findInto;
+  TableReader.prototype.findInto = function (this: TableReader, ...args: Parameters<TableReader['findInto']>) {
     const t = performance.now();
     phase.where = 1;
     phase.probes++;
     try {
-      return get.apply(this, args);
+      return findInto.apply(this, args);
     } finally {
       phase.where = 0;
       phase.table += performance.now() - t;

@@ -12,6 +12,7 @@
  *   outputs are written off the event loop (Vfs.writeFileSynced) and opened one per turn, so
  *   foreground work is never blocked by one long synchronous call.
  */
+import { l0BloomBitsPerKey } from './bloom.js';
 import type { DiskFullState } from './disk-full-state.js';
 import type { BuiltTable } from './flush-build.js';
 import { tableName } from './engine-recovery.js';
@@ -51,8 +52,10 @@ export interface WrittenTables {
   readonly bytes: number;
 }
 
-export function builderOptions(options: ResolvedOptions): MergeRequest['builder'] {
-  return { blockBytes: options.blockBytes, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
+/** How output tables of `level` are built (L0 tables get more filter bits: bloom.ts l0BloomBitsPerKey). */
+export function builderOptions(options: ResolvedOptions, level: number): MergeRequest['builder'] {
+  const bloomBitsPerKey = level === 0 ? l0BloomBitsPerKey(options.bloomBitsPerKey) : options.bloomBitsPerKey;
+  return { blockBytes: options.blockBytes, restartInterval: options.restartInterval, bloomBitsPerKey };
 }
 
 /**

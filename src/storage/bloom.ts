@@ -97,6 +97,21 @@ export function legacyBloomHash(data: Uint8Array, start = 0, end = data.length):
   return fmix32(h);
 }
 
+/**
+ * Bits per key added to the filters of L0 tables. Every point read probes every L0 table (L0
+ * tables overlap) but one table per deeper level, so a false positive in L0 is paid once per L0
+ * table, and L0 holds a small share of the keys: the extra bits cost little memory and cut each
+ * L0 table's false positives (each one a data-block read) from ~1 % to ~0.1 % (as Monkey's
+ * allocation of more bits to smaller levels; measured in bench/kv/sweep-trace.ts: 5 % of the
+ * governor sweep's reads did a second block read with 6–10 L0 tables at 10 bits per key).
+ */
+export const L0_BLOOM_EXTRA_BITS_PER_KEY = 6;
+
+/** Bits per key of an L0 table's filter when other tables get `bitsPerKey` (0: no filter). */
+export function l0BloomBitsPerKey(bitsPerKey: number): number {
+  return bitsPerKey === 0 ? 0 : Math.min(BLOOM_BITS_PER_KEY_MAX, bitsPerKey + L0_BLOOM_EXTRA_BITS_PER_KEY);
+}
+
 /** Number of probes for `bitsPerKey`. */
 export function bloomProbes(bitsPerKey: number): number {
   const k = Math.round(bitsPerKey * 0.69);

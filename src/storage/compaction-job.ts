@@ -73,12 +73,15 @@ export async function runCompaction(context: BackgroundContext, pick: Compaction
   logger.debug(fields, 'compaction start');
   let bytesRead = 0;
   for (const table of inputs) bytesRead += table.meta.sizeBytes;
-  await context.governor.acquire(bytesRead);
+  // Only the outputs draw from the governor (writeTables), as its budget is of background writes
+  // (governor.ts, option backgroundBytesPerSecMax; RocksDB's rate limiter default, writes only):
+  // charging the inputs too halved the budget of compactions alone — GC never charged its reads —
+  // and slowed the L0 merges every read waits for.
   const safePointTs = context.safePointTs();
   const result = await runMerge(context, async () => {
     const images: Uint8Array[] = [];
     for (const table of inputs) images.push(await readTableImage(table));
-    return { tables: images, safePointTs, dropTombstones: pick.dropTombstones, targetTableBytes: context.options.tableBytesTarget, perInput: false, builder: builderOptions(context.options) };
+    return { tables: images, safePointTs, dropTombstones: pick.dropTombstones, targetTableBytes: context.options.tableBytesTarget, perInput: false, builder: builderOptions(context.options, pick.outputLevel) };
   });
   const written = await writeTables(context, result.outputs, result.outputs.map(() => pick.outputLevel));
   const added = written.handles.filter((handle): handle is TableHandle => handle !== undefined);

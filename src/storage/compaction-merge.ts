@@ -44,6 +44,8 @@ export interface MergeRequest {
   /** One output table per input table (GC rewrites tables in place) instead of one merged run. */
   readonly perInput: boolean;
   readonly builder: TableBuilderOptions;
+  /** perInput: how input i's rewrite is built (its level's filter bits); else `builder`. */
+  readonly inputBuilders?: readonly TableBuilderOptions[];
   readonly gc?: GcRewrite;
 }
 
@@ -69,7 +71,7 @@ class MergeState {
   readonly dead: ReadonlySet<number>;
 
   constructor(readonly request: MergeRequest) {
-    this.builder = new TableBuilder(request.builder);
+    this.builder = new TableBuilder(request.inputBuilders?.[0] ?? request.builder);
     this.dead = new Set(request.gc?.deadOffsets ?? []);
   }
 
@@ -80,7 +82,8 @@ class MergeState {
       const { smallest, largest, minTs, maxTs, entries } = builder;
       this.outputs.push({ image, smallest, largest, minTs, maxTs, entries, vlogRefs: [...this.refs] });
     }
-    this.builder = new TableBuilder(this.request.builder);
+    // perInput: outputs stay aligned with the inputs (an emptied one is kept), so the next output is input outputs.length's.
+    this.builder = new TableBuilder(this.request.inputBuilders?.[this.outputs.length] ?? this.request.builder);
     this.refs = new Map();
   }
 }

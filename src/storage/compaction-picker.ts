@@ -1,13 +1,20 @@
 /**
  * Which compaction to run next (DESIGN.md, Compaction): L0 is tiered — once it holds
- * l0CompactionTrigger tables, all of them merge with the L1 tables they overlap; L1 and below are
+ * l0CompactionTrigger tables, all of them merge with the L1 tables they overlap, or, while those
+ * L1 tables hold more than INTRA_L0_RATIO × the L0 bytes, with each other into one L0 table (an
+ * intra-L0 compaction, as RocksDB's: rewriting a big L1 for a little L0 costs most of the budget
+ * and lets L0 grow, which every read pays a table probe for); L1 and below are
  * leveled — once level n passes levelBaseBytes × levelSizeMultiplier^(n-1), one of its tables
  * (round robin by key) merges with the level n+1 tables it overlaps, or moves down unchanged when
  * none overlaps (a trivial move).
  *
  * Invariants:
  * - An L0 compaction takes every L0 table present when it is picked; tables flushed later are
- *   newer than all of them, so L0 stays newest first and L1 holds only older versions.
+ *   newer than all of them, so L0 stays newest first and L1 holds only older versions. An
+ *   intra-L0 output takes the oldest place in L0 (Version.withEdit appends it) and its ts range
+ *   lies below every table flushed meanwhile, so recovery's order (maxTs) agrees.
+ * - An intra-L0 compaction needs at least two L0 tables and a trigger of at least two, so its one
+ *   output never triggers another at once.
  * - Output ranges never overlap a table of the output level that is not an input.
  * - dropTombstones only when no table below the output level overlaps the key range.
  * - The last level (LEVELS_MAX - 1) is never an input of a size-triggered compaction.
@@ -15,6 +22,9 @@
 import { compareUserKeys, internalUserKey } from './internal-key.js';
 import { LEVELS_MAX, type ResolvedOptions } from './options.js';
 import type { TableHandle, Version } from './version.js';
+
+/** Intra-L0 while the overlapped L1 bytes exceed this many times the L0 bytes (see the header). */
+export const INTRA_L0_RATIO = 2;
 
 export interface CompactionPick {
   readonly level: number;
@@ -95,7 +105,7 @@ export function pickCompaction(version: Version, options: ResolvedOptions, curso
     }
   }
   if (bestLevel < 0) return undefined;
-  if (bestLevel === 0) return planCompaction(version, 0, 1, l0);
+  if (bestLevel === 0) return pickL0(version, options, l0);
   const tables = levels[bestLevel] as readonly TableHandle[];
   const cursor = cursors[bestLevel];
   let chosen = tables[0] as TableHandle;
@@ -105,6 +115,14 @@ export function pickCompaction(version: Version, options: ResolvedOptions, curso
   }
   cursors[bestLevel] = internalUserKey(chosen.meta.largest).slice();
   return planCompaction(version, bestLevel, bestLevel + 1, [chosen]);
+}
+
+/** The L0 compaction: into L1, or intra-L0 while L1 dwarfs L0 (see the header). */
+function pickL0(version: Version, options: ResolvedOptions, l0: readonly TableHandle[]): CompactionPick {
+  const intoL1 = planCompaction(version, 0, 1, l0);
+  if (l0.length < 2 || options.l0CompactionTrigger < 2) return intoL1;
+  if (levelBytes(intoL1.overlaps) <= INTRA_L0_RATIO * levelBytes(l0)) return intoL1;
+  return planCompaction(version, 0, 0, l0);
 }
 
 /** A compaction of every table into one level (the deepest non-empty one, at least L1). */

@@ -4,26 +4,15 @@
  * thread reads inputs and writes outputs through the Vfs (so crash and fault tests cover it).
  *
  * Invariants:
- * - The thread runs at a lower CPU priority (BACKGROUND_NICE) than the event loop.
+ * - The thread runs at a lower CPU priority than the event loop (thread-priority.ts).
  * - One reply `{ id, result }` per request `{ id, request }` (request-worker.ts); a failure
  *   replies with `error` instead.
  */
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { mergeTables, type MergeRequest } from './compaction-merge.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
-/**
- * The nice value of this thread. Linux keeps a nice value per thread, so this lowers only the
- * compaction worker (as RocksDB lowers its compaction threads' CPU priority): on a busy machine
- * the event loop's foreground reads win the CPU over a merge running flat out.
- */
-const BACKGROUND_NICE = 10;
-try {
-  setPriority(BACKGROUND_NICE);
-} catch {
-  // Not permitted here: the merge runs at normal priority.
-}
-
+lowerThreadPriority();
 
 const port = parentPort;
 if (port !== null) {

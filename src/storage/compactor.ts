@@ -13,6 +13,9 @@
  *   at l0SlowdownTrigger each group waits 1 ms. Both are counted, timed and logged — never silent.
  * - compactAll() runs after the current job and merges every table into one level, then runs GC
  *   until no segment passes the threshold; compactAll(false) (VACUUM) runs only the GC part.
+ * - The governor's pressure follows the L0 table count (l0Pressure): whatever job holds the one
+ *   background slot, the adaptation never starves it while L0 backs up behind it (every read then
+ *   probes more tables, and at l0StopTrigger writers stall).
  */
 import type { BackgroundContext } from './background-context.js';
 import { newCompactionCounters, runCompaction } from './compaction-job.js';
@@ -22,6 +25,18 @@ import { pickCompaction, pickFullCompaction, type CompactionPick } from './compa
 import { newGcCounters, pickGc, runGc, type ExactCheck } from './vlog-gc.js';
 
 const SLOWDOWN_MS = 1;
+
+/**
+ * The governor's pressure while L0 holds `l0Tables` tables: none below the trigger, a quarter of
+ * the budget at it (a trigger of 4), rising by as much per table beyond, the whole budget from
+ * 2 × trigger − 1 tables on. Measured in the governor sweep (bench/kv/governor-mechanics.ts):
+ * without it the read adaptation cut the rate to an eighth of the budget, L0 grew to the stop
+ * trigger (reads probed 18 tables on average) and writers stalled for seconds.
+ */
+export function l0Pressure(l0Tables: number, trigger: number): number {
+  if (l0Tables < trigger) return 0;
+  return Math.min(1, (l0Tables - trigger + 1) / trigger);
+}
 
 export class Compactor {
   readonly compaction = newCompactionCounters();
@@ -46,7 +61,10 @@ export class Compactor {
   constructor(
     private readonly context: BackgroundContext,
     private readonly onFail: (error: unknown) => void,
-  ) {}
+  ) {
+    const { options, flusher, governor } = context;
+    governor.pressureOf = () => l0Pressure(flusher.version.levels[0]?.length ?? 0, options.l0CompactionTrigger);
+  }
 
   /** Starts the background loop unless it runs already. */
   schedule(): void {
@@ -55,6 +73,11 @@ export class Compactor {
       this.task = undefined;
       this.notify();
     });
+  }
+
+  /** The commit watch (governor.ts): one commit group's append-to-durable latency (µs). */
+  recordCommitUs(latencyUs: number): void {
+    this.context.governor.recordCommit(latencyUs);
   }
 
   /** Runs a paused retry now (space returned). */

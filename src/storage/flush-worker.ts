@@ -4,12 +4,17 @@
  * Vfs (so crash and fault tests cover it).
  *
  * Invariants:
+ * - The thread runs at a lower CPU priority than the event loop (thread-priority.ts), as
+ *   the compaction worker does: a table build must not take the CPU from foreground reads.
  * - One reply `{ id, result }` per request `{ id, request }` (request-worker.ts); a failure
  *   replies with `error` instead.
  */
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from './thread-priority.js';
 import { buildTable } from './flush-build.js';
 import type { TableBuilderOptions } from './table-builder.js';
+
+lowerThreadPriority();
 
 export interface FlushRequest {
   readonly payload: Uint8Array;

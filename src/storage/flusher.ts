@@ -19,6 +19,7 @@
  *   (debug) and end (warn, with its duration).
  */
 import type { BlockCache } from './block-cache.js';
+import { l0BloomBitsPerKey } from './bloom.js';
 import type { CommitLog } from './commit-log.js';
 import type { DiskFullState } from './disk-full-state.js';
 import { isSpaceError, type StorageIOError } from './errors.js';
@@ -119,12 +120,17 @@ export class Flusher {
     });
   }
 
+  /** True when a commit group need not wait for room (waitForRoom would return at once). */
+  hasRoom(): boolean {
+    return this.frozen.length < this.options.frozenMemtablesMax || this.stopped;
+  }
+
   /**
    * Waits while too many memtables are frozen (a write stall, counted); throws the space error
    * when the flush they wait for failed for lack of space.
    */
   async waitForRoom(): Promise<void> {
-    const full = (): boolean => this.frozen.length >= this.options.frozenMemtablesMax && !this.stopped;
+    const full = (): boolean => !this.hasRoom();
     if (!full()) return;
     if (this.spaceError !== undefined) {
       // Writers drive the retries (attempts stay RETRY_MS_MIN apart): writes resume once space returns.
@@ -209,7 +215,8 @@ export class Flusher {
     const tableOptions = {
       blockBytes: this.options.blockBytes,
       restartInterval: this.options.restartInterval,
-      bloomBitsPerKey: this.options.bloomBitsPerKey,
+      // L0 tables get more filter bits: every read probes each of them (bloom.ts).
+      bloomBitsPerKey: l0BloomBitsPerKey(this.options.bloomBitsPerKey),
     };
     return this.options.flushInWorker ? buildTableInWorker(payload, tableOptions) : buildTable(payload, tableOptions);
   }

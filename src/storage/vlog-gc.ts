@@ -186,8 +186,9 @@ async function collect(context: BackgroundContext, pick: GcPick, counters: GcCou
       segmentImage ??= await readChunked(vlog.segmentFile(segment), segmentBytes);
       const gc = { segment, image: segmentImage, targetSegment: target, deadOffsets };
       segmentImage = undefined;
-      const builder = builderOptions(context.options);
-      return { tables: await Promise.all(tables.map(readTableImage)), safePointTs, dropTombstones: false, targetTableBytes: Infinity, perInput: true, builder, gc };
+      const builder = builderOptions(context.options, 1);
+      const inputBuilders = tables.map((table) => builderOptions(context.options, table.meta.level));
+      return { tables: await Promise.all(tables.map(readTableImage)), safePointTs, dropTombstones: false, targetTableBytes: Infinity, perInput: true, builder, inputBuilders, gc };
     });
     const vlogImage = result.vlogImage ?? new Uint8Array(0);
     if (vlogImage.length > 0) {

@@ -106,7 +106,7 @@ describe('engine log lines', () => {
   it('governor adjustments: an SLO violation at warn, other changes at info, with rates and p99', () => {
     const { lines, logger } = capture();
     const engineLogger = resolveOptions({ logger }).logger;
-    const change = { rateBytesPerSecBefore: 1000, rateBytesPerSec: 500, foregroundUsP99: 3000.4, targetUsP99: 2000, baselineUsP99: 10.2 };
+    const change = { signal: 'read' as const, rateBytesPerSecBefore: 1000, rateBytesPerSec: 500, foregroundUsP99: 3000.4, targetUsP99: 2000, baselineUsP99: 10.2 };
     logGovernorAdjustment(engineLogger, change);
     logGovernorAdjustment(engineLogger, { ...change, rateBytesPerSecBefore: 500, rateBytesPerSec: 625, foregroundUsP99: 900 });
     const lowered = line(lines, 'governor: foreground p99 over target', 'warn', ['rateBytesPerSecBefore', 'rateBytesPerSec', 'foregroundUsP99', 'targetUsP99']);

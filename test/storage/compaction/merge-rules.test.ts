@@ -103,3 +103,19 @@ describe('compaction merge drop rules', () => {
     expect(result.outputs[0]!.vlogRefs).toEqual([[11, r1.length], [9, 10]]);
   });
 });
+
+describe('per-input builders (GC rewrites keep their level\'s filter bits)', () => {
+  it('builds output i with inputBuilders[i], aligned with the inputs', () => {
+    const entries = (prefix: string): Entry[] => Array.from({ length: 400 }, (_, i): Entry => [`${prefix}${String(i).padStart(4, '0')}`, 5, KIND_VALUE, val]);
+    const images = [table(entries('a')), table(entries('b')), table(entries('c'))];
+    const l0 = { ...BUILDER, bloomBitsPerKey: 16 };
+    const result = mergeTables(request(images, 0, false, { perInput: true, inputBuilders: [l0, BUILDER, l0] }));
+    const sizes = result.outputs.map((output) => output.image.length);
+    expect(result.outputs.map((output) => output.entries)).toEqual([400, 400, 400]);
+    // 6 more bits for 400 keys: 300 bytes of filter (in whole 64-byte lines).
+    expect((sizes[0] as number) - (sizes[1] as number)).toBeGreaterThanOrEqual(256);
+    expect(sizes[0]).toBe(sizes[2]);
+    expect(result.outputs.map((output) => contents(output.image).length)).toEqual([400, 400, 400]);
+  });
+});
+

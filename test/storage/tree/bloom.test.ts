@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bloomHash, bloomMayContain, bloomMayContainHash, bloomProbes, buildBloom, legacyBloomHash } from '../../../src/storage/bloom.js';
+import { bloomHash, bloomMayContain, bloomMayContainHash, bloomProbes, buildBloom, l0BloomBitsPerKey, legacyBloomHash } from '../../../src/storage/bloom.js';
 import { Prng, testSeed } from './tree-helpers.js';
 
 function key(i: number, prefix = 7): Buffer {
@@ -55,6 +55,24 @@ describe('bloom filter', () => {
     expect(empty.length).toBe(65); // one 64-byte line + tag (k | HASH_V2)
     expect(empty[64]).toBe(0x40 | 7);
     expect(bloomMayContain(empty, Buffer.from('a'))).toBe(false);
+  });
+
+  it('L0 tables get 6 more bits per key: ~10× fewer false positives on the governor sweep keys', () => {
+    expect([0, 1, 10, 32, 60].map(l0BloomBitsPerKey)).toEqual([0, 7, 16, 38, 64]);
+    const decimal = (i: number): Buffer => Buffer.from(String(i).padStart(16, '0'));
+    const n = 20000;
+    const keys: Buffer[] = [];
+    for (let i = 0; i < n; i++) keys.push(decimal(2 * i));
+    const rates = [10, l0BloomBitsPerKey(10)].map((bits) => {
+      const filter = buildBloom(keys, bits);
+      for (const k of keys) expect(bloomMayContain(filter, k)).toBe(true);
+      let fp = 0;
+      for (let i = 0; i < 5 * n; i++) if (bloomMayContain(filter, decimal(2 * i + 1))) fp++;
+      return fp / (5 * n);
+    });
+    console.log(`bloom false positives, sweep keys: 10 bits/key ${(100 * (rates[0] as number)).toFixed(2)}%, L0 ${l0BloomBitsPerKey(10)} bits/key ${(100 * (rates[1] as number)).toFixed(3)}%`);
+    expect(rates[1] as number).toBeLessThan(0.003);
+    expect(rates[1] as number).toBeLessThan((rates[0] as number) / 4);
   });
 
   it('keeps ~1% false positives for zero-padded decimal keys, whose legacy hashes collide', () => {
