@@ -20,7 +20,7 @@
  *   is visible, so a woken waiter's fresh snapshot includes it.
  */
 import type { KvIterator, KvRange, Ts } from './versioned-kv.js';
-import type { TxnCoordinator } from './txn-coordinator.js';
+import type { CommitWaiter, TxnCoordinator } from './txn-coordinator.js';
 import type { ScanOwner } from './txn-scan-iterator.js';
 import type { ConflictFaults } from './txn-kv-options.js';
 import { TxnScanIterator } from './txn-scan-iterator.js';
@@ -32,6 +32,8 @@ import type { LockOwner, LockState } from './key-locks.js';
 import { pooledCopy } from '../util/pooled-copy.js';
 import { ReadOnlyTransactionError, SerializationFailure, WriteSetTooLargeError } from './errors.js';
 import { assert } from '../util/index.js';
+
+const RESOLVED = Promise.resolve();
 
 /** Keys up to this long are compared with the last key string before a new one is made. */
 const KEY_STRING_REUSE_BYTES_MAX = 256;
@@ -90,7 +92,7 @@ export interface TransactionSettings {
   readonly faults: ConflictFaults;
 }
 
-export class TransactionImpl implements Transaction, ScanOwner, LockOwner {
+export class TransactionImpl implements Transaction, ScanOwner, LockOwner, CommitWaiter {
   /** Row locks held (key-locks.ts keeps them here). */
   lockState: LockState | undefined = undefined;
   private stateValue: TransactionState = 'active';
@@ -213,36 +215,38 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner {
     return true;
   }
 
-  async commit(): Promise<void> {
-    if (this.commitIfNoWrites()) return;
-    const failure = this.findConflict();
-    if (failure !== undefined) {
-      this.coordinator.failures++;
-      this.finish('aborted');
-      throw failure;
-    }
-    const { writes, keyStrings } = this.buffer.toBatch();
-    this.committing = true;
-    let done: Promise<void>;
+  commit(): Promise<void> {
+    // No async frame (one per write transaction): the coordinator settles this transaction
+    // (commitSettled) before the caller of the returned kv promise resumes.
     try {
-      done = this.coordinator.commit(writes, keyStrings);
+      if (this.commitIfNoWrites()) return RESOLVED;
+      const failure = this.findConflict();
+      if (failure !== undefined) {
+        this.coordinator.failures++;
+        this.finish('aborted');
+        throw failure;
+      }
+      const { writes, keyStrings } = this.buffer.toBatch();
+      this.committing = true;
+      try {
+        return this.coordinator.commit(writes, keyStrings, this);
+      } catch (error) {
+        this.stateValue = 'aborted';
+        this.coordinator.locks.releaseAll(this);
+        throw error;
+      } finally {
+        this.endScans();
+        this.unpinAll();
+      }
     } catch (error) {
-      this.stateValue = 'aborted';
-      this.coordinator.locks.releaseAll(this);
-      throw error;
-    } finally {
-      this.endScans();
-      this.unpinAll();
+      return Promise.reject(error);
     }
-    try {
-      await done;
-      this.stateValue = 'committed';
-    } catch (error) {
-      this.stateValue = 'aborted';
-      throw error;
-    } finally {
-      this.coordinator.locks.releaseAll(this); // waiters wake once the commit is visible
-    }
+  }
+
+  /** The kv's commit promise settled (called by the coordinator, before the committer resumes). */
+  commitSettled(committed: boolean): void {
+    this.stateValue = committed ? 'committed' : 'aborted';
+    this.coordinator.locks.releaseAll(this); // waiters wake once the commit is visible
   }
 
   rollback(): void {
@@ -294,7 +298,7 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner {
   private findConflict(): SerializationFailure | undefined {
     const tracker = this.coordinator.tracker;
     const faults = this.settings.faults;
-    if (faults.skipWriteWriteCheck !== true && this.buffer.some((keyString, entry) => tracker.writtenSince(keyString, entry.sinceTs))) {
+    if (faults.skipWriteWriteCheck !== true && this.buffer.someWrittenSince(tracker)) {
       return new SerializationFailure('write-write');
     }
     const readSet = this.readSet;

@@ -19,6 +19,11 @@ import { TxnKvClosedError } from './errors.js';
 import { KeyLocks } from './key-locks.js';
 import { CommitWatch } from './commit-watch.js';
 
+/** A transaction whose commit is in flight: told when the kv's promise settled, before its committer resumes. */
+export interface CommitWaiter {
+  commitSettled(committed: boolean): void;
+}
+
 export class TxnCoordinator {
   readonly tracker: ConflictTracker;
   readonly locks: KeyLocks;
@@ -28,17 +33,9 @@ export class TxnCoordinator {
   /** Commit promises handed out by the kv and not yet settled (distinct ones: see commit()). */
   private inFlight = 0;
   private lastDone: Promise<void> | undefined = undefined;
+  /** The transactions committing with lastDone (the kv's group commit shares one promise). */
+  private lastWaiters: CommitWaiter[] = [];
   private drainWaiters: Array<() => void> = [];
-  /** Called when a commit promise settles (bound once, not a closure per commit). */
-  private readonly settled = (): void => {
-    this.inFlight--;
-    this.refreshSafePoint();
-    if (this.inFlight === 0 && this.drainWaiters.length > 0) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const wake of waiters) wake();
-    }
-  };
   private readonly watches = new Map<string, CommitWatch>();
   private commitCount = 0;
   private closed = false;
@@ -79,8 +76,11 @@ export class TxnCoordinator {
     this.refreshSafePoint();
   }
 
-  /** Allocates a commitTs, records the keys and hands the batch to the kv — synchronously. */
-  commit(writes: readonly KvWrite[], keyStrings: readonly string[]): Promise<void> {
+  /**
+   * Allocates a commitTs, records the keys and hands the batch to the kv — synchronously. Returns
+   * the kv's promise; `waiter` is told when it settled, before anything awaiting it resumes.
+   */
+  commit(writes: readonly KvWrite[], keyStrings: readonly string[], waiter: CommitWaiter): Promise<void> {
     if (this.closed) throw new TxnKvClosedError();
     const commitTs = Math.max(this.last, this.kv.lastTs()) + 1;
     this.last = commitTs;
@@ -88,13 +88,33 @@ export class TxnCoordinator {
     if (this.watches.size > 0) this.noteWatched(keyStrings, commitTs);
     this.commitCount++;
     const done = this.kv.commit(writes, commitTs);
-    // Commits of one group may share a promise (the storage engine's group commit): watched once.
-    if (done !== this.lastDone) {
-      this.lastDone = done;
-      this.inFlight++;
-      done.then(this.settled, this.settled);
+    // Commits of one group may share a promise (the storage engine's group commit): watched once,
+    // with one reaction (registered before any committer awaits it) for all its transactions.
+    if (done === this.lastDone) {
+      this.lastWaiters.push(waiter);
+      return done;
     }
+    this.lastDone = done;
+    const waiters = [waiter];
+    this.lastWaiters = waiters;
+    this.inFlight++;
+    done.then(
+      () => this.settled(waiters, true),
+      () => this.settled(waiters, false),
+    );
     return done;
+  }
+
+  /** A commit promise settled: its transactions first, then the safe point and drain(). */
+  private settled(waiters: readonly CommitWaiter[], committed: boolean): void {
+    for (let i = 0; i < waiters.length; i++) (waiters[i] as CommitWaiter).commitSettled(committed);
+    this.inFlight--;
+    this.refreshSafePoint();
+    if (this.inFlight === 0 && this.drainWaiters.length > 0) {
+      const wake = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of wake) resolve();
+    }
   }
 
   /** The watch of one key (one per key string, shared by every caller). */

@@ -122,6 +122,13 @@ export class WriteBuffer {
     return { writes, keyStrings };
   }
 
+  /** Whether `tracker` knows a commit of some entry's key after the entry's sinceTs (no closure made). */
+  someWrittenSince(tracker: { writtenSince(keyString: string, sinceTs: Ts): boolean }): boolean {
+    if (this.entries === undefined) return this.soleKey !== undefined && tracker.writtenSince(this.soleKey, (this.sole as BufferedWrite).sinceTs);
+    for (const [keyString, entry] of this.entries) if (tracker.writtenSince(keyString, entry.sinceTs)) return true;
+    return false;
+  }
+
   /** Calls `visit` for each entry, first written first, until it returns true; returns whether one did. */
   some(visit: (keyString: string, entry: BufferedWrite) => boolean): boolean {
     if (this.entries === undefined) return this.soleKey !== undefined && visit(this.soleKey, this.sole as BufferedWrite);

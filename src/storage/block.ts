@@ -17,7 +17,7 @@
  */
 import { CorruptionError } from './errors.js';
 import type { InternalIterator } from './internal-iterator.js';
-import { compareInternalKeyAt, TRAILER_BYTES } from './internal-key.js';
+import { compareInternalKeyAt, type FoundVersion, TRAILER_BYTES } from './internal-key.js';
 import { assert } from '../util/assert.js';
 import { readVarint } from '../util/varint.js';
 import { BlockRunCache } from './block-run-cache.js';
@@ -263,6 +263,12 @@ export class BlockIterator implements InternalIterator {
   value(): Uint8Array {
     assert(this.valid(), 'value() on an invalid iterator');
     return this.data.subarray(this.valueStart, this.valueStart + this.valueLength);
+  }
+
+  /** value() as a range of the block's bytes, into `out` with `kind` and `ts` (no view made). */
+  valueInto(out: FoundVersion, kind: number, ts: number): void {
+    assert(this.valid(), 'valueInto() on an invalid iterator');
+    out.set(kind, ts, this.data, this.valueStart, this.valueStart + this.valueLength);
   }
 
   close(): void {

@@ -12,10 +12,9 @@
  */
 import { COMMIT_GROUP_BYTES_MAX, type CommitGroupBuffer } from './commit-group.js';
 import { LimitError } from './errors.js';
-import { KIND_POINTER, KIND_TOMBSTONE, KIND_VALUE } from './internal-key.js';
+import { KIND_TOMBSTONE, KIND_VALUE } from './internal-key.js';
 import type { ResolvedOptions } from './options.js';
-import type { ValueLog } from './value-log.js';
-import { encodeValuePointer } from './value-pointer.js';
+import { VLOG_HEADER_BYTES, type ValueLog } from './value-log.js';
 
 /** One write: `value === undefined` deletes the key. */
 export interface Write {
@@ -95,8 +94,11 @@ export function addCommitEntries(writes: readonly Write[], valueThreshold: numbe
     const write = writes[i] as Write;
     const value = write.value;
     if (value === undefined) group.add(write.key, KIND_TOMBSTONE, EMPTY);
-    else if (value.length >= valueThreshold) group.add(write.key, KIND_POINTER, encodeValuePointer(vlog.append(write.key, value)));
-    else group.add(write.key, KIND_VALUE, value);
+    else if (value.length < valueThreshold) group.add(write.key, KIND_VALUE, value);
+    else {
+      const offset = vlog.appendAt(write.key, value);
+      group.addPointer(write.key, vlog.activeSegmentNumber as number, offset, VLOG_HEADER_BYTES + write.key.length + value.length);
+    }
   }
 }
 

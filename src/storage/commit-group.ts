@@ -13,13 +13,16 @@
  * - decodeCommitPayload validates every length against the payload; a malformed payload (whose
  *   CRC nevertheless matched) is a CorruptionError, never an out-of-bounds read.
  * - CommitGroupBuffer holds a group's entries in parallel arrays reused from group to group (no
- *   object per commit or entry) and encodes them, framed as a log record, in one buffer: each key
- *   and value is copied once on the way to the log. reset() drops its references to them.
+ *   object per commit or entry) and encodes them, framed as a log record, in one buffer reused
+ *   from group to group (valid until the next encodeRecord(): every Vfs copies what it writes):
+ *   each key and value is copied once on the way to the log. Value pointers are encoded into an
+ *   arena reused from group to group. reset() drops its references to keys and values.
  */
 import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 import { assert } from '../util/assert.js';
 import { commitRecordBytes, decodeCommitRecord, writeCommitRecord, type CommitEntryColumns, type CommitRecord } from './commit-record.js';
 import { CorruptionError } from './errors.js';
+import { KIND_POINTER } from './internal-key.js';
 import { frameLogRecord, LOG_HEADER_BYTES, LOG_RECORD_BYTES_MAX } from './log-record.js';
 
 const MARKER_WORD = 0xffffffff;
@@ -53,6 +56,11 @@ export function encodeCommitGroup(records: readonly Uint8Array[]): Uint8Array {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Bytes of the pointer arena (grown when a group needs more) and the longest encoded pointer (3 varints of < 2^35). */
+const POINTER_ARENA_BYTES = 4096;
+const POINTER_BYTES_MAX = 15;
+/** The encoding buffer kept between groups (a bigger group gets one of its own size, let go after it). */
+const ENCODED_KEEP_BYTES = 256 * 1024;
 
 /** One group's commits as parallel arrays (see the module invariants), and their encoding. */
 export class CommitGroupBuffer implements CommitEntryColumns {
@@ -67,6 +75,11 @@ export class CommitGroupBuffer implements CommitEntryColumns {
   commitCount = 0;
   /** Record lengths of the last encodeRecord() (scratch). */
   private readonly recordBytes: number[] = [];
+  /** Encoded value pointers of the group (addPointer), back to back; entries hold views of it. */
+  private pointers = new Uint8Array(POINTER_ARENA_BYTES);
+  private pointersUsed = 0;
+  /** Where encodeRecord() encodes (reused: every Vfs copies what it is given to write). */
+  private encoded: Buffer = Buffer.allocUnsafeSlow(ENCODED_KEEP_BYTES);
 
   /** Adds an entry to the commit being built. */
   add(key: Uint8Array, kind: number, value: Uint8Array): void {
@@ -74,6 +87,25 @@ export class CommitGroupBuffer implements CommitEntryColumns {
     this.keys[i] = key;
     this.kinds[i] = kind;
     this.values[i] = value;
+  }
+
+  /**
+   * Adds a KIND_POINTER entry whose value is the pointer (segment, offset, length), encoded
+   * (value-pointer.ts) into the group's pointer arena: no pointer object and no buffer of its own.
+   */
+  addPointer(key: Uint8Array, segment: number, offset: number, length: number): void {
+    let at = this.pointersUsed;
+    if (at + POINTER_BYTES_MAX > this.pointers.length) {
+      // Entries already added keep views of the old arena.
+      this.pointers = new Uint8Array(Math.max(POINTER_ARENA_BYTES, this.pointers.length * 2));
+      at = 0;
+    }
+    const start = at;
+    at = writeVarint(this.pointers, at, segment);
+    at = writeVarint(this.pointers, at, offset);
+    at = writeVarint(this.pointers, at, length);
+    this.pointersUsed = at;
+    this.add(key, KIND_POINTER, this.pointers.subarray(start, at));
   }
 
   /** Ends the commit being built (the entries added since the last endCommit) at `commitTs`. */
@@ -93,7 +125,8 @@ export class CommitGroupBuffer implements CommitEntryColumns {
       bytes += varintLength(record) + record;
     }
     if (bytes - LOG_HEADER_BYTES > LOG_RECORD_BYTES_MAX) assert(false, `commit group of ${bytes} bytes exceeds the log record maximum`);
-    const out = Buffer.allocUnsafe(bytes);
+    if (bytes > this.encoded.length) this.encoded = Buffer.allocUnsafeSlow(bytes);
+    const out = this.encoded.subarray(0, bytes);
     out.writeUInt32LE(MARKER_WORD, LOG_HEADER_BYTES);
     out.writeUInt32LE(MARKER_WORD, LOG_HEADER_BYTES + 4);
     let at = writeVarint(out, LOG_HEADER_BYTES + MARKER_BYTES, commitCount);
@@ -114,6 +147,9 @@ export class CommitGroupBuffer implements CommitEntryColumns {
     }
     this.entryCount = 0;
     this.commitCount = 0;
+    this.pointersUsed = 0;
+    // A big group's encoding is let go (small ones reuse the buffer).
+    if (this.encoded.length > ENCODED_KEEP_BYTES) this.encoded = Buffer.allocUnsafeSlow(ENCODED_KEEP_BYTES);
   }
 }
 

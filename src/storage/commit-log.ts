@@ -35,6 +35,8 @@ function roundMs(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
+const RESOLVED = Promise.resolve();
+
 export function commitLogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.log`;
 }
@@ -163,6 +165,25 @@ export class CommitLog {
     if (this.active === undefined) return;
     if (this.entrySync === undefined) await this.active.sync();
     else await Promise.all([this.active.sync(), this.entryDurable()]);
+    this.throwIfFillFailed();
+  }
+
+  /**
+   * sync() without an async frame in the common case (no new segment's directory entry pending):
+   * the active file's own sync promise (failures reject it, never throw). Once it settled, the
+   * caller calls afterSync().
+   */
+  startSync(): Promise<void> {
+    if (this.active === undefined) return RESOLVED;
+    try {
+      return this.entrySync === undefined ? this.active.sync() : this.sync();
+    } catch (error) {
+      return Promise.reject(error); // never a synchronous throw: the caller counts its reactions
+    }
+  }
+
+  /** After startSync() succeeded: throws when the fill of the region ahead failed (sticky). */
+  afterSync(): void {
     this.throwIfFillFailed();
   }
 

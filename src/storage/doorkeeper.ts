@@ -24,9 +24,9 @@ export class Doorkeeper {
     this.mask = bits - 1;
   }
 
-  /** Whether `key` was seen in this window; marks it seen. */
-  remember(key: Uint8Array): boolean {
-    const bit = fnv1a32(key) & this.mask;
+  /** Whether `key` (its bytes [start, end)) was seen in this window; marks it seen. */
+  remember(key: Uint8Array, start = 0, end = key.length): boolean {
+    const bit = fnv1a32(key, start, end) & this.mask;
     const word = bit >>> 5;
     const flag = 1 << (bit & 31);
     const value = this.words[word] as number;
@@ -42,8 +42,8 @@ export class Doorkeeper {
 }
 
 /** FNV-1a, 32 bits. */
-function fnv1a32(bytes: Uint8Array): number {
+function fnv1a32(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
   return hash >>> 0;
 }

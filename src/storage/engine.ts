@@ -35,7 +35,8 @@ import { Governor } from './governor.js';
 import { buildStats, type EngineStats } from './engine-stats.js';
 import { Memtable } from './memtable.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
-import { findVersion, resolveValue } from './read-path.js';
+import { FoundVersion } from './internal-key.js';
+import { findVersion, findVersionInto, resolveFound } from './read-path.js';
 import { ScanIterator, type ScanRange, type ScanEntry } from './scan-iterator.js';
 import { ValueLog } from './value-log.js';
 import { joinPath, type VfsLock } from './vfs.js';
@@ -43,6 +44,8 @@ import type { Manifest } from './manifest.js';
 import type { Version } from './version.js';
 
 export type { EngineStats } from './engine-stats.js';
+
+const EMPTY = new Uint8Array(0);
 
 /** One get in this many has its latency sampled for the governor. */
 const LATENCY_SAMPLE_EVERY = 16;
@@ -76,6 +79,8 @@ export class Engine {
   private userBytes = 0;
   private gets = 0;
   private observer: EngineObserver | undefined;
+  /** The point read's found version (reads are synchronous: one is enough). */
+  private readonly found = new FoundVersion();
   /** Called before background work reads the safe point (Db advances it from its snapshots). */
   safePointHook: (() => void) | undefined;
 
@@ -131,7 +136,7 @@ export class Engine {
       memtable,
       lastTs,
     );
-    this.groupCommit = new GroupCommit((items) => this.groups.process(items), options);
+    this.groupCommit = new GroupCommit((items, outcome) => this.groups.process(items, outcome), options);
   }
 
   /** Opens (creating or recovering) the engine in `dir`; fails at once with LockError if in use. */
@@ -169,12 +174,21 @@ export class Engine {
   /** The newest value of `key` with commitTs <= readTs (a fresh copy), or undefined. */
   get(key: Uint8Array, readTs: number): Uint8Array | undefined {
     this.checkOpen();
-    if (++this.gets % LATENCY_SAMPLE_EVERY !== 0) return resolveValue(findVersion(key, readTs, this.memtables(), this.flusher.version), key, this.vlog);
+    if (++this.gets % LATENCY_SAMPLE_EVERY !== 0) return this.read(key, readTs);
     const start = performance.now();
-    const value = resolveValue(findVersion(key, readTs, this.memtables(), this.flusher.version), key, this.vlog);
+    const value = this.read(key, readTs);
     const us = (performance.now() - start) * 1000;
     this.governor.record(us);
     this.observer?.getSampleUs(us);
+    return value;
+  }
+
+  /** get() without its sampling: the found version goes into one reused object (nothing allocated but the copy). */
+  private read(key: Uint8Array, readTs: number): Uint8Array | undefined {
+    const found = this.found;
+    if (!findVersionInto(key, readTs, this.memtables(), this.flusher.version, found)) return undefined;
+    const value = resolveFound(found, key, this.vlog);
+    found.bytes = EMPTY; // do not keep a block's buffer reachable
     return value;
   }
 

@@ -30,6 +30,34 @@ export interface KeyVersion {
   readonly value: Uint8Array;
   readonly ts: number;
 }
+
+/**
+ * A KeyVersion written into a caller's reusable object (the point-read path: no object and no
+ * view per read). The stored value is bytes[start, end): borrowed, with the lifetime of the source
+ * that filled it (see read-path.ts findVersion).
+ */
+export class FoundVersion {
+  kind = 0;
+  ts = 0;
+  bytes: Uint8Array = EMPTY_BYTES;
+  start = 0;
+  end = 0;
+
+  set(kind: number, ts: number, bytes: Uint8Array, start: number, end: number): void {
+    this.kind = kind;
+    this.ts = ts;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+
+  /** As a KeyVersion (a new object and view: for callers off the hot path). */
+  toKeyVersion(): KeyVersion {
+    return { kind: this.kind, value: this.bytes.subarray(this.start, this.end), ts: this.ts };
+  }
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
 export const TRAILER_BYTES = 8;
 
 const TWO_POW_32 = 0x1_0000_0000;

@@ -38,6 +38,7 @@ import type { InternalIterator } from './internal-iterator.js';
 import { MemtableHashIndex } from './memtable-hash-index.js';
 import {
   compareRanges,
+  FoundVersion,
   KIND_MAX,
   type KeyVersion,
   readTrailerTs,
@@ -191,6 +192,15 @@ export class Memtable {
    * filters). The value is a view into the arena: never modified, valid for as long as it is held.
    */
   get(userKey: Uint8Array, readTs: number, userKeyHash = bloomHash(userKey)): MemtableEntry | undefined {
+    const found = new FoundVersion();
+    return this.findInto(userKey, readTs, userKeyHash, found) ? found.toKeyVersion() : undefined;
+  }
+
+  /**
+   * get() into `out` (true when found): nothing allocated. out.bytes is an arena chunk, never
+   * modified, valid for as long as it is held.
+   */
+  findInto(userKey: Uint8Array, readTs: number, userKeyHash: number, out: FoundVersion): boolean {
     const ts = readTs > TS_MAX ? TS_MAX : readTs;
     const end = userKey.length;
     this.setSearch(userKey, 0, end);
@@ -198,26 +208,30 @@ export class Memtable {
     const hash = userKeyHash | 0;
     for (let slot = index.firstSlot(userKeyHash); ; slot = index.nextSlot(slot)) {
       const node = index.nodeAt(slot);
-      if (node === NIL) return undefined;
-      if (index.hashAt(slot) === hash && this.sameUserKeyAsSearch(node, userKey, 0, end)) return this.visibleFrom(node, userKey, ts);
+      if (node === NIL) return false;
+      if (index.hashAt(slot) === hash && this.sameUserKeyAsSearch(node, userKey, 0, end)) {
+        const at = this.visibleFrom(node, userKey, ts);
+        if (at === NIL) return false;
+        const rec = this.rec;
+        const valueOffset = rec[at + R_VAL_OFF] as number;
+        const chunk = this.chunks[rec[at + R_VAL_CHUNK] as number] as Uint8Array;
+        out.set(rec[at + R_KIND] as number, this.tsOf(at), chunk, valueOffset, valueOffset + (rec[at + R_VAL_LEN] as number));
+        return true;
+      }
     }
   }
 
-  /** The first version at or after `node` (the key's newest) with ts <= `ts`, or undefined. */
-  private visibleFrom(node: number, userKey: Uint8Array, ts: number): MemtableEntry | undefined {
+  /** The first version at or after `node` (the key's newest) with ts <= `ts`, or NIL. */
+  private visibleFrom(node: number, userKey: Uint8Array, ts: number): number {
     const rec = this.rec;
     let at = node;
     for (let i = 0; i < VERSION_WALK_MAX; i++) {
-      if (this.tsOf(at) <= ts) return this.entryOf(at);
+      if (this.tsOf(at) <= ts) return at;
       at = rec[at + R_NEXT] as number;
-      if (at === NIL || !this.sameUserKeyAsSearch(at, userKey, 0, userKey.length)) return undefined;
+      if (at === NIL || !this.sameUserKeyAsSearch(at, userKey, 0, userKey.length)) return NIL;
     }
     at = this.findGreaterOrEqual(userKey, 0, userKey.length, ts, 0, undefined);
-    return at !== NIL && this.sameUserKeyAsSearch(at, userKey, 0, userKey.length) ? this.entryOf(at) : undefined;
-  }
-
-  private entryOf(node: number): MemtableEntry {
-    return { kind: this.rec[node + R_KIND] as number, value: this.valueView(node), ts: this.tsOf(node) };
+    return at !== NIL && this.sameUserKeyAsSearch(at, userKey, 0, userKey.length) ? at : NIL;
   }
 
   /** True when `node`'s user key is the searched key (key[start..end); setSearch first). */

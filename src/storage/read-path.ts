@@ -8,16 +8,14 @@
  *   visible at readTs holds the newest one.
  * - Tables whose minTs is above readTs cannot hold a visible version and are skipped; the Bloom
  *   filter is checked (inside TableReader.get) before any data block.
- * - resolveValue() returns a fresh copy (pooled-copy.ts), never a view of a cached block or
- *   memtable arena.
+ * - resolveFound() and resolveStored() return a fresh copy (pooled-copy.ts), never a view of a
+ *   cached block or memtable arena.
  */
-import { compareUserKeyOf, type KeyVersion, KIND_POINTER, KIND_TOMBSTONE } from './internal-key.js';
+import { compareUserKeyOf, FoundVersion, type KeyVersion, KIND_POINTER, KIND_TOMBSTONE } from './internal-key.js';
 import { bloomHash } from './bloom.js';
-import { CorruptionError } from './errors.js';
 import type { Memtable } from './memtable.js';
 import { pooledCopy } from '../util/pooled-copy.js';
 import type { ValueLog } from './value-log.js';
-import { decodeValuePointer } from './value-pointer.js';
 import type { TableHandle, Version } from './version.js';
 
 function levelTableFor(level: readonly TableHandle[], key: Uint8Array): TableHandle | undefined {
@@ -36,7 +34,7 @@ function levelTableFor(level: readonly TableHandle[], key: Uint8Array): TableHan
  * The newest version of `key` visible at readTs (tombstones included), or undefined. The found
  * value is borrowed: a view of a memtable arena chunk (never reused) or of a block, whose buffer
  * the block cache recycles after the block's eviction (block-cache.ts), so it is valid only until
- * the next read of a table through the same cache; it must not be modified. resolveValue copies
+ * the next read of a table through the same cache; it must not be modified. resolveFound copies
  * it before it leaves the engine; other callers use it before their next read.
  */
 export function findVersion(
@@ -45,40 +43,44 @@ export function findVersion(
   memtables: readonly Memtable[],
   version: Version,
 ): KeyVersion | undefined {
+  const found = new FoundVersion();
+  return findVersionInto(key, readTs, memtables, version, found) ? found.toKeyVersion() : undefined;
+}
+
+/** findVersion() into `out` (true when found), allocating nothing; out.bytes is borrowed as findVersion's value is. */
+export function findVersionInto(key: Uint8Array, readTs: number, memtables: readonly Memtable[], version: Version, out: FoundVersion): boolean {
   // Hash the key once for the memtables' hash indexes and every table's Bloom filter.
   const hash = bloomHash(key);
   for (let i = 0; i < memtables.length; i++) {
-    const found = (memtables[i] as Memtable).get(key, readTs, hash);
-    if (found !== undefined) return found;
+    if ((memtables[i] as Memtable).findInto(key, readTs, hash, out)) return true;
   }
   const levels = version.levels;
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i] as readonly TableHandle[];
     if (i === 0) {
-      for (const table of level) {
-        if (table.meta.minTs > readTs) continue;
-        const found = table.reader.get(key, readTs, hash);
-        if (found !== undefined) return found;
+      for (let t = 0; t < level.length; t++) {
+        const table = level[t] as TableHandle;
+        if (table.meta.minTs <= readTs && table.reader.findInto(key, readTs, hash, out)) return true;
       }
     } else {
       const table = levelTableFor(level, key);
-      const found = table?.reader.get(key, readTs, hash);
-      if (found !== undefined) return found;
+      if (table !== undefined && table.reader.findInto(key, readTs, hash, out)) return true;
     }
   }
-  return undefined;
+  return false;
 }
 
-/** The user-visible value of a found version: undefined for a tombstone, else a fresh copy. */
-export function resolveValue(found: KeyVersion | undefined, key: Uint8Array, vlog: ValueLog): Uint8Array | undefined {
-  return found === undefined ? undefined : resolveStored(found.kind, found.value, key, vlog);
+/** The user-visible value of a found version: undefined for a tombstone, else a fresh copy (a pointer is read in place: no view, no pointer object). */
+export function resolveFound(found: FoundVersion, key: Uint8Array, vlog: ValueLog): Uint8Array | undefined {
+  const kind = found.kind;
+  if (kind === KIND_TOMBSTONE) return undefined;
+  if (kind !== KIND_POINTER) return pooledCopy(found.bytes.subarray(found.start, found.end));
+  return vlog.readPointed(found.bytes, found.start, found.end, key);
 }
 
 /** The user-visible value of a stored (kind, value): undefined for a tombstone, else a fresh copy. */
 export function resolveStored(kind: number, stored: Uint8Array, key: Uint8Array, vlog: ValueLog): Uint8Array | undefined {
   if (kind === KIND_TOMBSTONE) return undefined;
   if (kind !== KIND_POINTER) return pooledCopy(stored);
-  const pointer = decodeValuePointer(stored);
-  if (pointer === undefined) throw new CorruptionError('(value pointer)', 0, 'malformed value pointer');
-  return vlog.read(pointer, key);
+  return vlog.readPointed(stored, 0, stored.length, key);
 }

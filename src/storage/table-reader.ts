@@ -21,12 +21,13 @@ import { Block, BlockIterator } from './block.js';
 import { copyBytes } from './block-builder.js';
 import { ScratchViews } from './block-scratch.js';
 import type { BlockCache, BlockSlots } from './block-cache.js';
-import { bloomMayContain, bloomMayContainHash } from './bloom.js';
+import { bloomHash, bloomMayContain, bloomMayContainHash } from './bloom.js';
 import { CorruptionError } from './errors.js';
 import type { InternalIterator } from './internal-iterator.js';
 import {
   compareInternalKeyAt,
   compareRanges,
+  FoundVersion,
   userKeyHead,
   KIND_MAX,
   type KeyVersion,
@@ -175,21 +176,31 @@ export class TableReader {
    * `userKeyHash` (bloomHash(userKey)) saves rehashing when probing several tables.
    */
   get(userKey: Uint8Array, readTs: number, userKeyHash?: number): KeyVersion | undefined {
-    if (this.fenceCount === 0 || readTs < this.meta.minTs) return undefined;
-    if (!(userKeyHash === undefined ? this.mayContain(userKey) : this.mayContainHash(userKeyHash, userKey))) return undefined;
+    const found = new FoundVersion();
+    return this.findInto(userKey, readTs, userKeyHash ?? bloomHash(userKey), found) ? found.toKeyVersion() : undefined;
+  }
+
+  /**
+   * get() into `out` (true when found): nothing allocated. out.bytes is the block's buffer, valid
+   * as get()'s values are (until the next block read through the same cache).
+   */
+  findInto(userKey: Uint8Array, readTs: number, userKeyHash: number, out: FoundVersion): boolean {
+    if (this.fenceCount === 0 || readTs < this.meta.minTs) return false;
+    if (!this.mayContainHash(userKeyHash, userKey)) return false;
     const target = this.seekKey(userKey, readTs > TS_MAX ? TS_MAX : readTs);
     const i = this.findBlock(target);
-    if (i === this.fenceCount) return undefined;
+    if (i === this.fenceCount) return false;
     const it = this.getIter;
     it.reset(this.blockAt(i));
     it.seek(target);
     if (!it.valid()) throw new CorruptionError(this.path, this.blockOffsets[i] as number, 'data block ends before its fence key');
     const key = it.key();
     const userEnd = key.length - TRAILER_BYTES;
-    if (compareRanges(key, 0, userEnd, userKey, 0, userKey.length) !== 0) return undefined;
+    if (compareRanges(key, 0, userEnd, userKey, 0, userKey.length) !== 0) return false;
     const kind = key[userEnd + 7] as number;
     if (kind > KIND_MAX) throw new CorruptionError(this.path, this.blockOffsets[i] as number, `unknown kind ${kind}`);
-    return { kind, value: it.value(), ts: readTrailerTs(key, userEnd) };
+    it.valueInto(out, kind, readTrailerTs(key, userEnd));
+    return true;
   }
 
   /** An iterator over every entry (two-level: fences, then data blocks). */

@@ -26,7 +26,9 @@ import { assert } from '../util/assert.js';
 import { Doorkeeper } from './doorkeeper.js';
 import { pooledCopy } from '../util/pooled-copy.js';
 
-/** Bytes charged per entry on top of the value (the entry, its map slot, the Buffer object). */
+/** Uint8Array#slice (a copy with its own ArrayBuffer, even of a Buffer, whose slice() is a view). */
+const sliceBytes = Uint8Array.prototype.slice;
+/** Bytes charged per entry on top of the value (the entry, its map slot, the Uint8Array object). */
 const ENTRY_OVERHEAD_BYTES = 96;
 /** The ring's consumed head is cut off once it is this long (and half the ring). */
 const RING_COMPACT_MIN = 1024;
@@ -38,7 +40,7 @@ const DOORKEEPER_BITS_MAX = 1 << 22;
 interface Entry {
   readonly segment: number;
   readonly offset: number;
-  value: Buffer;
+  value: Uint8Array;
   referenced: boolean;
 }
 
@@ -93,12 +95,20 @@ export class ValueCache {
    */
   offer(segment: number, offset: number, key: Uint8Array, value: Uint8Array): void {
     if (this.capacityBytes === 0 || !this.doorkeeper.remember(key)) return;
-    const copy = Uint8Array.prototype.slice.call(value);
-    this.set(segment, offset, Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength));
+    this.set(segment, offset, sliceBytes.call(value));
+  }
+
+  /**
+   * offer() of a key and value given as ranges of `bytes` (a group's staged records): no view is
+   * made, and the value is copied only when admitted.
+   */
+  offerRange(segment: number, offset: number, bytes: Uint8Array, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    if (this.capacityBytes === 0 || !this.doorkeeper.remember(bytes, keyStart, keyEnd)) return;
+    this.set(segment, offset, sliceBytes.call(bytes, valueStart, valueEnd));
   }
 
   /** Caches `value` (a verified value; the cache keeps this buffer, callers must not change it). */
-  set(segment: number, offset: number, value: Buffer): void {
+  set(segment: number, offset: number, value: Uint8Array): void {
     const charge = value.length + ENTRY_OVERHEAD_BYTES;
     if (charge > this.capacityBytes) return;
     let offsets = this.segments.get(segment);

@@ -33,6 +33,7 @@
  */
 import { assert } from '../util/assert.js';
 import { crc32 } from '../util/crc32.js';
+import { readVarint } from '../util/varint.js';
 import { AppendMark } from './append-rollback.js';
 import { CorruptionError } from './errors.js';
 import { createLogSegment, FILL_GROUP_BYTES_MAX, type LogPreallocator, type NewLogSegment, type PreallocShape, type PreallocStats } from './log-preallocator.js';
@@ -63,6 +64,9 @@ export { FILL_GROUP_BYTES_MAX };
 /** Bytes read at once by vlogRecordsEnd (a longer record is read whole). */
 const TAIL_SCAN_CHUNK_BYTES = 1024 * 1024;
 
+/** Offsets of staged records kept between groups (a bigger group's array is let go after it). */
+const STAGED_RECORDS_KEEP = 4096;
+
 export function vlogName(segment: number): string {
   return `${String(segment).padStart(6, '0')}.vlog`;
 }
@@ -82,7 +86,8 @@ export function vlogRecordProblem(record: Buffer, length: number, key: Uint8Arra
   if (crc32(record.subarray(4, length)) !== record.readUInt32LE(0)) return 'value record checksum mismatch';
   const keyLength = record.readUInt32LE(4);
   if (VLOG_HEADER_BYTES + keyLength + record.readUInt32LE(8) !== length) return 'value record lengths mismatch';
-  if (Buffer.compare(record.subarray(VLOG_HEADER_BYTES, VLOG_HEADER_BYTES + keyLength), key) !== 0) return 'value record belongs to another key';
+  if (keyLength !== key.length) return 'value record belongs to another key';
+  for (let i = 0; i < keyLength; i++) if (record[VLOG_HEADER_BYTES + i] !== key[i]) return 'value record belongs to another key';
   return undefined;
 }
 
@@ -162,6 +167,8 @@ export class ValueLog {
   private stagedBytes = 0;
   /** Stage offsets of the staged records, for the value cache (only when it is on). */
   private readonly stagedRecords: number[] = [];
+  /** Entries of stagedRecords in use (the array keeps its capacity from group to group). */
+  private stagedCount = 0;
   /** Bytes appended over the engine's lifetime (for stats). */
   bytesWritten = 0;
   /** Bytes read by foreground reads (read()) over the engine's lifetime (for stats). */
@@ -173,6 +180,8 @@ export class ValueLog {
    * creates no ArrayBuffer (read-into.ts, pooled-copy.ts). Grown up to READ_SCRATCH_KEEP_BYTES.
    */
   private readScratch: Buffer = Buffer.allocUnsafeSlow(READ_SCRATCH_BYTES_MIN);
+  /** readVarint's out parameter (readPointed). */
+  private readonly varint = [0];
 
   constructor(
     private readonly vfs: Vfs,
@@ -279,7 +288,7 @@ export class ValueLog {
    * out. On failure the active segment stays in use.
    */
   async rotateIfFull(): Promise<void> {
-    if (this.active !== undefined && this.logEnd < this.segmentBytesMax) return;
+    if (!this.needsRotation()) return;
     await this.awaitOpenCut();
     await this.cutActiveToLogEnd();
     const segment = this.allocateFileNumber();
@@ -315,6 +324,15 @@ export class ValueLog {
 
   /** Stages one record for the active segment (one copy of key and value); returns its pointer. */
   append(key: Uint8Array, value: Uint8Array): ValuePointer {
+    const offset = this.appendAt(key, value);
+    return { segment: this.activeSegment, offset, length: VLOG_HEADER_BYTES + key.length + value.length };
+  }
+
+  /**
+   * append() returning only the record's offset in the active segment (activeSegmentNumber; its
+   * length is VLOG_HEADER_BYTES + key and value lengths): the commit path makes no pointer object.
+   */
+  appendAt(key: Uint8Array, value: Uint8Array): number {
     assert(this.active !== undefined, 'append before rotateIfFull()');
     const length = VLOG_HEADER_BYTES + key.length + value.length;
     const at = this.stagedBytes;
@@ -327,8 +345,8 @@ export class ValueLog {
     stage.writeUInt32LE(crc32(stage.subarray(at + 4, at + length)), at);
     this.stagedBytes += length;
     this.bytesWritten += length;
-    if (this.cache.capacityBytes > 0) this.stagedRecords.push(at);
-    return { segment: this.activeSegment, offset: this.logEnd + at, length };
+    if (this.cache.capacityBytes > 0) this.stagedRecords[this.stagedCount++] = at;
+    return this.logEnd + at;
   }
 
   /**
@@ -338,11 +356,12 @@ export class ValueLog {
    */
   private cacheStaged(fileOffset: number): void {
     const stage = this.stage;
-    for (const at of this.stagedRecords) {
+    const records = this.stagedRecords;
+    for (let i = 0; i < this.stagedCount; i++) {
+      const at = records[i] as number;
       const keyStart = at + VLOG_HEADER_BYTES;
       const valueStart = keyStart + stage.readUInt32LE(at + 4);
-      const key = stage.subarray(keyStart, valueStart);
-      this.cache.offer(this.activeSegment, fileOffset + at, key, stage.subarray(valueStart, valueStart + stage.readUInt32LE(at + 8)));
+      this.cache.offerRange(this.activeSegment, fileOffset + at, stage, keyStart, valueStart, valueStart, valueStart + stage.readUInt32LE(at + 8));
     }
   }
 
@@ -374,10 +393,34 @@ export class ValueLog {
       this.bytesWritten -= bytes;
       throw error;
     } finally {
-      this.stagedRecords.length = 0;
+      this.stagedCount = 0;
+      if (this.stagedRecords.length > STAGED_RECORDS_KEEP) this.stagedRecords.length = 0;
       // Every Vfs copies appended bytes, so the stage is reused; a huge one is let go.
       if (this.stage.length > STAGE_KEEP_BYTES) this.stage = Buffer.allocUnsafe(0);
     }
+  }
+
+  /** True when the next group's values need a new segment first (rotateIfFull() would rotate). */
+  needsRotation(): boolean {
+    return this.active === undefined || this.logEnd >= this.segmentBytesMax;
+  }
+
+  /**
+   * sync() without an async frame, after write(): the active file's sync promise (failures
+   * reject it, never throw). Once it settled, the caller calls afterSync().
+   */
+  startSync(): Promise<void> {
+    try {
+      assert(this.active !== undefined && this.stagedBytes === 0, 'startSync() before write()');
+      return this.active.sync();
+    } catch (error) {
+      return Promise.reject(error); // never a synchronous throw: the caller counts its reactions
+    }
+  }
+
+  /** After startSync() succeeded: throws when the fill of the region ahead failed (sticky). */
+  afterSync(): void {
+    this.throwIfFillFailed();
   }
 
   /** Writes the staged records (write()) and makes every record of the active segment durable. */
@@ -413,18 +456,36 @@ export class ValueLog {
    * out its own buffers either.
    */
   read(pointer: ValuePointer, key: Uint8Array): Uint8Array {
-    const cached = this.cache.get(pointer.segment, pointer.offset, key);
+    return this.readRecord(pointer.segment, pointer.offset, pointer.length, key);
+  }
+
+  /**
+   * read() of the encoded pointer stored in bytes[start, end) (value-pointer.ts), decoded in place
+   * (the point-read path: no view and no pointer object); a malformed pointer is corruption.
+   */
+  readPointed(bytes: Uint8Array, start: number, end: number, key: Uint8Array): Uint8Array {
+    const out = this.varint;
+    let at = readVarint(bytes, start, end, out);
+    const segment = out[0] as number;
+    if (at >= 0) at = readVarint(bytes, at, end, out);
+    const offset = out[0] as number;
+    if (at >= 0) at = readVarint(bytes, at, end, out);
+    if (at !== end) throw new CorruptionError('(value pointer)', 0, 'malformed value pointer');
+    return this.readRecord(segment, offset, out[0] as number, key);
+  }
+
+  private readRecord(segment: number, offset: number, length: number, key: Uint8Array): Uint8Array {
+    const cached = this.cache.get(segment, offset, key);
     if (cached !== undefined) return cached;
-    const file = this.files.get(pointer.segment);
-    if (file === undefined) throw new CorruptionError(joinPath(this.dir, this.nameOf(pointer.segment)), pointer.offset, 'value pointer names a missing segment');
-    const length = pointer.length;
+    const file = this.files.get(segment);
+    if (file === undefined) throw new CorruptionError(joinPath(this.dir, this.nameOf(segment)), offset, 'value pointer names a missing segment');
     const record = length <= this.readScratch.length ? this.readScratch : this.scratchFor(length);
-    const n = readIntoFile(file, pointer.offset, record, 0, length);
+    const n = readIntoFile(file, offset, record, 0, length);
     this.bytesRead += n;
     const problem = vlogRecordProblem(record, length, key, n);
-    if (problem !== undefined) throw new CorruptionError(joinPath(this.dir, this.nameOf(pointer.segment)), pointer.offset, problem);
+    if (problem !== undefined) throw new CorruptionError(joinPath(this.dir, this.nameOf(segment)), offset, problem);
     const value = pooledCopy(record.subarray(VLOG_HEADER_BYTES + record.readUInt32LE(4), length));
-    this.cache.offer(pointer.segment, pointer.offset, key, value);
+    this.cache.offer(segment, offset, key, value);
     return value;
   }
 
@@ -437,7 +498,7 @@ export class ValueLog {
 
   close(): void {
     this.stagedBytes = 0;
-    this.stagedRecords.length = 0;
+    this.stagedCount = 0;
     this.prealloc?.close();
     this.prealloc = undefined;
     for (const file of this.files.values()) file.close();

@@ -52,14 +52,17 @@ describe('group commit', () => {
     const groups: number[][] = [];
     const events: string[] = [];
     let failNext = false;
+    // Group [4] reports at once, the others from a later microtask, the failed one by throwing.
     const queue = new GroupCommit<number>(
-      async (items) => {
+      (items, outcome) => {
         groups.push([...items]);
         events.push(`group ${items.join(',')}`);
         if (failNext) {
           failNext = false;
           throw new Error('group failed');
         }
+        if (items.length === 1 && items[0] === 4) outcome.resolve();
+        else void Promise.resolve().then(outcome.resolve);
       },
       { groupCommitDelayMs: 0, groupCommitBytesMax: 100 },
     );
@@ -86,5 +89,38 @@ describe('group commit', () => {
     await expect(failing[1]).rejects.toThrow('group failed');
     await queue.submit(10, 10);
     expect(groups.at(-1)).toEqual([10]);
+  });
+
+  it('GroupCommit: commits submitted while a group is in flight form the next group; a throwing barrier rejects alone', async () => {
+    const groups: number[][] = [];
+    let report: (() => void) | undefined;
+    const queue = new GroupCommit<number>(
+      (items, outcome) => {
+        groups.push([...items]);
+        report = outcome.resolve; // reported later, by the test
+      },
+      { groupCommitDelayMs: 0, groupCommitBytesMax: 1000 },
+    );
+    const first = queue.submit(1, 10);
+    await Promise.resolve(); // the first group starts in a microtask
+    expect(groups).toEqual([[1]]);
+    const second = [queue.submit(2, 10), queue.submit(3, 10)];
+    const failing = queue.barrier(() => {
+      throw new Error('barrier failed');
+    });
+    const third = queue.submit(4, 10);
+    expect(groups).toEqual([[1]]);
+    report?.();
+    await first;
+    expect(groups).toEqual([[1], [2, 3]]);
+    report?.();
+    await Promise.all(second);
+    await expect(failing).rejects.toThrow('barrier failed');
+    await Promise.resolve();
+    expect(groups).toEqual([[1], [2, 3], [4]]);
+    report?.();
+    await third;
+    expect(queue.groups).toBe(3);
+    expect(queue.pendingCount).toBe(0);
   });
 });
