@@ -8,7 +8,7 @@
  * `node --cpu-prof` (or `perf record` with `--perf-basic-prof`) to see where the time goes.
  *
  *   npx tsx bench/sql/session-ycsb.ts [records=20000] [statements=50000] [memory|disk]
- *       [ops=read,update,rmw] [sync=relaxed|full] [sessions=1] [rounds=1] [marks=1]
+ *       [ops=read,update,rmw] [sync=relaxed|full] [sessions=1] [rounds=1] [marks=1] [alloc=1]
  *
  * - `memory` runs the engine on the in-memory VFS: no file system at all, so the figures are the
  *   CPU of the code alone (an fsync is free there).
@@ -19,6 +19,8 @@
  *   and prints every round and the median, so that noise from other processes shows.
  * - `marks=1` prints each measured window's process.hrtime (ns, the clock of `--cpu-prof`'s
  *   timestamps), so a profile can be cut to it.
+ * - `alloc=1` then prints the JS heap bytes each operation allocates (allocated-bytes.ts: run
+ *   under `node --min-semi-space-size=64 --max-semi-space-size=64 --import tsx …`).
  * - An rmw counts as one operation (four statements), as YCSB's F times it.
  * - CPU is printed for the main thread alone (Linux schedstat: the statement path, without the
  *   flush and compaction workers) and for every thread (process.cpuUsage); medians are the
@@ -32,6 +34,7 @@ import { Database } from '../../src/sql/index.js';
 import type { VersionedKv } from '../../src/mvcc/index.js';
 import type { Portal, PreparedStatement, SqlSession } from '../../src/sql/session-api.js';
 import { ycsbKey } from '../ycsb/fnv-hash.js';
+import { allocatedBytesPerOp } from './allocated-bytes.js';
 
 const positional = process.argv.slice(2).filter((a) => !a.includes('='));
 const named = new Map(process.argv.slice(2).filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]));
@@ -43,6 +46,7 @@ const SYNC = named.get('sync') === 'full' ? 'full' : 'relaxed';
 const SESSIONS = Number(named.get('sessions') ?? 1);
 const ROUNDS = Number(named.get('rounds') ?? 1);
 const MARKS = named.get('marks') === '1';
+const ALLOC = named.get('alloc') === '1';
 const FIELD = 'x'.repeat(100);
 
 interface Statements {
@@ -141,6 +145,14 @@ async function main(): Promise<void> {
     }
   }
   if (ROUNDS > 1) for (const op of OPS) console.log(`median ${op.padEnd(8)} ${median(cpuUs[op] as number[]).toFixed(1)} µs CPU main thread`);
+  if (ALLOC) {
+    const perWindow = Math.max(1, Math.floor(200 / SESSIONS));
+    for (const op of OPS) {
+      const fn = operations[op] as (st: Statements, i: number) => Promise<void>;
+      const bytes = await allocatedBytesPerOp((count) => runAll(fn, count), perWindow);
+      console.log(`alloc  ${op.padEnd(8)} ${(bytes / SESSIONS).toFixed(0)} bytes/op`);
+    }
+  }
   for (const st of all) await st.session.close();
   await engine.close();
   rmSync(dir, { recursive: true, force: true });

@@ -32,6 +32,8 @@ export class SequenceStore {
   private readonly states = new Map<string, SequenceState>();
   private readonly dirty = new Map<string, { key: Uint8Array; state: SequenceState }>();
   private chain: Promise<void> = Promise.resolve();
+  /** Flushes started and not yet settled (isSettled()). */
+  private flushesInFlight = 0;
 
   constructor(private readonly source: AutonomousTxnSource) {}
 
@@ -95,16 +97,26 @@ export class SequenceStore {
     return this.dirty.size > 0;
   }
 
+  /** Whether flush() would have nothing to wait for: nothing dirty and no flush in flight. */
+  isSettled(): boolean {
+    return this.dirty.size === 0 && this.flushesInFlight === 0;
+  }
+
   /** Persists every dirty sequence; resolves once durable. */
   flush(): Promise<void> {
     if (this.dirty.size === 0) return this.chain;
     const writes = [...this.dirty.values()].map((d) => ({ key: d.key, value: encodeJson({ ...d.state }) }));
     this.dirty.clear();
-    const run = this.chain.then(async () => {
-      const txn = this.source.begin();
-      for (const w of writes) txn.put(w.key, w.value);
-      await txn.commit();
-    });
+    this.flushesInFlight++;
+    const run = this.chain
+      .then(async () => {
+        const txn = this.source.begin();
+        for (const w of writes) txn.put(w.key, w.value);
+        await txn.commit();
+      })
+      .finally(() => {
+        this.flushesInFlight--;
+      });
     // A failed flush fails its statement but must not block later flushes.
     this.chain = run.catch(() => undefined);
     return run;

@@ -22,7 +22,8 @@ import type { IndexDesc, TableDesc } from './descriptors.js';
 import { indexPrefix } from './catalog-keys.js';
 import { decodeKey, encodeKey, type KeyColumn } from './encoding/key-encoding.js';
 import { RowCodec } from './encoding/row-encoding.js';
-import { keyColumnTexts } from './encoding/key-text.js';
+import { KeyColumnTexts } from './encoding/key-text.js';
+import type { ByteWriter } from './encoding/key-writer.js';
 import type { SqlType, TypeContext, Value } from './types/sql-type.js';
 import { typeByOid } from './types/type-registry.js';
 import { INT8 } from './types/int-types.js';
@@ -61,6 +62,8 @@ export class TableCodec {
   private readonly pkColumns: readonly KeyColumn[];
   private readonly pkSlots: readonly number[];
   private readonly indexColumns = new Map<number, { columns: KeyColumn[]; slots: number[]; prefix: Uint8Array }>();
+  /** writeTextFields()' key reader (made at first use; reused row after row). */
+  private keyTexts: KeyColumnTexts | undefined;
 
   static of(table: TableDesc): TableCodec {
     let codec = TableCodec.cache.get(table);
@@ -153,12 +156,17 @@ export class TableCodec {
   }
 
   /**
-   * PostgreSQL's text output of columns `slots` of the row stored under `key` (RowCodec.textColumns:
-   * text columns as views of `value`).
+   * Appends PostgreSQL's text output of columns `slots` of the row stored under `key` to `w`, as
+   * text fields (encoding/text-fields.ts: the DataRow body); text columns are copied from the
+   * stored bytes without being decoded (RowCodec.writeTextFields).
    */
-  textColumns(key: Uint8Array, value: Uint8Array, slots: readonly number[], ctx: TypeContext): Array<string | Uint8Array | null> {
-    const keyTexts = this.rows.omitsKey(value) ? keyColumnTexts(this.pkColumns, key, this.rowPrefix.length, ctx) : undefined;
-    return this.rows.textColumns(value, slots, ctx, keyTexts);
+  writeTextFields(w: ByteWriter, key: Uint8Array, value: Uint8Array, slots: readonly number[], ctx: TypeContext): void {
+    let keyTexts: KeyColumnTexts | undefined;
+    if (this.rows.omitsKey(value)) {
+      keyTexts = this.keyTexts ??= new KeyColumnTexts(this.pkColumns);
+      keyTexts.read(key, this.rowPrefix.length, ctx);
+    }
+    this.rows.writeTextFields(w, value, slots, ctx, keyTexts);
   }
 
   /** The primary-key values of a row key, in key column order. */

@@ -26,6 +26,18 @@ export type FormatCode = 0 | 1;
 /** A formatted result row: one entry per field. */
 export type WireRow = Array<string | Uint8Array | null>;
 
+/**
+ * A result row already laid out as the body of a DataRow message — int16 field count, then per
+ * field an int32 byte length (-1 for NULL) and that many bytes of the value's text output — which
+ * the wire copies as it is. Only sessions opened with SessionOptions.encodedText get rows this way,
+ * and only in text format. Borrowed: valid until the session's next execute(), which reuses the
+ * memory (copy a row to keep it).
+ */
+export type EncodedRow = Uint8Array;
+
+/** A row of a result: values (WireRow), or a whole row already encoded (EncodedRow). */
+export type ResultRow = WireRow | EncodedRow;
+
 /** Transaction status as ReadyForQuery reports it: idle, in a block, in a failed block. */
 export type TxStatus = 'I' | 'T' | 'E';
 
@@ -73,7 +85,7 @@ export interface CopyOutSource {
 
 /** What one Execute (or one statement of a simple query) produced. */
 export type ExecuteResult =
-  | { readonly kind: 'rows'; readonly rows: WireRow[]; readonly suspended: boolean; readonly tag: string }
+  | { readonly kind: 'rows'; readonly rows: ResultRow[]; readonly suspended: boolean; readonly tag: string }
   | { readonly kind: 'command'; readonly tag: string }
   | { readonly kind: 'empty' }
   | { readonly kind: 'copyIn'; readonly sink: CopyInSink }
@@ -127,10 +139,13 @@ export interface SqlSession {
   prepareBatch(sql: string): PreparedStatement[];
   /** Parse message: exactly one statement (or empty). paramTypeOids: 0 = unspecified. */
   prepare(sql: string, paramTypeOids: readonly number[]): PreparedStatement;
-  /** Bind message. params in the given formats (0 text / 1 binary); result formats per Bind rules. */
+  /**
+   * Bind message. params in the given formats (0 text / 1 binary): a text-format value as its
+   * bytes or already decoded (a string); result formats per Bind rules.
+   */
   bind(
     statement: PreparedStatement,
-    params: ReadonlyArray<Uint8Array | null>,
+    params: ReadonlyArray<Uint8Array | string | null>,
     paramFormats: readonly FormatCode[],
     resultFormats: readonly FormatCode[],
   ): Portal;
@@ -180,9 +195,10 @@ export interface SessionOptions {
   /** Settings from the StartupMessage (e.g. options=-c search_path=…, DateStyle). */
   readonly settings: ReadonlyMap<string, string>;
   /**
-   * Text-format result values may come as their UTF-8 bytes (a Uint8Array) instead of a string,
-   * when the SQL layer has them that way (stored text columns): the wire writes either as is.
-   * Off by default: other callers get strings for text format.
+   * Text-format result rows may come whole as an EncodedRow (a DataRow body) when the SQL layer
+   * can print them straight from the stored rows (a projection of plain columns over a table),
+   * and values as their UTF-8 bytes (a Uint8Array) instead of a string: the wire writes either as
+   * is. Off by default: other callers get WireRows of strings for text format.
    */
   readonly encodedText?: boolean;
   /** Named prepared statements a session may hold (Parse and PREPARE together; default 10,000). */

@@ -2,10 +2,11 @@
  * Encodes server (backend) messages into a BufferWriter. One instance per connection, reused for
  * every message; nothing here allocates per row except what Buffer.write needs.
  * - Every method writes exactly one complete message.
- * - DataRow values: a string is written as UTF-8, a Uint8Array as is, null as length -1.
+ * - DataRow values: a string is written as UTF-8, a Uint8Array as is, null as length -1; an
+ *   EncodedRow (a Uint8Array in place of the row) is the message body already.
  * - A field list given to rowDescription() must not change afterwards (its encoding is cached).
  */
-import type { FieldDescription, FormatCode, SqlDiagnostic, TxStatus, WireRow } from '../sql/session-api.js';
+import type { FieldDescription, FormatCode, ResultRow, SqlDiagnostic, TxStatus } from '../sql/session-api.js';
 import { AuthCode, BackendCode } from './message-codes.js';
 import { BufferWriter } from './buffer-writer.js';
 import { EXTRA_FIELDS, type WireDiagnostic } from './error-diagnostic.js';
@@ -111,8 +112,13 @@ export class BackendWriter {
     this.buffer.endMessage();
   }
 
-  dataRow(row: WireRow): void {
+  dataRow(row: ResultRow): void {
     this.buffer.beginMessage(BackendCode.dataRow);
+    if (!Array.isArray(row)) {
+      this.buffer.bytes(row);
+      this.buffer.endMessage();
+      return;
+    }
     this.buffer.int16(row.length);
     for (let i = 0; i < row.length; i++) {
       const value = row[i];

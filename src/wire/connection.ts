@@ -202,7 +202,7 @@ export class Connection {
         const ended = this.handle(type);
         if (ended === true) return this.endLoop();
         if (ended !== false) {
-          ended.then(this.afterMessage, this.loopFailed);
+          ended.then(this.pump, this.messageRejected);
           return;
         }
       }
@@ -222,9 +222,18 @@ export class Connection {
     if (sendNotifications(this.channel.writer, session)) this.channel.sendNow();
   };
 
-  private readonly afterMessage = (ended: boolean): void => {
-    if (ended) this.endLoop();
-    else this.pump();
+  /**
+   * A message's promise rejected: a failure as a synchronous one (messageFailed), then on to the
+   * next message; an error that ends the connection ends the loop.
+   */
+  private readonly messageRejected = (error: unknown): void => {
+    try {
+      this.messageFailed(error);
+    } catch (fatal) {
+      this.loopFailed(fatal);
+      return;
+    }
+    this.pump();
   };
 
   private endLoop(): void {
@@ -235,9 +244,10 @@ export class Connection {
   /**
    * Handles the message nextFrameBuffered() just framed; true when the connection should end
    * (Terminate). Messages that complete synchronously (all but Query, and Execute when its statement
-   * must wait) return a plain boolean: no promise per message.
+   * must wait) return a plain boolean: no promise per message; the others their promise (the loop
+   * goes on when it settles: pump, or messageRejected).
    */
-  private handle(type: number): boolean | Promise<boolean> {
+  private handle(type: number): boolean | Promise<void> {
     try {
       const reader = this.channel.reader;
       const message = decodeFrame(type, this.payload.reset(reader.frameBuffer, reader.frameStart, reader.frameEnd));
@@ -246,21 +256,11 @@ export class Connection {
         return true;
       }
       if (this.skipUntilSync && message.kind !== 'sync') return false;
-      const pending = this.dispatch(message, type);
-      return pending === undefined ? false : this.settle(pending);
+      return this.dispatch(message, type) ?? false;
     } catch (error) {
       this.messageFailed(error);
       return false;
     }
-  }
-
-  private async settle(pending: Promise<void>): Promise<boolean> {
-    try {
-      await pending;
-    } catch (error) {
-      this.messageFailed(error);
-    }
-    return false;
   }
 
   /** A message failed: report it and skip to Sync (protocol errors and a lost client end the loop). */

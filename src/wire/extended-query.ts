@@ -29,9 +29,10 @@ interface PortalEntry {
 export class ExtendedQuery {
   /** The unnamed statement (named ones are the session's). */
   private unnamedStatement: PreparedStatement | undefined;
-  /** Named portals; the unnamed one lives in its own field (no map churn per Bind and Sync). */
+  /** Named portals; the unnamed one lives in its own fields (no map churn, no entry object per Bind). */
   private readonly portals = new Map<string, PortalEntry>();
-  private unnamed: PortalEntry | undefined;
+  private unnamed: Portal | undefined;
+  private unnamedFormats: readonly FormatCode[] = [];
 
   constructor(
     private readonly channel: WireChannel,
@@ -75,9 +76,10 @@ export class ExtendedQuery {
       statement === EMPTY_STATEMENT
         ? new EmptyPortal()
         : this.session.bind(statement, message.params, message.paramFormats, message.resultFormats);
-    const entry = { portal, resultFormats: message.resultFormats };
-    if (message.portal === '') this.unnamed = entry;
-    else this.portals.set(message.portal, entry);
+    if (message.portal === '') {
+      this.unnamed = portal;
+      this.unnamedFormats = message.resultFormats;
+    } else this.portals.set(message.portal, { portal, resultFormats: message.resultFormats });
     this.channel.writer.simple(BackendCode.bindComplete);
   }
 
@@ -90,22 +92,22 @@ export class ExtendedQuery {
       else writer.rowDescription(statement.fields, []);
       return;
     }
-    const cursorFields = this.entryOf(message.name) !== undefined ? undefined : this.session.describeCursor?.(message.name);
+    const portal = this.portalOf(message.name);
+    const cursorFields = portal !== undefined ? undefined : this.session.describeCursor?.(message.name);
     if (cursorFields !== undefined) {
       // A SQL cursor (DECLARE): a portal of the same namespace, with text results.
       if (cursorFields.length === 0) writer.simple(BackendCode.noData);
       else writer.rowDescription(cursorFields, []);
       return;
     }
-    const entry = this.portal(message.name);
-    if (entry.portal.fields === undefined) writer.simple(BackendCode.noData);
-    else writer.rowDescription(entry.portal.fields, entry.resultFormats);
+    const fields = this.portal(message.name).fields;
+    if (fields === undefined) writer.simple(BackendCode.noData);
+    else writer.rowDescription(fields, this.resultFormatsOf(message.name));
   }
 
   /** Undefined when answered synchronously (see runPortal). */
   execute(message: Msg<'execute'>): Promise<void> | undefined {
-    const entry = this.portal(message.portal);
-    return runPortal(this.channel, this.session, entry.portal, message.maxRows, this.rowsPerChunkMax);
+    return runPortal(this.channel, this.session, this.portal(message.portal), message.maxRows, this.rowsPerChunkMax);
   }
 
   close(message: Msg<'close'>): void {
@@ -125,7 +127,7 @@ export class ExtendedQuery {
     const unnamed = this.unnamed;
     if (unnamed !== undefined) {
       this.unnamed = undefined;
-      unnamed.portal.close();
+      unnamed.close();
     }
     if (this.portals.size === 0) return;
     for (const entry of this.portals.values()) entry.portal.close();
@@ -133,11 +135,11 @@ export class ExtendedQuery {
   }
 
   private closePortal(name: string): void {
-    const entry = this.entryOf(name);
-    if (entry === undefined) return;
+    const portal = this.portalOf(name);
+    if (portal === undefined) return;
     if (name === '') this.unnamed = undefined;
     else this.portals.delete(name);
-    entry.portal.close();
+    portal.close();
   }
 
   private statement(name: string): PreparedStatement {
@@ -147,13 +149,18 @@ export class ExtendedQuery {
     throw new SqlError('26000', text);
   }
 
-  private entryOf(name: string): PortalEntry | undefined {
-    return name === '' ? this.unnamed : this.portals.get(name);
+  private portalOf(name: string): Portal | undefined {
+    return name === '' ? this.unnamed : this.portals.get(name)?.portal;
   }
 
-  private portal(name: string): PortalEntry {
-    const entry = this.entryOf(name);
-    if (entry !== undefined) return entry;
+  /** The result formats Bind gave the portal `name` (which exists). */
+  private resultFormatsOf(name: string): readonly FormatCode[] {
+    return name === '' ? this.unnamedFormats : (this.portals.get(name)?.resultFormats ?? []);
+  }
+
+  private portal(name: string): Portal {
+    const portal = this.portalOf(name);
+    if (portal !== undefined) return portal;
     throw new SqlError('34000', `portal "${name}" does not exist`);
   }
 }

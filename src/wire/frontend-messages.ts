@@ -1,8 +1,9 @@
 /**
  * Decodes framed client messages into typed values. Input is untrusted: every field is read through
  * PayloadReader (bounds-checked), trailing bytes are rejected, and any violation is a ProtocolError.
- * - Byte views in decoded messages (Bind parameters, CopyData) share the reader's buffers; they
- *   stay valid as long as the message is kept (see MessageReader).
+ * - Byte views in decoded messages (binary Bind parameters, CopyData) share the reader's buffers;
+ *   they stay valid as long as the message is kept (see MessageReader). Text-format Bind
+ *   parameters are decoded to strings at once (the SQL layer would decode them anyway).
  * - A bad format code is an ordinary error (22023), as in PostgreSQL, not a protocol violation.
  * - decodeFrame() reads through the connection's one reused PayloadReader; format-code lists of
  *   zero or one code are shared frozen arrays (Bind's usual case allocates only its parameters).
@@ -28,7 +29,8 @@ export type FrontendMessage =
       readonly portal: string;
       readonly statement: string;
       readonly paramFormats: readonly FormatCode[];
-      readonly params: Array<Buffer | null>;
+      /** Text-format values decoded as UTF-8, binary ones as views (SqlSession.bind). */
+      readonly params: Array<Buffer | string | null>;
       readonly resultFormats: readonly FormatCode[];
     }
   | { readonly kind: 'describe'; readonly target: 'S' | 'P'; readonly name: string }
@@ -138,11 +140,13 @@ function decodeBind(reader: PayloadReader): FrontendMessage {
   const statement = reader.name();
   const paramFormats = decodeFormats(reader);
   const count = reader.uint16();
-  const params = new Array<Buffer | null>(count);
+  const params = new Array<Buffer | string | null>(count);
   for (let i = 0; i < count; i++) {
     const length = reader.int32();
     if (length < -1) throw new ProtocolError(`invalid length ${length} of bind parameter ${i + 1}`);
-    params[i] = length === -1 ? null : reader.bytes(length);
+    // The format of parameter i under Bind's rules (a count mismatch is rejected at bind).
+    const binary = (paramFormats.length === 1 ? paramFormats[0] : paramFormats[i]) === 1;
+    params[i] = length === -1 ? null : binary ? reader.bytes(length) : reader.text(length);
   }
   const resultFormats = decodeFormats(reader);
   return done(reader, { kind: 'bind', portal, statement, paramFormats, params, resultFormats });

@@ -6,8 +6,11 @@
  * - One StatementEvent per statement that ran or failed: a portal reports once, when it completes
  *   (after its last Execute: not suspended), fails, or is closed while suspended. Preparing or
  *   binding that throws reports the failure too (parse and bind errors are statement errors).
- * - durationUs is the time spent inside the SQL layer for that statement (the sum over its
- *   Execute calls), not the time rows spent on the socket between them.
+ * - durationUs is the time spent inside the SQL layer for that statement: from its Bind to the end
+ *   of its first Execute (the protocol's few bytes between them included: one clock reading fewer
+ *   per statement), plus each later Execute of a suspended portal; not the time rows spent on the
+ *   socket between Executes. pg_stat_activity's query_start is the Bind (PostgreSQL's Bind too
+ *   reports the query running).
  * - The observer runs synchronously and must not throw; the wrapper adds no allocation per row.
  * - A metered portal's executeNow() is synchronous whenever the wrapped portal's is (one without
  *   executeNow() is run through execute(), a promise): metering adds no promise to a point read.
@@ -81,7 +84,14 @@ export class MeteredDatabase implements SqlDatabase {
 }
 
 class MeteredSession implements SqlSession {
+  /** Texts of Parse'd statements (a simple query's statements are the last batch's: below). */
   private readonly texts = new WeakMap<PreparedStatement, string>();
+  /**
+   * The statements of the last simple query and its text: they are bound before the next query
+   * is prepared, so they need no WeakMap entry (one per BEGIN or COMMIT otherwise).
+   */
+  private batch: readonly PreparedStatement[] = [];
+  private batchText = '';
   /** The statement bound last and its text: a hot statement skips the WeakMap (identity hash). */
   private lastStatement: PreparedStatement | undefined;
   private lastText = '';
@@ -105,7 +115,8 @@ class MeteredSession implements SqlSession {
     const startedMs = performance.now();
     try {
       const statements = this.inner.prepareBatch(sql);
-      for (const statement of statements) this.texts.set(statement, sql);
+      this.batch = statements;
+      this.batchText = sql;
       return statements;
     } catch (error) {
       this.fail(sql, startedMs, error);
@@ -125,12 +136,12 @@ class MeteredSession implements SqlSession {
     }
   }
 
-  bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
+  bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | string | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
     const startedMs = performance.now();
     const sql = this.textOf(statement);
     try {
       const portal = this.inner.bind(statement, params, paramFormats, resultFormats);
-      return new MeteredPortal(portal, sql, (performance.now() - startedMs) * US_PER_MS, this.observe, this.inner, this.activity);
+      return new MeteredPortal(portal, sql, startedMs, this.observe, this.inner, this.activity);
     } catch (error) {
       this.fail(sql, startedMs, error);
       throw error;
@@ -139,7 +150,7 @@ class MeteredSession implements SqlSession {
 
   private textOf(statement: PreparedStatement): string {
     if (statement === this.lastStatement) return this.lastText;
-    const sql = this.texts.get(statement) ?? '';
+    const sql = this.batch.includes(statement) ? this.batchText : (this.texts.get(statement) ?? '');
     this.lastStatement = statement;
     this.lastText = sql;
     return sql;
@@ -172,7 +183,14 @@ class MeteredSession implements SqlSession {
 
   takeParameterChanges(): Array<[name: string, value: string]> {
     const changes = this.inner.takeParameterChanges();
-    if (this.activity !== undefined) for (const [name, value] of changes) if (name === 'application_name') this.activity.applicationName = value;
+    // Indexed, not for-of: asked at every ReadyForQuery, mostly for none (no iterator object).
+    const activity = this.activity;
+    if (activity !== undefined) {
+      for (let i = 0; i < changes.length; i++) {
+        const [name, value] = changes[i] as [string, string];
+        if (name === 'application_name') activity.applicationName = value;
+      }
+    }
     return changes;
   }
 
@@ -193,11 +211,13 @@ class MeteredSession implements SqlSession {
 class MeteredPortal implements Portal {
   private reported = false;
   private executed = false;
+  private durationUs = 0;
 
   constructor(
     private readonly inner: Portal,
     private readonly sql: string,
-    private durationUs: number,
+    /** performance.now() at Bind: where the first Execute's time starts. */
+    private readonly boundMs: number,
     private readonly observe: StatementObserver,
     private readonly session: SqlSession,
     private readonly activity: SessionActivity | undefined,
@@ -213,8 +233,9 @@ class MeteredPortal implements Portal {
 
   /** Synchronous when the wrapped portal answered synchronously (no promise, no closure). */
   executeNow(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
-    const startedMs = performance.now();
-    if (!this.executed) this.activity?.begin(this.sql, startedMs);
+    let startedMs = this.boundMs;
+    if (this.executed) startedMs = performance.now();
+    else this.activity?.begin(this.sql, startedMs);
     this.executed = true;
     let result: ExecuteResult | Promise<ExecuteResult>;
     try {
@@ -223,21 +244,21 @@ class MeteredPortal implements Portal {
       this.failed(startedMs, error);
       throw error;
     }
-    return result instanceof Promise ? this.settle(startedMs, result) : this.succeeded(startedMs, result);
+    if (!(result instanceof Promise)) return this.succeeded(startedMs, result);
+    // then(), not an async function: one promise for a statement that waits (a commit).
+    return result.then(
+      (done) => this.succeeded(startedMs, done),
+      (error: unknown) => {
+        this.failed(startedMs, error);
+        throw error;
+      },
+    );
   }
 
   close(): void {
-    if (this.executed) this.report('SELECT', undefined, performance.now());
+    // Closed while suspended: reported now (the clock is read only then, not at every close).
+    if (this.executed && !this.reported) this.report('SELECT', undefined, performance.now());
     this.inner.close();
-  }
-
-  private async settle(startedMs: number, pending: Promise<ExecuteResult>): Promise<ExecuteResult> {
-    try {
-      return this.succeeded(startedMs, await pending);
-    } catch (error) {
-      this.failed(startedMs, error);
-      throw error;
-    }
   }
 
   private succeeded(startedMs: number, result: ExecuteResult): ExecuteResult {

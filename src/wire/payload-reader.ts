@@ -114,6 +114,15 @@ export class PayloadReader {
     return value;
   }
 
+  /** The next n bytes decoded as UTF-8 (no view made first). */
+  text(n: number): string {
+    if (n < 0) throw new ProtocolError('invalid length in message');
+    this.need(n);
+    const start = this.offset;
+    this.offset += n;
+    return this.payload.toString('utf8', start, start + n);
+  }
+
   /** A view of the next n bytes. */
   bytes(n: number): Buffer {
     if (n < 0) throw new ProtocolError('invalid length in message');

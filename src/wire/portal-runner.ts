@@ -14,7 +14,7 @@
  *   further chunk is answered synchronously: no promise, no microtask turn (a point read).
  */
 import { setImmediate } from 'node:timers/promises';
-import type { ExecuteResult, Portal, SqlSession, WireRow } from '../sql/session-api.js';
+import type { ExecuteResult, Portal, ResultRow, SqlSession } from '../sql/session-api.js';
 import { SqlError, SQLSTATE } from '../util/index.js';
 import { BackendCode } from './message-codes.js';
 import { sendNotices } from './session-messages.js';
@@ -36,7 +36,20 @@ export function runPortal(
   rowsPerChunkMax: number,
 ): Promise<void> | undefined {
   const first = executeChunk(portal, chunkRows(maxRows, rowsPerChunkMax));
-  if (first instanceof Promise) return runFrom(channel, session, portal, first, maxRows, rowsPerChunkMax);
+  // A statement that waited (a commit) and then answers at once costs one promise, no async frame.
+  if (first instanceof Promise) return first.then((result) => answerFirst(channel, session, portal, result, maxRows, rowsPerChunkMax));
+  return answerFirst(channel, session, portal, first, maxRows, rowsPerChunkMax);
+}
+
+/** Writes the answer to `first`, the first chunk, when it is the whole answer; else runs the rest (runFrom). */
+function answerFirst(
+  channel: WireChannel,
+  session: SqlSession,
+  portal: Portal,
+  first: ExecuteResult,
+  maxRows: number,
+  rowsPerChunkMax: number,
+): Promise<void> | undefined {
   if (!answersAtOnce(first, maxRows)) return runFrom(channel, session, portal, first, maxRows, rowsPerChunkMax);
   sendNotices(channel.writer, session);
   if (first.kind === 'rows') writeRows(channel, first, 0, maxRows);
@@ -112,7 +125,7 @@ function answersAtOnce(result: ExecuteResult, maxRows: number): boolean {
 function writeRows(channel: WireChannel, result: Extract<ExecuteResult, { kind: 'rows' }>, sent: number, remaining: number): boolean {
   const writer = channel.writer;
   const rows = result.rows;
-  for (let i = 0; i < rows.length; i++) writer.dataRow(rows[i] as WireRow);
+  for (let i = 0; i < rows.length; i++) writer.dataRow(rows[i] as ResultRow);
   if (!result.suspended) {
     writer.commandComplete(selectTag(result.tag, sent + rows.length));
     return true;

@@ -14,6 +14,7 @@ import { MemoryVersionedKv } from '../../src/mvcc/index.js';
 import { Database } from '../../src/sql/index.js';
 import { loadParser } from '../../src/sql/parse.js';
 import type { SqlSession, WireRow } from '../../src/sql/session-api.js';
+import { rowValues } from './encoded-row.js';
 import { startPostgres } from '../support/postgres.js';
 import type { ServerHandle } from '../support/server-handle.js';
 
@@ -117,7 +118,7 @@ async function runOnStratadb(session: SqlSession, sql: string): Promise<string> 
     const portal = session.bind(stmt, [], [], []);
     const result = await portal.execute(0);
     if (result.kind !== 'rows') return result.kind === 'command' ? result.tag : result.kind;
-    const rows = result.rows.map((r: WireRow) => r.map((v) => (v === null ? null : String(v))));
+    const rows = result.rows.map(rowValues).map((r: WireRow) => r.map((v) => (v === null ? null : String(v))));
     return renderRows(sql, (portal.fields ?? []).map((f) => f.name), rows);
   } catch (error) {
     session.noteError();

@@ -13,6 +13,7 @@ import { MemoryVersionedKv } from '../../src/mvcc/index.js';
 import { Database } from '../../src/sql/index.js';
 import { loadParser, parseSql } from '../../src/sql/parse.js';
 import type { SqlSession, WireRow } from '../../src/sql/session-api.js';
+import { rowValues } from './encoded-row.js';
 
 export interface StatementOutcome {
   readonly sql: string;
@@ -55,7 +56,7 @@ async function runOne(session: SqlSession, sql: string): Promise<string> {
     if (result.kind === 'command') return result.tag;
     if (result.kind !== 'rows') return result.kind;
     const fields = (portal.fields ?? []).map((f): [string, number] => [f.name, f.typeOid]);
-    return renderRows(sql, result.tag, fields, result.rows.map((r: WireRow) => r.map((v) => (v === null ? null : String(v)))));
+    return renderRows(sql, result.tag, fields, result.rows.map(rowValues).map((r: WireRow) => r.map((v) => (v === null ? null : String(v)))));
   } catch (error) {
     session.noteError();
     const code = (error as { code?: unknown }).code;

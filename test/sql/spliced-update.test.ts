@@ -13,6 +13,7 @@ import { indexPrefix } from '../../src/catalog/catalog-keys.js';
 import { DEFAULT_TYPE_CONTEXT, typeByName, type SqlType } from '../../src/catalog/types/index.js';
 import { prefixUpperBound } from '../../src/util/index.js';
 import { SplicedUpdate } from '../../src/sql/exec/spliced-update.js';
+import { rowTexts } from './encoded-row.js';
 
 const COLUMNS = '(k varchar(20) PRIMARY KEY, a text, n int NOT NULL DEFAULT 5, b text, at timestamptz)';
 
@@ -36,7 +37,7 @@ async function textRows(db: Database, encodedText: boolean, sql: string, params:
   const s = db.openSession({ user: 'postgres', database: 'postgres', applicationName: '', backendPid: 1, settings: new Map(), encodedText });
   const r = await s.bind(s.prepare(sql, []), params.map((p) => Buffer.from(p)), [0], []).execute(0);
   await s.close();
-  return r.kind === 'rows' ? r.rows.map((row) => row.map((v) => (v === null || typeof v === 'string' ? v : Buffer.from(v).toString('utf8')))) : r;
+  return r.kind === 'rows' ? r.rows.map(rowTexts) : r;
 }
 
 async function contents(db: Database, table: string): Promise<unknown[]> {

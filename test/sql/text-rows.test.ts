@@ -1,13 +1,15 @@
 /**
  * Text rows (SessionOptions.encodedText): a projection of plain columns over a table scan prints
- * its rows straight from the stored rows (ProjectPlan.openText), text columns as their UTF-8
- * bytes. Whatever the access path, column list, NULLs, row limit or schema change, the values
- * are the ones a session without encodedText formats (strings), byte for byte.
+ * its rows straight from the stored rows (ProjectPlan.openText) as EncodedRows (DataRow bodies),
+ * text columns copied from their stored UTF-8 bytes. Whatever the access path, column list,
+ * NULLs, row limit or schema change, the values are the ones a session without encodedText
+ * formats (strings), byte for byte.
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryVersionedKv } from '../../src/mvcc/index.js';
 import { Database } from '../../src/sql/index.js';
-import type { ExecuteResult, FormatCode, SqlSession, WireRow } from '../../src/sql/session-api.js';
+import type { ExecuteResult, FormatCode, SqlSession } from '../../src/sql/session-api.js';
+import { decodeEncodedRow, rowTexts } from './encoded-row.js';
 
 const enc = (s: string): Uint8Array => Buffer.from(s);
 
@@ -21,14 +23,9 @@ async function run(s: SqlSession, sql: string, params: string[] = [], maxRows = 
   for (;;) {
     const r: ExecuteResult = await portal.execute(maxRows);
     if (r.kind !== 'rows') return [...out, r];
-    out.push({ rows: r.rows.map(normalize), suspended: r.suspended, tag: r.tag });
+    out.push({ rows: r.rows.map(rowTexts), suspended: r.suspended, tag: r.tag });
     if (!r.suspended) return out;
   }
-}
-
-/** Values as strings (bytes decoded as UTF-8), so both sessions compare alike. */
-function normalize(row: WireRow): Array<string | null> {
-  return row.map((v) => (v === null ? null : typeof v === 'string' ? v : Buffer.from(v).toString('utf8')));
 }
 
 const SETUP = [
@@ -66,19 +63,21 @@ describe('text rows (encodedText)', () => {
     await db.close();
   });
 
-  it('hands text columns over as bytes, only when asked for text format', async () => {
+  it('hands rows over encoded, only when asked for text format', async () => {
     const db = await Database.open(new MemoryVersionedKv());
     const s = open(db, true);
     for (const sql of SETUP) await run(s, sql);
     const portal = s.bind(s.prepare('SELECT k, n FROM t WHERE k = $1', []), [enc('k1')], [0], []);
     const r = await portal.execute(0);
     const row = r.kind === 'rows' ? r.rows[0] : undefined;
-    expect(row?.[0]).toBeInstanceOf(Uint8Array);
-    expect(normalize(row ?? [])).toEqual(['k1', '1']);
+    expect(row).toBeInstanceOf(Uint8Array);
+    // int16 count 2; int32 length 2, "k1"; int32 length 1, "1".
+    expect(Buffer.from(row as Uint8Array).toString('hex')).toBe('0002' + '00000002' + '6b31' + '00000001' + '31');
+    expect(rowTexts(row ?? [])).toEqual(['k1', '1']);
     // Secondary-index lookups, IN lists and sequential scans take the same path.
     for (const sql of ['SELECT k FROM t WHERE n = 7', "SELECT k FROM t WHERE k IN ('k1', 'k2')", 'SELECT k FROM t']) {
       const rows = await s.bind(s.prepare(sql, []), [], [], []).execute(0);
-      expect(rows.kind === 'rows' && rows.rows.every((r) => r[0] instanceof Uint8Array), sql).toBe(true);
+      expect(rows.kind === 'rows' && rows.rows.every((r) => r instanceof Uint8Array && decodeEncodedRow(r).length === 1), sql).toBe(true);
     }
     const binary = await run(s, 'SELECT k, n FROM t WHERE k = $1', ['k1'], 0, [1]);
     expect(binary).toEqual(await run(open(db, false), 'SELECT k, n FROM t WHERE k = $1', ['k1'], 0, [1]));
@@ -102,6 +101,21 @@ describe('text rows (encodedText)', () => {
     };
     expect(await ownWrite(text)).toEqual(await ownWrite(plain));
     expect(await run(text, 'SELECT * FROM t')).toEqual(await run(plain, 'SELECT * FROM t'));
+    await plain.close();
+    await text.close();
+    await db.close();
+  });
+
+  it('prints chunks larger than the row arena, and rows larger than its buffer, intact', async () => {
+    const db = await Database.open(new MemoryVersionedKv());
+    const plain = open(db, false);
+    const text = open(db, true);
+    await run(plain, 'CREATE TABLE big (k int PRIMARY KEY, v text)');
+    await run(plain, "INSERT INTO big SELECT i, repeat(chr(97 + i % 26), 1000 + i) FROM generate_series(1, 300) i");
+    await run(plain, "INSERT INTO big VALUES (1000, repeat('é', 200000))");
+    for (const maxRows of [0, 120]) expect(await run(text, 'SELECT * FROM big', [], maxRows)).toEqual(await run(plain, 'SELECT * FROM big', [], maxRows));
+    // Each chunk's rows are read before the next execute (they are borrowed from the session's arena).
+    expect(await run(text, 'SELECT v, k FROM big WHERE k = $1', ['1000'])).toEqual(await run(plain, 'SELECT v, k FROM big WHERE k = $1', ['1000']));
     await plain.close();
     await text.close();
     await db.close();

@@ -225,7 +225,8 @@ describe('client messages from pg-protocol decoded by our reader', () => {
     expect(messages[1]).toEqual({ kind: 'parse', name: 's1', sql: 'SELECT $1', paramTypeOids: [23] });
     const bind = messages[2] as Extract<FrontendMessage, { kind: 'bind' }>;
     expect(bind).toMatchObject({ portal: 'p1', statement: 's1', paramFormats: [0, 0, 1], resultFormats: [1] });
-    expect(bind.params.map((p) => (p === null ? null : [...p]))).toEqual([[0x37], null, [9]]);
+    // Text-format parameters arrive decoded, binary ones as bytes.
+    expect(bind.params.map((p) => (p === null || typeof p === 'string' ? p : [...p]))).toEqual(['7', null, [9]]);
     expect(messages[3]).toEqual({ kind: 'describe', target: 'S', name: 's1' });
     expect(messages[4]).toEqual({ kind: 'describe', target: 'P', name: 'p1' });
     expect(messages[5]).toEqual({ kind: 'execute', portal: 'p1', maxRows: 10 });

@@ -131,7 +131,7 @@ class FakeSession implements SqlSession {
 
   bind(
     statement: PreparedStatement,
-    params: ReadonlyArray<Uint8Array | null>,
+    params: ReadonlyArray<Uint8Array | string | null>,
     paramFormats: readonly FormatCode[],
     resultFormats: readonly FormatCode[],
   ): Portal {
@@ -182,7 +182,7 @@ class FakePortal implements Portal {
   constructor(
     private readonly session: FakeSession,
     private readonly statement: FakeStatement,
-    private readonly params: ReadonlyArray<Uint8Array | null>,
+    private readonly params: ReadonlyArray<Uint8Array | string | null>,
     private readonly paramFormats: readonly FormatCode[],
     private readonly resultFormats: readonly FormatCode[],
   ) {
@@ -272,6 +272,7 @@ class FakePortal implements Portal {
     if (item.kind === 'text') return item.value;
     const raw = this.params[item.index];
     if (raw === null || raw === undefined) return null;
+    if (typeof raw === 'string') return raw; // a text-format parameter the wire decoded
     const binary = (this.paramFormats.length === 1 ? this.paramFormats[0] : this.paramFormats[item.index]) === 1;
     const oid = this.statement.paramTypeOids[item.index];
     if (!binary) return Buffer.from(raw).toString('utf8');

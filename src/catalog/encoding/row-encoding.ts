@@ -19,7 +19,7 @@
  *   trailing columns as NULL; the caller applies defaults.
  * - decodeColumn(i) skips earlier columns by their lengths without decoding them.
  * - A text type's body is its text output in UTF-8 (the encoder writes the string's UTF-8), so
- *   textColumns() hands it out as is.
+ *   writeTextFields() copies it out as is.
  * - A codec with key columns writes version 2 and reads both versions: a version-1 row (written
  *   before key columns were left out) still carries every body.
  * - spliceView(row, changed, values) gives the same bytes as encoding the decoded row with the
@@ -33,12 +33,16 @@ import { DEFAULT_TYPE_CONTEXT, type SqlType, type TypeContext, type Value } from
 import { Jsonb, jsonNodeToText, parseJson } from '../types/jsonb.js';
 import { ByteWriter } from './key-writer.js';
 import { ROW_FORMAT_VERSION, ROW_FORMAT_VERSION_KEYED, RowCursor } from './row-cursor.js';
+import type { KeyColumnTexts } from './key-text.js';
+import { writeTextField } from './text-fields.js';
 
 /** columnStarts(): the column is NULL or not stored. */
 const NO_BODY = -1;
 /** columnStarts(): the column is a key column of a version-2 row (its value is in the row key). */
 const IN_KEY = -2;
 const INT32_MAX = 2147483647;
+/** writeTextFields() copies rows of at least this many bytes whole before moving their text bodies. */
+const ROW_COPY_BYTES_MIN = 256;
 const INT32_MIN = -2147483648;
 
 const enum RK { Bool, ZigZag, Date, Fixed8Int, Time, Float4, Float8, Numeric, Interval, Uuid, Text, Bytea, Jsonb, Other }
@@ -273,38 +277,41 @@ export class RowCodec {
   }
 
   /**
-   * PostgreSQL's text output (under `ctx`) of columns `slots` of an encoded row, without decoding
-   * what need not be: a text-type column is a view of its stored UTF-8 bytes (its text output
-   * exactly), any other column the string its type's toText() gives; NULL is null. Views share
-   * `bytes` and live as long as it does. A version-2 row's key columns are taken from `keyTexts`
-   * (the row key's columns in text output, in key column order), which such a row requires.
+   * Writes PostgreSQL's text output (under `ctx`) of columns `slots` of an encoded row to `w` as
+   * text fields (text-fields.ts), without decoding what need not be: a text-type column's stored
+   * UTF-8 is its text output exactly and is copied as it is; any other column is the string its
+   * type's toText() gives; NULL is a NULL field. A version-2 row's key columns come from `keyTexts`
+   * (the row key's columns, read), which such a row requires.
    */
-  textColumns(
-    bytes: Uint8Array,
-    slots: readonly number[],
-    ctx: TypeContext,
-    keyTexts?: ReadonlyArray<string | Uint8Array | null>,
-  ): Array<string | Uint8Array | null> {
+  writeTextFields(w: ByteWriter, bytes: Uint8Array, slots: readonly number[], ctx: TypeContext, keyTexts?: KeyColumnTexts): void {
     const cursor = new RowCursor(bytes);
     const starts = this.columnStarts(cursor);
-    const out = new Array<string | Uint8Array | null>(slots.length);
+    // A long row is copied into `w` once, ahead of the fields, and each text body is moved from
+    // that copy (copyWithin: no view, no loop per byte); then the fields move back over the copy.
+    const copied = bytes.length >= ROW_COPY_BYTES_MIN;
+    const rowAt = w.pos;
+    if (copied) w.bytes(bytes);
+    const fieldsAt = w.pos;
+    w.int16(slots.length);
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k] as number;
       const at = starts[slot] as number;
       if (at === IN_KEY) {
         if (keyTexts === undefined) throw new SqlError(SQLSTATE.internalError, 'a row without its key columns needs the row key');
-        out[k] = keyTexts[this.keyPositions[slot] as number] ?? null;
-        continue;
+        keyTexts.writeField(w, this.keyPositions[slot] as number);
+      } else if (at < 0) w.int32(-1);
+      else {
+        cursor.pos = at;
+        if (this.kinds[slot] === RK.Text) {
+          // columnStarts() checked the body against the row's length.
+          const length = cursor.varint();
+          w.int32(length);
+          if (copied) w.within(rowAt + cursor.pos, length);
+          else w.range(bytes, cursor.pos, cursor.pos + length);
+        } else writeTextField(w, (this.types[slot] as SqlType).toText(this.readValue(cursor, slot), ctx));
       }
-      if (at < 0) {
-        out[k] = null;
-        continue;
-      }
-      cursor.pos = at;
-      if (this.kinds[slot] === RK.Text) out[k] = cursor.slice(cursor.varint());
-      else out[k] = (this.types[slot] as SqlType).toText(this.readValue(cursor, slot), ctx);
     }
-    return out;
+    if (copied) w.cut(rowAt, fieldsAt);
   }
 
   /** Where each column's body starts in the row under `cursor` (NO_BODY: NULL or not stored; IN_KEY). */

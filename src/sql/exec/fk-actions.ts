@@ -233,5 +233,7 @@ function restrict(w: TableWriter, child: TableDesc, fk: ConstraintDesc, oldKey: 
 
 /** COMMIT: runs the checks still deferred in `txn` (fk-deferred.ts); the first that fails throws. */
 export function runDeferredConstraintChecks(txn: object): void {
-  for (const check of takeDeferredChecks(txn)) runDeferredCheck(check);
+  // Indexed, not for-of: runs at every commit, mostly over none (no iterator object).
+  const checks = takeDeferredChecks(txn);
+  for (let i = 0; i < checks.length; i++) runDeferredCheck(checks[i] as DeferredCheck);
 }

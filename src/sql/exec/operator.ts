@@ -11,6 +11,7 @@
 import type { ExecContext } from './exec-context.js';
 import type { Row } from './compile-expr.js';
 import type { TypeContext } from '../../catalog/types/sql-type.js';
+import type { ByteWriter } from '../../catalog/encoding/key-writer.js';
 import type { TextRowCursor } from './stored-rows.js';
 
 export interface RowCursor {
@@ -30,9 +31,11 @@ export interface PhysicalPlan {
   open(ctx: ExecContext): RowCursor;
   /**
    * The same rows already in PostgreSQL's text output under `text` (stored-rows.ts TextRow), when
-   * this plan can produce them cheaper than open() and formatting; undefined when it cannot.
+   * this plan can produce them cheaper than open() and formatting; undefined when it cannot. Rows
+   * are appended to `arena` and handed out as views of it: they stay valid until the arena's
+   * owner resets it (the session does at its next fetch), as growing moves it to a new buffer.
    */
-  openText?(ctx: ExecContext, text: TypeContext): TextRowCursor | undefined;
+  openText?(ctx: ExecContext, text: TypeContext, arena: ByteWriter): TextRowCursor | undefined;
 }
 
 /** A cursor over an array of rows (materialized results). */

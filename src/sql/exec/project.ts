@@ -11,6 +11,7 @@ import type { ExplainNode, PhysicalPlan, RowCursor } from './operator.js';
 import { formatExpr } from '../plan/format-expr.js';
 import { TableCodec } from '../../catalog/table-codec.js';
 import type { TypeContext } from '../../catalog/types/sql-type.js';
+import type { ByteWriter } from '../../catalog/encoding/key-writer.js';
 import { isStoredRowsPlan, type StoredRowCursor, type StoredRowsPlan, type TextRow, type TextRowCursor } from './stored-rows.js';
 
 export class ProjectPlan implements PhysicalPlan {
@@ -50,14 +51,18 @@ export class ProjectPlan implements PhysicalPlan {
 
   /**
    * For a projection of plain columns over a table scan: rows straight in text output, printed
-   * from the stored row (text columns are not even decoded); undefined for any other projection.
+   * from the stored row (text columns are not even decoded) into `arena`; undefined for any other
+   * projection.
    */
-  openText(ctx: ExecContext, text: TypeContext): TextRowCursor | undefined {
+  openText(ctx: ExecContext, text: TypeContext, arena: ByteWriter): TextRowCursor | undefined {
     const stored = this.stored;
     if (stored === undefined) return undefined;
-    return new StoredTextCursor(stored.source.openStored(ctx), stored.codec, stored.slots, text);
+    return new StoredTextCursor(stored.source.openStored(ctx), stored.codec, stored.slots, text, arena);
   }
 }
+
+/** StoredTextCursor starts a new arena buffer once this much of the current one is used. */
+const TEXT_ARENA_TURN_BYTES = 64 * 1024;
 
 /** openText's cursor (a class: one object per execution, no closures). */
 class StoredTextCursor implements TextRowCursor {
@@ -66,11 +71,20 @@ class StoredTextCursor implements TextRowCursor {
     private readonly codec: TableCodec,
     private readonly slots: readonly number[],
     private readonly text: TypeContext,
+    private readonly arena: ByteWriter,
   ) {}
 
+  /** The row printed at the end of the arena (a view of it: see PhysicalPlan.openText). */
   next(): TextRow | undefined {
     const value = this.input.nextStored();
-    return value === undefined ? undefined : this.codec.textColumns(this.input.storedKey(), value, this.slots, this.text);
+    if (value === undefined) return undefined;
+    const arena = this.arena;
+    // The rows printed before stay where they are: past TEXT_ARENA_TURN_BYTES the arena moves on
+    // to a new buffer rather than growing (and copying them), so a large chunk is never one buffer.
+    if (arena.pos >= TEXT_ARENA_TURN_BYTES) arena.detach();
+    const start = arena.pos;
+    this.codec.writeTextFields(arena, this.input.storedKey(), value, this.slots, this.text);
+    return arena.buf.subarray(start, arena.pos);
   }
 
   close(): void {

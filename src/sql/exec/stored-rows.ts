@@ -1,7 +1,7 @@
 /**
  * Stored rows: a table scan's rows as the table stores them (encoded row values, see
  * catalog/encoding/row-encoding.ts), for a consumer that needs no decoded values — a projection of
- * plain columns whose result is printed as text (ProjectPlan.openText).
+ * plain columns whose result is printed as text (ProjectPlan.openText, TextRow).
  *
  * - nextStored() returns the row value the KV layer handed out: a copy nobody else writes, so it
  *   (and views into it) stay valid after later calls; storedKey() is that row's key (a row value
@@ -10,7 +10,7 @@
  */
 import type { TableDesc } from '../../catalog/descriptors.js';
 import type { ExecContext } from './exec-context.js';
-import type { PhysicalPlan, RowCursor } from './operator.js';
+import type { PhysicalPlan } from './operator.js';
 
 export interface StoredRowCursor {
   /** The next row's encoded value, or undefined at the end. */
@@ -30,10 +30,15 @@ export function isStoredRowsPlan(plan: PhysicalPlan): plan is StoredRowsPlan {
   return typeof (plan as Partial<StoredRowsPlan>).openStored === 'function';
 }
 
-/** A row in PostgreSQL's text output: per column a string, its UTF-8 bytes, or null for NULL. */
-export type TextRow = Array<string | Uint8Array | null>;
+/**
+ * A row in PostgreSQL's text output, laid out as text fields (catalog/encoding/text-fields.ts: the
+ * body of a DataRow message, session-api.ts EncodedRow): a view of the arena it was printed into
+ * (PhysicalPlan.openText), valid until that arena is reset.
+ */
+export type TextRow = Uint8Array;
 
-/** A cursor whose rows are already text output (TextRow is a Row of such values). */
-export interface TextRowCursor extends RowCursor {
+/** A cursor whose rows are already text output. */
+export interface TextRowCursor {
   next(): TextRow | undefined;
+  close(): void;
 }

@@ -47,12 +47,19 @@ export function autocommitBackoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, delayMs));
 }
 
+interface ClaimingTxn {
+  lockKey(key: Uint8Array): Promise<void> | undefined;
+}
+
+/** Claims `key` through the transaction's key locks; a row another holds throws RowLockWait. */
+export function claimRowIn(txn: ClaimingTxn, key: Uint8Array): void {
+  const wait = txn.lockKey(key);
+  if (wait !== undefined) throw new RowLockWait(wait);
+}
+
 /** Row claims through the transaction's key locks, for ExecContext.claimRow. */
-export function rowClaimer(txn: { lockKey(key: Uint8Array): Promise<void> | undefined }): (key: Uint8Array) => void {
-  return (key) => {
-    const wait = txn.lockKey(key);
-    if (wait !== undefined) throw new RowLockWait(wait);
-  };
+export function rowClaimer(txn: ClaimingTxn): (key: Uint8Array) => void {
+  return (key) => claimRowIn(txn, key);
 }
 
 interface StatementTxn {
@@ -66,23 +73,43 @@ interface StatementTxn {
  * Runs the DML of a statement that is not its whole transaction (a block, or a statement of a
  * multi-statement batch): on RowLockWait its writes are undone, it waits for the holder while
  * keeping the rows it claimed earlier in the transaction (a cycle is 40P01, from key-locks.ts,
- * as PostgreSQL's deadlock detection), then re-runs on a fresh statement snapshot.
+ * as PostgreSQL's deadlock detection), then re-runs on a fresh statement snapshot. A run that
+ * needed no wait (the usual case) returns its result directly, without a promise.
  */
-export async function runWaitingForRows<T>(txn: StatementTxn, run: () => T, checkCancel: () => void): Promise<T> {
-  for (let waits = 0; ; waits++) {
-    const savepoint = txn.savepoint();
-    try {
-      const result = run();
-      txn.release(savepoint);
-      return result;
-    } catch (error) {
-      if (!(error instanceof RowLockWait) || waits >= AUTOCOMMIT_LOCK_WAITS_MAX) throw error;
-      txn.rollbackTo(savepoint);
-      txn.release(savepoint);
-      await awaitRow(error.wait, checkCancel);
-      txn.newStatement();
-    }
+export function runWaitingForRows<T>(txn: StatementTxn, run: () => T, checkCancel: () => void): T | Promise<T> {
+  const first = runOnce(txn, run, 0);
+  return first instanceof WaitFor ? runAfterWaits(txn, run, checkCancel, first) : first;
+}
+
+/** A run undone because a row it claimed is held: what to wait for before the next. */
+class WaitFor {
+  constructor(readonly wait: Promise<void>) {}
+}
+
+/** One run in a savepoint: its result, or (a RowLockWait within the limit) its writes undone and the wait. */
+function runOnce<T>(txn: StatementTxn, run: () => T, waits: number): T | WaitFor {
+  const savepoint = txn.savepoint();
+  try {
+    const result = run();
+    txn.release(savepoint);
+    return result;
+  } catch (error) {
+    if (!(error instanceof RowLockWait) || waits >= AUTOCOMMIT_LOCK_WAITS_MAX) throw error;
+    txn.rollbackTo(savepoint);
+    txn.release(savepoint);
+    return new WaitFor(error.wait);
   }
+}
+
+/** After the first run had to wait: waits for each holder, then re-runs, until a run needs no wait. */
+async function runAfterWaits<T>(txn: StatementTxn, run: () => T, checkCancel: () => void, first: WaitFor): Promise<T> {
+  let outcome: T | WaitFor = first;
+  for (let waits = 1; outcome instanceof WaitFor; waits++) {
+    await awaitRow(outcome.wait, checkCancel);
+    txn.newStatement();
+    outcome = runOnce(txn, run, waits);
+  }
+  return outcome;
 }
 
 /** Resolves when `wait` does; rejects with checkCancel()'s error if the statement is cancelled first. */

@@ -13,16 +13,17 @@
  *   (autocommit-retry.ts).
  * - Hot path: an attempt that needs no waiting (no commit, no sequence flush, no yield) returns
  *   its result without a promise (executeNow(); execute() wraps it in a resolved one); what does
- *   wait goes through one settle() that fails the statement on a rejection. With
+ *   wait is one promise whose rejection fails the statement and re-runs it where
+ *   autocommit-retry.ts allows. With
  *   SessionOptions.encodedText and all-text result formats, a plain-column query prints straight
  *   from the stored rows (PhysicalPlan.openText).
  */
-import type { ExecuteResult, FieldDescription, FormatCode, Portal, WireRow } from '../session-api.js';
+import type { ExecuteResult, FieldDescription, FormatCode, Portal, ResultRow, WireRow } from '../session-api.js';
 import type { Value } from '../../catalog/types/sql-type.js';
 import type { SqlType } from '../../catalog/types/sql-type.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { PhysicalPlan, RowCursor } from '../exec/operator.js';
-import type { TextRow } from '../exec/stored-rows.js';
+import type { TextRow, TextRowCursor } from '../exec/stored-rows.js';
 import type { DmlResult } from '../exec/dml-plan.js';
 import type { ExecContext } from '../exec/exec-context.js';
 import type { Transaction } from '../../mvcc/index.js';
@@ -36,6 +37,7 @@ import { fieldOf, type SqlPrepared } from './prepared.js';
 import type { Session } from './session.js';
 import { decodeParam, formatValue } from './values.js';
 import { sqlErrorFromStorage } from './sql-error-from-storage.js';
+import { countedTag } from './command-tags.js';
 import { sqlErrorFromStackOverflow } from './stack-depth.js';
 import {
   AUTOCOMMIT_LOCK_WAITS_MAX,
@@ -44,7 +46,6 @@ import {
   autocommitBackoff,
   awaitRow,
   isAutocommitRetryable,
-  rowClaimer,
   runWaitingForRows,
 } from './autocommit-retry.js';
 
@@ -52,14 +53,11 @@ import {
 const YIELD_INTERVAL_MS = 10;
 /** Rows between clock reads in the row loop (a power of two). */
 const YIELD_CHECK_ROWS = 64;
+/** A session's text-row arena grown past this (one large chunk) is let go at the next fetch. */
+const TEXT_ROWS_KEEP_BYTES_MAX = 256 * 1024;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function resultAfter(pending: Promise<unknown>, result: ExecuteResult): Promise<ExecuteResult> {
-  await pending;
-  return result;
 }
 
 const EMPTY_RESULT: ExecuteResult = { kind: 'empty' };
@@ -97,7 +95,7 @@ function rowsCursor(rows: readonly Row[]): RowCursor {
 export class SqlPortal implements Portal {
   private readonly plan: StatementPlan | undefined;
   private readonly params: Value[];
-  private cursor: RowCursor | undefined;
+  private cursor: RowCursor | TextRowCursor | undefined;
   private sent = 0;
   /** The cursor yields TextRows (PhysicalPlan.openText), not executor rows. */
   private textRows = false;
@@ -110,7 +108,7 @@ export class SqlPortal implements Portal {
   constructor(
     private readonly session: Session,
     private readonly prepared: SqlPrepared,
-    rawParams: ReadonlyArray<Uint8Array | null>,
+    rawParams: ReadonlyArray<Uint8Array | string | null>,
     paramFormats: readonly FormatCode[],
     private readonly resultFormats: readonly FormatCode[],
     jsParams?: readonly Value[],
@@ -159,11 +157,12 @@ export class SqlPortal implements Portal {
   executeNow(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
     let result: ExecuteResult | Promise<ExecuteResult>;
     try {
-      result = this.executeOnce(maxRows);
+      result = this.attempt(maxRows);
     } catch (error) {
       return this.retried(maxRows, error);
     }
-    return result instanceof Promise ? result.catch((error: unknown) => this.retried(maxRows, error)) : result;
+    // A rejection fails the statement, then re-runs it where allowed (one promise, no async frame).
+    return result instanceof Promise ? result.catch((error: unknown) => this.retried(maxRows, this.failed(error))) : result;
   }
 
   /** After the first attempt failed with `error`: re-runs while autocommit-retry.ts allows, else rejects. */
@@ -180,24 +179,27 @@ export class SqlPortal implements Portal {
       this.done = false;
       this.rawRows = [];
       try {
-        return await this.executeOnce(maxRows);
+        const result = this.attempt(maxRows);
+        return await (result instanceof Promise ? this.settle(result) : result);
       } catch (next) {
         error = next;
       }
     }
   }
 
-  /** One attempt. A statement that needs no waiting returns its result directly (no promise). */
-  private executeOnce(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
+  /**
+   * One attempt. A statement that needs no waiting returns its result directly (no promise). A
+   * failure of the synchronous part has been through failed(); one of the returned promise has
+   * not (the caller settles it: executeNow() or settle()).
+   */
+  private attempt(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
     if (this.prepared.isEmpty) return EMPTY_RESULT;
-    let result: ExecuteResult | Promise<ExecuteResult>;
     try {
-      if (this.session.isTransactionControl(this.prepared)) result = this.transactionControl();
-      else result = (this.cursor === undefined && !this.done ? this.start(maxRows) : undefined) ?? this.fetch(maxRows);
+      if (this.session.isTransactionControl(this.prepared)) return this.transactionControl();
+      return (this.cursor === undefined && !this.done ? this.start(maxRows) : undefined) ?? this.fetch(maxRows);
     } catch (error) {
       throw this.failed(error);
     }
-    return result instanceof Promise ? this.settle(result) : result;
   }
 
   private async settle(pending: Promise<ExecuteResult>): Promise<ExecuteResult> {
@@ -217,8 +219,10 @@ export class SqlPortal implements Portal {
     return sqlErrorFromStorage(sqlErrorFromStackOverflow(error));
   }
 
-  private async transactionControl(): Promise<ExecuteResult> {
-    return { kind: 'command', tag: await runTransactionControl(this.session, this.prepared.ast as object) };
+  /** BEGIN, COMMIT, …: without a promise unless the statement waits (a COMMIT with writes). */
+  private transactionControl(): ExecuteResult | Promise<ExecuteResult> {
+    const tag = runTransactionControl(this.session, this.prepared.ast as object);
+    return typeof tag === 'string' ? { kind: 'command', tag } : tag.then((done): ExecuteResult => ({ kind: 'command', tag: done }));
   }
 
   /** Runs the statement; returns the result unless it is a query whose rows stream. */
@@ -231,7 +235,7 @@ export class SqlPortal implements Portal {
     const plan = session.planIn(this.prepared, catalog);
     this.retryable = alone && (plan.kind === 'rows' || plan.kind === 'dml');
     const claims = (plan.kind === 'dml' || (plan.kind === 'rows' && plan.locksRows)) && !txn.readOnly;
-    const ctx = session.execContext(txn, catalog, this.params, claims ? rowClaimer(txn) : undefined);
+    const ctx = session.execContext(txn, catalog, this.params, claims ? session.claimRow : undefined);
     switch (plan.kind) {
       case 'rows':
         if (!claims) {
@@ -257,9 +261,9 @@ export class SqlPortal implements Portal {
   }
 
   /** The query's cursor: rows straight in text output when the client takes them (encodedText) and the plan can. */
-  private openRows(plan: PhysicalPlan, ctx: ExecContext): RowCursor {
+  private openRows(plan: PhysicalPlan, ctx: ExecContext): RowCursor | TextRowCursor {
     if (this.session.options.encodedText === true && !this.keepRaw && allText(this.resultFormats)) {
-      const cursor = plan.openText?.(ctx, this.session.typeContext());
+      const cursor = plan.openText?.(ctx, this.session.typeContext(), this.session.textRows);
       this.textRows = cursor !== undefined;
       if (cursor !== undefined) return cursor;
     }
@@ -272,13 +276,14 @@ export class SqlPortal implements Portal {
     return this.fetch(maxRows);
   }
 
-  private async dmlWaiting(plan: DmlStatementPlan, txn: Transaction, ctx: ExecContext): Promise<ExecuteResult> {
-    const result = await runWaitingForRows(txn, () => plan.dml.run(ctx), () => this.session.checkCancel());
-    return this.dmlDone(plan, result);
+  /** DML inside a transaction: waits for rows others hold; without a wait, answers without a promise. */
+  private dmlWaiting(plan: DmlStatementPlan, txn: Transaction, ctx: ExecContext): ExecuteResult | Promise<ExecuteResult> {
+    const result = runWaitingForRows(txn, () => plan.dml.run(ctx), ctx.checkCancel);
+    return result instanceof Promise ? result.then((done) => this.dmlDone(plan, done)) : this.dmlDone(plan, result);
   }
 
   private dmlDone(plan: DmlStatementPlan, result: DmlResult): ExecuteResult | Promise<ExecuteResult> {
-    const tag = plan.dml.command === 'INSERT' ? `INSERT 0 ${result.count}` : `${plan.dml.command} ${result.count}`;
+    const tag = countedTag(plan.dml.command, result.count);
     return this.finish(plan.columns === undefined ? { kind: 'command', tag } : { kind: 'rows', rows: this.format(result.rows), suspended: false, tag });
   }
 
@@ -290,9 +295,11 @@ export class SqlPortal implements Portal {
 
   private fetch(maxRows: number): ExecuteResult | Promise<ExecuteResult> {
     const cursor = this.cursor;
-    if (cursor === undefined) return { kind: 'rows', rows: [], suspended: false, tag: `SELECT ${this.sent}` };
-    const out: Row[] = [];
+    if (cursor === undefined) return { kind: 'rows', rows: [], suspended: false, tag: countedTag('SELECT', this.sent) };
+    const out: Array<Row | TextRow> = [];
     const limit = maxRows > 0 ? maxRows : Infinity;
+    // The rows of the session's previous fetch went out already: their arena space is free again.
+    if (this.textRows) this.session.textRows.reset(TEXT_ROWS_KEEP_BYTES_MAX);
     // The clock is read only every YIELD_CHECK_ROWS rows: a short result never reads it.
     this.yieldAtMs = 0;
     const status = this.pull(cursor, out, limit);
@@ -300,7 +307,7 @@ export class SqlPortal implements Portal {
   }
 
   /** Pulls rows into `out` until the cursor ends, `limit` rows are there, or the event loop is due a turn. */
-  private pull(cursor: RowCursor, out: Row[], limit: number): 'end' | 'full' | 'yield' {
+  private pull(cursor: RowCursor | TextRowCursor, out: Array<Row | TextRow>, limit: number): 'end' | 'full' | 'yield' {
     while (out.length < limit) {
       this.session.checkCancel();
       if ((out.length & (YIELD_CHECK_ROWS - 1)) === YIELD_CHECK_ROWS - 1) {
@@ -315,7 +322,7 @@ export class SqlPortal implements Portal {
     return 'full';
   }
 
-  private async fetchAfterYield(cursor: RowCursor, out: Row[], limit: number): Promise<ExecuteResult> {
+  private async fetchAfterYield(cursor: RowCursor | TextRowCursor, out: Array<Row | TextRow>, limit: number): Promise<ExecuteResult> {
     for (;;) {
       await yieldToEventLoop();
       // Other connections (and cancel requests) ran meanwhile: re-check before reading on.
@@ -327,12 +334,12 @@ export class SqlPortal implements Portal {
     }
   }
 
-  private fetched(cursor: RowCursor, out: Row[], ended: boolean): ExecuteResult | Promise<ExecuteResult> {
+  private fetched(cursor: RowCursor | TextRowCursor, out: Array<Row | TextRow>, ended: boolean): ExecuteResult | Promise<ExecuteResult> {
     this.sent += out.length;
-    if (!ended) return { kind: 'rows', rows: this.format(out), suspended: true, tag: '' };
+    if (!ended) return { kind: 'rows', rows: this.pulled(out), suspended: true, tag: '' };
     cursor.close();
     this.cursor = undefined;
-    return this.finish({ kind: 'rows', rows: this.format(out), suspended: false, tag: `SELECT ${this.sent}` });
+    return this.finish({ kind: 'rows', rows: this.pulled(out), suspended: false, tag: countedTag('SELECT', this.sent) });
   }
 
   /** Raw executor rows for the embedded API (the whole result at once). */
@@ -345,9 +352,12 @@ export class SqlPortal implements Portal {
   /** When set, format() keeps executor values instead of wire values (embedded API). */
   keepRaw = false;
 
+  /** What the cursor's rows go out as: a text cursor's TextRows are already what the wire sends (EncodedRow). */
+  private pulled(rows: Array<Row | TextRow>): ResultRow[] {
+    return this.textRows ? (rows as TextRow[]) : this.format(rows as Row[]);
+  }
+
   private format(rows: Row[]): WireRow[] {
-    // Rows of a text cursor (openRows) are TextRows: already what the wire sends.
-    if (this.textRows) return rows as TextRow[];
     if (this.keepRaw) {
       // Not push(...rows): a spread of a large result overflows the call stack.
       if (this.rawRows.length === 0) this.rawRows = rows;
@@ -369,7 +379,7 @@ export class SqlPortal implements Portal {
   private finish(result: ExecuteResult): ExecuteResult | Promise<ExecuteResult> {
     this.done = true;
     const pending = this.session.finishStatement(this.prepared);
-    return pending === undefined ? result : resultAfter(pending, result);
+    return pending === undefined ? result : pending.then(() => result);
   }
 
   close(): void {

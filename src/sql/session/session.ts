@@ -42,6 +42,7 @@ import { SqlPortal } from './portal.js';
 import { PreparedRegistry } from './prepared-registry.js';
 import { SessionNotifications } from './session-notifications.js';
 import { bindExecute } from './execute-statement.js';
+import { claimRowIn } from './autocommit-retry.js';
 import type { SessionHost } from './session-host.js';
 import { SessionSequences } from './session-sequences.js';
 import { SessionSystemView } from './session-system.js';
@@ -51,6 +52,12 @@ import { regclassOid, typeOfOid } from '../bind/resolve.js';
 import { OID } from '../../catalog/types/oids.js';
 import { regObjectName } from '../bind/reg-names.js';
 import { PG_EPOCH_OFFSET_US as UNIX_TO_PG_EPOCH_US } from '../bind/sql-value-functions.js';
+import { ByteWriter } from '../../catalog/encoding/key-writer.js';
+
+/** Initial size of a session's text-row arena (a few YCSB rows; it grows as needed). */
+const TEXT_ROWS_BYTES = 4096;
+/** Longest row the arena prints (PostgreSQL's 1 GB limit on a field; a stored row is far smaller). */
+const TEXT_ROW_BYTES_MAX = 1024 * 1024 * 1024;
 
 /** takeNotices() when there are none (shared, never written). */
 const NO_NOTICES = Object.freeze([]) as unknown as SqlDiagnostic[];
@@ -74,6 +81,11 @@ export class Session implements SqlSession {
   readonly statements: PreparedRegistry;
   /** LISTEN / NOTIFY (session-notifications.ts). */
   readonly notifications: SessionNotifications;
+  /**
+   * Where text rows (PhysicalPlan.openText) are printed: reset at each fetch, so a result's
+   * EncodedRows are valid until the session's next execute().
+   */
+  readonly textRows = new ByteWriter(TEXT_ROWS_BYTES, TEXT_ROW_BYTES_MAX);
   private closed = false;
 
   constructor(
@@ -117,7 +129,7 @@ export class Session implements SqlSession {
     return p;
   }
 
-  bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
+  bind(statement: PreparedStatement, params: ReadonlyArray<Uint8Array | string | null>, paramFormats: readonly FormatCode[], resultFormats: readonly FormatCode[]): Portal {
     const p = statement as SqlPrepared;
     if (p.kind === 'ExecuteStmt') return bindExecute(this, p, resultFormats);
     p.executions++;
@@ -273,8 +285,11 @@ export class Session implements SqlSession {
   planFor(p: SqlPrepared): StatementPlan {
     // Outside a transaction, a plan made at the newest committed catalog version is still good
     // for bind (execution re-checks against its own transaction's catalog).
-    if (this.block.txn === undefined && p.plan !== undefined && p.planVersion === this.host.catalogs.latest()?.version) return p.plan;
-    return this.withReadTxn((txn) => this.planIn(p, this.catalogFor(txn)));
+    const txn = this.block.txn;
+    if (txn === undefined && p.plan !== undefined && p.planVersion === this.host.catalogs.latest()?.version) return p.plan;
+    // Inside a transaction (a statement of a block): its catalog, without a closure per Bind.
+    if (txn !== undefined) return this.planIn(p, this.catalogFor(txn));
+    return this.withReadTxn((read) => this.planIn(p, this.catalogFor(read)));
   }
 
   /** The statement's plan for `catalog` (the catalog the current transaction sees). */
@@ -352,6 +367,8 @@ export class Session implements SqlSession {
   /** ExecContext's functions, made once per session rather than per statement. */
   private readonly nextRowId = (): bigint => this.host.nextRowId();
   private readonly checkCancelBound = (): void => this.checkCancel();
+  /** ExecContext.claimRow for a statement of the session's transaction (autocommit-retry.ts). */
+  readonly claimRow = (key: Uint8Array): void => claimRowIn(this.block.txn as Transaction, key);
 
   checkCancel(): void {
     if (this.cancelRequested) {

@@ -74,8 +74,16 @@ export function runTransactionControl(session: Session, ast: object): string | P
   }
 }
 
-/** COMMIT's tag once the commit is durable and the sequences' flush (if one is in flight) is done. */
-async function commitTag(session: Session, committing: boolean | Promise<boolean>): Promise<string> {
+/**
+ * COMMIT's tag once the commit is durable and the sequences' flush (if one is in flight) is done;
+ * at once, without a promise, when neither has anything to wait for (a transaction without writes).
+ */
+function commitTag(session: Session, committing: boolean | Promise<boolean>): string | Promise<string> {
+  if (typeof committing === 'boolean' && session.host.sequences.isSettled()) return committing ? 'COMMIT' : 'ROLLBACK';
+  return commitTagAfter(session, committing);
+}
+
+async function commitTagAfter(session: Session, committing: boolean | Promise<boolean>): Promise<string> {
   const committed = await committing;
   await session.host.sequences.flush();
   return committed ? 'COMMIT' : 'ROLLBACK';

@@ -133,18 +133,15 @@ export class TxnBlock {
     this.reset(failed);
     if (txn === undefined || failed) return !failed;
     if (txn.commitIfNoWrites()) return true;
-    return this.commitWrites(txn);
+    // then(), not an async function: one promise per commit (its handlers are made once).
+    return txn.commit().then(returnTrue, this.commitFailed);
   }
 
-  private async commitWrites(txn: Transaction): Promise<boolean> {
-    try {
-      await txn.commit();
-    } catch (error) {
-      this.restoreSettings();
-      throw error;
-    }
-    return true;
-  }
+  /** A commit that failed (40001…) restores the settings of before the block, then fails COMMIT. */
+  private readonly commitFailed = (error: unknown): never => {
+    this.restoreSettings();
+    throw error;
+  };
 
   rollback(): void {
     this.txn?.rollback();
@@ -249,6 +246,10 @@ export class TxnBlock {
     this.pendingReadOnly = undefined;
     this.statements = 0;
   }
+}
+
+function returnTrue(): boolean {
+  return true;
 }
 
 export function inFailedTransaction(): SqlError {

@@ -11,8 +11,9 @@ import type { SqlType, TypeContext, Value } from '../../catalog/types/sql-type.j
 import { OID } from '../../catalog/types/oids.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 
-export function decodeParam(type: SqlType, raw: Uint8Array | null, format: 0 | 1, ctx: TypeContext): Value {
+export function decodeParam(type: SqlType, raw: Uint8Array | string | null, format: 0 | 1, ctx: TypeContext): Value {
   if (raw === null) return null;
+  if (typeof raw === 'string') return type.fromText(raw, -1, ctx);
   if (format === 1) return type.fromBinary(raw, -1, ctx);
   // toString() without arguments is Buffer's fastest UTF-8 path (no encoding lookup, no range checks).
   return type.fromText((Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)).toString(), -1, ctx);

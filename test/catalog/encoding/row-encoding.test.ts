@@ -4,7 +4,9 @@
  * key columns out (and version-1 rows still read); spliceView equals encoding the changed row.
  */
 import { describe, expect, it } from 'vitest';
-import { RowCodec } from '../../../src/catalog/encoding/index.js';
+import { ByteWriter, RowCodec, encodeKey } from '../../../src/catalog/encoding/index.js';
+import { KeyColumnTexts } from '../../../src/catalog/encoding/key-text.js';
+import { rowTexts } from '../../sql/encoded-row.js';
 import { DEFAULT_TYPE_CONTEXT, typeByName, type SqlType, type Value } from '../../../src/catalog/types/index.js';
 
 const SAMPLES: Array<[string, string]> = [
@@ -68,12 +70,14 @@ describe('RowCodec', () => {
     expect(show(decoded)).toEqual(show(values.map((v, i) => (keySlots.includes(i) ? null : v))));
     expect(keyed.decodeColumn(bytes, 12)).toBeNull();
     expect((types[20] as SqlType).toText(keyed.decodeColumn(bytes, 20), ctx)).toBe(show(values)[20]);
-    // Text output: key columns come from the caller's key texts, in key column order.
+    // Text output: key columns come from the row key (KeyColumnTexts), in key column order.
     const all = types.map((_t, i) => i);
-    const texts = keyed.textColumns(bytes, all, ctx, ['vc', '-32768']);
-    expect(texts[12]).toBe('vc');
-    expect(texts[1]).toBe('-32768');
-    expect(() => keyed.textColumns(bytes, all, ctx)).toThrow(expect.objectContaining({ code: 'XX000' }));
+    const texts = new KeyColumnTexts(keySlots.map((slot) => ({ type: types[slot] as SqlType })));
+    texts.read(encodeKey(keySlots.map((slot) => ({ type: types[slot] as SqlType })), keySlots.map((slot) => values[slot] as Value)), 0, ctx);
+    const w = new ByteWriter();
+    keyed.writeTextFields(w, bytes, all, ctx, texts);
+    expect(rowTexts(w.written().slice())).toEqual(show(values).map((v, i) => (v === 'NULL' && values[i] === null ? null : v)));
+    expect(() => keyed.writeTextFields(new ByteWriter(), bytes, all, ctx)).toThrow(expect.objectContaining({ code: 'XX000' }));
     // A version-1 row (written before key columns were left out) reads in full.
     expect(show(keyed.decode(full))).toEqual(show(values));
   });
