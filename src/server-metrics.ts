@@ -24,6 +24,13 @@ import { metricsTable } from './util/metrics-table.js';
 export const SLOW_STATEMENT_MS_DEFAULT = 1000;
 const SQL_LOG_CHARS_MAX = 2000;
 const US_PER_MS = 1000;
+/** Command tags whose statement kind is remembered (the per-statement lookup is then one Map get). */
+const TAG_KINDS_CACHED_MAX = 256;
+
+interface StatementKind {
+  readonly name: string;
+  readonly counter: Counter;
+}
 
 export interface ServerMetricsSources {
   readonly engine: Engine;
@@ -105,6 +112,7 @@ export class ServerMetrics {
   private readonly commitLatency: LatencyHistogram;
   private readonly aborts: Counter;
   private readonly byKind = new Map<string, Counter>();
+  private readonly kindByTag = new Map<string, StatementKind>();
   private readonly errorsByState = new Map<string, Counter>();
   private readonly slowStatements: Counter;
 
@@ -193,16 +201,27 @@ export class ServerMetrics {
 
   private succeeded(event: StatementEvent): void {
     const tag = event.tag ?? '';
-    const space = tag.indexOf(' ');
-    const kind = (space < 0 ? tag : tag.slice(0, space)).toLowerCase() || 'other';
-    let counter = this.byKind.get(kind);
-    if (counter === undefined) {
-      counter = this.registry.counter('stratadb_statements_total', 'Statements completed, by kind (first word of the command tag).', { kind });
-      this.byKind.set(kind, counter);
+    let kind = this.kindByTag.get(tag);
+    if (kind === undefined) {
+      kind = this.kindOf(tag);
+      // Tags carry row counts ("SELECT 37"): remember the common ones only, so the map stays small.
+      if (this.kindByTag.size < TAG_KINDS_CACHED_MAX) this.kindByTag.set(tag, kind);
     }
-    counter.inc();
-    if (kind === 'commit') this.commitLatency.record(event.durationUs);
-    else if (kind === 'rollback') this.aborts.inc();
+    kind.counter.inc();
+    if (kind.name === 'commit') this.commitLatency.record(event.durationUs);
+    else if (kind.name === 'rollback') this.aborts.inc();
+  }
+
+  /** The statement kind of a command tag: its first word, lower case, and that kind's counter. */
+  private kindOf(tag: string): StatementKind {
+    const space = tag.indexOf(' ');
+    const name = (space < 0 ? tag : tag.slice(0, space)).toLowerCase() || 'other';
+    let counter = this.byKind.get(name);
+    if (counter === undefined) {
+      counter = this.registry.counter('stratadb_statements_total', 'Statements completed, by kind (first word of the command tag).', { kind: name });
+      this.byKind.set(name, counter);
+    }
+    return { name, counter };
   }
 
   private failed(event: StatementEvent, sqlstate: string): void {
