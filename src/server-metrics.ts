@@ -70,6 +70,7 @@ const ENGINE_COUNTERS: ReadonlyArray<readonly [string, string, NumericStat, Reco
   ['stratadb_engine_value_cache_misses_total', 'Value cache misses (a value-log read from the file).', 'valueCacheMisses'],
   ['stratadb_engine_governor_adjustments_total', 'Rate changes made by the compaction governor.', 'governorAdjustments'],
   ['stratadb_engine_governor_slo_violations_total', 'Governor windows whose foreground p99 exceeded the target.', 'governorSloViolations'],
+  ['stratadb_engine_governor_commit_adjustments_total', 'Rate changes the governor made for the commit latency.', 'governorCommitAdjustments'],
   ['stratadb_engine_disk_full_episodes_total', 'Times the disk filled up (writes failing with 53100 until space returns).', 'diskFullEpisodes'],
   ['stratadb_engine_disk_full_errors_total', 'Commits and background jobs that failed for lack of space.', 'diskFullErrors'],
 ];
@@ -90,6 +91,8 @@ const ENGINE_GAUGES: ReadonlyArray<readonly [string, string, NumericStat]> = [
   ['stratadb_engine_background_rate_bytes_per_second', 'Governor budget for background writes.', 'backgroundRateBytesPerSec'],
   ['stratadb_engine_governor_foreground_p99_us', 'Foreground p99 latency the compaction governor sees, in microseconds.', 'foregroundUsP99'],
   ['stratadb_engine_governor_target_p99_us', 'Target foreground p99 of the governor, in microseconds (0: none).', 'governorTargetUsP99'],
+  ['stratadb_engine_governor_commit_p99_us', 'Commit groups\' append-to-durable p99 in the governor\'s last commit window, in microseconds.', 'commitUsP99Last'],
+  ['stratadb_engine_governor_commit_baseline_p99_us', 'The commit p99 the governor learned while no background job ran, in microseconds.', 'commitBaselineUsP99'],
   ['stratadb_engine_disk_full', '1 while the disk is full (writes fail with 53100), else 0.', 'diskFull'],
 ];
 

@@ -12,8 +12,17 @@
  * against, e.g. the tree before a change) runs alternate A/B in one invocation, so both see the
  * same machine load; medians over the rounds are printed.
  *
+ * With `--background burst,paced` (any of none, burst, paced) the variants are background-write
+ * modes instead, alternated the same way: while the committers run, a background writer writes
+ * new files of `--background-file-mb` (default 64: a GC segment at the default) through the
+ * Vfs, drawing from a Governor of `--background-mbps` (default 40): `burst` draws the whole file
+ * and then writes it (before pacing), `paced` passes the governor as the write's pacer (a draw
+ * before each 1 MiB chunk, vfs.ts). Both sync every 4 MiB (NodeVfs). The commit log's fdatasync
+ * p99 is then the latency a background write adds to commits.
+ *
  *   npx tsx bench/kv/commit-sync.ts [--rounds 5] [--commits 2000] [--value-threshold 0]
  *                                   [--baseline-src /tmp/base/src]
+ *                                   [--background burst,paced] [--background-mbps 40] [--background-file-mb 64]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,11 +48,27 @@ interface RunResult {
   readonly sysUsPerCommit: number;
   readonly syncUsP50: number;
   readonly syncUsP99: number;
+  readonly syncUsP999: number;
   /** The value log's group fdatasyncs (0 when values stay inline), its fill fsyncs and zeros. */
   readonly vlogSyncUsP50: number;
   readonly vlogSyncUsP99: number;
   readonly vlogFillSyncs: number;
   readonly vlogZeroBytes: number;
+  /** Background bytes written during the run (0 without --background). */
+  readonly backgroundMB: number;
+}
+
+/** How the background writer of a run writes its files (see the header). */
+type BackgroundMode = 'none' | 'burst' | 'paced';
+
+interface BackgroundSpec {
+  readonly mode: BackgroundMode;
+  readonly bytesPerSec: number;
+  readonly fileBytes: number;
+}
+
+interface GovernorLike {
+  acquire(bytes: number): Promise<void>;
 }
 
 function argValue(name: string, fallback: string): string {
@@ -106,8 +131,32 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
+/**
+ * Writes new files of spec.fileBytes into `dir` through `vfs` until `running()` is false, drawing
+ * from a governor of spec.bytesPerSec as `spec.mode` says; returns the bytes written.
+ */
+async function backgroundWriter(src: string, vfs: Vfs, dir: string, spec: BackgroundSpec, running: () => boolean): Promise<number> {
+  if (spec.mode === 'none') return 0;
+  const { Governor } = (await import(pathToFileURL(join(src, 'storage/governor.ts')).href)) as { Governor: new (budgetBytesPerSec: number) => GovernorLike };
+  const governor = new Governor(spec.bytesPerSec);
+  const data = Buffer.alloc(spec.fileBytes, 0x5a);
+  let written = 0;
+  for (let n = 0; running(); n++) {
+    const path = join(dir, `background-${n}.vgc`);
+    if (spec.mode === 'burst') {
+      await governor.acquire(data.length);
+      await vfs.writeFileSynced(path, data);
+    } else {
+      await vfs.writeFileSynced(path, data, (bytes) => governor.acquire(bytes));
+    }
+    vfs.remove(path);
+    written += data.length;
+  }
+  return written;
+}
+
 /** One run in this process against the storage layer of `src`. */
-async function runChild(src: string, label: string, commitsEach: number, valueThreshold: number): Promise<RunResult> {
+async function runChild(src: string, label: string, commitsEach: number, valueThreshold: number, background: BackgroundSpec): Promise<RunResult> {
   const storage = (await import(pathToFileURL(join(src, 'storage/index.ts')).href)) as {
     Engine: { open(dir: string, options: EngineOptions): Promise<Engine> };
     NodeVfs: new () => Vfs;
@@ -134,9 +183,13 @@ async function runChild(src: string, label: string, commitsEach: number, valueTh
   const zeroBytesBefore = vlogZeroBytes(statsBefore);
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
+  let committing = true;
+  const backgroundDone = backgroundWriter(src, vfs, dir, background, () => committing);
   await Promise.all(Array.from({ length: COMMITTERS }, (_, c) => committer(c, commitsEach)));
+  committing = false;
   const wallUs = Number(process.hrtime.bigint() - start) / 1000;
   const used = process.cpuUsage(cpu);
+  const backgroundBytes = await backgroundDone;
   const statsAfter = engine.stats();
   const groups = statsAfter.groups - groupsBefore;
   const zeroBytes = vlogZeroBytes(statsAfter) - zeroBytesBefore;
@@ -158,10 +211,12 @@ async function runChild(src: string, label: string, commitsEach: number, valueTh
     sysUsPerCommit: used.system / commits,
     syncUsP50: percentile(sorted, 0.5),
     syncUsP99: percentile(sorted, 0.99),
+    syncUsP999: percentile(sorted, 0.999),
     vlogSyncUsP50: percentile(vlogSorted, 0.5),
     vlogSyncUsP99: percentile(vlogSorted, 0.99),
     vlogFillSyncs: seenVlog.fillSyncs,
     vlogZeroBytes: zeroBytes,
+    backgroundMB: backgroundBytes / 1e6,
   };
 }
 
@@ -173,6 +228,7 @@ function vlogZeroBytes(stats: object): number {
 
 function spawnRun(src: string, label: string, commitsEach: number, valueThreshold: number): RunResult {
   const args = ['--child', src, '--label', label, '--commits', String(commitsEach), '--value-threshold', String(valueThreshold)];
+  for (const name of ['--background-mbps', '--background-file-mb']) if (process.argv.includes(name)) args.push(name, argValue(name, ''));
   const child = spawnSync(process.execPath, [...process.execArgv, HERE, ...args], { encoding: 'utf8' });
   const line = child.stdout.trim().split('\n').pop() ?? '';
   if (child.status !== 0 || !line.startsWith('{')) throw new Error(`run ${label} failed: ${child.stderr}`);
@@ -187,8 +243,9 @@ function median(values: readonly number[]): number {
 function format(r: RunResult): string {
   return (
     `${r.label.padEnd(9)} ${String(r.commitsPerSec).padStart(7)} commits/s  groups ${String(r.groups).padStart(6)}  log fsyncs ${String(r.logSyncs).padStart(6)} (+${r.fillSyncs} fill)  ` +
-    `CPU ${r.cpuUsPerCommit.toFixed(1).padStart(6)} µs/commit (sys ${r.sysUsPerCommit.toFixed(1).padStart(5)})  fdatasync p50 ${r.syncUsP50.toFixed(0).padStart(5)} µs p99 ${r.syncUsP99.toFixed(0).padStart(6)} µs` +
+    `CPU ${r.cpuUsPerCommit.toFixed(1).padStart(6)} µs/commit (sys ${r.sysUsPerCommit.toFixed(1).padStart(5)})  fdatasync p50 ${r.syncUsP50.toFixed(0).padStart(5)} µs p99 ${r.syncUsP99.toFixed(0).padStart(6)} µs p99.9 ${r.syncUsP999.toFixed(0).padStart(6)} µs` +
     (r.fillSyncs > 0 ? `  (${r.overlapping} overlapping a fill: p50 ${r.overlapUsP50.toFixed(0)} µs)` : '') +
+    (r.backgroundMB > 0 ? `  background ${r.backgroundMB.toFixed(0)} MB` : '') +
     (r.vlogSyncUsP50 > 0
       ? `\n          vlog fdatasync p50 ${r.vlogSyncUsP50.toFixed(0).padStart(5)} µs p99 ${r.vlogSyncUsP99.toFixed(0).padStart(6)} µs (+${r.vlogFillSyncs} fill, ${(r.vlogZeroBytes / 1024).toFixed(0)} KiB zeros)`
       : '')
@@ -200,13 +257,19 @@ async function main(): Promise<void> {
   // Inline by default (the value stays in the commit record); 0 puts it in the value log too.
   const valueThreshold = Number(argValue('--value-threshold', String(4 * VALUE_BYTES)));
   if (process.argv.includes('--child')) {
-    const result = await runChild(argValue('--child', ''), argValue('--label', 'run'), commitsEach, valueThreshold);
+    const label = argValue('--label', 'run');
+    const mode: BackgroundMode = label === 'burst' || label === 'paced' ? label : 'none';
+    const background = { mode, bytesPerSec: Number(argValue('--background-mbps', '40')) * 1e6, fileBytes: Number(argValue('--background-file-mb', '64')) * 1024 * 1024 };
+    const result = await runChild(argValue('--child', ''), label, commitsEach, valueThreshold, background);
     console.log(JSON.stringify(result));
     return;
   }
   const rounds = Number(argValue('--rounds', '5'));
   const baseline = argValue('--baseline-src', '');
-  const variants: Array<[string, string]> = [['current', resolve(HERE, '../../../src')]];
+  const current = resolve(HERE, '../../../src');
+  const modes = argValue('--background', '');
+  // With --background the variants are the background-write modes (run labels name them).
+  const variants: Array<[string, string]> = modes === '' ? [['current', current]] : modes.split(',').map((mode) => [mode, current]);
   if (baseline !== '') variants.push(['baseline', resolve(baseline)]);
   const where = valueThreshold > VALUE_BYTES ? 'inline' : 'in the value log';
   console.log(`commit-sync: ${COMMITTERS} committers × ${commitsEach} commits of one ${VALUE_BYTES} B value (${where}), sync full, ${tmpdir()}`);
@@ -223,7 +286,7 @@ async function main(): Promise<void> {
   for (const [label, runs] of results) {
     const pick = (f: (r: RunResult) => number): number => median(runs.map(f));
     console.log(
-      `          ${format({ label, commitsPerSec: pick((r) => r.commitsPerSec), groups: pick((r) => r.groups), logSyncs: pick((r) => r.logSyncs), fillSyncs: pick((r) => r.fillSyncs), overlapping: pick((r) => r.overlapping), overlapUsP50: pick((r) => r.overlapUsP50), cpuUsPerCommit: pick((r) => r.cpuUsPerCommit), sysUsPerCommit: pick((r) => r.sysUsPerCommit), syncUsP50: pick((r) => r.syncUsP50), syncUsP99: pick((r) => r.syncUsP99), vlogSyncUsP50: pick((r) => r.vlogSyncUsP50), vlogSyncUsP99: pick((r) => r.vlogSyncUsP99), vlogFillSyncs: pick((r) => r.vlogFillSyncs), vlogZeroBytes: pick((r) => r.vlogZeroBytes) })}`,
+      `          ${format({ label, commitsPerSec: pick((r) => r.commitsPerSec), groups: pick((r) => r.groups), logSyncs: pick((r) => r.logSyncs), fillSyncs: pick((r) => r.fillSyncs), overlapping: pick((r) => r.overlapping), overlapUsP50: pick((r) => r.overlapUsP50), cpuUsPerCommit: pick((r) => r.cpuUsPerCommit), sysUsPerCommit: pick((r) => r.sysUsPerCommit), syncUsP50: pick((r) => r.syncUsP50), syncUsP99: pick((r) => r.syncUsP99), syncUsP999: pick((r) => r.syncUsP999), vlogSyncUsP50: pick((r) => r.vlogSyncUsP50), vlogSyncUsP99: pick((r) => r.vlogSyncUsP99), vlogFillSyncs: pick((r) => r.vlogFillSyncs), vlogZeroBytes: pick((r) => r.vlogZeroBytes), backgroundMB: pick((r) => r.backgroundMB) })}`,
     );
   }
 }

@@ -6,7 +6,10 @@
  * beyond the first is a Bloom false positive), the L0 table count the reads met, how the
  * background budget was spent (compaction vs value-log GC: jobs, milliseconds, throttle waits)
  * and the longest event-loop turn spent outside the reads (install work: opening, warming and
- * evicting tables). Latency percentiles are printed too, for reference only.
+ * evicting tables), and how background writes drew from the governor: draws, the largest draw,
+ * and the most bytes whose draws resolved within any BURST_WINDOW_MS (what may reach the disk at
+ * once: a whole output when drawn before its write, a few chunks when paced inside it). Latency
+ * percentiles are printed too, for reference only.
  *
  * Env: BENCH_SWEEP_PERCENTS (default 10,25,50,100 of MECH_BASE_MBPS, default 40), MECH_S (seconds
  * per budget, default 10), MECH_WRITE_MBPS (paces the writes to this rate, so the background work
@@ -16,6 +19,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Governor } from '../../src/storage/governor.js';
 import { TableReader } from '../../src/storage/table-reader.js';
 import { openStrataDb } from './engines.js';
 import { nextBatch, oddKey, preload, READS_PER_TURN, sweepOptions, valuePool } from './governor-sweep.js';
@@ -32,6 +36,31 @@ function patchProbes(): void {
     probes++;
     return findInto.apply(this, args);
   };
+}
+
+/** Window of the burst count: bytes drawn within this long may all be written at once. */
+const BURST_WINDOW_MS = 100;
+/** Background draws since the last reset: when each resolved (ms) and its bytes. */
+const draws: Array<readonly [number, number]> = [];
+function patchDraws(): void {
+  const acquire = Governor.prototype.acquire;
+  Governor.prototype.acquire = async function (this: Governor, bytes: number): Promise<void> {
+    await acquire.call(this, bytes);
+    draws.push([performance.now(), bytes]);
+  };
+}
+
+/** The most bytes whose draws resolved within any window of BURST_WINDOW_MS. */
+function burstBytesMax(): number {
+  let most = 0;
+  let inWindow = 0;
+  let first = 0;
+  for (const [atMs, bytes] of draws) {
+    inWindow += bytes;
+    while ((draws[first] as readonly [number, number])[0] < atMs - BURST_WINDOW_MS) inWindow -= (draws[first++] as readonly [number, number])[1];
+    most = Math.max(most, inWindow);
+  }
+  return most;
 }
 
 function percentile(samples: Float64Array, count: number, p: number): number {
@@ -60,6 +89,9 @@ interface Mechanics {
   readonly commitAdjustments: number;
   readonly commitBaselineMsP99: number;
   readonly rateMBpsMin: number;
+  readonly draws: number;
+  readonly drawMBMax: number;
+  readonly burstMBMax: number;
 }
 
 async function runBudget(percent: number): Promise<Mechanics> {
@@ -76,6 +108,7 @@ async function runBudget(percent: number): Promise<Mechanics> {
   let written = 0;
   let rateMin = Infinity;
   probes = 0;
+  draws.length = 0;
   const start = performance.now();
   while (performance.now() - start < SECONDS * 1000) {
     const { keys, values } = nextBatch(pool, written);
@@ -134,16 +167,20 @@ async function runBudget(percent: number): Promise<Mechanics> {
     commitAdjustments: governor.commitAdjustments,
     commitBaselineMsP99: governor.commitBaselineUsP99 / 1000,
     rateMBpsMin: rateMin / 1e6,
+    draws: draws.length,
+    drawMBMax: draws.reduce((most, [, bytes]) => Math.max(most, bytes), 0) / 1e6,
+    burstMBMax: burstBytesMax() / 1e6,
   };
 }
 
 async function main(): Promise<void> {
   patchProbes();
-  const rows = ['| budget | reads | tables probed / read | block misses / read | L0 mean | L0 max | compactions | compaction ms | GC runs | GC ms | throttled ms | L0 stop stall ms | longest gap between read turns ms | governor adjustments | of them by the commit watch | commit baseline p99 ms | lowest rate MB/s | p50 µs | p99 µs | p99/p50 | write MB/s |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  patchDraws();
+  const rows = ['| budget | reads | tables probed / read | block misses / read | L0 mean | L0 max | compactions | compaction ms | GC runs | GC ms | throttled ms | L0 stop stall ms | longest gap between read turns ms | governor adjustments | of them by the commit watch | commit baseline p99 ms | lowest rate MB/s | draws | largest draw MB | most MB drawn in ' + String(BURST_WINDOW_MS) + ' ms | p50 µs | p99 µs | p99/p50 | write MB/s |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const percent of PERCENTS) {
     const m = await runBudget(percent);
     rows.push(
-      `| ${m.percent}% | ${m.reads} | ${m.probesPerRead.toFixed(2)} | ${m.missesPerRead.toFixed(3)} | ${m.l0Mean.toFixed(1)} | ${m.l0Max} | ${m.compactions} | ${m.compactionMs.toFixed(0)} | ${m.gcRuns} | ${m.gcMs.toFixed(0)} | ${m.throttleMs.toFixed(0)} | ${m.stallMs.toFixed(0)} | ${m.gapMsMax.toFixed(1)} | ${m.adjustments} | ${m.commitAdjustments} | ${m.commitBaselineMsP99.toFixed(2)} | ${m.rateMBpsMin.toFixed(2)} | ${m.usP50.toFixed(1)} | ${m.usP99.toFixed(1)} | ${(m.usP99 / m.usP50).toFixed(1)} | ${m.writeMBps.toFixed(1)} |`,
+      `| ${m.percent}% | ${m.reads} | ${m.probesPerRead.toFixed(2)} | ${m.missesPerRead.toFixed(3)} | ${m.l0Mean.toFixed(1)} | ${m.l0Max} | ${m.compactions} | ${m.compactionMs.toFixed(0)} | ${m.gcRuns} | ${m.gcMs.toFixed(0)} | ${m.throttleMs.toFixed(0)} | ${m.stallMs.toFixed(0)} | ${m.gapMsMax.toFixed(1)} | ${m.adjustments} | ${m.commitAdjustments} | ${m.commitBaselineMsP99.toFixed(2)} | ${m.rateMBpsMin.toFixed(2)} | ${m.draws} | ${m.drawMBMax.toFixed(2)} | ${m.burstMBMax.toFixed(2)} | ${m.usP50.toFixed(1)} | ${m.usP99.toFixed(1)} | ${(m.usP99 / m.usP50).toFixed(1)} | ${m.writeMBps.toFixed(1)} |`,
     );
     console.error(`done: ${percent}%`);
   }

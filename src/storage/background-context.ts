@@ -4,7 +4,11 @@
  *
  * Invariants:
  * - Output table files are written and fsynced, and the directory synced, before any manifest
- *   edit names them (DESIGN.md, invariant 4); every write first draws from the governor.
+ *   edit names them (DESIGN.md, invariant 4).
+ * - Every output (tables, GC segments) draws its exact length from the governor, chunk by chunk
+ *   as it is written (writeNewFileSynced: a pacer before each PACE_CHUNK_BYTES), so a big output
+ *   reaches the disk at the governor's rate instead of in one burst after one wait. Only
+ *   background outputs are paced: flushes, manifests and the commit path never draw.
  * - An output that merged to nothing (entries 0) is not written.
  * - A job that finds no space removes its outputs (no manifest edit names them) before it fails;
  *   the compactor retries later (compactor.ts).
@@ -26,7 +30,7 @@ import type { ResolvedOptions } from './options.js';
 import type { ValueLog } from './value-log.js';
 import type { TableHandle } from './version.js';
 import { isSpaceError } from './errors.js';
-import { joinPath, removeQuietly, type Vfs, type VfsFile } from './vfs.js';
+import { joinPath, removeQuietly, type Vfs, type VfsFile, type WritePacer } from './vfs.js';
 import type { FindVersion } from './vlog-liveness.js';
 
 export interface BackgroundContext {
@@ -94,9 +98,18 @@ export async function readChunked(file: VfsFile, size: number): Promise<Uint8Arr
  * Writes `data` as the new file `path` and syncs it: the file is new (a fresh file number) and
  * named by no manifest edit until this resolves. NodeVfs writes it on the thread pool, so a big
  * output never blocks the event loop (not even while the kernel throttles dirty-page writers).
+ * Each chunk first draws its length from `governor` (the Vfs calls the pacer); bytes a Vfs wrote
+ * without calling it (a wrapping Vfs may drop the pacer) are drawn once the write is done, so
+ * the total drawn is always data.length.
  */
-export function writeNewFileSynced(vfs: Vfs, path: string, data: Uint8Array): Promise<void> {
-  return vfs.writeFileSynced(path, data);
+export async function writeNewFileSynced(vfs: Vfs, path: string, data: Uint8Array, governor: Governor): Promise<void> {
+  let drawnBytes = 0;
+  const pace: WritePacer = (bytes) => {
+    drawnBytes += bytes;
+    return governor.acquire(bytes);
+  };
+  await vfs.writeFileSynced(path, data, pace);
+  if (drawnBytes < data.length) await governor.acquire(data.length - drawnBytes);
 }
 
 /** Reads a table's whole file (its bytes go to the merge). */
@@ -119,10 +132,9 @@ export async function writeTables(context: BackgroundContext, outputs: readonly 
         metas.push(undefined);
         continue;
       }
-      await context.governor.acquire(built.image.length);
       const fileNumber = context.manifest.allocateFileNumber();
       paths.push(joinPath(context.dir, tableName(fileNumber)));
-      await writeNewFileSynced(context.options.vfs, paths[paths.length - 1] as string, built.image);
+      await writeNewFileSynced(context.options.vfs, paths[paths.length - 1] as string, built.image, context.governor);
       bytes += built.image.length;
       const { smallest, largest, minTs, maxTs, vlogRefs } = built;
       metas.push({ level: levels[i] as number, fileNumber, sizeBytes: built.image.length, minTs, maxTs, smallest, largest, vlogRefs });

@@ -92,6 +92,12 @@ export interface EngineStats {
   readonly governorAdjustments: number;
   /** Governor windows whose foreground p99 passed the target while background work ran. */
   readonly governorSloViolations: number;
+  /** The commit watch (governor.ts): the last commit window's append-to-durable p99 (µs; 0 until one closed). */
+  readonly commitUsP99Last: number;
+  /** Its baseline: the commit p99 learned while no background job ran (µs; 0 until learned). */
+  readonly commitBaselineUsP99: number;
+  /** Adjustments the commit watch made (also counted in governorAdjustments). */
+  readonly governorCommitAdjustments: number;
   // Disk full (disk-full-state.ts).
   /** 1 while writes fail for lack of space, else 0. */
   readonly diskFull: number;
@@ -211,6 +217,9 @@ export function buildStats(s: StatsSources): EngineStats {
     governorTargetUsP99: governor.targetUsP99,
     governorAdjustments: governor.adjustments,
     governorSloViolations: governor.sloViolations,
+    commitUsP99Last: governor.lastCommitUsP99,
+    commitBaselineUsP99: governor.commitBaselineUsP99,
+    governorCommitAdjustments: governor.commitAdjustments,
     diskFull: s.diskFull.active ? 1 : 0,
     diskFullEpisodes: s.diskFull.episodes,
     diskFullErrors: s.diskFull.errors,

@@ -31,7 +31,9 @@
  *   whose p99 passed the target while background work ran are counted as SLO violations.
  * - acquire() lets the bucket go into debt (a write larger than the bucket still proceeds), so a
  *   job never waits forever; the wait is the time the debt takes to repay at the rates in force
- *   (throttleMs counts the time waited).
+ *   (throttleMs counts the time waited). Background outputs draw as they are written, a chunk of
+ *   at most PACE_CHUNK_BYTES at a time (vfs.ts; background-context.ts writeNewFileSynced), so the
+ *   waits fall between chunks of one file and a big output never reaches the disk in one burst.
  * - record() and recordCommit() are O(1) except once per window (a sort of the window's samples).
  */
 const WINDOW_SAMPLES = 256;

@@ -8,7 +8,7 @@ export { Engine, type EngineStats } from './engine.js';
 export type { EngineOptions, SyncMode } from './options.js';
 export type { ScanRange, ScanEntry } from './scan-iterator.js';
 export type { Write } from './commit-batch.js';
-export type { Vfs, VfsFile, VfsLock } from './vfs.js';
+export type { Vfs, VfsFile, VfsLock, WritePacer } from './vfs.js';
 export { NodeVfs } from './vfs-node.js';
 export { MemoryVfs } from './vfs-memory.js';
 export { FaultVfs, type FaultRule, type FaultKind } from './vfs-fault.js';

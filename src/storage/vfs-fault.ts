@@ -13,7 +13,7 @@
  */
 import { StorageIOError } from './errors.js';
 import { readIntoFile } from './read-into.js';
-import type { Vfs, VfsFile, VfsLock } from './vfs.js';
+import type { Vfs, VfsFile, VfsLock, WritePacer } from './vfs.js';
 
 export type FaultKind = 'write' | 'sync' | 'read' | 'open' | 'remove';
 
@@ -169,7 +169,8 @@ export class FaultVfs implements Vfs {
     return new FaultFile(this, this.inner.openAppend(path));
   }
 
-  async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
+  /** One 'write' and one 'sync' operation whatever the pacing (`pace` goes to the inner Vfs). */
+  async writeFileSynced(path: string, data: Uint8Array, pace?: WritePacer): Promise<void> {
     try {
       this.check('write', path);
     } catch (error) {
@@ -180,7 +181,7 @@ export class FaultVfs implements Vfs {
     this.check('sync', path);
     this.countSync(path);
     this.bytesWritten += data.length;
-    await this.inner.writeFileSynced(path, data);
+    await this.inner.writeFileSynced(path, data, pace);
   }
 
   async truncate(path: string, size: number): Promise<void> {

@@ -13,12 +13,15 @@
  *   never resurrects a removed file; a truncate's cut survives, while the unsynced writes below it
  *   stay unsynced until the truncate's own sync completes. This is stricter than a real file system
  *   only in ways the engine does not rely on (it calls syncDir after them anyway).
+ * - writeFileSynced() without a pacer replaces the content in one write; with one, the file is
+ *   created empty, then each chunk is written (unsynced) once its pacer call resolves, as NodeVfs
+ *   does: a crash image taken meanwhile holds a prefix of the new content at most.
  * - sync() yields to the event loop before it completes, like a real fsync, so group commit can
  *   gather the commits that arrive meanwhile.
  * - Locks are per MemoryVfs instance; a crash image starts with none held.
  */
 import { LockError, StorageIOError } from './errors.js';
-import type { Vfs, VfsFile, VfsLock } from './vfs.js';
+import { PACE_CHUNK_BYTES, type Vfs, type VfsFile, type VfsLock, type WritePacer } from './vfs.js';
 
 /** A write not yet synced: enough to undo it (or its tail) in a crash image. */
 interface PendingWrite {
@@ -202,10 +205,15 @@ export class MemoryVfs implements Vfs {
     return new MemFile(path, node);
   }
 
-  async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
+  async writeFileSynced(path: string, data: Uint8Array, pace?: WritePacer): Promise<void> {
     const node: MemNode = { data: new Uint8Array(0), size: 0, pending: [] };
-    writeNode(node, 0, data);
     this.files.set(path, node);
+    if (pace === undefined) writeNode(node, 0, data);
+    for (let offset = 0; pace !== undefined && offset < data.length; offset += PACE_CHUNK_BYTES) {
+      const length = Math.min(PACE_CHUNK_BYTES, data.length - offset);
+      await pace(length);
+      writeNode(node, offset, data.subarray(offset, offset + length));
+    }
     const seq = nextSeq - 1;
     await yieldTurn();
     markDurable(node, seq);

@@ -12,16 +12,18 @@
  *   file-system metadata can wait for the journal, many milliseconds on a busy disk): sync()
  *   (fdatasync); writeFileSynced() (open, writes, syncs: whole new files, tables and manifests),
  *   which syncs every SYNC_EVERY_BYTES so the writeback of a big file never queues far ahead of
- *   a commit's fdatasync; truncate() (open, ftruncate, fdatasync, close); syncDir() (open,
- *   fsync, close). truncate() sets size() of every open file of the path when called; nothing
- *   writes to a file while it is being cut (its owner awaits the cut).
+ *   a commit's fdatasync, and with a pacer awaits it before each PACE_CHUNK_BYTES chunk (so a
+ *   background output reaches the disk at the governor's rate, not in one burst); truncate()
+ *   (open, ftruncate, fdatasync, close); syncDir() (open, fsync, close). truncate() sets size()
+ *   of every open file of the path when called; nothing writes to a file while it is being cut
+ *   (its owner awaits the cut).
  * - remove() renames to `<name>.trash` synchronously, then unlinks on the thread pool.
  * - The lock is a LOCK file created with O_EXCL holding the owner's pid. It is stale (and taken
  *   over) when that pid is dead, or is this process's pid but no engine of this process holds it.
  */
 import * as fs from 'node:fs';
 import { LockError, StorageIOError } from './errors.js';
-import type { Vfs, VfsFile, VfsLock } from './vfs.js';
+import { PACE_CHUNK_BYTES, type Vfs, type VfsFile, type VfsLock, type WritePacer } from './vfs.js';
 
 const heldLocks = new Set<string>();
 /** Suffix of a file being deleted (NodeVfs.remove); recovery deletes leftovers. */
@@ -38,8 +40,6 @@ function io<T>(operation: string, path: string, fn: () => T): T {
   }
 }
 
-/** The most writeFileSynced() hands to one write call. */
-const WRITE_CHUNK_BYTES = 1024 * 1024;
 /**
  * writeFileSynced() syncs after every this many bytes (as RocksDB's bytes_per_sync): a 32 MiB
  * table synced once at its end queues 32 MiB of writeback ahead of the commit log's next
@@ -52,6 +52,15 @@ function poolCall<T>(operation: string, path: string, call: (done: (error: NodeJ
   return new Promise<T>((resolve, reject) => {
     call((error, result) => (error ? reject(new StorageIOError(operation, path, error)) : resolve(result as T)));
   });
+}
+
+/** Writes data[offset, offset + length) at `offset` of `fd` on the thread pool, whole (a short write goes on). */
+async function writeChunk(fd: number, path: string, data: Uint8Array, offset: number, length: number): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const at = offset + done;
+    done += await poolCall<number>('write', path, (callback) => fs.write(fd, data, at, length - done, at, callback));
+  }
 }
 
 class NodeFile implements VfsFile {
@@ -187,20 +196,18 @@ export class NodeVfs implements Vfs {
     return new NodeFile(path, io('open', path, () => fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT)));
   }
 
-  async writeFileSynced(path: string, data: Uint8Array): Promise<void> {
+  async writeFileSynced(path: string, data: Uint8Array, pace?: WritePacer): Promise<void> {
     // Opened, written and synced on the libuv thread pool (a big table must not block the event
     // loop, e.g. while the kernel throttles writers of dirty pages).
     const fd = await poolCall<number>('open', path, (done) => fs.open(path, 'w', done));
     try {
-      let done = 0;
       let unsynced = 0;
-      while (done < data.length) {
-        const offset = done;
-        const length = Math.min(WRITE_CHUNK_BYTES, data.length - offset);
-        const written = await poolCall<number>('write', path, (callback) => fs.write(fd, data, offset, length, offset, callback));
-        done += written;
-        unsynced += written;
-        if (unsynced >= SYNC_EVERY_BYTES && done < data.length) {
+      for (let offset = 0; offset < data.length; offset += PACE_CHUNK_BYTES) {
+        const length = Math.min(PACE_CHUNK_BYTES, data.length - offset);
+        if (pace !== undefined) await pace(length);
+        await writeChunk(fd, path, data, offset, length);
+        unsynced += length;
+        if (unsynced >= SYNC_EVERY_BYTES && offset + length < data.length) {
           await poolCall<void>('fdatasync', path, (callback) => fs.fdatasync(fd, callback));
           unsynced = 0;
         }

@@ -18,7 +18,20 @@
  *   directory resolves.
  * - lock() is exclusive across processes and within one process; a second lock() of a held path
  *   throws LockError at once.
+ * - writeFileSynced() with a pacer awaits it before each chunk of at most PACE_CHUNK_BYTES, with
+ *   that chunk's length, before the chunk is written: the lengths add up to the data's length when
+ *   the write completes, and no byte is written ahead of its pacer call. Without one, the write
+ *   runs unpaced (the commit path, flushes and manifests never pass one).
  */
+
+/**
+ * Called before each chunk of a paced whole-file write with the chunk's length; the write goes on
+ * when it resolves (background outputs draw from the governor's token bucket through it).
+ */
+export type WritePacer = (bytes: number) => Promise<void>;
+
+/** The largest chunk a paced writeFileSynced() writes per pacer call (and NodeVfs per write call). */
+export const PACE_CHUNK_BYTES = 1024 * 1024;
 
 /** A file opened for positional reads and appends. */
 export interface VfsFile {
@@ -59,8 +72,11 @@ export interface Vfs {
   openRead(path: string): VfsFile;
   /** Opens `path` for appends, creating it empty when absent. */
   openAppend(path: string): VfsFile;
-  /** Replaces the whole content of `path` (creating it) and syncs it. */
-  writeFileSynced(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Replaces the whole content of `path` (creating it) and syncs it; `pace`, when given, is awaited
+   * before each chunk (see the invariants). A wrapping Vfs may drop it (the write is then unpaced).
+   */
+  writeFileSynced(path: string, data: Uint8Array, pace?: WritePacer): Promise<void>;
   /** Cuts `path` to `size` bytes and syncs it. */
   truncate(path: string, size: number): Promise<void>;
   remove(path: string): void;

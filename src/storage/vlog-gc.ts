@@ -192,10 +192,10 @@ async function collect(context: BackgroundContext, pick: GcPick, counters: GcCou
     });
     const vlogImage = result.vlogImage ?? new Uint8Array(0);
     if (vlogImage.length > 0) {
-      await context.governor.acquire(vlogImage.length);
       const path = joinPath(context.dir, gcVlogName(target));
       try {
-        await writeNewFileSynced(context.options.vfs, path, vlogImage);
+        // Paced chunk by chunk (a segment is up to vlogSegmentBytesMax, 64 MiB by default).
+        await writeNewFileSynced(context.options.vfs, path, vlogImage, context.governor);
       } catch (error) {
         if (isSpaceError(error)) removeQuietly(context.options.vfs, path);
         throw error;

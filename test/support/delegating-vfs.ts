@@ -6,7 +6,7 @@
  * - Files are wrapped only so that their sync() goes through syncFile(); reads and appends reach
  *   the inner file directly, and so do positional writes and reads (writeAt, readInto) when the inner file has them.
  */
-import type { Vfs, VfsFile, VfsLock } from '../../src/storage/index.js';
+import type { Vfs, VfsFile, VfsLock, WritePacer } from '../../src/storage/index.js';
 
 export class DelegatingVfs implements Vfs {
   constructor(readonly inner: Vfs) {}
@@ -52,8 +52,8 @@ export class DelegatingVfs implements Vfs {
   openAppend(path: string): VfsFile {
     return this.wrap(this.inner.openAppend(path));
   }
-  writeFileSynced(path: string, data: Uint8Array): Promise<void> {
-    return this.aroundDurable(this.inner.writeFileSynced(path, data));
+  writeFileSynced(path: string, data: Uint8Array, pace?: WritePacer): Promise<void> {
+    return this.aroundDurable(this.inner.writeFileSynced(path, data, pace));
   }
   truncate(path: string, size: number): Promise<void> {
     return this.aroundDurable(this.inner.truncate(path, size));

@@ -288,4 +288,29 @@ describe('governor commit watch in the engine', () => {
     expect(governor.commitAdjustments).toBe(0);
     await engine.close();
   });
+
+  it('stats() shows the commit watch: last window p99, its idle baseline and the commit-signal adjustments', async () => {
+    const engine = await Engine.open('/db', { vfs: new MemoryVfs(), backgroundBytesPerSecMax: 1e8 });
+    expect(engine.stats()).toMatchObject({ commitUsP99Last: 0, commitBaselineUsP99: 0, governorCommitAdjustments: 0 });
+    for (let ts = 1; ts <= COMMIT_WINDOW; ts++) await engine.commit([{ key: Buffer.from(`k${ts}`), value: Buffer.from('v') }], ts);
+    const first = engine.stats();
+    expect(first.commitUsP99Last).toBeGreaterThan(0);
+    expect(first.commitBaselineUsP99).toBe(first.commitUsP99Last);
+    const governor = engine['governor'];
+    feedCommits(governor, 2000, 3);
+    const baselineUs = governor.commitBaselineUsP99;
+    expect(engine.stats().commitBaselineUsP99).toBe(baselineUs);
+    // Slow whatever the real commits of the first window measured (a loaded machine included).
+    const slowUs = Math.round(10 * baselineUs) + 1000;
+    governor.backgroundActive = true;
+    feedCommits(governor, slowUs, 2);
+    governor.backgroundActive = false;
+    const after = engine.stats();
+    expect(after.commitUsP99Last).toBe(slowUs);
+    expect(after.commitBaselineUsP99, 'busy windows do not move the baseline').toBe(baselineUs);
+    expect(after.governorCommitAdjustments).toBe(2);
+    expect(after.governorAdjustments, 'commit-signal adjustments are adjustments too').toBe(2);
+    expect(after.backgroundRateBytesPerSec).toBe(2.5e7);
+    await engine.close();
+  });
 });
