@@ -7,28 +7,55 @@
  *   holds the largest such commitTs (commits in flight included: they are recorded before
  *   kv.commit is called).
  * - `commitTss` is in increasing commitTs order; `keysOf` holds, per commit, the keys it wrote
- *   (parallel arrays: no object per commit).
+ *   (parallel arrays: no object per commit; a one-key commit's entry is the key string itself).
+ *   They are a ring (capacity a power of two, doubled when full, never shrunk): recording and
+ *   forgetting a commit allocate nothing in the steady state.
  * - Memory is bounded by `keysMax` recorded keys. release(ts) forgets commits at or below `ts`
  *   (the caller passes the oldest ts any live or future transaction can check against); past
  *   `keysMax`, the oldest commits are forgotten early and floorTs() rises above them: a
  *   transaction whose snapshot is older than floorTs() can no longer be checked and must abort.
+ * - Forgetting a commit does not delete its keys from `lastCommit` at once (a Map that loses its
+ *   last entries reallocates its table: ~150 B per update): an entry at or below `forgottenTs`
+ *   is stale and harmless, since every check passes a sinceTs >= forgottenTs (or below floorTs(),
+ *   answered before the map). A stale entry is overwritten when its key is written again (hot
+ *   keys cost nothing); once more than min(keysMax, staleKeysMax) pile up they are swept in
+ *   one pass, so the map holds at most 2 × keysMax entries.
  */
 import type { Ts } from './versioned-kv.js';
 import { assert } from '../util/index.js';
 
 const NO_KEYS: readonly string[] = [];
 
+/** The keys of one commit: a lone key as the string itself (no array for the usual one-row commit). */
+export type KeyStrings = string | readonly string[];
+
+/** Initial capacity of the ring of remembered commits (a power of two). */
+const RING_CAPACITY_INITIAL = 1024;
+
+/** Stale lastCommit entries tolerated (at most keysMax) before a sweep: large, as each sweep lets the map shrink and regrow. */
+const STALE_KEYS_MAX = 65_536;
+
 export class ConflictTracker {
   private readonly lastCommit = new Map<string, Ts>();
-  /** Commit i (i >= head): commitTss[i] and the keys it wrote, keysOf[i]; commits [0, head) are released. */
-  private readonly commitTss: Ts[] = [];
-  private readonly keysOf: Array<readonly string[]> = [];
+  /** The j-th oldest remembered commit (j < count) sits at ring index (head + j) & mask: its ts and the keys it wrote. */
+  private commitTss = new Float64Array(RING_CAPACITY_INITIAL);
+  private keysOf: KeyStrings[] = new Array<KeyStrings>(RING_CAPACITY_INITIAL).fill(NO_KEYS);
+  private mask = RING_CAPACITY_INITIAL - 1;
   private head = 0;
+  private count = 0;
   private keyCount = 0;
   private floor: Ts = 0;
+  /** Stale entries tolerated in lastCommit before a sweep. */
+  private readonly staleMax: number;
+  /** The largest commitTs forgotten (released or dropped past keysMax): lastCommit entries at or below it are stale. */
+  private forgottenTs: Ts = 0;
 
-  constructor(private readonly keysMax: number) {
+  constructor(
+    private readonly keysMax: number,
+    staleKeysMax = STALE_KEYS_MAX,
+  ) {
     assert(Number.isSafeInteger(keysMax) && keysMax >= 1, 'conflictKeysMax must be a positive integer');
+    this.staleMax = Math.min(keysMax, staleKeysMax);
   }
 
   /** Commits at or below this ts are forgotten: snapshots older than it cannot be validated. */
@@ -48,27 +75,29 @@ export class ConflictTracker {
     return last !== undefined && last > sinceTs;
   }
 
-  record(commitTs: Ts, keys: readonly string[]): void {
-    const count = this.commitTss.length;
-    if (count > 0 && (this.commitTss[count - 1] as Ts) >= commitTs) assert(false, 'commits recorded out of order');
-    this.commitTss.push(commitTs);
-    this.keysOf.push(keys);
-    for (let i = 0; i < keys.length; i++) this.lastCommit.set(keys[i] as string, commitTs);
-    this.keyCount += keys.length;
-    while (this.keyCount > this.keysMax && this.head < this.commitTss.length - 1) {
-      this.floor = this.commitTss[this.head] as Ts;
+  record(commitTs: Ts, keys: KeyStrings): void {
+    if (this.count > 0 && this.tsAt(this.count - 1) >= commitTs) assert(false, 'commits recorded out of order');
+    if (this.count === this.commitTss.length) this.grow();
+    const at = (this.head + this.count) & this.mask;
+    this.commitTss[at] = commitTs;
+    this.keysOf[at] = keys;
+    this.count++;
+    if (typeof keys === 'string') {
+      this.lastCommit.set(keys, commitTs);
+      this.keyCount++;
+    } else {
+      for (let i = 0; i < keys.length; i++) this.lastCommit.set(keys[i] as string, commitTs);
+      this.keyCount += keys.length;
+    }
+    while (this.keyCount > this.keysMax && this.count > 1) {
+      this.floor = this.tsAt(0);
       this.forgetHead();
     }
   }
 
   /** Forgets every commit at or below `ts`: no transaction will check a snapshot older than it. */
   release(ts: Ts): void {
-    while (this.head < this.commitTss.length && (this.commitTss[this.head] as Ts) <= ts) this.forgetHead();
-    if (this.head > 1024 && this.head * 2 > this.commitTss.length) {
-      this.commitTss.splice(0, this.head);
-      this.keysOf.splice(0, this.head);
-      this.head = 0;
-    }
+    while (this.count > 0 && this.tsAt(0) <= ts) this.forgetHead();
   }
 
   /**
@@ -77,22 +106,58 @@ export class ConflictTracker {
    */
   someKeyWrittenSince(sinceTs: Ts, visit: (key: string) => boolean): boolean {
     if (sinceTs < this.floor) return true;
-    for (let i = this.commitTss.length - 1; i >= this.head; i--) {
-      if ((this.commitTss[i] as Ts) <= sinceTs) return false;
-      for (const key of this.keysOf[i] as readonly string[]) if (visit(key)) return true;
+    for (let j = this.count - 1; j >= 0; j--) {
+      if (this.tsAt(j) <= sinceTs) return false;
+      const keys = this.keysOf[(this.head + j) & this.mask] as KeyStrings;
+      if (typeof keys === 'string') {
+        if (visit(keys)) return true;
+      } else {
+        for (const key of keys) if (visit(key)) return true;
+      }
     }
     return false;
   }
 
-  private forgetHead(): void {
-    const commitTs = this.commitTss[this.head] as Ts;
-    const keys = this.keysOf[this.head] as readonly string[];
-    this.keysOf[this.head] = NO_KEYS;
-    this.head++;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      if (this.lastCommit.get(key) === commitTs) this.lastCommit.delete(key);
+  /** Entries in the key map, stale ones included (for tests of the sweep). */
+  mapSize(): number {
+    return this.lastCommit.size;
+  }
+
+  /** The ts of the j-th oldest remembered commit (j < count). */
+  private tsAt(j: number): Ts {
+    return this.commitTss[(this.head + j) & this.mask] as Ts;
+  }
+
+  /** Doubles the ring, oldest commit first at index 0. */
+  private grow(): void {
+    const capacity = this.commitTss.length * 2;
+    const commitTss = new Float64Array(capacity);
+    const keysOf = new Array<KeyStrings>(capacity).fill(NO_KEYS);
+    for (let j = 0; j < this.count; j++) {
+      const from = (this.head + j) & this.mask;
+      commitTss[j] = this.commitTss[from] as Ts;
+      keysOf[j] = this.keysOf[from] as KeyStrings;
     }
-    this.keyCount -= keys.length;
+    this.commitTss = commitTss;
+    this.keysOf = keysOf;
+    this.mask = capacity - 1;
+    this.head = 0;
+  }
+
+  private forgetHead(): void {
+    const commitTs = this.tsAt(0);
+    const keys = this.keysOf[this.head] as KeyStrings;
+    this.keysOf[this.head] = NO_KEYS;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
+    this.forgottenTs = commitTs;
+    this.keyCount -= typeof keys === 'string' ? 1 : keys.length;
+    if (this.lastCommit.size > this.keyCount + this.staleMax) this.sweepStale();
+  }
+
+  /** Deletes every entry of a forgotten commit (one pass; the map shrinks once). */
+  private sweepStale(): void {
+    const forgotten = this.forgottenTs;
+    for (const [key, commitTs] of this.lastCommit) if (commitTs <= forgotten) this.lastCommit.delete(key);
   }
 }

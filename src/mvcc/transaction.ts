@@ -226,10 +226,10 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
         this.finish('aborted');
         throw failure;
       }
-      const { writes, keyStrings } = this.buffer.toBatch();
+      const buffer = this.buffer;
       this.committing = true;
       try {
-        return this.coordinator.commit(writes, keyStrings, this);
+        return this.coordinator.commit(buffer.writes(), buffer.keyStrings(), this);
       } catch (error) {
         this.stateValue = 'aborted';
         this.coordinator.locks.releaseAll(this);

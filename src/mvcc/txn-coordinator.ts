@@ -13,7 +13,7 @@
  *   checks or reads below its pinned ts, and a future one starts at >= kv.visibleTs().
  */
 import type { KvWrite, Ts, VersionedKv } from './versioned-kv.js';
-import { ConflictTracker } from './conflict-tracker.js';
+import { ConflictTracker, type KeyStrings } from './conflict-tracker.js';
 import { LiveSnapshots } from './live-snapshots.js';
 import { TxnKvClosedError } from './errors.js';
 import { KeyLocks } from './key-locks.js';
@@ -80,7 +80,7 @@ export class TxnCoordinator {
    * Allocates a commitTs, records the keys and hands the batch to the kv — synchronously. Returns
    * the kv's promise; `waiter` is told when it settled, before anything awaiting it resumes.
    */
-  commit(writes: readonly KvWrite[], keyStrings: readonly string[], waiter: CommitWaiter): Promise<void> {
+  commit(writes: readonly KvWrite[], keyStrings: KeyStrings, waiter: CommitWaiter): Promise<void> {
     if (this.closed) throw new TxnKvClosedError();
     const commitTs = Math.max(this.last, this.kv.lastTs()) + 1;
     this.last = commitTs;
@@ -127,7 +127,12 @@ export class TxnCoordinator {
     return watch;
   }
 
-  private noteWatched(keyStrings: readonly string[], commitTs: Ts): void {
+  private noteWatched(keyStrings: KeyStrings, commitTs: Ts): void {
+    if (typeof keyStrings === 'string') {
+      const watch = this.watches.get(keyStrings);
+      if (watch !== undefined) watch.lastCommitTs = commitTs;
+      return;
+    }
     for (const keyString of keyStrings) {
       const watch = this.watches.get(keyString);
       if (watch !== undefined) watch.lastCommitTs = commitTs;

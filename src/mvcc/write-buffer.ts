@@ -16,6 +16,7 @@
  */
 import type { Ts, KvWrite } from './versioned-kv.js';
 import type { StringRange } from './key-range.js';
+import type { KeyStrings } from './conflict-tracker.js';
 import { lowerIndex, upperIndex } from './key-range.js';
 import { assert } from '../util/index.js';
 
@@ -38,8 +39,9 @@ export class WriteBuffer {
   private sole: BufferedWrite | undefined = undefined;
   private sortedCache: string[] | undefined = undefined;
   private byteCount = 0;
-  private readonly undo: UndoRecord[] = [];
-  private readonly savepoints: number[] = [];
+  /** Made with the first savepoint (pushing onto a fresh `[]` allocates room for 17; most transactions take none). */
+  private undo: UndoRecord[] | undefined = undefined;
+  private savepoints: number[] | undefined = undefined;
 
   size(): number {
     if (this.entries !== undefined) return this.entries.size;
@@ -64,33 +66,42 @@ export class WriteBuffer {
 
   set(keyString: string, write: BufferedWrite): void {
     const previous = this.get(keyString);
-    if (this.savepoints.length > 0) this.undo.push({ keyString, previous });
+    if (this.savepoints !== undefined && this.savepoints.length > 0) {
+      const record = { keyString, previous };
+      if (this.undo === undefined) this.undo = [record];
+      else this.undo.push(record);
+    }
     this.replace(keyString, previous, write);
   }
 
   savepoint(): number {
-    this.savepoints.push(this.undo.length);
+    const mark = this.undo?.length ?? 0;
+    if (this.savepoints === undefined) this.savepoints = [mark];
+    else this.savepoints.push(mark);
     return this.savepoints.length - 1;
   }
 
   /** Undoes every write since savepoint `handle`; the savepoint itself stays (SQL semantics). */
   rollbackTo(handle: number): void {
     // The message is built only on failure: a statement savepoint comes and goes per statement.
-    if (!(Number.isInteger(handle) && handle >= 0 && handle < this.savepoints.length)) assert(false, `unknown savepoint ${handle}`);
-    const target = this.savepoints[handle] as number;
-    while (this.undo.length > target) {
-      const record = this.undo.pop() as UndoRecord;
+    const savepoints = this.savepoints;
+    if (savepoints === undefined || !(Number.isInteger(handle) && handle >= 0 && handle < savepoints.length)) assert(false, `unknown savepoint ${handle}`);
+    const target = savepoints[handle] as number;
+    const undo = this.undo;
+    while (undo !== undefined && undo.length > target) {
+      const record = undo.pop() as UndoRecord;
       this.replace(record.keyString, this.get(record.keyString), record.previous);
     }
-    this.savepoints.length = handle + 1;
+    savepoints.length = handle + 1;
   }
 
   /** Forgets savepoint `handle` and every later one; their writes stay. */
   release(handle: number): void {
     // The message is built only on failure: a statement savepoint comes and goes per statement.
-    if (!(Number.isInteger(handle) && handle >= 0 && handle < this.savepoints.length)) assert(false, `unknown savepoint ${handle}`);
-    this.savepoints.length = handle;
-    if (handle === 0) this.undo.length = 0;
+    const savepoints = this.savepoints;
+    if (savepoints === undefined || !(Number.isInteger(handle) && handle >= 0 && handle < savepoints.length)) assert(false, `unknown savepoint ${handle}`);
+    savepoints.length = handle;
+    if (handle === 0 && this.undo !== undefined) this.undo.length = 0;
   }
 
   /** Keys in memcmp order. The array is shared: read it, do not keep it past the next write. */
@@ -108,18 +119,18 @@ export class WriteBuffer {
     return [lowerIndex(keys, range), upperIndex(keys, range)];
   }
 
-  /** The batch to commit (the entries themselves: a BufferedWrite is a KvWrite), and its key strings (same order). */
-  toBatch(): { writes: KvWrite[]; keyStrings: string[] } {
-    if (this.entries === undefined) {
-      return this.soleKey === undefined ? { writes: [], keyStrings: [] } : { writes: [this.sole as BufferedWrite], keyStrings: [this.soleKey] };
-    }
+  /** The batch to commit: the entries themselves (a BufferedWrite is a KvWrite), first written first. */
+  writes(): KvWrite[] {
+    if (this.entries === undefined) return this.soleKey === undefined ? [] : [this.sole as BufferedWrite];
     const writes: KvWrite[] = [];
-    const keyStrings: string[] = [];
-    for (const [keyString, entry] of this.entries) {
-      writes.push(entry);
-      keyStrings.push(keyString);
-    }
-    return { writes, keyStrings };
+    for (const entry of this.entries.values()) writes.push(entry);
+    return writes;
+  }
+
+  /** The key strings of writes(), same order; a lone key is the string itself (no array made for the usual one-row commit). */
+  keyStrings(): KeyStrings {
+    if (this.entries === undefined) return this.soleKey === undefined ? [] : this.soleKey;
+    return [...this.entries.keys()];
   }
 
   /** Whether `tracker` knows a commit of some entry's key after the entry's sinceTs (no closure made). */

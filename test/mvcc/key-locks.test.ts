@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeadlockDetected, MemoryVersionedKv, SerializationFailure, TxnKv, isSerializationFailure } from '../../src/mvcc/index.js';
 import type { IsolationLevel, Transaction } from '../../src/mvcc/index.js';
+import { KeyLocks } from '../../src/mvcc/key-locks.js';
+import type { LockOwner } from '../../src/mvcc/key-locks.js';
 import { fromUtf8, utf8 } from '../../src/util/index.js';
 
 const k = utf8;
@@ -138,5 +140,31 @@ describe('key locks', () => {
     expect(db.stats().lockedKeys).toBe(0);
     const ro = db.begin({ readOnly: true, isolation: 'serializable' as IsolationLevel });
     expect(() => ro.lockKey(k('a'))).toThrow(/read-only/);
+  });
+  it('a released key is free at once; released entries are overwritten in place and swept past staleKeysMax', async () => {
+    const locks = new KeyLocks(1000, 8);
+    const owner = (): LockOwner => ({ lockState: undefined });
+    const a = owner();
+    expect(locks.acquire(a, 'x')).toBeUndefined();
+    expect(locks.acquire(a, 'y')).toBeUndefined();
+    const b = owner();
+    const wait = locks.acquire(b, 'x');
+    expect(wait).toBeInstanceOf(Promise);
+    locks.releaseAll(a);
+    await wait;
+    expect(locks.size()).toBe(0);
+    expect(locks.mapSize()).toBe(2); // stale entries, free to claim
+    expect(locks.acquire(b, 'x')).toBeUndefined();
+    expect(locks.acquire(owner(), 'x')).toBeInstanceOf(Promise); // b holds it now
+    expect(locks.size()).toBe(1);
+    expect(locks.mapSize()).toBe(2);
+    locks.releaseAll(b);
+    for (let i = 0; i < 50; i++) {
+      const c = owner();
+      expect(locks.acquire(c, `k${i}`)).toBeUndefined();
+      locks.releaseAll(c);
+      expect(locks.mapSize()).toBeLessThanOrEqual(9);
+    }
+    expect(locks.size()).toBe(0);
   });
 });

@@ -71,6 +71,25 @@ describe('Transaction basics', () => {
     t2.rollback();
   });
 
+  it('a commit watch sees one-key and many-key commits of its key, and no other', async () => {
+    const db = new TxnKv(new MemoryVersionedKv());
+    const watch = db.watchCommits(utf8('meta'));
+    expect(watch.lastCommitTs).toBe(0);
+    await db.put(utf8('other'), utf8('1')); // one key, not the watched one
+    expect(watch.lastCommitTs).toBe(0);
+    const one = db.begin();
+    one.put(utf8('meta'), utf8('1')); // one key: the batch's key strings are a lone string
+    await one.commit();
+    expect(watch.lastCommitTs).toBe(db.lastCommitTs());
+    const before = watch.lastCommitTs;
+    const many = db.begin();
+    many.put(utf8('a'), utf8('1'));
+    many.put(utf8('meta'), utf8('2'));
+    await many.commit();
+    expect(watch.lastCommitTs).toBe(db.lastCommitTs());
+    expect(watch.lastCommitTs).toBeGreaterThan(before);
+  });
+
   it('savepoints undo later writes and keep the savepoint', async () => {
     const db = await seeded({});
     const txn = db.begin();
