@@ -232,6 +232,9 @@ export class Engine {
   async flush(): Promise<void> {
     this.checkWritable();
     await this.groupCommit.barrier(() => this.groups.freeze());
+    // The flush already running may fail on a lack of space that has passed since it began: after
+    // it, this call makes an attempt of its own, so the error it reports is a current one.
+    await this.flusher.idle();
     this.flusher.retryNow();
     await this.flusher.idle();
     if (this.failure !== undefined) throw new EngineFailedError(this.failure);

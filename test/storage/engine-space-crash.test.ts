@@ -113,16 +113,31 @@ async function checkImage(image: Image, where: string, writeAfter: boolean): Pro
   await engine.close();
 }
 
+async function checkSeed(seed: number): Promise<void> {
+  const { images, spaceErrors } = await runWorkload(seed);
+  expect(spaceErrors, `seed ${seed}`).toBeGreaterThan(0);
+  expect(images.length, `seed ${seed}`).toBeGreaterThan(50);
+  const step = Math.max(1, Math.ceil(images.length / IMAGES_CHECKED_MAX));
+  for (let i = 0; i < images.length; i += step) await checkImage(images[i] as Image, `seed ${seed} image ${i}`, i % 10 === 0);
+  const last = images[images.length - 1] as Image;
+  await checkImage(last, `seed ${seed} final image`, true);
+  expect(last.acked.every((n) => n === BATCHES_EACH + 4), `seed ${seed} writes resumed after space returned`).toBe(true);
+}
+
+/**
+ * Seeds that once failed: 1526694741 left a flush failing for lack of space just before space
+ * returned, and engine.flush() reported that stale error instead of flushing (it now makes an
+ * attempt of its own after the running one).
+ */
+const REGRESSION_SEEDS = [1526694741];
+
 describe('crash images around the disk-full rollback', () => {
   const seed = testSeed('engine-space-crash');
   it('lose nothing acknowledged and show nothing that failed', async () => {
-    const { images, spaceErrors } = await runWorkload(seed);
-    expect(spaceErrors, `seed ${seed}`).toBeGreaterThan(0);
-    expect(images.length, `seed ${seed}`).toBeGreaterThan(50);
-    const step = Math.max(1, Math.ceil(images.length / IMAGES_CHECKED_MAX));
-    for (let i = 0; i < images.length; i += step) await checkImage(images[i] as Image, `seed ${seed} image ${i}`, i % 10 === 0);
-    const last = images[images.length - 1] as Image;
-    await checkImage(last, `seed ${seed} final image`, true);
-    expect(last.acked.every((n) => n === BATCHES_EACH + 4), `seed ${seed} writes resumed after space returned`).toBe(true);
+    await checkSeed(seed);
+  });
+
+  it.each(REGRESSION_SEEDS)('seed %i (a regression)', async (regressionSeed) => {
+    await checkSeed(regressionSeed);
   });
 });
