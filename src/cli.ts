@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
-import { createLogger, type LogLevel } from './util/logger.js';
+import { createLogger } from './util/logger.js';
 
 const HELP = `Usage: stratadb [options]
 

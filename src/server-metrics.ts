@@ -17,7 +17,7 @@ import type { Engine, EngineStats } from './storage/index.js';
 import type { TxnKv } from './mvcc/index.js';
 import type { StatementEvent } from './wire/metered-database.js';
 import type { Logger } from './util/logger.js';
-import { type Counter, type Gauge, MetricsRegistry } from './util/metrics-registry.js';
+import { type Counter, MetricsRegistry } from './util/metrics-registry.js';
 import type { LatencyHistogram } from './util/metrics-histogram.js';
 import { metricsTable } from './util/metrics-table.js';
 

@@ -73,7 +73,7 @@ describe('BlockCache', () => {
       expect(cache.usedBytes).toBeLessThanOrEqual(400);
     }
     let sum = 0;
-    for (const [id, b] of latest) {
+    for (const id of latest.keys()) {
       const [file, index] = id.split('/').map(Number) as [number, number];
       const got = file === 9 ? cache.lookup(held, index) : cache.get(file, index);
       if (got !== undefined) sum += got.charge;
