@@ -98,7 +98,11 @@ export class Engine {
     this.commitLog = new CommitLog(options.vfs, dir, allocate, options.logger);
     this.cache = new BlockCache(options.blockCacheBytes);
     this.diskFull = new DiskFullState(options.logger);
-    this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, this.diskFull, (error) => this.fail(error));
+    const syncValues = (): Promise<void> =>
+      this.vlog.syncWritten().catch((error: unknown) => {
+        throw this.fail(error);
+      });
+    this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, this.diskFull, (error) => this.fail(error), syncValues);
     this.governor = new Governor(options.backgroundBytesPerSecMax, options.governorMsP99Target * 1000, (change) => logGovernorAdjustment(options.logger, change));
     this.compactor = new Compactor(
       {
