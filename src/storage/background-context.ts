@@ -20,7 +20,7 @@ import { l0BloomBitsPerKey } from './bloom.js';
 import type { DiskFullState } from './disk-full-state.js';
 import type { BuiltTable } from './flush-build.js';
 import { tableName } from './engine-recovery.js';
-import { mergeInWorker } from './compaction-worker-client.js';
+import { mergeInWorker, releaseToCompactionWorker } from './compaction-worker-client.js';
 import { mergeTables, type MergeRequest, type MergeResult } from './compaction-merge.js';
 import type { Flusher } from './flusher.js';
 import type { Governor } from './governor.js';
@@ -82,13 +82,20 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 /**
  * Reads `size` bytes of `file` in chunks, yielding to the event loop between them, into a buffer
  * of its own (never Buffer's shared pool), so it can be transferred to the worker without a copy.
+ * A file that can read into a buffer (readInto) reads straight into it: no buffer per chunk.
  */
 export async function readChunked(file: VfsFile, size: number): Promise<Uint8Array> {
   const out = Buffer.allocUnsafeSlow(size);
   for (let offset = 0; offset < size; offset += READ_CHUNK_BYTES) {
-    const chunk = file.read(offset, Math.min(READ_CHUNK_BYTES, size - offset));
-    out.set(chunk, offset);
-    if (chunk.length < Math.min(READ_CHUNK_BYTES, size - offset)) return out.subarray(0, offset + chunk.length);
+    const length = Math.min(READ_CHUNK_BYTES, size - offset);
+    let read: number;
+    if (file.readInto !== undefined) read = file.readInto(offset, out, offset, length);
+    else {
+      const chunk = file.read(offset, length);
+      out.set(chunk, offset);
+      read = chunk.length;
+    }
+    if (read < length) return out.subarray(0, offset + read);
     if (offset + READ_CHUNK_BYTES < size) await yieldToEventLoop();
   }
   return out;
@@ -154,6 +161,8 @@ export async function writeTables(context: BackgroundContext, outputs: readonly 
   // Warm the block cache with the new tables (free space only): reads of the keys they take over
   // would otherwise all miss at once when the job installs them (table-reader.ts warm()).
   for (const [i, handle] of handles.entries()) await handle?.reader.warm((outputs[i] as BuiltTable).image);
+  // Written and copied into the cache: the images go to the worker to be dropped (request-worker.ts release()).
+  releaseToCompactionWorker(outputs.map((built) => built.image));
   return { handles, bytes };
 }
 

@@ -54,3 +54,8 @@ function postMerge(request: MergeRequest): Promise<MergeResult> {
   if (gc !== undefined) transfer.add(gc.image.buffer as ArrayBuffer);
   return compactionWorker.request({ ...request, tables, gc }, [...transfer]);
 }
+
+/** Hands images the main thread is done with to the compaction worker to drop (request-worker.ts release()). */
+export function releaseToCompactionWorker(views: ReadonlyArray<Uint8Array | undefined>): void {
+  compactionWorker.release(views);
+}

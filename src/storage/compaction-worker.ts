@@ -16,7 +16,8 @@ lowerThreadPriority();
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', ({ id, request }: { id: number; request: MergeRequest }) => {
+  port.on('message', ({ id, request }: { id: number; request?: MergeRequest }) => {
+    if (request === undefined) return; // buffers released by the main thread (request-worker.ts): dropped
     try {
       const result = mergeTables(request);
       const transfer: ArrayBuffer[] = [];

@@ -22,3 +22,8 @@ export function buildTableInWorker(payload: Uint8Array, options: TableBuilderOpt
   const owned = payload.byteOffset === 0 && payload.buffer.byteLength > Buffer.poolSize ? payload : new Uint8Array(payload);
   return flushWorker.request({ payload: owned, options }, [owned.buffer as ArrayBuffer]);
 }
+
+/** Hands table images the main thread is done with to the flush worker to drop (request-worker.ts release()). */
+export function releaseToFlushWorker(views: ReadonlyArray<Uint8Array | undefined>): void {
+  flushWorker.release(views);
+}

@@ -23,7 +23,8 @@ export interface FlushRequest {
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', ({ id, request }: { id: number; request: FlushRequest }) => {
+  port.on('message', ({ id, request }: { id: number; request?: FlushRequest }) => {
+    if (request === undefined) return; // buffers released by the main thread (request-worker.ts): dropped
     try {
       const built = buildTable(request.payload, request.options);
       const image = Uint8Array.prototype.slice.call(built.image);

@@ -27,7 +27,7 @@ import type { DiskFullState } from './disk-full-state.js';
 import { isSpaceError, type StorageIOError } from './errors.js';
 import { tableName } from './engine-recovery.js';
 import { buildTable, serializeEntries, type BuiltTable } from './flush-build.js';
-import { buildTableInWorker } from './flush-worker-client.js';
+import { buildTableInWorker, releaseToFlushWorker } from './flush-worker-client.js';
 import type { Manifest } from './manifest.js';
 import type { ManifestEdit, ManifestTable } from './manifest-edit.js';
 import type { Memtable } from './memtable.js';
@@ -249,8 +249,10 @@ export class Flusher {
       if (isSpaceError(error)) table?.discard();
       throw error;
     }
+    const image = this.builtForRetry?.built.image;
     this.builtForRetry = undefined;
     this.install(table);
+    releaseToFlushWorker([image]); // written: dropped off the event loop's heap (request-worker.ts release())
     if (this.manifest.needsRotation) await this.diskFull.tolerate('manifest rotation', this.manifest.rotate());
     const fields = { fileNumber: table?.meta.fileNumber, tableBytes: table?.meta.sizeBytes ?? 0, entries: memtable.count };
     this.options.logger.info({ ...fields, durationMs: Math.round(performance.now() - start) }, 'flush end');

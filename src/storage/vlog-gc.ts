@@ -23,6 +23,7 @@
 import { builderOptions, discardTables, readChunked, readTableImage, runMerge, writeNewFileSynced, writeTables, type BackgroundContext } from './background-context.js';
 import { isSpaceError } from './errors.js';
 import { addDiscards } from './compaction-job.js';
+import { releaseToCompactionWorker } from './compaction-worker-client.js';
 import { countPointer } from './flush-build.js';
 import type { ManifestEdit } from './manifest-edit.js';
 import { gcVlogName } from './value-log.js';
@@ -112,6 +113,7 @@ export async function pickGc(context: BackgroundContext, checked: Map<number, Ex
     const liveness = await measureLiveness(image, segment, context.findVersion, context.safePointTs());
     if (context.vlog.segmentBytes(segment) !== size) continue;
     if (1 - liveness.liveBytes / size >= threshold) return { segment, image, deadOffsets: liveness.deadOffsets };
+    releaseToCompactionWorker([image]); // a whole segment read for nothing: dropped off the event loop's heap
     checked.set(segment, { ratio, flushes });
   }
   return undefined;
@@ -200,6 +202,7 @@ async function collect(context: BackgroundContext, pick: GcPick, counters: GcCou
         if (isSpaceError(error)) removeQuietly(context.options.vfs, path);
         throw error;
       }
+      releaseToCompactionWorker([vlogImage]);
       vlog.addGcSegment(target);
       outputs.gcSegment = target;
       edit.addGcVlogs = [target];
