@@ -1,7 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=256
 /**
  * `stratadb` — starts the server. Defaults: data directory ./data, listening on 127.0.0.1:5432.
  * SIGINT / SIGTERM close it cleanly (stop accepting, end sessions, close the engine).
+ * The shebang passes the server's V8 flags (server-node-flags.ts says which and why).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';

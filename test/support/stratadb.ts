@@ -14,6 +14,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/server-node-flags.js';
 import { onExit } from './exit-cleanup.js';
 import { freePort } from './free-port.js';
 import type { ServerHandle } from './server-handle.js';
@@ -60,10 +61,10 @@ function newestMtimeMs(dir: string): number {
 export function stratadbCommand(): string[] {
   const srcDir = join(REPO_ROOT, 'src');
   if (existsSync(STRATADB_CLI_BUILD) && (!existsSync(srcDir) || statSync(STRATADB_CLI_BUILD).mtimeMs >= newestMtimeMs(srcDir))) {
-    return [STRATADB_CLI_BUILD];
+    return [...SERVER_NODE_FLAGS, STRATADB_CLI_BUILD];
   }
   if (!existsSync(STRATADB_CLI_SOURCE)) throw new Error(`stratadb CLI not found: ${STRATADB_CLI_SOURCE}`);
-  return ['--import', 'tsx', STRATADB_CLI_SOURCE];
+  return [...SERVER_NODE_FLAGS, '--import', 'tsx', STRATADB_CLI_SOURCE];
 }
 
 function tryConnect(port: number): Promise<boolean> {
