@@ -5,20 +5,26 @@
  * prepared `SELECT * … WHERE ycsb_key = $1`: Bind/Execute/Sync) or update, closed loop, for a
  * window. Servers take turns window by window (A B A B …), so machine noise hits all alike.
  *
- * - Reported per window: server CPU µs/op (user + system from /proc over the window) and ops/s;
- *   the summary gives the median per tree and mode.
+ * - Reported per window: server CPU µs/op (user + system from /proc over the window: the process
+ *   and its children, so PostgreSQL's backends count), ops/s and the p50/p90 latency of the
+ *   window's operations (µs, as the client sees them); the summary gives the median per tree and
+ *   mode.
+ * - `--postgres` adds a PostgreSQL 15 server (test/support/postgres.ts, its defaults) that takes
+ *   its turn like a tree: the 1-connection latency comparison of issue 9 in alternated windows.
+ * - `--tree-env "K=V K2=V2;…"` gives each tree's server environment variables (`;` between trees).
  * - Keys are uniform over the loaded records (the wire cost does not depend on the distribution).
  *
  * Run: `npx tsx bench/wire/round-trip-cpu.ts --trees /tmp/a,/work/main [--connections 1]
  *   [--records 10000] [--seconds 5] [--windows 4] [--modes read,update] [--profile DIR]
- *   [--node-args="--perf-basic-prof"]`
+ *   [--node-args="--perf-basic-prof"] [--postgres] [--tree-env "K=V;…"]`
  * A tree is a directory holding src/cli.ts and a node_modules (a symlink to this one will do).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { startStratadb } from '../../test/support/stratadb.js';
+import { startPostgres } from '../../test/support/postgres.js';
+import { processTreeCpuMs } from '../support/process-cpu.js';
 import type { ServerHandle } from '../../test/support/server-handle.js';
 import { connectClient, loadUsertable, READ_STATEMENT, UPDATE_STATEMENTS } from '../ycsb/usertable.js';
 import { ycsbKey } from '../ycsb/fnv-hash.js';
@@ -43,6 +49,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'node-args': { type: 'string', default: '' },
     sync: { type: 'string', default: 'relaxed' },
+    postgres: { type: 'boolean', default: false },
+    'tree-env': { type: 'string', default: '' },
   },
 });
 const CONNECTIONS = Number(values.connections);
@@ -54,30 +62,42 @@ const MODES = values.modes.split(',') as Mode[];
 async function startTree(root: string, index: number): Promise<Tree> {
   const nodeArgs = values['node-args'].split(/\s+/).filter((arg) => arg !== '');
   if (values.profile !== undefined) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(values.profile, String(index))}`);
+  const env = Object.fromEntries(
+    (values['tree-env'].split(';')[index] ?? '')
+      .split(/\s+/)
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
   const server = await startStratadb({
+    env,
     command: ['--import', 'tsx', join(root, 'src', 'cli.ts')],
     nodeArgs,
     sync: values.sync === 'full' ? 'full' : 'relaxed',
     extraArgs: ['--log-level', 'warn'],
   });
-  const target = { host: server.host, port: server.port, user: 'postgres', database: 'postgres' };
+  return connectTree(`${index}:${root}`, server);
+}
+
+async function connectTree(label: string, server: ServerHandle): Promise<Tree> {
+  const target = { host: server.host, port: server.port, user: server.user, database: server.database };
   await loadUsertable(target, RECORDS, 4);
   const clients: pg.Client[] = [];
   for (let i = 0; i < CONNECTIONS; i++) clients.push(await connectClient(target));
-  return { label: `${index}:${root}`, server, clients };
+  return { label, server, clients };
 }
 
-/** One client's closed loop until `endMs`; returns the operations completed. */
-async function loop(client: pg.Client, mode: Mode, endMs: number, seed: number): Promise<number> {
+/** One client's closed loop until `endMs`; returns the operations completed, their latencies (µs) in `latenciesUs`. */
+async function loop(client: pg.Client, mode: Mode, endMs: number, seed: number, latenciesUs: number[]): Promise<number> {
   let ops = 0;
   let state = seed >>> 0 || 1;
-  while (performance.now() < endMs) {
+  for (let startMs = performance.now(); startMs < endMs; startMs = performance.now()) {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
     const key = ycsbKey((state >>> 0) % RECORDS);
     if (mode === 'read') await client.query({ ...READ_STATEMENT, values: [key] });
     else await client.query({ ...(UPDATE_STATEMENTS[ops % UPDATE_STATEMENTS.length] as pg.QueryConfig), values: ['x'.repeat(100), key] });
+    latenciesUs.push((performance.now() - startMs) * 1000);
     ops++;
   }
   return ops;
@@ -85,27 +105,28 @@ async function loop(client: pg.Client, mode: Mode, endMs: number, seed: number):
 
 interface WindowResult {
   readonly cpuUsPerOp: number;
-  readonly systemUsPerOp: number;
   readonly opsPerS: number;
-}
-
-/** [user, system] CPU ms of a process (all its threads), from /proc (ticks of 10 ms). */
-function cpuMs(pid: number): [number, number] {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return [Number(fields[11]) * 10, Number(fields[12]) * 10];
+  readonly p50Us: number;
+  readonly p90Us: number;
 }
 
 async function window(tree: Tree, mode: Mode): Promise<WindowResult> {
   const pid = tree.server.pid ?? 0;
-  const [userStartMs, systemStartMs] = cpuMs(pid);
+  const cpuStartMs = processTreeCpuMs(pid) ?? Number.NaN;
   const startMs = performance.now();
-  const counts = await Promise.all(tree.clients.map((client, i) => loop(client, mode, startMs + WINDOW_S * 1000, 0x9e3779b9 + i)));
+  const latenciesUs: number[] = [];
+  const counts = await Promise.all(tree.clients.map((client, i) => loop(client, mode, startMs + WINDOW_S * 1000, 0x9e3779b9 + i, latenciesUs)));
   const elapsedMs = performance.now() - startMs;
-  const [userEndMs, systemEndMs] = cpuMs(pid);
+  const cpuEndMs = processTreeCpuMs(pid) ?? Number.NaN;
   const ops = counts.reduce((a, b) => a + b, 0);
-  const systemUsPerOp = ((systemEndMs - systemStartMs) * 1000) / ops;
-  return { cpuUsPerOp: ((userEndMs - userStartMs) * 1000) / ops + systemUsPerOp, systemUsPerOp, opsPerS: (ops * 1000) / elapsedMs };
+  latenciesUs.sort((a, b) => a - b);
+  const at = (q: number): number => latenciesUs[Math.min(latenciesUs.length - 1, Math.floor(latenciesUs.length * q))] ?? Number.NaN;
+  return { cpuUsPerOp: ((cpuEndMs - cpuStartMs) * 1000) / ops, opsPerS: (ops * 1000) / elapsedMs, p50Us: at(0.5), p90Us: at(0.9) };
+}
+
+function describe(result: WindowResult): string {
+  const latency = `p50 ${result.p50Us.toFixed(0).padStart(5)} µs  p90 ${result.p90Us.toFixed(0).padStart(5)} µs`;
+  return `${result.cpuUsPerOp.toFixed(1).padStart(7)} µs/op ${Math.round(result.opsPerS).toString().padStart(7)} ops/s  ${latency}`;
 }
 
 function median(xs: number[]): number {
@@ -118,6 +139,7 @@ async function main(): Promise<void> {
   const trees: Tree[] = [];
   try {
     for (const [i, root] of roots.entries()) trees.push(await startTree(root, i));
+    if (values.postgres) trees.push(await connectTree('postgres', await startPostgres()));
     for (const tree of trees) for (const mode of MODES) await window(tree, mode); // warm-up
     const results = new Map<string, WindowResult[]>();
     for (let w = 0; w < WINDOWS; w++) {
@@ -127,17 +149,20 @@ async function main(): Promise<void> {
           const result = await window(tree, mode);
           const key = `${tree.label}\t${mode}`;
           results.set(key, [...(results.get(key) ?? []), result]);
-          console.log(`window ${w} ${mode.padEnd(6)} ${tree.label.padEnd(20)} ${result.cpuUsPerOp.toFixed(1).padStart(7)} µs/op (sys ${result.systemUsPerOp.toFixed(1)}) ${Math.round(result.opsPerS).toString().padStart(7)} ops/s`);
+          console.log(`window ${w} ${mode.padEnd(6)} ${tree.label.padEnd(20)} ${describe(result)}`);
         }
       }
     }
     console.log(`\nmedian over ${WINDOWS} windows of ${WINDOW_S} s, ${CONNECTIONS} connection(s):`);
     for (const [key, list] of results) {
       const [root, mode] = key.split('\t');
-      const cpu = median(list.map((r) => r.cpuUsPerOp));
-      const ops = median(list.map((r) => r.opsPerS));
-      const system = median(list.map((r) => r.systemUsPerOp));
-      console.log(`${(mode ?? '').padEnd(6)} ${(root ?? '').padEnd(20)} ${cpu.toFixed(1).padStart(7)} µs/op (sys ${system.toFixed(1)}) ${Math.round(ops).toString().padStart(7)} ops/s`);
+      const medians = {
+        cpuUsPerOp: median(list.map((r) => r.cpuUsPerOp)),
+        opsPerS: median(list.map((r) => r.opsPerS)),
+        p50Us: median(list.map((r) => r.p50Us)),
+        p90Us: median(list.map((r) => r.p90Us)),
+      };
+      console.log(`${(mode ?? '').padEnd(6)} ${(root ?? '').padEnd(20)} ${describe(medians)}`);
     }
   } finally {
     for (const tree of trees) {
