@@ -11,24 +11,11 @@ import { VALUE_COPY_GROUP_BYTES_MAX } from '../../src/storage/commit-group-proce
 import { decodeCommitPayload, encodeCommitGroup } from '../../src/storage/commit-group.js';
 import { encodeCommitRecord } from '../../src/storage/commit-record.js';
 import { encodeLogRecords } from '../../src/storage/log-record.js';
-import { CorruptionError, Engine, MemoryVfs, type VfsFile } from '../../src/storage/index.js';
-import { DelegatingVfs } from '../support/delegating-vfs.js';
+import { CorruptionError, Engine, MemoryVfs } from '../../src/storage/index.js';
+import { GatedVfs } from '../support/gated-vfs.js';
 import { enc } from './storage-helpers.js';
 
 const OPTIONS = { valueThreshold: 64, flushInWorker: false };
-
-/** Delegates to a MemoryVfs; while `holdVlogSyncs` is set, value-log syncs wait until released. */
-class GatedVfs extends DelegatingVfs {
-  holdVlogSyncs = false;
-  private held: Array<() => void> = [];
-  release(): void {
-    for (const resolve of this.held.splice(0)) resolve();
-  }
-  protected override async syncFile(file: VfsFile): Promise<void> {
-    if (this.holdVlogSyncs && file.path.endsWith('.vlog')) await new Promise<void>((resolve) => this.held.push(resolve));
-    await file.sync();
-  }
-}
 
 const big = (n: number): Uint8Array => enc(`big-${n}-`.padEnd(200, 'x'));
 /** A value whose group is too big to be copied into the commit log: its value-log record is synced with it. */

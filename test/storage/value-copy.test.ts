@@ -20,28 +20,11 @@ import { CorruptionError, Engine, MemoryVfs, type VfsFile } from '../../src/stor
 import { VLOG_HEADER_BYTES } from '../../src/storage/value-log.js';
 import { encodeValuePointer } from '../../src/storage/value-pointer.js';
 import { DelegatingVfs } from '../support/delegating-vfs.js';
+import { GatedVfs } from '../support/gated-vfs.js';
 import { enc } from './storage-helpers.js';
 
 const OPTIONS = { valueThreshold: 64, flushInWorker: false };
 const KEYS = 20;
-
-/** Delegates to a MemoryVfs; while `holdVlogSyncs` is set, value-log syncs wait until released. */
-class GatedVfs extends DelegatingVfs {
-  holdVlogSyncs = false;
-  vlogSyncs = 0;
-  private held: Array<() => void> = [];
-  release(): void {
-    this.holdVlogSyncs = false;
-    for (const resolve of this.held.splice(0)) resolve();
-  }
-  protected override async syncFile(file: VfsFile): Promise<void> {
-    if (file.path.endsWith('.vlog')) {
-      this.vlogSyncs++;
-      if (this.holdVlogSyncs) await new Promise<void>((resolve) => this.held.push(resolve));
-    }
-    await file.sync();
-  }
-}
 
 /** A Vfs without positional writes: logs are appended, with no zero-filled region that open would cut (and sync). */
 class AppendOnlyVfs extends DelegatingVfs {
