@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
+import { IDLE_POLL_US_MAX } from './wire/index.js';
 import { createLogger } from './util/logger.js';
 
 const HELP = `Usage: stratadb [options]
@@ -45,6 +46,9 @@ Options:
   --stall-log-ms N       log event-loop stalls and garbage-collection pauses of at least N ms
                          at info (default off; with --log-level debug, flushes, compactions
                          and commit-log rotations are logged too, to match them up)
+  --idle-poll-us N       after answering a client that sends its next statement quickly (one
+                         busy connection), keep polling for it N µs instead of sleeping: lower
+                         latency, at the cost of CPU while polling (default 300; 0 turns it off)
   -h, --help             show this help
 `;
 
@@ -54,6 +58,17 @@ Options:
  * engine's own default stays 32 MiB).
  */
 const SERVER_BLOCK_CACHE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The server's idle polling unless --idle-poll-us says otherwise (wire/idle-poller.ts;
+ * docs/operations.md, Idle polling): a client in a closed loop of statements (node-postgres turns
+ * a reply into its next request in ~50–150 µs here) finds the event loop awake, without the
+ * wake-up of a sleeping thread (and of its halted vCPU) on its path. Measured on this 2-vCPU VM,
+ * 1 connection, point SELECTs, alternated windows of one run: p50 129 µs polling against 199 not
+ * polling (PostgreSQL 204). Polling never lasts past this window after a reply, stops when two
+ * connections are busy, and pauses when polls do not catch requests.
+ */
+const SERVER_IDLE_POLL_US = 300;
 
 const AUTH_METHODS = ['trust', 'password', 'md5', 'scram-sha-256'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -99,6 +114,7 @@ async function main(): Promise<void> {
         'block-cache-bytes': { type: 'string' },
         'value-cache-bytes': { type: 'string' },
         'governor-target-p99-ms': { type: 'string' },
+        'idle-poll-us': { type: 'string' },
       },
     });
   } catch (error) {
@@ -122,6 +138,7 @@ async function main(): Promise<void> {
   const valueCacheBytes = integer('value-cache-bytes', args['value-cache-bytes'], 0, 64 * 1024 ** 3);
   const slowStatementMs = integer('slow-statement-ms', args['slow-statement-ms'], 0, 86_400_000);
   const stallLogMs = integer('stall-log-ms', args['stall-log-ms'], 1, 60_000);
+  const idlePollUs = integer('idle-poll-us', args['idle-poll-us'], 0, IDLE_POLL_US_MAX) ?? SERVER_IDLE_POLL_US;
   const governorMsP99Target = positive('governor-target-p99-ms', args['governor-target-p99-ms'], 60_000);
   const server = await startServer({
     dataDir,
@@ -143,6 +160,7 @@ async function main(): Promise<void> {
     ...(args['metrics-host'] === undefined ? {} : { metricsHost: args['metrics-host'] }),
     ...(slowStatementMs === undefined ? {} : { slowStatementMs }),
     ...(stallLogMs === undefined ? {} : { stallLogMs }),
+    idlePollUs,
   });
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -37,6 +37,15 @@ export interface ServerMetricsSources {
   readonly txnKv: TxnKv;
   /** Live client connections (including those still in startup). */
   readonly connections: () => number;
+  /** The wire server's idle-polling counters (wire/idle-poller.ts); undefined when polling is off. */
+  readonly idlePolls?: () => IdlePollCounts | undefined;
+}
+
+/** What the idle poller counted: requests caught while polling, polls that caught none, pauses. */
+export interface IdlePollCounts {
+  readonly caughtPolls: number;
+  readonly missedPolls: number;
+  readonly backoffs: number;
 }
 
 type NumericStat = { [K in keyof EngineStats]: EngineStats[K] extends number ? K : never }[keyof EngineStats];
@@ -166,6 +175,9 @@ export class ServerMetrics {
     const connections = r.gauge('stratadb_connections', 'Live client connections.');
     const vlogLive = r.gauge('stratadb_engine_vlog_live_bytes', 'Value-log bytes SSTables point at.');
     const vlogGarbage = r.gauge('stratadb_engine_vlog_garbage_bytes', 'Value-log bytes no SSTable points at: garbage, plus values of unflushed memtables.');
+    const pollsCaught = r.counter('stratadb_idle_polls_caught_total', 'Requests that arrived while the event loop polled for them (--idle-poll-us).');
+    const pollsMissed = r.counter('stratadb_idle_polls_missed_total', 'Idle polls that ended with no request.');
+    const pollPauses = r.counter('stratadb_idle_poll_pauses_total', 'Times idle polling paused because polls did not catch requests.');
     r.onCollect(() => {
       const stats = sources.engine.stats();
       for (const [counter, field] of counters) counter.setTotal(stats[field]);
@@ -185,6 +197,10 @@ export class ServerMetrics {
       active.set(txn.liveSnapshots);
       safePointLag.set(Math.max(0, stats.lastTs - Number(txn.safePoint)));
       connections.set(sources.connections());
+      const polls = sources.idlePolls?.();
+      pollsCaught.setTotal(polls?.caughtPolls ?? 0);
+      pollsMissed.setTotal(polls?.missedPolls ?? 0);
+      pollPauses.setTotal(polls?.backoffs ?? 0);
     });
   }
 

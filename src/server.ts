@@ -42,6 +42,8 @@ export interface ServerOptions {
   readonly slowStatementMs?: number;
   /** Log event-loop stalls and GC pauses of at least this many ms (util/stall-log.ts); off when undefined. */
   readonly stallLogMs?: number;
+  /** Poll this many µs after answering a closed-loop client (wire/idle-poller.ts); 0 or undefined: off. */
+  readonly idlePollUs?: number;
 }
 
 export interface RunningServer {
@@ -69,7 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await database.query(`ALTER ROLE postgres PASSWORD ${quoteLiteral(options.password)}`);
     }
     const metrics = new ServerMetrics(
-      { engine, txnKv: database.txnKv, connections: () => server.connectionCount },
+      { engine, txnKv: database.txnKv, connections: () => server.connectionCount, idlePolls: () => server.idlePoller },
       logger,
       options.slowStatementMs,
     );
@@ -86,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ? {}
         : { tls: { cert: readFileSync(options.tlsCertPath), key: readFileSync(options.tlsKeyPath) } }),
       ...(logger === undefined ? {} : { logger: wireLogger(logger) }),
+      ...(options.idlePollUs === undefined ? {} : { idlePollUs: options.idlePollUs }),
     });
     sessions.attach(server);
     server.onSessionEnding = (pid, reason) => sessions.sessionEnding(pid, reason);

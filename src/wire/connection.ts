@@ -23,6 +23,7 @@ import { authenticate } from './authenticator.js';
 import { ConnectionLost } from './connection-lost.js';
 import { errorDiagnostic } from './error-diagnostic.js';
 import { ExtendedQuery } from './extended-query.js';
+import type { IdlePoller } from './idle-poller.js';
 import { decodeFrame, type FrontendMessage } from './frontend-messages.js';
 import { AuthCode, STARTUP_PACKET_BYTES_MAX } from './message-codes.js';
 import { NO_FRAME } from './message-reader.js';
@@ -44,6 +45,8 @@ export interface ConnectionHost {
   readonly db: SqlDatabase;
   readonly options: ResolvedWireOptions;
   readonly tlsContext: SecureContext | undefined;
+  /** Keeps the loop polling after hot waits (WireOptions.idlePollUs); undefined when off. */
+  readonly idlePoller?: IdlePoller | undefined;
   /** A backend key for a new session, or undefined when maxConnections are in use. */
   admit(connection: Connection): BackendKey | undefined;
   cancel(pid: number, secretKey: number): void;
@@ -80,7 +83,7 @@ export class Connection {
   ) {
     const options = host.options;
     const startupMax = Math.min(STARTUP_PACKET_BYTES_MAX, options.messageBytesMax);
-    this.channel = new WireChannel(socket, options.messageBytesMax, startupMax, options.inboundBytesMax);
+    this.channel = new WireChannel(socket, options.messageBytesMax, startupMax, options.inboundBytesMax, host.idlePoller);
   }
 
   /** Serves the connection until it ends; never rejects. */

@@ -11,9 +11,12 @@
  * - startup-negotiation.ts, authenticator.ts, scram-exchange.ts, password-verifier.ts: startup,
  *                        SSL/GSSENC answers, trust / cleartext / md5 / SCRAM-SHA-256.
  * - simple-query.ts, extended-query.ts, portal-runner.ts, copy-exchange.ts: the query protocols.
+ * - idle-poller.ts       keeps the loop polling after answering a closed-loop client
+ *                        (WireOptions.idlePollUs; off unless given, as the CLI server does).
  * - The SQL layer is reached only through src/sql/session-api.ts (SqlDatabase / SqlSession).
  */
 export { WireServer } from './server.js';
+export { IDLE_POLL_US_MAX } from './idle-poller.js';
 export {
   resolveWireOptions,
   isLoopback,

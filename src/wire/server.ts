@@ -9,17 +9,21 @@
  *   when every connection has ended and its session was closed.
  * - cancelBackend / terminateBackend (pg_cancel_backend, pg_terminate_backend) act on a live
  *   backend by pid alone: the SQL layer checks the caller's right to do so first.
+ * - With options.idlePollUs > 0, one IdlePoller serves every connection (idle-poller.ts).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { randomInt } from 'node:crypto';
 import type { SqlDatabase } from '../sql/session-api.js';
+import { IdlePoller } from './idle-poller.js';
 import { Connection, type BackendKey, type ConnectionHost, type SessionEndReason } from './connection.js';
 import { resolveWireOptions, WireConfigError, type ResolvedWireOptions, type WireOptions } from './wire-options.js';
 
 export class WireServer implements ConnectionHost {
   readonly options: ResolvedWireOptions;
   readonly tlsContext: SecureContext | undefined;
+  /** Shared by every connection; undefined unless options.idlePollUs > 0. */
+  readonly idlePoller: IdlePoller | undefined;
   private server: Server | undefined;
   private readonly connections = new Map<Connection, Promise<void>>();
   private readonly sessions = new Map<number, { connection: Connection; secretKey: number }>();
@@ -34,6 +38,7 @@ export class WireServer implements ConnectionHost {
   ) {
     this.options = resolveWireOptions(options);
     this.tlsContext = this.options.tls === undefined ? undefined : createTlsContext(this.options.tls);
+    this.idlePoller = this.options.idlePollUs > 0 ? new IdlePoller(this.options.idlePollUs) : undefined;
     this.nextPid = 10_000 + randomInt(50_000);
   }
 

@@ -10,10 +10,15 @@
  *   extended-query pipeline before its Sync or Flush: waitForInput(…, false)), unless it reached
  *   FLUSH_BYTES_THRESHOLD.
  * - No timers: an idle connection is only a parked callback (waitForInput) or promise (next()).
+ * - With an IdlePoller (WireOptions.idlePollUs), a wait that follows a quick answer from the client
+ *   (its last message arrived within the poller's window) keeps the loop polling for that window
+ *   (idle-poller.ts), armed after the pending output went out; the poller polls for one hot
+ *   connection at a time.
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { BackendWriter } from './backend-writer.js';
+import type { IdlePoller } from './idle-poller.js';
 import { MessageReader, NO_FRAME, type FramedMessage } from './message-reader.js';
 
 /** Flush when this many bytes are pending while producing a large result. */
@@ -30,12 +35,17 @@ export class WireChannel {
   /** True while the owner is parked waiting for client input (idle). */
   waitingForInput = false;
   waitingForDrain = false;
+  /** When the current wait for input began (poller clock; only read with a poller). */
+  private waitStartMs = 0;
+  /** The client's last message came within the poller's window: the next wait polls. */
+  private hot = false;
 
   constructor(
     socket: Socket,
     messageBytesMax: number,
     startupBytesMax: number,
     private readonly inboundBytesMax: number,
+    private readonly poller?: IdlePoller,
   ) {
     this.socket = socket;
     this.reader = new MessageReader(messageBytesMax, startupBytesMax);
@@ -92,6 +102,12 @@ export class WireChannel {
     if (this.paused) this.resume();
     this.waitingForInput = true;
     this.inputWaiter = onInput;
+    const poller = this.poller;
+    if (poller !== undefined) {
+      const nowMs = poller.nowMs();
+      this.waitStartMs = nowMs;
+      if (this.hot) poller.arm(nowMs, this);
+    }
     return true;
   }
 
@@ -166,6 +182,12 @@ export class WireChannel {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    const poller = this.poller;
+    if (poller !== undefined && this.waitingForInput) {
+      const nowMs = poller.nowMs();
+      this.hot = nowMs - this.waitStartMs <= poller.windowMs;
+      poller.input(nowMs);
+    }
     this.reader.push(chunk);
     if (!this.paused && this.reader.bufferedBytes > this.inboundBytesMax) {
       this.paused = true;

@@ -3,6 +3,7 @@
  * - Binding to a non-loopback address with auth method 'trust' is refused (WireConfigError).
  * - Every limit is named *Max and checked against a hard range.
  */
+import { IDLE_POLL_US_MAX } from './idle-poller.js';
 
 export type AuthMethod = 'trust' | 'password' | 'md5' | 'scram-sha-256';
 
@@ -32,6 +33,12 @@ export interface WireOptions {
   /** PEM certificate and key: SSLRequest is answered 'S' and the connection upgraded. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly logger?: WireLogger;
+  /**
+   * After answering a client that sends its next message quickly (a closed loop), keep the event
+   * loop polling this many µs instead of sleeping (idle-poller.ts): lower latency for a few busy
+   * connections, at the cost of CPU while it polls. 0 (the default) turns it off.
+   */
+  readonly idlePollUs?: number;
 }
 
 export interface ResolvedWireOptions {
@@ -46,6 +53,7 @@ export interface ResolvedWireOptions {
   readonly authMethod: AuthMethod;
   readonly tls: { readonly cert: string | Buffer; readonly key: string | Buffer } | undefined;
   readonly logger: WireLogger | undefined;
+  readonly idlePollUs: number;
 }
 
 /** Invalid server configuration (the server does not start). */
@@ -68,6 +76,7 @@ export function resolveWireOptions(options: WireOptions): ResolvedWireOptions {
     authMethod: options.auth?.method ?? 'trust',
     tls: options.tls,
     logger: options.logger,
+    idlePollUs: bounded('idlePollUs', options.idlePollUs ?? 0, 0, IDLE_POLL_US_MAX),
   };
   if (!AUTH_METHODS.includes(resolved.authMethod)) {
     throw new WireConfigError(`unknown auth method "${String(resolved.authMethod)}"`);

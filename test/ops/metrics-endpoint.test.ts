@@ -143,14 +143,19 @@ describe('SHOW METRICS and SHOW WAF', () => {
 describe('stratadb --metrics-port', () => {
   it('serves metrics from the CLI server', async () => {
     const metricsPort = await freePort();
-    const cli = await startStratadb({ extraArgs: ['--metrics-port', String(metricsPort)] });
+    // A 10 ms idle-poll window: the closed loop below is sure to count as a busy client.
+    const cli = await startStratadb({ extraArgs: ['--metrics-port', String(metricsPort), '--idle-poll-us', '10000'] });
     try {
       const client = new pg.Client({ host: cli.host, port: cli.port, user: 'postgres', database: 'postgres' });
       await client.connect();
-      await client.query('SELECT 1');
+      for (let i = 0; i < 50; i++) await client.query({ name: 'one', text: 'SELECT $1::int', values: [i] });
       const parsed = parsePrometheus((await scrape(metricsPort)).text);
-      expect(value(parsed, 'stratadb_statements_total', { kind: 'select' })).toBeGreaterThanOrEqual(1);
+      expect(value(parsed, 'stratadb_statements_total', { kind: 'select' })).toBeGreaterThanOrEqual(50);
       expect(value(parsed, 'stratadb_connections')).toBe(1);
+      // Each poll either caught the next request or missed it; a pause follows misses.
+      const polls = ['caught', 'missed'].map((kind) => value(parsed, `stratadb_idle_polls_${kind}_total`));
+      expect(polls[0]! + polls[1]!).toBeGreaterThan(0);
+      expect(value(parsed, 'stratadb_idle_poll_pauses_total')).toBeGreaterThanOrEqual(0);
       await client.end();
     } finally {
       await cli.stop();
