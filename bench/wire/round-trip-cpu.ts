@@ -22,6 +22,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../../src/server-node-flags.js';
 import { startStratadb } from '../../test/support/stratadb.js';
 import { startPostgres } from '../../test/support/postgres.js';
 import { processTreeCpuMs } from '../support/process-cpu.js';
@@ -70,7 +71,8 @@ async function startTree(root: string, index: number): Promise<Tree> {
   );
   const server = await startStratadb({
     env,
-    command: ['--import', 'tsx', join(root, 'src', 'cli.ts')],
+    // The server's own V8 flags (src/server-node-flags.ts), as its executable passes them.
+    command: [...SERVER_NODE_FLAGS, '--import', 'tsx', join(root, 'src', 'cli.ts')],
     nodeArgs,
     sync: values.sync === 'full' ? 'full' : 'relaxed',
     extraArgs: ['--log-level', 'warn'],
