@@ -10,8 +10,12 @@ import { ProtocolError } from './protocol-error.js';
 
 /** NUL-terminated strings up to this many bytes are tried as ASCII by hand (no native call). */
 const SHORT_ASCII_BYTES_MAX = 32;
-/** Names remembered by name() (most recent first out); a connection rarely uses more at once. */
-const NAME_CACHE_SIZE = 8;
+/**
+ * Names remembered by name() (oldest replaced first). A client may cycle through more than a
+ * handful of prepared statements (YCSB's driver: a read and one update per field, 11), and a
+ * name that missed costs a decode and a new string whose hash the statement map computes again.
+ */
+const NAME_CACHE_SIZE = 32;
 const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class PayloadReader {
@@ -100,16 +104,17 @@ export class PayloadReader {
       this.offset = start + 1;
       return '';
     }
+    const nul = payload.indexOf(0, start);
+    if (nul < 0 || nul >= this.end) throw new ProtocolError('invalid string in message');
+    this.offset = nul + 1;
+    const length = nul - start;
     const names = this.names;
     for (let n = 0; n < names.length; n++) {
       const candidate = names[n] as string;
-      if (this.matches(candidate, start)) {
-        this.offset = start + candidate.length + 1;
-        return candidate;
-      }
+      if (candidate.length === length && this.holds(candidate, start)) return candidate;
     }
-    const value = this.cstring();
-    this.names[this.nextNameSlot] = value;
+    const value = payload.toString('utf8', start, nul);
+    names[this.nextNameSlot] = value;
     this.nextNameSlot = (this.nextNameSlot + 1) % NAME_CACHE_SIZE;
     return value;
   }
@@ -141,16 +146,17 @@ export class PayloadReader {
     if (this.offset !== this.end) throw new ProtocolError('invalid message format');
   }
 
-  /** True when the payload at `at` holds `name` (ASCII only) followed by a NUL. */
-  private matches(name: string, at: number): boolean {
-    const length = name.length;
-    if (at + length >= this.end) return false;
+  /**
+   * True when the payload at `at` holds `name` (ASCII only; the caller checked the length), compared
+   * from the end: names of one client often share a prefix (ycsb_update_field0 … field9).
+   */
+  private holds(name: string, at: number): boolean {
     const payload = this.payload;
-    for (let i = 0; i < length; i++) {
+    for (let i = name.length - 1; i >= 0; i--) {
       const code = name.charCodeAt(i);
       if (code >= 0x80 || payload[at + i] !== code) return false;
     }
-    return payload[at + length] === 0;
+    return true;
   }
 
   private need(n: number): void {

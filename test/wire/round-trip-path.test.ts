@@ -86,6 +86,17 @@ describe('PayloadReader reused', () => {
     expect([reader.name(), reader.name(), reader.name()]).toEqual(['ycsb', 'ycsb_read', 'ycsb_r']);
     expect(() => reader.reset(Buffer.from('ycsb_read'), 0, 9).name()).toThrow(ProtocolError);
   });
+
+  it('name() keeps a dozen names that share a long prefix (YCSB: a read and an update per field)', () => {
+    const reader = new PayloadReader();
+    const names = ['ycsb_read', ...Array.from({ length: 10 }, (_, i) => `ycsb_update_field${i}`), 'ycsb_update_field10'];
+    const payload = Buffer.concat(names.map((n) => Buffer.from(`${n}\0`)));
+    for (let pass = 0; pass < 3; pass++) {
+      reader.reset(payload, 0, payload.length);
+      expect(names.map(() => reader.name())).toEqual(names);
+      reader.done();
+    }
+  });
 });
 
 describe('decodeFrame', () => {
