@@ -134,9 +134,9 @@ new PerformanceObserver((list) => gcEntries.push(...list.getEntries())).observe(
 
 const engineEvents: Array<{ at: number; text: string }> = [];
 const logger: StorageLogger = {
-  warn: (fields, message) => engineEvents.push({ at: performance.now(), text: `${message}` }),
-  info: (fields, message) => engineEvents.push({ at: performance.now(), text: `${message}` }),
-  debug: (fields, message) => engineEvents.push({ at: performance.now(), text: `${message}` }),
+  warn: (_fields, message) => engineEvents.push({ at: performance.now(), text: `${message}` }),
+  info: (_fields, message) => engineEvents.push({ at: performance.now(), text: `${message}` }),
+  debug: (_fields, message) => engineEvents.push({ at: performance.now(), text: `${message}` }),
 };
 
 /** async_hooks bookkeeping: resource types by id, callbacks seen since the last read. */
