@@ -41,11 +41,12 @@ export interface ServerMetricsSources {
   readonly idlePolls?: () => IdlePollCounts | undefined;
 }
 
-/** What the idle poller counted: requests caught while polling, polls that caught none, pauses. */
+/** What the idle poller counted: requests caught while polling, polls that caught none, choices. */
 export interface IdlePollCounts {
   readonly caughtPolls: number;
   readonly missedPolls: number;
-  readonly backoffs: number;
+  readonly pollingChosen: number;
+  readonly sleepingChosen: number;
 }
 
 type NumericStat = { [K in keyof EngineStats]: EngineStats[K] extends number ? K : never }[keyof EngineStats];
@@ -177,7 +178,9 @@ export class ServerMetrics {
     const vlogGarbage = r.gauge('stratadb_engine_vlog_garbage_bytes', 'Value-log bytes no SSTable points at: garbage, plus values of unflushed memtables.');
     const pollsCaught = r.counter('stratadb_idle_polls_caught_total', 'Requests that arrived while the event loop polled for them (--idle-poll-us).');
     const pollsMissed = r.counter('stratadb_idle_polls_missed_total', 'Idle polls that ended with no request.');
-    const pollPauses = r.counter('stratadb_idle_poll_pauses_total', 'Times idle polling paused because polls did not catch requests.');
+    const pollChoices = ['polling', 'sleeping'].map((mode) =>
+      r.counter('stratadb_idle_poll_choices_total', 'Measurements of clients\' turnaround that chose polling or sleeping between statements.', { mode }),
+    );
     r.onCollect(() => {
       const stats = sources.engine.stats();
       for (const [counter, field] of counters) counter.setTotal(stats[field]);
@@ -200,7 +203,8 @@ export class ServerMetrics {
       const polls = sources.idlePolls?.();
       pollsCaught.setTotal(polls?.caughtPolls ?? 0);
       pollsMissed.setTotal(polls?.missedPolls ?? 0);
-      pollPauses.setTotal(polls?.backoffs ?? 0);
+      pollChoices[0]?.setTotal(polls?.pollingChosen ?? 0);
+      pollChoices[1]?.setTotal(polls?.sleepingChosen ?? 0);
     });
   }
 

@@ -12,11 +12,13 @@
  * - `--postgres` adds a PostgreSQL 15 server (test/support/postgres.ts, its defaults) that takes
  *   its turn like a tree: the 1-connection latency comparison of issue 9 in alternated windows.
  * - `--tree-env "K=V K2=V2;…"` gives each tree's server environment variables (`;` between trees).
+ * - `--tree-args="--idle-poll-us 0;…"` gives each tree's server more CLI arguments (`;` between
+ *   trees): one tree given twice with different options compares the options.
  * - Keys are uniform over the loaded records (the wire cost does not depend on the distribution).
  *
  * Run: `npx tsx bench/wire/round-trip-cpu.ts --trees /tmp/a,/work/main [--connections 1]
  *   [--records 10000] [--seconds 5] [--windows 4] [--modes read,update] [--profile DIR]
- *   [--node-args="--perf-basic-prof"] [--postgres] [--tree-env "K=V;…"]`
+ *   [--node-args="--perf-basic-prof"] [--postgres] [--tree-env "K=V;…"] [--tree-args="--opt V;…"]`
  * A tree is a directory holding src/cli.ts and a node_modules (a symlink to this one will do).
  */
 import { join } from 'node:path';
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     sync: { type: 'string', default: 'relaxed' },
     postgres: { type: 'boolean', default: false },
     'tree-env': { type: 'string', default: '' },
+    'tree-args': { type: 'string', default: '' },
   },
 });
 const CONNECTIONS = Number(values.connections);
@@ -75,7 +78,7 @@ async function startTree(root: string, index: number): Promise<Tree> {
     command: [...SERVER_NODE_FLAGS, '--import', 'tsx', join(root, 'src', 'cli.ts')],
     nodeArgs,
     sync: values.sync === 'full' ? 'full' : 'relaxed',
-    extraArgs: ['--log-level', 'warn'],
+    extraArgs: ['--log-level', 'warn', ...(values['tree-args'].split(';')[index] ?? '').split(/\s+/).filter((arg) => arg !== '')],
   });
   return connectTree(`${index}:${root}`, server);
 }

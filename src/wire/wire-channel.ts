@@ -13,7 +13,7 @@
  * - With an IdlePoller (WireOptions.idlePollUs), a wait that follows a quick answer from the client
  *   (its last message arrived within the poller's window) keeps the loop polling for that window
  *   (idle-poller.ts), armed after the pending output went out; the poller polls for one hot
- *   connection at a time.
+ *   connection at a time, and is told each hot wait's turnaround (answer to next message).
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -39,6 +39,8 @@ export class WireChannel {
   private waitStartMs = 0;
   /** The client's last message came within the poller's window: the next wait polls. */
   private hot = false;
+  /** The current wait began hot (its turnaround is one the poller measures). */
+  private waitHot = false;
 
   constructor(
     socket: Socket,
@@ -106,6 +108,7 @@ export class WireChannel {
     if (poller !== undefined) {
       const nowMs = poller.nowMs();
       this.waitStartMs = nowMs;
+      this.waitHot = this.hot;
       if (this.hot) poller.arm(nowMs, this);
     }
     return true;
@@ -184,9 +187,9 @@ export class WireChannel {
   private readonly onData = (chunk: Buffer): void => {
     const poller = this.poller;
     if (poller !== undefined && this.waitingForInput) {
-      const nowMs = poller.nowMs();
-      this.hot = nowMs - this.waitStartMs <= poller.windowMs;
-      poller.input(nowMs);
+      const turnaroundMs = poller.nowMs() - this.waitStartMs;
+      if (this.waitHot) poller.turnaround(turnaroundMs);
+      this.hot = turnaroundMs <= poller.windowMs;
     }
     this.reader.push(chunk);
     if (!this.paused && this.reader.bufferedBytes > this.inboundBytesMax) {

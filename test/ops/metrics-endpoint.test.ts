@@ -152,10 +152,11 @@ describe('stratadb --metrics-port', () => {
       const parsed = parsePrometheus((await scrape(metricsPort)).text);
       expect(value(parsed, 'stratadb_statements_total', { kind: 'select' })).toBeGreaterThanOrEqual(50);
       expect(value(parsed, 'stratadb_connections')).toBe(1);
-      // Each poll either caught the next request or missed it; a pause follows misses.
+      // Each poll either caught the next request or missed it; no measurement has ended yet.
       const polls = ['caught', 'missed'].map((kind) => value(parsed, `stratadb_idle_polls_${kind}_total`));
       expect(polls[0]! + polls[1]!).toBeGreaterThan(0);
-      expect(value(parsed, 'stratadb_idle_poll_pauses_total')).toBeGreaterThanOrEqual(0);
+      expect(value(parsed, 'stratadb_idle_poll_choices_total', { mode: 'polling' })).toBe(0);
+      expect(value(parsed, 'stratadb_idle_poll_choices_total', { mode: 'sleeping' })).toBe(0);
       await client.end();
     } finally {
       await cli.stop();

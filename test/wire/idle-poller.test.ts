@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKOFF_MS, BACKOFF_MS_MAX, MISS_WEIGHT, IDLE_POLL_US_MAX, IdlePoller, PREEMPTED_MS, type IdlePollerClock } from '../../src/wire/idle-poller.js';
+import { BLOCK_SAMPLES, GAIN_SHARE_MIN, IDLE_POLL_US_MAX, IdlePoller, PREEMPTED_MS, RUN_BLOCKS, SAMPLE_WINDOWS_MAX, type IdlePollerClock } from '../../src/wire/idle-poller.js';
 import { resolveWireOptions, WireConfigError } from '../../src/wire/index.js';
 import { AssertionError } from '../../src/util/index.js';
 import { startServer, type Running } from './harness.js';
@@ -36,14 +36,9 @@ class ManualClock implements IdlePollerClock {
   }
 }
 
-/** Arms are ignored until `pauseMs` after the contended turn just run; the arm at that moment polls. */
-function expectPausedFor(clock: ManualClock, poller: IdlePoller, pauseMs: number): void {
-  clock.timeMs += pauseMs - 1;
-  poller.arm(clock.timeMs, A);
-  expect(clock.pending).toBe(0);
-  clock.timeMs += 1;
-  poller.arm(clock.timeMs, A);
-  expect(clock.pending).toBe(1);
+/** Feeds one block of turnarounds of `ms` each. */
+function feedBlock(poller: IdlePoller, ms: number): void {
+  for (let i = 0; i < BLOCK_SAMPLES; i++) poller.turnaround(ms);
 }
 
 describe('IdlePoller', () => {
@@ -60,7 +55,7 @@ describe('IdlePoller', () => {
     // 0.25 ms of 0.0625 ms turns: it stops at the first turn at or past the window's end.
     expect(turns).toBe(4);
     expect(poller.isPolling).toBe(false);
-    expect(poller.backoffs).toBe(0);
+    expect(poller.missedPolls).toBe(1);
   });
 
   it('keeps one chain however often it is armed, and an arm extends the window', () => {
@@ -76,47 +71,10 @@ describe('IdlePoller', () => {
     clock.runTurns(0.1);
     expect(poller.isPolling).toBe(false);
     expect(poller.turns).toBe(3);
+    expect(poller.caughtPolls).toBe(2);
   });
 
-  it('goes on while polls catch requests, and pauses once most recent polls missed', () => {
-    const clock = new ManualClock();
-    const poller = new IdlePoller(1000, clock);
-    /** One poll that runs out its window (a miss); `caught` requests arrive during it first. */
-    const poll = (caught: number): void => {
-      poller.arm(clock.timeMs, A);
-      for (let i = 0; i < caught; i++) {
-        clock.runTurns(0.1);
-        poller.arm(clock.timeMs, A);
-      }
-      while (clock.pending > 0) clock.runTurns(0.1);
-    };
-    // A client that stops now and then (one miss per two requests caught) keeps polling on.
-    for (let i = 0; i < 30; i++) poll(2);
-    expect(poller.caughtPolls).toBe(60);
-    expect(poller.missedPolls).toBe(30);
-    expect(poller.backoffs).toBe(0);
-    // Polls that catch nothing (the client cannot send while this thread spins): polling pauses.
-    let misses = 0;
-    while (poller.backoffs === 0) {
-      poll(0);
-      misses++;
-    }
-    expect(misses).toBeGreaterThan(1);
-    expect(misses).toBeLessThan(1 / MISS_WEIGHT);
-    expectPausedFor(clock, poller, BACKOFF_MS);
-    while (clock.pending > 0) clock.runTurns(0.1);
-    // Missing on after the pause: the next pause is twice as long.
-    while (poller.backoffs === 1) poll(0);
-    expectPausedFor(clock, poller, 2 * BACKOFF_MS);
-    // A poll that catches a request again resets the pause.
-    clock.runTurns(0.1);
-    poller.arm(clock.timeMs, A);
-    while (clock.pending > 0) clock.runTurns(0.1);
-    while (poller.backoffs === 2) poll(0);
-    expectPausedFor(clock, poller, BACKOFF_MS);
-  });
-
-  it('ends a poll whose turn finds the loop was away (preempted) as a miss, not a sign of the client', () => {
+  it('ends a poll whose turn finds the loop was away (preempted)', () => {
     const clock = new ManualClock();
     const poller = new IdlePoller(1000, clock);
     poller.arm(clock.timeMs, A);
@@ -125,32 +83,55 @@ describe('IdlePoller', () => {
     clock.runTurns(PREEMPTED_MS + 0.1);
     expect(poller.isPolling).toBe(false);
     expect(poller.missedPolls).toBe(1);
-    // Cut short, it says nothing of the client: input right after it does not pause polling.
-    poller.input(clock.timeMs + 0.05);
-    expect(poller.backoffs).toBe(0);
   });
 
-  it('pauses when input arrives within a window after a missed poll (the client could not be caught)', () => {
+  it('measures a block polling and a block sleeping, and runs the faster mode for RUN_BLOCKS blocks', () => {
     const clock = new ManualClock();
     const poller = new IdlePoller(300, clock);
+    // Polling first: a 0.1 ms median turnaround.
+    expect(poller.pollsNow).toBe(true);
+    feedBlock(poller, 0.1);
+    // Sleeping next: arm() does not poll; 0.2 ms.
+    expect(poller.pollsNow).toBe(false);
     poller.arm(clock.timeMs, A);
-    while (clock.pending > 0) clock.runTurns(0.1);
-    expect(poller.missedPolls).toBe(1);
-    // Input long after the miss: an idle client, polling goes on.
-    clock.timeMs += 5;
-    poller.input(clock.timeMs);
-    expect(poller.backoffs).toBe(0);
+    expect(clock.pending).toBe(0);
+    feedBlock(poller, 0.2);
+    expect(poller.pollingChosen).toBe(1);
+    expect(poller.pollsNow).toBe(true);
+    for (let i = 0; i < RUN_BLOCKS - 1; i++) feedBlock(poller, 0.5);
+    expect(poller.pollsNow).toBe(true);
+    feedBlock(poller, 0.5);
+    // Measuring again: polling no faster than sleeping (the client shares this CPU) → sleep.
+    expect(poller.pollsNow).toBe(true);
+    feedBlock(poller, 0.09);
+    feedBlock(poller, 0.07);
+    expect(poller.sleepingChosen).toBe(1);
+    expect(poller.pollsNow).toBe(false);
     poller.arm(clock.timeMs, A);
-    while (clock.pending > 0) clock.runTurns(0.1);
-    // Input just after the miss: the client answers just too slowly, or this thread's spinning
-    // kept it from running. Polling pauses.
-    clock.timeMs += 0.05;
-    poller.input(clock.timeMs);
-    expect(poller.backoffs).toBe(1);
-    expectPausedFor(clock, poller, BACKOFF_MS);
-    // Input while a poll runs is what polling is for.
-    poller.input(clock.timeMs);
-    expect(poller.backoffs).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('wants polling at least GAIN_SHARE_MIN faster on average, and ignores think time', () => {
+    const poller = new IdlePoller(300);
+    // Polling only a little faster: sleeping is kept (polling costs CPU).
+    feedBlock(poller, 0.1 * (1 - GAIN_SHARE_MIN / 2));
+    feedBlock(poller, 0.1);
+    expect(poller.sleepingChosen).toBe(1);
+    for (let i = 0; i < RUN_BLOCKS; i++) feedBlock(poller, 0.1);
+    // Polling faster for most requests, but one in six waits out the window (the client could
+    // not run while this thread polled): slower on average, so sleeping is kept. Turnarounds past
+    // SAMPLE_WINDOWS_MAX windows (the client thinking) are not samples at all.
+    for (let i = 0; i < BLOCK_SAMPLES; i++) poller.turnaround(i % 6 === 0 ? 0.35 : 0.05);
+    for (let i = 0; i < 1000; i++) poller.turnaround(0.3 * SAMPLE_WINDOWS_MAX + 0.01);
+    expect(poller.pollsNow).toBe(false);
+    feedBlock(poller, 0.1);
+    expect(poller.sleepingChosen).toBe(2);
+    for (let i = 0; i < RUN_BLOCKS; i++) feedBlock(poller, 0.1);
+    // Without the starved requests polling wins.
+    feedBlock(poller, 0.05);
+    feedBlock(poller, 0.1);
+    expect(poller.pollingChosen).toBe(1);
+    expect(poller.pollsNow).toBe(true);
   });
 
   it('stops polling when a second connection arms within the window, and polls for one alone again', () => {
@@ -169,19 +150,6 @@ describe('IdlePoller', () => {
     expect(clock.pending).toBe(1);
   });
 
-  it('never pauses longer than BACKOFF_MS_MAX', () => {
-    const clock = new ManualClock();
-    const poller = new IdlePoller(100, clock);
-    while (poller.backoffs < 20) {
-      clock.timeMs += BACKOFF_MS_MAX;
-      poller.arm(clock.timeMs, A);
-      clock.runTurns(PREEMPTED_MS + 0.1);
-    }
-    clock.timeMs += BACKOFF_MS_MAX;
-    poller.arm(clock.timeMs, A);
-    expect(clock.pending).toBe(1);
-  });
-
   it('is validated as a wire option: off by default, bounded', () => {
     expect(resolveWireOptions({}).idlePollUs).toBe(0);
     expect(resolveWireOptions({ idlePollUs: 250 }).idlePollUs).toBe(250);
@@ -195,24 +163,25 @@ describe('a server with idlePollUs', () => {
   let running: Running;
 
   beforeAll(async () => {
-    running = await startServer({ idlePollUs: 2000 });
+    // A 10 ms window: every statement of the loop below counts as a busy client's.
+    running = await startServer({ idlePollUs: 10_000 });
   });
 
   afterAll(async () => {
     await running.stop();
   });
 
-  it('answers a closed loop of prepared statements and polls between them', async () => {
+  it('answers a closed loop of prepared statements, polls between them and measures the turnarounds', async () => {
     const poller = running.server.idlePoller;
     expect(poller).toBeDefined();
     const client = await running.client();
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 2 * BLOCK_SAMPLES + 10; i++) {
       const result = await client.query({ name: 'get-int', text: 'SELECT $1::int', values: [i] });
       expect(result.rows[0]).toEqual({ '?column?': i });
     }
-    // The loop's requests came within the window of the previous answers: the server polled
-    // (unless this machine descheduled it every time, which counts as backing off).
-    expect((poller?.turns ?? 0) + (poller?.backoffs ?? 0)).toBeGreaterThan(0);
+    // It polled in the first block, then measured a block sleeping and chose one of the two.
+    expect(poller?.turns ?? 0).toBeGreaterThan(0);
+    expect((poller?.pollingChosen ?? 0) + (poller?.sleepingChosen ?? 0)).toBe(1);
   });
 
   it('has no poller unless asked', async () => {
