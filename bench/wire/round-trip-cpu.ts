@@ -7,8 +7,8 @@
  *
  * - Reported per window: server CPU µs/op (user + system from /proc over the window: the process
  *   and its children, so PostgreSQL's backends count), ops/s and the p50/p90 latency of the
- *   window's operations (µs, as the client sees them); the summary gives the median per tree and
- *   mode.
+ *   window's operations (µs, as the client sees them), and for stratadb the commits per commit
+ *   group (SHOW METRICS); the summary gives the median per tree and mode.
  * - `--postgres` adds a PostgreSQL 15 server (test/support/postgres.ts, its defaults) that takes
  *   its turn like a tree: the 1-connection latency comparison of issue 9 in alternated windows.
  * - `--tree-env "K=V K2=V2;…"` gives each tree's server environment variables (`;` between trees).
@@ -109,13 +109,24 @@ async function loop(client: pg.Client, mode: Mode, endMs: number, seed: number, 
 }
 
 interface WindowResult {
+  /** Commits per commit group over the window (NaN for PostgreSQL, or without commits). */
+  readonly commitsPerGroup: number;
   readonly cpuUsPerOp: number;
   readonly opsPerS: number;
   readonly p50Us: number;
   readonly p90Us: number;
 }
 
+/** stratadb's engine commit and commit-group counters (SHOW METRICS); undefined for PostgreSQL. */
+async function commitCounts(tree: Tree): Promise<{ commits: number; groups: number } | undefined> {
+  if (tree.label === 'postgres') return undefined;
+  const rows = (await (tree.clients[0] as pg.Client).query<{ metric: string; value: string }>('SHOW METRICS')).rows;
+  const value = (name: string): number => Number(rows.find((row) => row.metric === name)?.value ?? Number.NaN);
+  return { commits: value('stratadb_engine_commits_total'), groups: value('stratadb_engine_commit_groups_total') };
+}
+
 async function window(tree: Tree, mode: Mode): Promise<WindowResult> {
+  const before = await commitCounts(tree);
   const pid = tree.server.pid ?? 0;
   const cpuStartMs = processTreeCpuMs(pid) ?? Number.NaN;
   const startMs = performance.now();
@@ -123,15 +134,18 @@ async function window(tree: Tree, mode: Mode): Promise<WindowResult> {
   const counts = await Promise.all(tree.clients.map((client, i) => loop(client, mode, startMs + WINDOW_S * 1000, 0x9e3779b9 + i, latenciesUs)));
   const elapsedMs = performance.now() - startMs;
   const cpuEndMs = processTreeCpuMs(pid) ?? Number.NaN;
+  const after = await commitCounts(tree);
+  const commitsPerGroup = before === undefined || after === undefined ? Number.NaN : (after.commits - before.commits) / (after.groups - before.groups);
   const ops = counts.reduce((a, b) => a + b, 0);
   latenciesUs.sort((a, b) => a - b);
   const at = (q: number): number => latenciesUs[Math.min(latenciesUs.length - 1, Math.floor(latenciesUs.length * q))] ?? Number.NaN;
-  return { cpuUsPerOp: ((cpuEndMs - cpuStartMs) * 1000) / ops, opsPerS: (ops * 1000) / elapsedMs, p50Us: at(0.5), p90Us: at(0.9) };
+  return { commitsPerGroup, cpuUsPerOp: ((cpuEndMs - cpuStartMs) * 1000) / ops, opsPerS: (ops * 1000) / elapsedMs, p50Us: at(0.5), p90Us: at(0.9) };
 }
 
 function describe(result: WindowResult): string {
   const latency = `p50 ${result.p50Us.toFixed(0).padStart(5)} µs  p90 ${result.p90Us.toFixed(0).padStart(5)} µs`;
-  return `${result.cpuUsPerOp.toFixed(1).padStart(7)} µs/op ${Math.round(result.opsPerS).toString().padStart(7)} ops/s  ${latency}`;
+  const groups = Number.isFinite(result.commitsPerGroup) ? `  ${result.commitsPerGroup.toFixed(2)} commits/group` : '';
+  return `${result.cpuUsPerOp.toFixed(1).padStart(7)} µs/op ${Math.round(result.opsPerS).toString().padStart(7)} ops/s  ${latency}${groups}`;
 }
 
 function median(xs: number[]): number {
@@ -162,6 +176,7 @@ async function main(): Promise<void> {
     for (const [key, list] of results) {
       const [root, mode] = key.split('\t');
       const medians = {
+        commitsPerGroup: median(list.map((r) => r.commitsPerGroup)),
         cpuUsPerOp: median(list.map((r) => r.cpuUsPerOp)),
         opsPerS: median(list.map((r) => r.opsPerS)),
         p50Us: median(list.map((r) => r.p50Us)),
