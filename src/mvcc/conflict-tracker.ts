@@ -3,9 +3,9 @@
  * live transaction — the memory behind first-committer-wins and serializable validation.
  *
  * Invariants:
- * - For every key written by a commit with commitTs > floorTs() not yet released, `lastCommit`
- *   holds the largest such commitTs (commits in flight included: they are recorded before
- *   kv.commit is called).
+ * - For every key written by a commit with commitTs > floorTs() not yet released, its KeyTable
+ *   entry's commitTs is the largest such commitTs (commits in flight included: they are recorded
+ *   before kv.commit is called). The table may be shared with KeyLocks (key-table.ts).
  * - `commitTss` is in increasing commitTs order; `keysOf` holds, per commit, the keys it wrote
  *   (parallel arrays: no object per commit; a one-key commit's entry is the key string itself).
  *   They are a ring (capacity a power of two, doubled when full, never shrunk): recording and
@@ -14,15 +14,16 @@
  *   (the caller passes the oldest ts any live or future transaction can check against); past
  *   `keysMax`, the oldest commits are forgotten early and floorTs() rises above them: a
  *   transaction whose snapshot is older than floorTs() can no longer be checked and must abort.
- * - Forgetting a commit does not delete its keys from `lastCommit` at once (a Map that loses its
- *   last entries reallocates its table: ~150 B per update): an entry at or below `forgottenTs`
- *   is stale and harmless, since every check passes a sinceTs >= forgottenTs (or below floorTs(),
- *   answered before the map). A stale entry is overwritten when its key is written again (hot
- *   keys cost nothing); once more than min(keysMax, staleKeysMax) pile up they are swept in
- *   one pass, so the map holds at most 2 × keysMax entries.
+ * - Forgetting a commit does not delete its keys' entries at once (a Map that loses its last
+ *   entries reallocates its table: ~150 B per update): an entry at or below the table's
+ *   forgottenTs is stale and harmless, since every check passes a sinceTs >= forgottenTs (or
+ *   below floorTs(), answered before the entry). A stale entry is overwritten when its key is
+ *   written again (hot keys cost nothing); once more than min(keysMax, staleKeysMax) pile up
+ *   they are swept in one pass (KeyTable.sweepIfDue).
  */
 import type { Ts } from './versioned-kv.js';
 import { assert } from '../util/index.js';
+import { KeyTable, STALE_KEYS_MAX, type KeyEntry } from './key-table.js';
 
 const NO_KEYS: readonly string[] = [];
 
@@ -32,30 +33,25 @@ export type KeyStrings = string | readonly string[];
 /** Initial capacity of the ring of remembered commits (a power of two). */
 const RING_CAPACITY_INITIAL = 1024;
 
-/** Stale lastCommit entries tolerated (at most keysMax) before a sweep: large, as each sweep lets the map shrink and regrow. */
-const STALE_KEYS_MAX = 65_536;
-
 export class ConflictTracker {
-  private readonly lastCommit = new Map<string, Ts>();
   /** The j-th oldest remembered commit (j < count) sits at ring index (head + j) & mask: its ts and the keys it wrote. */
   private commitTss = new Float64Array(RING_CAPACITY_INITIAL);
   private keysOf: KeyStrings[] = new Array<KeyStrings>(RING_CAPACITY_INITIAL).fill(NO_KEYS);
   private mask = RING_CAPACITY_INITIAL - 1;
   private head = 0;
   private count = 0;
-  private keyCount = 0;
   private floor: Ts = 0;
-  /** Stale entries tolerated in lastCommit before a sweep. */
-  private readonly staleMax: number;
-  /** The largest commitTs forgotten (released or dropped past keysMax): lastCommit entries at or below it are stale. */
-  private forgottenTs: Ts = 0;
+  /** The entries of the keys (commitTs, and committedKeys: the keys over the remembered commits). */
+  readonly table: KeyTable;
 
+  /** `table`: one shared with KeyLocks; by default a table of its own, sweeping past min(keysMax, staleKeysMax) stale entries. */
   constructor(
     private readonly keysMax: number,
     staleKeysMax = STALE_KEYS_MAX,
+    table?: KeyTable,
   ) {
     assert(Number.isSafeInteger(keysMax) && keysMax >= 1, 'conflictKeysMax must be a positive integer');
-    this.staleMax = Math.min(keysMax, staleKeysMax);
+    this.table = table ?? new KeyTable(Math.min(keysMax, staleKeysMax));
   }
 
   /** Commits at or below this ts are forgotten: snapshots older than it cannot be validated. */
@@ -65,14 +61,18 @@ export class ConflictTracker {
 
   /** Number of keys currently recorded (over all remembered commits). */
   size(): number {
-    return this.keyCount;
+    return this.table.committedKeys;
   }
 
   /** True if a commit after `sinceTs` wrote `key` — or if that can no longer be known. */
   writtenSince(key: string, sinceTs: Ts): boolean {
+    return this.writtenSinceAt(this.table.get(key), sinceTs);
+  }
+
+  /** writtenSince() of the key whose table entry (or its absence) is `entry`: no lookup. */
+  writtenSinceAt(entry: KeyEntry | undefined, sinceTs: Ts): boolean {
     if (sinceTs < this.floor) return true;
-    const last = this.lastCommit.get(key);
-    return last !== undefined && last > sinceTs;
+    return entry !== undefined && entry.commitTs > sinceTs;
   }
 
   record(commitTs: Ts, keys: KeyStrings): void {
@@ -82,14 +82,15 @@ export class ConflictTracker {
     this.commitTss[at] = commitTs;
     this.keysOf[at] = keys;
     this.count++;
+    const table = this.table;
     if (typeof keys === 'string') {
-      this.lastCommit.set(keys, commitTs);
-      this.keyCount++;
+      table.getOrAdd(keys).commitTs = commitTs;
+      table.committedKeys++;
     } else {
-      for (let i = 0; i < keys.length; i++) this.lastCommit.set(keys[i] as string, commitTs);
-      this.keyCount += keys.length;
+      for (let i = 0; i < keys.length; i++) table.getOrAdd(keys[i] as string).commitTs = commitTs;
+      table.committedKeys += keys.length;
     }
-    while (this.keyCount > this.keysMax && this.count > 1) {
+    while (table.committedKeys > this.keysMax && this.count > 1) {
       this.floor = this.tsAt(0);
       this.forgetHead();
     }
@@ -118,9 +119,9 @@ export class ConflictTracker {
     return false;
   }
 
-  /** Entries in the key map, stale ones included (for tests of the sweep). */
+  /** Entries in the key table, stale ones included (for tests of the sweep). */
   mapSize(): number {
-    return this.lastCommit.size;
+    return this.table.size();
   }
 
   /** The ts of the j-th oldest remembered commit (j < count). */
@@ -150,14 +151,8 @@ export class ConflictTracker {
     this.keysOf[this.head] = NO_KEYS;
     this.head = (this.head + 1) & this.mask;
     this.count--;
-    this.forgottenTs = commitTs;
-    this.keyCount -= typeof keys === 'string' ? 1 : keys.length;
-    if (this.lastCommit.size > this.keyCount + this.staleMax) this.sweepStale();
-  }
-
-  /** Deletes every entry of a forgotten commit (one pass; the map shrinks once). */
-  private sweepStale(): void {
-    const forgotten = this.forgottenTs;
-    for (const [key, commitTs] of this.lastCommit) if (commitTs <= forgotten) this.lastCommit.delete(key);
+    this.table.forgottenTs = commitTs;
+    this.table.committedKeys -= typeof keys === 'string' ? 1 : keys.length;
+    this.table.sweepIfDue();
   }
 }

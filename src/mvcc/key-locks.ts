@@ -13,22 +13,25 @@
  * - A key has at most one holder; a holder's keys are all released at once, when it ends.
  * - The wait-for graph (claimant → holder) stays acyclic: a claim that would close a cycle
  *   throws DeadlockDetected (40P01) instead of waiting.
+ * - A key's holder is the `holder` of its KeyTable entry (key-table.ts), shared with the
+ *   ConflictTracker: a claim and the check for a newer commit of the same key find one entry.
  * - Memory is bounded by the keys held by live transactions (each at most `keysMax`) plus at
- *   most `staleKeysMax` released entries.
+ *   most `staleKeysMax` stale entries.
  * - An owner's state lives on the owner (LockOwner.lockState) from its first claim (or the first
  *   wait for it) until releaseAll(): a transaction that claims nothing costs nothing here.
- * - releaseAll() does not delete its keys from `holders` (a Map that loses its last entries
+ * - releaseAll() does not clear its keys' entries (a Map that loses its last entries
  *   reallocates its table: ~150 B per update): it marks the state released (owner undefined,
- *   references dropped) and such an entry counts as free; a later claim overwrites it in place.
- *   Past `staleKeysMax` stale entries they are swept in one pass.
+ *   references dropped) and an entry naming it counts as free; a later claim overwrites it in
+ *   place. Past `staleKeysMax` stale entries they are swept in one pass (KeyTable.sweepIfDue).
  */
 import { DeadlockDetected, WriteSetTooLargeError } from './errors.js';
+import { KeyTable, STALE_KEYS_MAX, type KeyEntry } from './key-table.js';
 
 /** What KeyLocks keeps of one owner, on the owner itself (no map from owners to their state). */
 export class LockState {
-  /** Number of keys held (the keys themselves are the `holders` entries naming this state). */
+  /** Number of keys held (the keys themselves are the KeyTable entries naming this state). */
   keyCount = 0;
-  /** The owner; undefined once released (then `holders` entries naming this state are stale). */
+  /** The owner; undefined once released (then the KeyTable entries naming this state are free). */
   owner: LockOwner | undefined;
   /** The owner this one waits for, if any. */
   waitingFor: LockOwner | undefined = undefined;
@@ -40,33 +43,38 @@ export class LockState {
   }
 }
 
-/** Released entries tolerated in the holders map before a sweep (each sweep lets the map shrink and regrow). */
-const STALE_KEYS_MAX = 65_536;
-
 /** A lock owner (a transaction): KeyLocks keeps its state in `lockState`. */
 export interface LockOwner {
   lockState: LockState | undefined;
 }
 
 export class KeyLocks {
-  /** Holders by key; an entry whose state has no owner is stale (released) and counts as free. */
-  private readonly holders = new Map<string, LockState>();
-  private heldCount = 0;
+  /** Holders by key (KeyEntry.holder); an entry whose state has no owner is released and counts as free. */
+  readonly table: KeyTable;
 
+  /** `table`: one shared with the ConflictTracker; by default a table of its own, sweeping past `staleKeysMax` stale entries. */
   constructor(
     private readonly keysMax: number,
-    private readonly staleKeysMax = STALE_KEYS_MAX,
-  ) {}
+    staleKeysMax = STALE_KEYS_MAX,
+    table?: KeyTable,
+  ) {
+    this.table = table ?? new KeyTable(staleKeysMax);
+  }
 
   /** Claims `key` for `owner`: undefined when held now, else a promise for the holder's end. */
   acquire(owner: LockOwner, key: string): Promise<void> | undefined {
-    const holder = this.holders.get(key)?.owner;
+    return this.acquireAt(owner, this.table.getOrAdd(key));
+  }
+
+  /** acquire() of the key whose table entry is `entry` (from this table: getOrAdd). */
+  acquireAt(owner: LockOwner, entry: KeyEntry): Promise<void> | undefined {
+    const holder = entry.holder?.owner;
     const state = (owner.lockState ??= new LockState(owner));
     if (holder === undefined) {
       if (state.keyCount >= this.keysMax) throw new WriteSetTooLargeError('writeSetKeysMax', state.keyCount + 1, this.keysMax);
-      this.holders.set(key, state);
+      entry.holder = state;
       state.keyCount++;
-      this.heldCount++;
+      this.table.heldKeys++;
       return undefined;
     }
     if (holder === owner) return undefined;
@@ -88,28 +96,23 @@ export class KeyLocks {
     const state = owner.lockState;
     if (state === undefined) return;
     owner.lockState = undefined;
-    // Released: the holders entries naming this state become free (see the invariants).
+    // Released: the entries naming this state become free (see the invariants).
     state.owner = undefined;
     state.waitingFor = undefined;
-    this.heldCount -= state.keyCount;
-    if (this.holders.size > this.heldCount + this.staleKeysMax) this.sweepStale();
+    this.table.heldKeys -= state.keyCount;
+    this.table.sweepIfDue();
     const wakeups = state.wakeups;
     state.wakeups = undefined;
     if (wakeups !== undefined) for (const wake of wakeups) wake();
   }
 
-  /** Deletes every released entry (one pass; the map shrinks once). */
-  private sweepStale(): void {
-    for (const [key, state] of this.holders) if (state.owner === undefined) this.holders.delete(key);
-  }
-
   /** Number of keys held (for statistics and tests). */
   size(): number {
-    return this.heldCount;
+    return this.table.heldKeys;
   }
 
-  /** Entries in the holders map, released ones included (for tests of the sweep). */
+  /** Entries in the key table, released ones included (for tests of the sweep). */
   mapSize(): number {
-    return this.holders.size;
+    return this.table.size();
   }
 }

@@ -29,6 +29,7 @@ import { ReadSet } from './read-set.js';
 import { toStringRange } from './key-range.js';
 import { keyStringEquals, toKeyString } from './key-string.js';
 import type { LockOwner, LockState } from './key-locks.js';
+import type { KeyEntry } from './key-table.js';
 import { pooledCopy } from '../util/pooled-copy.js';
 import { ReadOnlyTransactionError, SerializationFailure, WriteSetTooLargeError } from './errors.js';
 import { assert } from '../util/index.js';
@@ -98,6 +99,8 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
   private stateValue: TransactionState = 'active';
   /** The key string made last: a statement locks a key, then writes it (see keyStringOf). */
   private lastKeyString: string | undefined = undefined;
+  /** The KeyTable entry fetched last (see keyEntryOf). */
+  private lastEntry: KeyEntry | undefined = undefined;
   private committing = false;
   private snapshotTs: Ts;
   private writePinTs: Ts | undefined = undefined;
@@ -182,9 +185,10 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
     this.assertActive();
     if (this.readOnly) throw new ReadOnlyTransactionError('SELECT FOR UPDATE');
     const keyString = this.keyStringOf(key);
-    const wait = this.coordinator.locks.acquire(this, keyString);
+    const entry = this.keyEntryOf(keyString, true);
+    const wait = this.coordinator.locks.acquireAt(this, entry);
     const buffered = this.ownWrites?.get(keyString);
-    if (wait !== undefined || !this.coordinator.tracker.writtenSince(keyString, buffered?.sinceTs ?? this.snapshotTs)) return wait;
+    if (wait !== undefined || !this.coordinator.tracker.writtenSinceAt(entry, buffered?.sinceTs ?? this.snapshotTs)) return wait;
     // The key changed after the statement's snapshot. READ COMMITTED re-runs the statement on a
     // fresh one (PostgreSQL re-checks the newest row version); otherwise, as SELECT … FOR
     // UPDATE under REPEATABLE READ (or an earlier write of ours is stale): 40001.
@@ -259,6 +263,11 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
     if (this.stateValue !== 'active' || this.committing) assert(false, `transaction is ${this.committing ? 'committing' : this.stateValue}`);
   }
 
+  /** The tracker's writtenSince(), through the entry kept for the key claimed last (WriteBuffer.someWrittenSince). */
+  writtenSince(keyString: string, sinceTs: Ts): boolean {
+    return this.coordinator.tracker.writtenSinceAt(this.keyEntryOf(keyString, false), sinceTs);
+  }
+
   scanEnded(scan: TxnScanIterator): void {
     if (this.scans?.delete(scan) === true) this.coordinator.unpin(scan.readTs);
   }
@@ -269,7 +278,7 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
     const keyString = this.keyStringOf(key);
     const previous = this.buffer.get(keyString);
     const sinceTs = previous?.sinceTs ?? this.snapshotTs;
-    if (this.coordinator.tracker.writtenSince(keyString, sinceTs) && this.settings.faults.skipWriteWriteCheck !== true) {
+    if (this.writtenSince(keyString, sinceTs) && this.settings.faults.skipWriteWriteCheck !== true) {
       this.coordinator.failures++;
       throw new SerializationFailure('write-write');
     }
@@ -295,10 +304,26 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
     return (this.lastKeyString = toKeyString(key));
   }
 
+  /**
+   * The KeyTable entry of `keyString` (made when missing and `add`): the one fetched last when it
+   * is for the same key and no sweep deleted it (then it is still the table's entry for it), so a
+   * statement's read check, claim, write check and commit check of its row look the key up once.
+   */
+  private keyEntryOf(keyString: string, add: true): KeyEntry;
+  private keyEntryOf(keyString: string, add: false): KeyEntry | undefined;
+  private keyEntryOf(keyString: string, add: boolean): KeyEntry | undefined {
+    const last = this.lastEntry;
+    if (last !== undefined && keyString === last.key && !last.swept) return last;
+    const table = this.coordinator.keys;
+    const entry = add ? table.getOrAdd(keyString) : table.get(keyString);
+    if (entry !== undefined) this.lastEntry = entry;
+    return entry;
+  }
+
   private findConflict(): SerializationFailure | undefined {
     const tracker = this.coordinator.tracker;
     const faults = this.settings.faults;
-    if (faults.skipWriteWriteCheck !== true && this.buffer.someWrittenSince(tracker)) {
+    if (faults.skipWriteWriteCheck !== true && this.buffer.someWrittenSince(this)) {
       return new SerializationFailure('write-write');
     }
     const readSet = this.readSet;
@@ -333,3 +358,4 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
     this.coordinator.unpinBoth(this.snapshotTs, this.writePinTs);
   }
 }
+

@@ -1,6 +1,7 @@
 /**
  * TxnCoordinator: the oracle and the shared state of all transactions over one VersionedKv —
- * timestamps, the conflict tracker, the live snapshots and the safe point.
+ * timestamps, the conflict tracker and the key locks (over one KeyTable), the live snapshots and
+ * the safe point.
  *
  * Invariants:
  * - commitTs values strictly increase and exceed kv.lastTs() at open (the oracle starts there).
@@ -17,6 +18,7 @@ import { ConflictTracker, type KeyStrings } from './conflict-tracker.js';
 import { LiveSnapshots } from './live-snapshots.js';
 import { TxnKvClosedError } from './errors.js';
 import { KeyLocks } from './key-locks.js';
+import { KeyTable, STALE_KEYS_MAX } from './key-table.js';
 import { CommitWatch } from './commit-watch.js';
 
 /** A transaction whose commit is in flight: told when the kv's promise settled, before its committer resumes. */
@@ -27,6 +29,8 @@ export interface CommitWaiter {
 export class TxnCoordinator {
   readonly tracker: ConflictTracker;
   readonly locks: KeyLocks;
+  /** The entries of both, one per key. */
+  readonly keys: KeyTable;
   private readonly live = new LiveSnapshots();
   private last: Ts;
   private safe: Ts;
@@ -47,8 +51,10 @@ export class TxnCoordinator {
     conflictKeysMax: number,
     lockKeysMax: number,
   ) {
-    this.tracker = new ConflictTracker(conflictKeysMax);
-    this.locks = new KeyLocks(lockKeysMax);
+    // One entry per key for both (key-table.ts): a claim and its conflict check share a lookup.
+    this.keys = new KeyTable(Math.min(conflictKeysMax, STALE_KEYS_MAX));
+    this.tracker = new ConflictTracker(conflictKeysMax, STALE_KEYS_MAX, this.keys);
+    this.locks = new KeyLocks(lockKeysMax, STALE_KEYS_MAX, this.keys);
     this.last = kv.lastTs();
     this.safe = kv.visibleTs();
   }

@@ -4,7 +4,9 @@
  * (then, at READ COMMITTED, sees the new row version) instead of racing it to a 40001 at commit;
  * under REPEATABLE READ the waiter fails with 40001 once the holder committed a change, as
  * PostgreSQL's "could not serialize access due to concurrent update". "Waiting" is observed in
- * pg_stat_activity (the statement stays active), not by timing.
+ * pg_stat_activity (the statement stays active), not by timing. Read-modify-write blocks (YCSB F)
+ * update what PostgreSQL's would: at READ COMMITTED the newest committed version of the row, at
+ * REPEATABLE READ a 40001 when another transaction changed it since the snapshot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -12,6 +14,8 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { MemoryVfs } from '../../src/storage/index.js';
 
 const POLLS_MAX = 2000;
+const RMW_CLIENTS = 4;
+const RMW_BLOCKS_PER_CLIENT = 60;
 let server: RunningServer;
 const clients: pg.Client[] = [];
 
@@ -99,5 +103,65 @@ describe('SELECT … FOR UPDATE', () => {
     await expect(observer.query('SELECT 1 FROM jobs WHERE id = 1 FOR UPDATE').then(() => observer.query('BEGIN READ ONLY'))).resolves.toBeDefined();
     await expect(observer.query('SELECT 1 FROM jobs WHERE id = 1 FOR UPDATE')).rejects.toMatchObject({ code: '25006' });
     await observer.query('ROLLBACK');
+  });
+});
+
+describe('read-modify-write blocks (BEGIN; SELECT the row; UPDATE it; COMMIT)', () => {
+  // The UPDATE reads the row afresh at its own statement snapshot: it never works on a stale row.
+  beforeAll(async () => {
+    const setup = await connect();
+    await setup.query('CREATE TABLE rmw (id int PRIMARY KEY, n int NOT NULL, note text)');
+    await setup.query("INSERT INTO rmw VALUES (1, 0, 'a'), (2, 0, 'b'), (3, 0, 'c')");
+  });
+
+  it('READ COMMITTED: an UPDATE after a SELECT works on a version committed in between', async () => {
+    const [block, other] = [await connect(), await connect()];
+    await block.query('BEGIN');
+    expect((await block.query('SELECT n FROM rmw WHERE id = $1', [1])).rows).toEqual([{ n: 0 }]);
+    await other.query('UPDATE rmw SET n = 5 WHERE id = 1');
+    await block.query("UPDATE rmw SET n = n + 1, note = 'x' WHERE id = $1", [1]);
+    expect((await block.query('SELECT n, note FROM rmw WHERE id = 1')).rows).toEqual([{ n: 6, note: 'x' }]);
+    await block.query('COMMIT');
+    expect((await other.query('SELECT n, note FROM rmw WHERE id = 1')).rows).toEqual([{ n: 6, note: 'x' }]);
+  });
+
+  it('READ COMMITTED: a commit of another row in between changes nothing of the row', async () => {
+    const [block, other] = [await connect(), await connect()];
+    await block.query('BEGIN');
+    expect((await block.query('SELECT n, note FROM rmw WHERE id = $1', [2])).rows).toEqual([{ n: 0, note: 'b' }]);
+    await other.query('UPDATE rmw SET n = 7 WHERE id = 3');
+    await block.query("UPDATE rmw SET note = 'y' WHERE id = $1", [2]);
+    await block.query('COMMIT');
+    expect((await other.query('SELECT id, n, note FROM rmw WHERE id IN (2, 3) ORDER BY id')).rows).toEqual([
+      { id: 2, n: 0, note: 'y' },
+      { id: 3, n: 7, note: 'c' },
+    ]);
+  });
+
+  it('REPEATABLE READ: an UPDATE of a row changed since the snapshot fails with 40001', async () => {
+    const [block, other] = [await connect(), await connect()];
+    await block.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    expect((await block.query('SELECT n FROM rmw WHERE id = $1', [3])).rows).toEqual([{ n: 7 }]);
+    await other.query('UPDATE rmw SET n = 8 WHERE id = 3');
+    expect((await block.query('SELECT n FROM rmw WHERE id = $1', [3])).rows).toEqual([{ n: 7 }]); // its snapshot
+    await expect(block.query("UPDATE rmw SET note = 'z' WHERE id = $1", [3])).rejects.toMatchObject({ code: '40001' });
+    await block.query('ROLLBACK');
+  });
+
+  it('concurrent READ COMMITTED blocks of SELECT then UPDATE … SET n = n + 1 lose no update', async () => {
+    const [first] = [await connect()];
+    await first.query('UPDATE rmw SET n = 0 WHERE id = 1');
+    const workers = await Promise.all(Array.from({ length: RMW_CLIENTS }, () => connect()));
+    await Promise.all(
+      workers.map(async (client) => {
+        for (let i = 0; i < RMW_BLOCKS_PER_CLIENT; i++) {
+          await client.query('BEGIN');
+          await client.query('SELECT n, note FROM rmw WHERE id = $1', [1]);
+          await client.query('UPDATE rmw SET n = n + 1 WHERE id = $1', [1]);
+          await client.query('COMMIT');
+        }
+      }),
+    );
+    expect((await first.query('SELECT n FROM rmw WHERE id = 1')).rows).toEqual([{ n: RMW_CLIENTS * RMW_BLOCKS_PER_CLIENT }]);
   });
 });

@@ -227,7 +227,7 @@ export class RowCodec {
     if (cursor.version !== this.version || cursor.count !== n || changed.length !== n) return undefined;
     const w = this.writer;
     w.reset();
-    w.bytes(bytes.subarray(0, cursor.pos)); // version, count and the null bitmap, adjusted below
+    w.range(bytes, 0, cursor.pos); // version, count and the null bitmap, adjusted below
     const bitmapAt = w.pos - ((n + 7) >> 3);
     let runStart = cursor.pos;
     for (let i = 0; i < n; i++) {
@@ -237,7 +237,7 @@ export class RowCodec {
       if (!cursor.isNull(i) && !inKey) this.skipValue(cursor, i);
       if (k < 0) continue;
       if (inKey) return undefined;
-      w.bytes(bytes.subarray(runStart, start)); // the unchanged bodies since the last changed column
+      w.range(bytes, runStart, start); // the unchanged bodies since the last changed column
       runStart = cursor.pos;
       const v = values[k] as Value;
       const bit = 1 << (i & 7);
@@ -248,7 +248,7 @@ export class RowCodec {
         this.writeValue(w, i, v);
       }
     }
-    w.bytes(bytes.subarray(runStart, cursor.pos));
+    w.range(bytes, runStart, cursor.pos);
     return w.written();
   }
 

@@ -11,13 +11,27 @@
  * - COMMIT first runs the transaction's deferred foreign-key checks (fk-deferred.ts); a failure
  *   rolls the transaction back and is COMMIT's error, as in PostgreSQL.
  */
-import type { IsolationLevel, Transaction, TxnKv } from '../../mvcc/index.js';
+import type { BeginOptions, IsolationLevel, Transaction, TxnKv } from '../../mvcc/index.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { SqlError, SQLSTATE } from '../../util/index.js';
 import type { Settings } from './settings.js';
 import { runDeferredConstraintChecks } from '../exec/fk-actions.js';
 
 export type TxnMode = 'none' | 'implicit' | 'block' | 'failed';
+
+const ISOLATIONS: readonly IsolationLevel[] = ['read committed', 'repeatable read', 'serializable'];
+
+/** The BeginOptions of each combination, made once (a transaction begins per autocommit statement). */
+const BEGIN_OPTIONS: readonly BeginOptions[] = ISOLATIONS.flatMap((isolation) =>
+  [false, true].map((readOnly) => Object.freeze({ isolation, readOnly })),
+);
+
+function beginOptions(isolation: IsolationLevel, readOnly: boolean): BeginOptions {
+  const at = ISOLATIONS.indexOf(isolation);
+  // An unknown level goes to TxnKv.begin as it is, to be refused there.
+  if (at < 0) return { isolation, readOnly };
+  return BEGIN_OPTIONS[at * 2 + (readOnly ? 1 : 0)] as BeginOptions;
+}
 
 interface Savepoint {
   readonly name: string;
@@ -77,7 +91,7 @@ export class TxnBlock {
     const readOnly = this.pendingReadOnly ?? defaults.readOnly;
     const iso: IsolationLevel = isolation === ('read uncommitted' as IsolationLevel) ? 'read committed' : isolation;
     this.settings.set('transaction_isolation', iso, true);
-    return this.kv.begin({ isolation: iso, readOnly });
+    return this.kv.begin(beginOptions(iso, readOnly));
   }
 
   private cachedDefaults = { version: -1, isolation: 'read committed' as IsolationLevel, readOnly: false };
