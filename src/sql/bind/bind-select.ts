@@ -84,14 +84,14 @@ function keyTypeNames(ctx: BindContext, s: SelectStmt): KeyTypeName {
 export function finishQuery(ctx: BindContext, s: SelectStmt, inner: BoundQuery): BoundQuery {
   let plan = inner.plan;
   if (s.sortClause !== undefined) {
-    const keys = s.sortClause.map((n) => outputSortKey(ctx, n, inner.columns));
+    const keys = s.sortClause.map((n) => outputSortKey(n, inner.columns));
     plan = { kind: 'sort', input: plan, keys, width: plan.width };
   }
   plan = applyLimit(ctx, s, plan);
   return { plan, columns: inner.columns };
 }
 
-function outputSortKey(ctx: BindContext, n: Node, columns: readonly OutputColumn[]): SortKey {
+function outputSortKey(n: Node, columns: readonly OutputColumn[]): SortKey {
   const by = (n as { SortBy: SortBy }).SortBy;
   const slot = outputSlot(by.node as Node, columns);
   if (slot === undefined) throw notSupported('ORDER BY expression on a set operation or VALUES', by.location);

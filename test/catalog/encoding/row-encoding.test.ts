@@ -23,7 +23,7 @@ const ctx = DEFAULT_TYPE_CONTEXT;
 
 describe('RowCodec', () => {
   const types = SAMPLES.map(([name]) => typeByName(name) as SqlType);
-  const values: Value[] = SAMPLES.map(([name, text], i) => (types[i] as SqlType).fromText(text, -1, ctx));
+  const values: Value[] = SAMPLES.map(([, text], i) => (types[i] as SqlType).fromText(text, -1, ctx));
   const show = (vs: Value[]): string[] => vs.map((v, i) => (v === null ? 'NULL' : (types[i] as SqlType).toText(v, ctx)));
 
   it('round-trips every type and prints the same', () => {

@@ -20,7 +20,7 @@ const SAMPLES: Array<[string, string]> = [
 
 const ctx = DEFAULT_TYPE_CONTEXT;
 const types = SAMPLES.map(([name]) => typeByName(name) as SqlType);
-const values: Value[] = SAMPLES.map(([name, text], i) => (types[i] as SqlType).fromText(text, -1, ctx));
+const values: Value[] = SAMPLES.map(([, text], i) => (types[i] as SqlType).fromText(text, -1, ctx));
 
 /** What the portal prints for each slot: toText of the decoded value, or null. */
 function expected(codec: RowCodec, bytes: Uint8Array, slots: readonly number[]): Array<string | null> {
