@@ -8,8 +8,7 @@
  *   is queued, so a failed commit never consumes a ts.
  * - dedupeWrites() keeps the last write of each key: one version per (key, commitTs).
  * - addCommitEntries() sends values of at least valueThreshold bytes to the value log, in write
- *   order, and adds the entries the commit record and the memtable receive to the group (with
- *   `copyValues`, each pointer entry carries its value too: commit-group-processor.ts).
+ *   order, and adds the entries the commit record and the memtable receive to the group.
  */
 import { COMMIT_GROUP_BYTES_MAX, type CommitGroupBuffer } from './commit-group.js';
 import { LimitError } from './errors.js';
@@ -88,10 +87,9 @@ export function dedupeWrites(writes: readonly Write[]): readonly Write[] {
 
 /**
  * Adds one commit's writes to its group's entries (ended by the caller's group.endCommit), appending
- * values of at least `valueThreshold` bytes to `vlog` (the entry then holds the encoded pointer,
- * and with `copyValues` the value as well).
+ * values of at least `valueThreshold` bytes to `vlog` (the entry then holds the encoded pointer).
  */
-export function addCommitEntries(writes: readonly Write[], valueThreshold: number, vlog: ValueLog, group: CommitGroupBuffer, copyValues: boolean): void {
+export function addCommitEntries(writes: readonly Write[], valueThreshold: number, vlog: ValueLog, group: CommitGroupBuffer): void {
   for (let i = 0; i < writes.length; i++) {
     const write = writes[i] as Write;
     const value = write.value;
@@ -99,7 +97,7 @@ export function addCommitEntries(writes: readonly Write[], valueThreshold: numbe
     else if (value.length < valueThreshold) group.add(write.key, KIND_VALUE, value);
     else {
       const offset = vlog.appendAt(write.key, value);
-      group.addPointer(write.key, vlog.activeSegmentNumber as number, offset, VLOG_HEADER_BYTES + write.key.length + value.length, copyValues ? value : undefined);
+      group.addPointer(write.key, vlog.activeSegmentNumber as number, offset, VLOG_HEADER_BYTES + write.key.length + value.length);
     }
   }
 }

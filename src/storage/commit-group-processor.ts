@@ -5,14 +5,9 @@
  * between groups, freeze the memtable and rotate the commit log. Owns the mutable memtable.
  *
  * Invariants:
- * - A group resolves only after its commit record and every value it points at are durable, and
- *   after it is applied to the memtable with visibleTs advanced to it. Sync 'full': both logs are
- *   fsynced concurrently — or, for a group whose separated values total at most
- *   VALUE_COPY_GROUP_BYTES_MAX (value-log record bytes), only the commit log, its records holding a copy of each value
- *   (LOG_KIND_POINTER_COPY): one fsync per group instead of two. Those value-log records are
- *   synced before a flush drops the copies (flusher.ts syncValues) and recovery falls back on a
- *   copy whose record did not survive (recovery-pointer-check.ts). 'relaxed': the values are synced
- *   before the records are appended.
+ * - A group resolves only after its value-log records and its commit record are fsynced (sync
+ *   'full': both logs concurrently), and after it is applied to the memtable with visibleTs
+ *   advanced to it. 'relaxed': the values are synced before the records are appended.
  * - visibleTs only advances, group by group in commitTs order: a read at visibleTs is stable.
  * - A write or file creation that finds no space (errors.ts isSpaceError) fails only its group:
  *   its partial appends are cut back (append-rollback.ts), nothing of it reaches the memtable, and
@@ -28,17 +23,15 @@ import { assert } from '../util/assert.js';
 import { addCommitEntries, type Write } from './commit-batch.js';
 import type { CommitLog } from './commit-log.js';
 import { CommitGroupBuffer } from './commit-group.js';
-import { LOG_KIND_POINTER_COPY } from './commit-record.js';
 import type { Compactor } from './compactor.js';
 import type { DiskFullState } from './disk-full-state.js';
 import { isSpaceError } from './errors.js';
-import { KIND_POINTER } from './internal-key.js';
 import type { Flusher } from './flusher.js';
 import type { GroupOutcome } from './group-commit.js';
 import type { Manifest } from './manifest.js';
 import { Memtable } from './memtable.js';
 import type { ResolvedOptions } from './options.js';
-import { VLOG_HEADER_BYTES, type ValueLog } from './value-log.js';
+import type { ValueLog } from './value-log.js';
 
 /** One commit waiting in a group. */
 export interface PendingCommit {
@@ -63,22 +56,12 @@ export interface CommitGroupHost {
   fail(error: unknown): Error;
 }
 
-/**
- * The most value-log bytes a group copies into its commit records instead of fsyncing the value
- * log (see the invariants): a second fsync costs a device cache flush (~0.1–1 ms here), writing
- * 64 KiB once more costs far less; a bulk group is bandwidth-bound and writes its values once.
- */
-export const VALUE_COPY_GROUP_BYTES_MAX = 64 * 1024;
-
-/** Bytes of the value-log records the group writes (0 when none of its values is separated). */
-function vlogRecordBytes(items: readonly PendingCommit[], threshold: number): number {
-  let bytes = 0;
+/** True when some value of the group goes to the value log. */
+function needsValueLog(items: readonly PendingCommit[], threshold: number): boolean {
   for (const item of items) {
-    for (const write of item.writes) {
-      if (write.value !== undefined && write.value.length >= threshold) bytes += VLOG_HEADER_BYTES + write.key.length + write.value.length;
-    }
+    for (const write of item.writes) if (write.value !== undefined && write.value.length >= threshold) return true;
   }
-  return bytes;
+  return false;
 }
 
 export class CommitGroupProcessor {
@@ -142,25 +125,23 @@ export class CommitGroupProcessor {
     const host = this.host;
     host.checkNotFailed();
     const { valueThreshold, sync } = host.options;
-    const vlogBytes = valueThreshold === Infinity ? 0 : vlogRecordBytes(items, valueThreshold);
-    const vlogNeeded = vlogBytes > 0;
+    const vlogNeeded = valueThreshold !== Infinity && needsValueLog(items, valueThreshold);
     if (!host.flusher.hasRoom() || this.l0MayStall() || (vlogNeeded && (sync !== 'full' || host.vlog.needsRotation()))) {
       this.processAsync(items).then(outcome.resolve, outcome.reject);
       return;
     }
     this.outcome = outcome;
     this.groupStartMs = performance.now();
-    // On this path a group with separated values syncs 'full'.
-    const copyValues = vlogBytes <= VALUE_COPY_GROUP_BYTES_MAX;
+    let vlogDirty = false;
     try {
-      const syncVlog = this.append(items, copyValues) && !copyValues;
+      vlogDirty = this.append(items);
       if (sync !== 'full') {
         this.finishGroup();
         return;
       }
-      this.syncsPending = syncVlog ? 2 : 1;
-      this.syncedVlog = syncVlog;
-      if (syncVlog) host.vlog.startSync().then(this.synced, this.syncRejected);
+      this.syncsPending = vlogDirty ? 2 : 1;
+      this.syncedVlog = vlogDirty;
+      if (vlogDirty) host.vlog.startSync().then(this.synced, this.syncRejected);
       host.commitLog.startSync().then(this.synced, this.syncRejected);
     } catch (error) {
       // Only before any sync started (the appends): the group's partial appends are cut back.
@@ -174,22 +155,22 @@ export class CommitGroupProcessor {
   }
 
   /** Appends the group's values and records (this.group) to the OS, not yet durable; true when values went to the value log. */
-  private append(items: readonly PendingCommit[], copyValues: boolean): boolean {
-    const vlogDirty = this.stage(items, copyValues);
+  private append(items: readonly PendingCommit[]): boolean {
+    const vlogDirty = this.stage(items);
     if (vlogDirty) this.host.vlog.write();
     this.host.commitLog.appendRecord(this.group.encodeRecord());
     return vlogDirty;
   }
 
-  /** Adds the group's entries to this.group, staging its separated values (copied too with `copyValues`); true when there were some. */
-  private stage(items: readonly PendingCommit[], copyValues: boolean): boolean {
+  /** Adds the group's entries to this.group, staging its separated values; true when there were some. */
+  private stage(items: readonly PendingCommit[]): boolean {
     const { options, vlog } = this.host;
     const threshold = options.valueThreshold;
     const vlogBefore = vlog.bytesWritten;
     const group = this.group;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as PendingCommit;
-      addCommitEntries(item.writes, threshold, vlog, group, copyValues);
+      addCommitEntries(item.writes, threshold, vlog, group);
       group.endCommit(item.ts);
     }
     return vlog.bytesWritten !== vlogBefore;
@@ -306,11 +287,11 @@ export class CommitGroupProcessor {
   private async appendDurably(items: readonly PendingCommit[]): Promise<void> {
     const { options, vlog, commitLog } = this.host;
     const threshold = options.valueThreshold;
-    if (threshold !== Infinity && vlogRecordBytes(items, threshold) > 0) await vlog.rotateIfFull();
-    const vlogDirty = this.stage(items, false);
+    if (threshold !== Infinity && needsValueLog(items, threshold)) await vlog.rotateIfFull();
+    const vlogDirty = this.stage(items);
     const full = options.sync === 'full';
     // 'full': both logs sync concurrently, acked after both (recovery drops a commit whose values
-    // did not become durable: recovery-pointer-check.ts). 'relaxed': values are synced first.
+    // did not become durable: recovery-tail-check.ts). 'relaxed': values are synced first.
     if (vlogDirty && full) vlog.write();
     else if (vlogDirty) await vlog.sync();
     commitLog.appendRecord(this.group.encodeRecord());
@@ -325,10 +306,7 @@ export class CommitGroupProcessor {
     const { keys, kinds, values, tss, ends, commitCount } = this.group;
     for (let c = 0, i = 0; c < commitCount; c++) {
       const ts = tss[c] as number;
-      for (const end = ends[c] as number; i < end; i++) {
-        const kind = kinds[i] as number;
-        memtable.add(keys[i] as Uint8Array, ts, kind === LOG_KIND_POINTER_COPY ? KIND_POINTER : kind, values[i] as Uint8Array);
-      }
+      for (const end = ends[c] as number; i < end; i++) memtable.add(keys[i] as Uint8Array, ts, kinds[i] as number, values[i] as Uint8Array);
       this.visibleTs = ts;
     }
   }

@@ -9,7 +9,7 @@
  *
  * Invariants:
  * - A group is framed as one log record (one CRC): after a crash it is whole or torn, never half
- *   there; recovery checks the values of the last group only (recovery-pointer-check.ts).
+ *   there; recovery checks the values of the last group only (recovery-tail-check.ts).
  * - decodeCommitPayload validates every length against the payload; a malformed payload (whose
  *   CRC nevertheless matched) is a CorruptionError, never an out-of-bounds read.
  * - CommitGroupBuffer holds a group's entries in parallel arrays reused from group to group (no
@@ -20,7 +20,7 @@
  */
 import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 import { assert } from '../util/assert.js';
-import { commitRecordBytes, decodeCommitRecord, LOG_KIND_POINTER_COPY, writeCommitRecord, type CommitEntryColumns, type CommitRecord } from './commit-record.js';
+import { commitRecordBytes, decodeCommitRecord, writeCommitRecord, type CommitEntryColumns, type CommitRecord } from './commit-record.js';
 import { CorruptionError } from './errors.js';
 import { KIND_POINTER } from './internal-key.js';
 import { frameLogRecord, LOG_HEADER_BYTES, LOG_RECORD_BYTES_MAX } from './log-record.js';
@@ -64,14 +64,10 @@ const ENCODED_KEEP_BYTES = 256 * 1024;
 
 /** One group's commits as parallel arrays (see the module invariants), and their encoding. */
 export class CommitGroupBuffer implements CommitEntryColumns {
-  /**
-   * Entry i: keys[i], kinds[i], values[i] (inline value, encoded pointer, or empty), i < entryCount;
-   * copies[i] is the value of a LOG_KIND_POINTER_COPY entry (empty for other kinds).
-   */
+  /** Entry i: keys[i], kinds[i], values[i] (inline value, encoded pointer, or empty), i < entryCount. */
   readonly keys: Uint8Array[] = [];
   readonly kinds: number[] = [];
   readonly values: Uint8Array[] = [];
-  readonly copies: Uint8Array[] = [];
   entryCount = 0;
   /** Commit c: commitTs tss[c], its entries [ends[c − 1] (0 for c = 0), ends[c]), c < commitCount. */
   readonly tss: number[] = [];
@@ -86,20 +82,18 @@ export class CommitGroupBuffer implements CommitEntryColumns {
   private encoded: Buffer = Buffer.allocUnsafeSlow(ENCODED_KEEP_BYTES);
 
   /** Adds an entry to the commit being built. */
-  add(key: Uint8Array, kind: number, value: Uint8Array, copy: Uint8Array = EMPTY): void {
+  add(key: Uint8Array, kind: number, value: Uint8Array): void {
     const i = this.entryCount++;
     this.keys[i] = key;
     this.kinds[i] = kind;
     this.values[i] = value;
-    this.copies[i] = copy;
   }
 
   /**
    * Adds a KIND_POINTER entry whose value is the pointer (segment, offset, length), encoded
    * (value-pointer.ts) into the group's pointer arena: no pointer object and no buffer of its own.
-   * With `copy` (the value the pointer names) the entry is a LOG_KIND_POINTER_COPY.
    */
-  addPointer(key: Uint8Array, segment: number, offset: number, length: number, copy: Uint8Array | undefined): void {
+  addPointer(key: Uint8Array, segment: number, offset: number, length: number): void {
     let at = this.pointersUsed;
     if (at + POINTER_BYTES_MAX > this.pointers.length) {
       // Entries already added keep views of the old arena.
@@ -111,9 +105,7 @@ export class CommitGroupBuffer implements CommitEntryColumns {
     at = writeVarint(this.pointers, at, offset);
     at = writeVarint(this.pointers, at, length);
     this.pointersUsed = at;
-    const pointer = this.pointers.subarray(start, at);
-    if (copy === undefined) this.add(key, KIND_POINTER, pointer);
-    else this.add(key, LOG_KIND_POINTER_COPY, pointer, copy);
+    this.add(key, KIND_POINTER, this.pointers.subarray(start, at));
   }
 
   /** Ends the commit being built (the entries added since the last endCommit) at `commitTs`. */
@@ -152,7 +144,6 @@ export class CommitGroupBuffer implements CommitEntryColumns {
     for (let i = 0; i < this.entryCount; i++) {
       this.keys[i] = EMPTY;
       this.values[i] = EMPTY;
-      this.copies[i] = EMPTY;
     }
     this.entryCount = 0;
     this.commitCount = 0;

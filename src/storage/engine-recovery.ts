@@ -7,10 +7,7 @@
  * - A torn tail of the last commit-log segment (read by the 'preallocated' rule of log-record.ts:
  *   its zero-filled region, or a torn group whose pages survived in any order) is truncated away
  *   (durably) so that, once newer segments exist, it is never mistaken for corruption. So is a torn group: the last group of
- *   the log when a value it points at did not become durable (recovery-pointer-check.ts).
- * - A replayed entry whose record copies its value (LOG_KIND_POINTER_COPY) keeps its pointer only
- *   when the value-log record is whole and holds the copy, else the copy goes inline; the
- *   segments of kept pointers are synced before recover() returns (recovery-pointer-check.ts).
+ *   the log when a value it points at did not become durable (recovery-tail-check.ts).
  * - Files removed here are unreachable: commit-log segments below the checkpoint, SSTables and
  *   manifests the current manifest does not name, and `.trash` files (a removal a crash cut short).
  * - Value-log segments the manifest lists as removed by GC, and GC output segments (`.vgc`) it
@@ -22,7 +19,7 @@ import type { CommitRecord } from './commit-record.js';
 import { commitLogName } from './commit-log.js';
 import { CorruptionError } from './errors.js';
 import { readLogRecords } from './log-record.js';
-import { RecoveryPointerCheck, type ReplayedValue } from './recovery-pointer-check.js';
+import { TailPointerCheck } from './recovery-tail-check.js';
 import { Manifest, manifestName } from './manifest.js';
 import { Memtable } from './memtable.js';
 import { gcVlogName, vlogName } from './value-log.js';
@@ -75,22 +72,16 @@ function listDir(vfs: Vfs, dir: string): DirListing {
   return { ...listing, maxNumber };
 }
 
-function applyRecords(records: readonly CommitRecord[], memtable: Memtable, lastTs: number, check: RecoveryPointerCheck, path: string, offset: number): number {
-  const replayed: ReplayedValue = { kind: 0, value: EMPTY };
+function applyRecords(records: readonly CommitRecord[], memtable: Memtable, lastTs: number, path: string, offset: number): number {
   for (const record of records) {
     if (record.commitTs <= lastTs) throw new CorruptionError(path, offset, 'commit ts does not increase');
     lastTs = record.commitTs;
-    for (const entry of record.entries) {
-      check.resolveCopy(entry, path, offset, replayed);
-      memtable.add(entry.key, record.commitTs, replayed.kind, replayed.value);
-    }
+    for (const entry of record.entries) memtable.add(entry.key, record.commitTs, entry.kind, entry.value);
   }
   return lastTs;
 }
 
-const EMPTY = new Uint8Array(0);
-
-async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], memtable: Memtable, check: RecoveryPointerCheck): Promise<number> {
+async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], memtable: Memtable, check: TailPointerCheck): Promise<number> {
   let lastTs = 0;
   for (let i = 0; i < segments.length; i++) {
     const path = joinPath(dir, commitLogName(segments[i] as number));
@@ -98,26 +89,22 @@ async function replayLog(vfs: Vfs, dir: string, segments: readonly number[], mem
     const data = file.read(0, file.size());
     file.close();
     // Each group is applied once the next one is read; the last group of the last segment is
-    // applied only if its values are durable (recovery-pointer-check.ts), else cut away with the tail.
+    // applied only if its values are durable (recovery-tail-check.ts), else cut away with the tail.
     let held: { records: CommitRecord[]; offset: number } | undefined;
     const onRecord = (payload: Uint8Array, offset: number): void => {
-      if (held !== undefined) lastTs = applyRecords(held.records, memtable, lastTs, check, path, held.offset);
+      if (held !== undefined) lastTs = applyRecords(held.records, memtable, lastTs, path, held.offset);
       held = { records: decodeCommitPayload(payload, path, offset), offset };
     };
     // Segments are preallocated (commit-log.ts): a torn group may leave any of its pages.
     const result = readLogRecords(data, path, i === segments.length - 1, onRecord, 'preallocated');
     let end = result.torn ? result.validEnd : -1;
     if (held !== undefined) {
-      if (i < segments.length - 1 || check.intact(held.records, path, held.offset)) lastTs = applyRecords(held.records, memtable, lastTs, check, path, held.offset);
+      if (i < segments.length - 1 || check.intact(held.records, path, held.offset)) lastTs = applyRecords(held.records, memtable, lastTs, path, held.offset);
       else end = held.offset;
     }
     if (end >= 0) await vfs.truncate(path, end);
   }
-  try {
-    await check.syncKept();
-  } finally {
-    check.close();
-  }
+  check.close();
   return lastTs;
 }
 
@@ -142,7 +129,7 @@ export async function recover(vfs: Vfs, dir: string): Promise<Recovered> {
   const logSegments = listing.logs.filter((segment) => segment >= state.logCheckpoint);
   const { vlogs, gcVlogs } = await removeDeadVlogs(vfs, dir, manifest, listing);
   const memtable = new Memtable();
-  const replayedTs = await replayLog(vfs, dir, logSegments, memtable, new RecoveryPointerCheck(vfs, dir, vlogs));
+  const replayedTs = await replayLog(vfs, dir, logSegments, memtable, new TailPointerCheck(vfs, dir, vlogs));
   state.nextFileNumber = Math.max(state.nextFileNumber, listing.maxNumber + 1);
   state.lastTs = Math.max(state.lastTs, replayedTs);
   await manifest.rotate();

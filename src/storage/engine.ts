@@ -98,11 +98,7 @@ export class Engine {
     this.commitLog = new CommitLog(options.vfs, dir, allocate, options.logger);
     this.cache = new BlockCache(options.blockCacheBytes);
     this.diskFull = new DiskFullState(options.logger);
-    const syncValues = (): Promise<void> =>
-      this.vlog.syncWritten().catch((error: unknown) => {
-        throw this.fail(error);
-      });
-    this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, this.diskFull, (error) => this.fail(error), syncValues);
+    this.flusher = new Flusher(dir, options, manifest, this.commitLog, this.cache, this.diskFull, (error) => this.fail(error));
     this.governor = new Governor(options.backgroundBytesPerSecMax, options.governorMsP99Target * 1000, (change) => logGovernorAdjustment(options.logger, change));
     this.compactor = new Compactor(
       {

@@ -8,9 +8,7 @@
  * - Frozen memtables flush one at a time, oldest first; the frozen list and the current Version
  *   change in the same synchronous step, so a reader sees each entry in exactly one of them.
  * - A table file is durable (file and directory synced) before the manifest edit names it; the
- *   edit is durable before the commit-log segments it makes obsolete are deleted. So are the
- *   value-log records its pointers name (syncValues): a small group's commit record holds the
- *   only durable copy of its values until then (commit-group-processor.ts).
+ *   edit is durable before the commit-log segments it makes obsolete are deleted.
  * - The Flusher owns the current Version; it unpins the previous one when it installs a new one.
  * - A flush that finds no space (errors.ts isSpaceError) deletes its partial table, keeps the
  *   memtable frozen (still readable) and is retried with backoff (retry-backoff.ts); writers that
@@ -75,8 +73,6 @@ export class Flusher {
     private readonly cache: BlockCache,
     private readonly diskFull: DiskFullState,
     private readonly onFail: (error: unknown) => void,
-    /** Makes every value-log record written so far durable (a failure is sticky: the caller fails the engine). */
-    private readonly syncValues: () => Promise<void>,
   ) {}
 
   /** Opens the manifest's tables; `logSegments` are the live commit-log segments, oldest first. */
@@ -241,7 +237,6 @@ export class Flusher {
       table = await this.writeTable(built);
       edit.addTables = [table.meta];
     }
-    await this.syncValues();
     try {
       await this.manifest.apply(edit);
     } catch (error) {

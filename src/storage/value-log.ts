@@ -7,14 +7,10 @@
  *
  * Invariants:
  * - append() stages a record and hands out its pointer; write() hands every staged record to the OS
- *   with one append call, sync() also makes them durable. Group commit either syncs them together
- *   with the commit records that point at them (sync 'full': concurrently; recovery drops a commit
- *   whose values did not become durable, engine-recovery.ts), or, for a small group, copies the
- *   values into its commit records and leaves them unsynced here (commit-group-processor.ts); no
- *   reader sees a pointer before its commit is applied, which is after the group's syncs.
- * - Records written but not yet synced (syncedEnd below logEnd) become durable before anything but
- *   the commit log relies on them: syncWritten() before a flush installs a table pointing at them
- *   (flusher.ts), and before rotateIfFull() leaves the segment.
+ *   with one append call, sync() also makes them durable. Group commit syncs them together with
+ *   the commit records that point at them (sync 'full': concurrently; recovery drops a commit
+ *   whose values did not become durable, engine-recovery.ts) and no reader sees a pointer before
+ *   its commit is applied, which is after both syncs.
  * - A group's values all go to one segment: rotation happens only in rotateIfFull(), between groups.
  * - Records are written at the active segment's log end (logEnd), not at its file end: while
  *   groups are small (≤ FILL_GROUP_BYTES_MAX) the segment keeps a zero-filled, durable region ahead
@@ -158,10 +154,6 @@ export class ValueLog {
   private activeSegment = 0;
   /** Where the next write goes in the active segment (its records end here; zeros may follow). */
   private logEnd = 0;
-  /** The active segment's log end known durable (records below it were synced). */
-  private syncedEnd = 0;
-  /** The log end a startSync() in flight covers (afterSync() records it as synced). */
-  private syncingEnd = 0;
   private prealloc: LogPreallocator | undefined;
   /** Bytes of the last group written: the active segment is filled ahead only after small ones. */
   private lastGroupBytes = 0;
@@ -298,7 +290,6 @@ export class ValueLog {
   async rotateIfFull(): Promise<void> {
     if (!this.needsRotation()) return;
     await this.awaitOpenCut();
-    await this.syncWritten();
     await this.cutActiveToLogEnd();
     const segment = this.allocateFileNumber();
     const shape = this.preallocate ? this.preallocShape : undefined;
@@ -317,7 +308,6 @@ export class ValueLog {
     this.active = file;
     this.prealloc = prealloc;
     this.logEnd = 0;
-    this.syncedEnd = 0;
   }
 
   private async awaitOpenCut(): Promise<void> {
@@ -422,7 +412,6 @@ export class ValueLog {
   startSync(): Promise<void> {
     try {
       assert(this.active !== undefined && this.stagedBytes === 0, 'startSync() before write()');
-      this.syncingEnd = this.logEnd;
       return this.active.sync();
     } catch (error) {
       return Promise.reject(error); // never a synchronous throw: the caller counts its reactions
@@ -432,36 +421,14 @@ export class ValueLog {
   /** After startSync() succeeded: throws when the fill of the region ahead failed (sticky). */
   afterSync(): void {
     this.throwIfFillFailed();
-    this.syncedEnd = Math.max(this.syncedEnd, this.syncingEnd);
   }
 
   /** Writes the staged records (write()) and makes every record of the active segment durable. */
   async sync(): Promise<void> {
     if (this.active === undefined) return;
     this.write();
-    await this.syncActive();
-  }
-
-  /** Bytes of records written to the active segment and not yet synced (copied groups leave them). */
-  get unsyncedBytes(): number {
-    return this.active === undefined ? 0 : this.logEnd - this.syncedEnd;
-  }
-
-  /**
-   * Makes the records already written to the active segment durable, when some are not (see the
-   * invariants): no fsync when every written record is synced.
-   */
-  async syncWritten(): Promise<void> {
-    if (this.unsyncedBytes > 0) await this.syncActive();
-  }
-
-  private async syncActive(): Promise<void> {
-    const file = this.active as VfsFile;
-    const end = this.logEnd;
-    await file.sync();
+    await this.active.sync();
     this.throwIfFillFailed();
-    // A rotation meanwhile synced the segment this sync covered before leaving it.
-    if (this.active === file) this.syncedEnd = Math.max(this.syncedEnd, end);
   }
 
   /**
@@ -475,7 +442,6 @@ export class ValueLog {
     const size = await this.mark.cut();
     if (size === undefined) return;
     this.logEnd = size;
-    this.syncedEnd = Math.min(this.syncedEnd, size);
     this.prealloc?.truncated(size);
   }
 

@@ -18,8 +18,7 @@
  *   does: a crash image taken meanwhile holds a prefix of the new content at most.
  * - sync() yields to the event loop before it completes, like a real fsync, so group commit can
  *   gather the commits that arrive meanwhile.
- * - Locks are per MemoryVfs instance; a crash image starts with none held. killImage() is a
- *   process crash instead: all writes kept, the unsynced ones still unsynced.
+ * - Locks are per MemoryVfs instance; a crash image starts with none held.
  */
 import { LockError, StorageIOError } from './errors.js';
 import { PACE_CHUNK_BYTES, type Vfs, type VfsFile, type VfsLock, type WritePacer } from './vfs.js';
@@ -259,20 +258,6 @@ export class MemoryVfs implements Vfs {
       const copy = crashedCopy(node, kept);
       if (pagesOutOfOrder && random !== undefined) tearOverwrittenPages(node, copy, random);
       image.files.set(path, copy);
-    }
-    return image;
-  }
-
-  /**
-   * What a process killed now (`kill -9`) leaves: every write is there (the OS page cache keeps
-   * it) and the unsynced ones stay unsynced, so a crashImage() of the result is a power loss
-   * after the restart. Locks are not copied.
-   */
-  killImage(): MemoryVfs {
-    const image = new MemoryVfs();
-    for (const dir of this.dirs) image.dirs.add(dir);
-    for (const [path, node] of this.files) {
-      image.files.set(path, { data: node.data.slice(0, node.size), size: node.size, pending: node.pending.map((write) => ({ ...write })) });
     }
     return image;
   }

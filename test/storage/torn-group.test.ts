@@ -1,13 +1,11 @@
 /**
- * Torn groups (sync 'full' syncs the value log and the commit log concurrently for a group too big
- * to copy its values into the commit log): a crash may leave the last group's commit record
- * durable while its values are not. Recovery drops exactly that
+ * Torn groups (sync 'full' syncs the value log and the commit log concurrently): a crash may leave
+ * the last group's commit record durable while its values are not. Recovery drops exactly that
  * group (never acknowledged), truncates it away, and keeps every acknowledged commit; a damaged
  * value of an earlier, acknowledged group is still a CorruptionError. Also: commit-log version 1
  * (one commit record per log record) still replays.
  */
 import { describe, expect, it } from 'vitest';
-import { VALUE_COPY_GROUP_BYTES_MAX } from '../../src/storage/commit-group-processor.js';
 import { decodeCommitPayload, encodeCommitGroup } from '../../src/storage/commit-group.js';
 import { encodeCommitRecord } from '../../src/storage/commit-record.js';
 import { encodeLogRecords } from '../../src/storage/log-record.js';
@@ -18,17 +16,15 @@ import { enc } from './storage-helpers.js';
 const OPTIONS = { valueThreshold: 64, flushInWorker: false };
 
 const big = (n: number): Uint8Array => enc(`big-${n}-`.padEnd(200, 'x'));
-/** A value whose group is too big to be copied into the commit log: its value-log record is synced with it. */
-const huge = (n: number): Uint8Array => enc(`huge-${n}-`.padEnd(VALUE_COPY_GROUP_BYTES_MAX + 1, 'x'));
 
-/** Acknowledges groups 0..2, then crashes while group 3's commit record is durable and its (uncopied) values are not. */
+/** Acknowledges groups 0..2, then crashes while group 3's commit record is durable and its values are not. */
 async function tornImage(): Promise<MemoryVfs> {
   const mem = new MemoryVfs();
   const vfs = new GatedVfs(mem);
   const engine = await Engine.open('/db', { ...OPTIONS, vfs });
   for (let n = 0; n < 3; n++) await engine.commit([{ key: enc(`k${n}`), value: big(n) }, { key: enc('small'), value: enc(`s${n}`) }], n + 1);
   vfs.holdVlogSyncs = true;
-  const pending = engine.commit([{ key: enc('k3'), value: huge(3) }, { key: enc('small'), value: enc('s3') }], 4);
+  const pending = engine.commit([{ key: enc('k3'), value: big(3) }, { key: enc('small'), value: enc('s3') }], 4);
   let settled = false;
   void pending.finally(() => (settled = true)).catch(() => {});
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
