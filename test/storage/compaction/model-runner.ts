@@ -7,9 +7,8 @@
 import { expect } from 'vitest';
 import { open, type Db, type EngineOptions, type Snapshot } from '../../../src/storage/index.js';
 import { hex, modelRange, prng, randomInt } from '../storage-helpers.js';
+import { randomKey, randomRange, randomValue, scanAll } from '../random-ops.js';
 
-const ALPHABET = [0x00, 0x01, 0x61, 0x62, 0xfe, 0xff];
-const VALUE_LENGTHS = [0, 1, 10, 63, 64, 65, 200, 1000];
 const SNAPSHOTS_MAX = 4;
 
 export interface RunStats {
@@ -17,37 +16,6 @@ export interface RunStats {
   trivialMoves: number;
   gcRuns: number;
   levelsUsed: number;
-}
-
-function randomKey(random: () => number): Uint8Array {
-  const length = 1 + randomInt(random, 4);
-  const key = new Uint8Array(length);
-  for (let i = 0; i < length; i++) key[i] = ALPHABET[randomInt(random, ALPHABET.length)] as number;
-  return key;
-}
-
-function randomValue(random: () => number, serial: number): Uint8Array {
-  const length = VALUE_LENGTHS[randomInt(random, VALUE_LENGTHS.length)] as number;
-  const value = new Uint8Array(length);
-  for (let i = 0; i < length; i++) value[i] = (serial + i * 31) & 0xff;
-  return value;
-}
-
-function randomRange(random: () => number): Record<string, Uint8Array | boolean | number> {
-  const range: Record<string, Uint8Array | boolean | number> = {};
-  const pick = randomInt(random, 6);
-  if (pick === 0) range.prefix = randomKey(random).subarray(0, 1 + randomInt(random, 2));
-  if (pick === 1 || pick === 3) range[random() < 0.5 ? 'gte' : 'gt'] = randomKey(random);
-  if (pick === 2 || pick === 3) range[random() < 0.5 ? 'lte' : 'lt'] = randomKey(random);
-  if (random() < 0.4) range.reverse = true;
-  if (random() < 0.3) range.limit = randomInt(random, 10);
-  return range;
-}
-
-async function scanAll(iterable: AsyncIterable<{ key: Uint8Array; value: Uint8Array }>): Promise<Array<[string, string]>> {
-  const out: Array<[string, string]> = [];
-  for await (const entry of iterable) out.push([hex(entry.key), hex(entry.value)]);
-  return out;
 }
 
 async function writeStep(db: Db, model: Map<string, Uint8Array>, random: () => number, roll: number, serialIn: number): Promise<number> {
