@@ -358,4 +358,3 @@ export class TransactionImpl implements Transaction, ScanOwner, LockOwner, Commi
     this.coordinator.unpinBoth(this.snapshotTs, this.writePinTs);
   }
 }
-
