@@ -24,6 +24,17 @@
  * READS_PER_BATCH (2 %), enough to set the p99 alone — so the table also shows the first read's
  * p50 and the p99 of the other reads.
  *
+ * The paced columns come first (after the idle ones): the writes offered at a fixed rate,
+ * PACED_WRITE_MBPS (db_bench's readwhilewriting with a write rate limit, the usual way to measure a
+ * rate limiter), reads issued all the time beside them (READS_PER_TURN per event-loop turn) —
+ * read-while-writing.ts. With the offered load fixed, the budget alone decides how much
+ * background work runs beside the reads. The fsync control runs just before, on the idle engine:
+ * the same reads and pacing, the batches' bytes appended to two plain files and fdatasynced
+ * (fsync-writer.ts) instead of committed — its p99/p50 is the machine's tail for a thread that
+ * reads while those fsyncs complete, which the engine's paced reads cannot go below (measured
+ * while adding it, 8 MB/s: 2.3–2.5, against 1.7 with no writes at all, and 1.9–2.0 with the
+ * main thread pinned to one CPU and the process's other threads to the other).
+ *
  * The served columns run the same budget a second time, as a server meets the load: the reads are
  * issued while each batch's commit waits for its fsync (READS_PER_TURN reads per event-loop turn,
  * until the commit resolves), not after it, so no read waits for a write and the thread does not
@@ -83,6 +94,8 @@ import { join } from 'node:path';
 import { crc32 } from '../../src/util/crc32.js';
 import type { EngineOptions } from '../../src/storage/index.js';
 import { openStrata, type BenchEngine } from './engines.js';
+import { openFsyncWriter } from './fsync-writer.js';
+import { CLOSED_LOOP, pacedWrites, readWhileWriting, type WritePacing } from './read-while-writing.js';
 
 const KEY_BYTES = 16;
 const VALUE_BYTES = 1024;
@@ -90,6 +103,12 @@ export const BATCH = 50;
 export const READS_PER_BATCH = 50;
 /** Served phase: reads per event-loop turn while a batch's commit is in flight. */
 export const READS_PER_TURN = 10;
+/**
+ * The paced phase's offered write rate (BENCH_SWEEP_WRITE_MBPS): about the update bytes of YCSB A
+ * at this machine's ~12,000 operations per second (half of them ~1.1 KB updates), and a fifth of
+ * the base budget — a rate the 25 % budget and above can keep compacted.
+ */
+export const PACED_WRITE_MBPS = Number(process.env.BENCH_SWEEP_WRITE_MBPS ?? 8);
 /** Budgets as fractions of the base rate (BENCH_SWEEP_PERCENTS, e.g. `100` or `10,100`, picks some). */
 const FRACTIONS = (process.env.BENCH_SWEEP_PERCENTS ?? '10,25,50,100').split(',').map((percent) => Number(percent) / 100);
 /** The idle first-read-after-a-wait column: rounds, and the sleep before each (about an fsync wait). */
@@ -126,6 +145,16 @@ export interface SweepPoint {
   readonly servedUsP50: number;
   readonly servedUsP99: number;
   readonly servedWriteMBps: number;
+  /** Reads of the paced phase: the writes offered at PACED_WRITE_MBPS, reads as in the served phase. */
+  readonly pacedUsP50: number;
+  readonly pacedUsP99: number;
+  readonly pacedWriteMBps: number;
+  readonly pacedCompactions: number;
+  readonly pacedGcRuns: number;
+  readonly pacedThrottleMs: number;
+  /** The paced phase's reads beside the same batches' fsyncs with no engine writes (fsync-writer.ts). */
+  readonly fsyncControlUsP50: number;
+  readonly fsyncControlUsP99: number;
   readonly writeMBps: number;
   readonly compactions: number;
   readonly gcRuns: number;
@@ -210,27 +239,39 @@ export function nextBatch(pool: Buffer, written: number): { keys: Uint8Array[]; 
   return { keys, values };
 }
 
+/** Reads per event-loop turn, timed into `out`, as the served and paced phases issue them. */
+const readsOf = (engine: BenchEngine) => (count: number, out: number[]): void => timedReads(engine, count, out);
+
+/** MB/s of `batches` batches of BATCH keys written in `seconds`. */
+const batchMBps = (batches: number, seconds: number): number => (batches * BATCH * (KEY_BYTES + VALUE_BYTES)) / seconds / 1e6;
+
 /**
- * The served phase: fsynced batches back to back, reads timed while each batch's commit is in
- * flight. Appends read microseconds to `out`; returns the MB/s written.
+ * Reads timed while the engine's fsynced batches are written as `pacing` says (closed loop: the
+ * served phase; paced: the paced phase). Appends read microseconds to `out`; returns the MB/s
+ * written.
  */
-async function servedLoad(engine: BenchEngine, pool: Buffer, seconds: number, out: number[]): Promise<number> {
-  let written = 0;
+async function readWhileEngineWrites(engine: BenchEngine, pool: Buffer, seconds: number, pacing: WritePacing, out: number[]): Promise<number> {
   const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    const { keys, values } = nextBatch(pool, written);
-    let committed = false;
-    const commit = engine.putBatch(keys, values).then(() => {
-      committed = true;
-    });
-    while (!committed) {
-      timedReads(engine, READS_PER_TURN, out);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await commit;
-    written += BATCH;
+  const write = (batch: number): Promise<void> => {
+    const { keys, values } = nextBatch(pool, batch * BATCH);
+    return engine.putBatch(keys, values);
+  };
+  const batches = await readWhileWriting(seconds, pacing, write, readsOf(engine), READS_PER_TURN, out);
+  return batchMBps(batches, (performance.now() - start) / 1000);
+}
+
+/**
+ * The fsync control: the paced phase's reads and pacing, with the engine idle and the batches'
+ * file traffic written and fdatasynced by fsync-writer.ts instead. Appends read microseconds to
+ * `out`.
+ */
+async function readWhileFsyncing(engine: BenchEngine, dir: string, seconds: number, pacing: WritePacing, out: number[]): Promise<void> {
+  const writer = await openFsyncWriter(dir);
+  try {
+    await readWhileWriting(seconds, pacing, () => writer.write(BATCH, VALUE_BYTES), readsOf(engine), READS_PER_TURN, out);
+  } finally {
+    await writer.close();
   }
-  return (written * (KEY_BYTES + VALUE_BYTES)) / ((performance.now() - start) / 1000) / 1e6;
 }
 
 /** The engine options of the sweep at a background budget (bytes per second). */
@@ -264,6 +305,13 @@ async function runBudget(fraction: number, baseMBps: number, seconds: number): P
     timedReads(engine, 1, idleAfterWait);
     timedReads(engine, READS_PER_BATCH - 1, scratch);
   }
+  const pacing = pacedWrites(PACED_WRITE_MBPS * 1e6, BATCH * (KEY_BYTES + VALUE_BYTES));
+  const fsyncControl: number[] = [];
+  await readWhileFsyncing(engine, dir, seconds, pacing, fsyncControl);
+  const pacedBefore = engine.stats?.();
+  const paced: number[] = [];
+  const pacedWriteMBps = await readWhileEngineWrites(engine, pool, seconds, pacing, paced);
+  const pacedStats = engine.stats?.();
   const before = engine.stats?.();
   const reads: number[] = [];
   const controls: number[] = [];
@@ -279,7 +327,7 @@ async function runBudget(fraction: number, baseMBps: number, seconds: number): P
   const elapsed = (performance.now() - start) / 1000;
   const stats = engine.stats?.();
   const served: number[] = [];
-  const servedWriteMBps = await servedLoad(engine, pool, seconds, served);
+  const servedWriteMBps = await readWhileEngineWrites(engine, pool, seconds, CLOSED_LOOP, served);
   await engine.close();
   closeSync(controlFd);
   rmSync(dir, { recursive: true, force: true });
@@ -300,6 +348,14 @@ async function runBudget(fraction: number, baseMBps: number, seconds: number): P
     servedUsP50: percentile(served, 0.5),
     servedUsP99: percentile(served, 0.99),
     servedWriteMBps,
+    pacedUsP50: percentile(paced, 0.5),
+    pacedUsP99: percentile(paced, 0.99),
+    pacedWriteMBps,
+    pacedCompactions: (pacedStats?.compactions ?? 0) - (pacedBefore?.compactions ?? 0),
+    pacedGcRuns: (pacedStats?.gcRuns ?? 0) - (pacedBefore?.gcRuns ?? 0),
+    pacedThrottleMs: (pacedStats?.governorThrottleMs ?? 0) - (pacedBefore?.governorThrottleMs ?? 0),
+    fsyncControlUsP50: percentile(fsyncControl, 0.5),
+    fsyncControlUsP99: percentile(fsyncControl, 0.99),
     writeMBps: (written * (KEY_BYTES + VALUE_BYTES)) / elapsed / 1e6,
     compactions: (stats?.compactions ?? 0) - (before?.compactions ?? 0),
     gcRuns: (stats?.gcRuns ?? 0) - (before?.gcRuns ?? 0),
@@ -309,16 +365,16 @@ async function runBudget(fraction: number, baseMBps: number, seconds: number): P
   };
 }
 
-/** A bar chart: read p50 and p99 under the load, and the idle p99, per budget. */
+/** A bar chart per budget: the paced reads' p50 and p99 beside the fsync control's and the other phases' p99. */
 export function sweepSvg(points: readonly SweepPoint[], subtitle: string): string {
   const width = 820;
-  const height = 400;
+  const height = 460;
   const left = 70;
-  const bottom = 340;
-  const top = 100;
-  const max = Math.max(1, ...points.map((p) => Math.max(p.readUsP99, p.idleUsP99))) * 1.15;
+  const bottom = 400;
+  const top = 140;
+  const max = Math.max(1, ...points.map((p) => Math.max(p.readUsP99, p.idleUsP99, p.servedUsP99, p.pacedUsP99, p.fsyncControlUsP99))) * 1.15;
   const slot = (width - left - 20) / points.length;
-  const bar = slot / 5;
+  const bar = slot / 7;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -330,7 +386,7 @@ export function sweepSvg(points: readonly SweepPoint[], subtitle: string): strin
   ];
   for (const [i, point] of points.entries()) {
     const x = left + i * slot + bar / 2;
-    const bars = [[point.readUsP50, '#7aa6c2'], [point.readUsP99, '#e8743b'], [point.idleUsP99, '#bbbbbb'], [point.servedUsP99, '#5b9b5b']] as const;
+    const bars = [[point.pacedUsP50, '#7aa6c2'], [point.pacedUsP99, '#e8743b'], [point.fsyncControlUsP99, '#bbbbbb'], [point.readUsP99, '#8e6bb8'], [point.servedUsP99, '#5b9b5b'], [point.idleUsP99, '#dddddd']] as const;
     for (const [j, [us, colour]] of bars.entries()) {
       const h = ((bottom - top) * us) / max;
       parts.push(`<rect x="${(x + j * bar).toFixed(1)}" y="${(bottom - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${colour}"/>`);
@@ -338,13 +394,24 @@ export function sweepSvg(points: readonly SweepPoint[], subtitle: string): strin
     }
     parts.push(`<text x="${x.toFixed(1)}" y="${bottom + 18}">${point.budgetPercent}% (${point.budgetMBps.toFixed(0)} MB/s)</text>`);
   }
-  parts.push(`<rect x="${width - 170}" y="52" width="10" height="10" fill="#7aa6c2"/><text x="${width - 155}" y="61">read p50 (µs)</text>`);
-  parts.push(`<rect x="${width - 170}" y="68" width="10" height="10" fill="#e8743b"/><text x="${width - 155}" y="77">read p99 (µs)</text>`);
-  parts.push(`<rect x="${width - 170}" y="84" width="10" height="10" fill="#bbbbbb"/><text x="${width - 155}" y="93">idle read p99 (µs)</text>`);
-  parts.push(`<rect x="${width - 170}" y="100" width="10" height="10" fill="#5b9b5b"/><text x="${width - 155}" y="109">served read p99 (µs)</text>`);
+  const legend = [
+    ['#7aa6c2', 'paced read p50'],
+    ['#e8743b', 'paced read p99'],
+    ['#bbbbbb', 'fsync control p99'],
+    ['#8e6bb8', 'batch read p99'],
+    ['#5b9b5b', 'served read p99'],
+    ['#dddddd', 'idle read p99'],
+  ] as const;
+  for (const [i, [colour, label]] of legend.entries()) {
+    const y = 8 + i * 15;
+    parts.push(`<rect x="${width - 170}" y="${y}" width="10" height="10" fill="${colour}"/><text x="${width - 155}" y="${y + 9}">${label} (µs)</text>`);
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }
+
+/** p99/p50 with one decimal (p50 floored at 1 µs). */
+const ratio = (p99: number, p50: number): string => (p99 / Math.max(1, p50)).toFixed(1);
 
 /** Runs the sweep; writes bench/results/kv-governor-sweep.{svg,json}; returns a markdown table. */
 export async function governorSweep(seconds: number, baseMBps: number, resultsDir: string): Promise<string> {
@@ -353,16 +420,16 @@ export async function governorSweep(seconds: number, baseMBps: number, resultsDi
     points.push(await runBudget(fraction, baseMBps, seconds));
     console.error(`done: governor budget ${fraction * 100}%`);
   }
-  const subtitle = `${seconds} s each; reads of ${PRELOAD_KEYS / 2} flushed keys (1 KiB values, cache ${CACHE_BYTES / 1024} KiB); overwrites of the other ${PRELOAD_KEYS / 2}, batches of ${BATCH} fsynced, each followed by ${READS_PER_BATCH} reads; served: the same budget again, reads issued while each batch's commit is in flight`;
+  const subtitle = `${seconds} s per phase; paced: writes offered at ${PACED_WRITE_MBPS} MB/s, reads issued all the time; fsync control: the same, the writes' fsyncs with no engine; reads of ${PRELOAD_KEYS / 2} flushed keys (1 KiB values, cache ${CACHE_BYTES / 1024} KiB); overwrites of the other ${PRELOAD_KEYS / 2}, batches of ${BATCH} fsynced, each followed by ${READS_PER_BATCH} reads; served: the same budget again, reads issued while each batch's commit is in flight`;
   writeFileSync(join(resultsDir, 'kv-governor-sweep.svg'), sweepSvg(points, subtitle));
   writeFileSync(join(resultsDir, 'kv-governor-sweep.json'), JSON.stringify(points, null, 2));
   const lines = [
-    '| budget | MB/s | read p50 µs | read p99 µs | p99/p50 | first read of a batch p50 µs | other reads p99 µs | idle p50 µs | idle p99 µs | idle first read after a 2 ms wait p50 µs | control p50 µs | control p99 µs | control p99/p50 | served p50 µs | served p99 µs | served p99/p50 | served write MB/s | block cache hits | write MB/s | compactions | GC runs | throttled ms | max stall ms |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| budget | MB/s | paced p50 µs | paced p99 µs | paced p99/p50 | paced write MB/s | fsync control p50 µs | fsync control p99 µs | fsync control p99/p50 | paced compactions | paced GC runs | paced throttled ms | read p50 µs | read p99 µs | p99/p50 | first read of a batch p50 µs | other reads p99 µs | idle p50 µs | idle p99 µs | idle first read after a 2 ms wait p50 µs | control p50 µs | control p99 µs | control p99/p50 | served p50 µs | served p99 µs | served p99/p50 | served write MB/s | block cache hits | write MB/s | compactions | GC runs | throttled ms | max stall ms |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const p of points) {
     lines.push(
-      `| ${p.budgetPercent}% | ${p.budgetMBps.toFixed(0)} | ${p.readUsP50.toFixed(0)} | ${p.readUsP99.toFixed(0)} | ${(p.readUsP99 / Math.max(1, p.readUsP50)).toFixed(1)} | ${p.firstReadUsP50.toFixed(0)} | ${p.laterReadUsP99.toFixed(0)} | ${p.idleUsP50.toFixed(0)} | ${p.idleUsP99.toFixed(0)} | ${p.idleAfterWaitUsP50.toFixed(0)} | ${p.controlUsP50.toFixed(1)} | ${p.controlUsP99.toFixed(1)} | ${(p.controlUsP99 / Math.max(0.1, p.controlUsP50)).toFixed(1)} | ${p.servedUsP50.toFixed(0)} | ${p.servedUsP99.toFixed(0)} | ${(p.servedUsP99 / Math.max(1, p.servedUsP50)).toFixed(1)} | ${p.servedWriteMBps.toFixed(1)} | ${(100 * p.cacheHitRatio).toFixed(0)}% | ${p.writeMBps.toFixed(1)} | ${p.compactions} | ${p.gcRuns} | ${p.throttleMs.toFixed(0)} | ${p.stallMsMax.toFixed(0)} |`,
+      `| ${p.budgetPercent}% | ${p.budgetMBps.toFixed(0)} | ${p.pacedUsP50.toFixed(0)} | ${p.pacedUsP99.toFixed(0)} | ${ratio(p.pacedUsP99, p.pacedUsP50)} | ${p.pacedWriteMBps.toFixed(1)} | ${p.fsyncControlUsP50.toFixed(0)} | ${p.fsyncControlUsP99.toFixed(0)} | ${ratio(p.fsyncControlUsP99, p.fsyncControlUsP50)} | ${p.pacedCompactions} | ${p.pacedGcRuns} | ${p.pacedThrottleMs.toFixed(0)} | ${p.readUsP50.toFixed(0)} | ${p.readUsP99.toFixed(0)} | ${(p.readUsP99 / Math.max(1, p.readUsP50)).toFixed(1)} | ${p.firstReadUsP50.toFixed(0)} | ${p.laterReadUsP99.toFixed(0)} | ${p.idleUsP50.toFixed(0)} | ${p.idleUsP99.toFixed(0)} | ${p.idleAfterWaitUsP50.toFixed(0)} | ${p.controlUsP50.toFixed(1)} | ${p.controlUsP99.toFixed(1)} | ${(p.controlUsP99 / Math.max(0.1, p.controlUsP50)).toFixed(1)} | ${p.servedUsP50.toFixed(0)} | ${p.servedUsP99.toFixed(0)} | ${(p.servedUsP99 / Math.max(1, p.servedUsP50)).toFixed(1)} | ${p.servedWriteMBps.toFixed(1)} | ${(100 * p.cacheHitRatio).toFixed(0)}% | ${p.writeMBps.toFixed(1)} | ${p.compactions} | ${p.gcRuns} | ${p.throttleMs.toFixed(0)} | ${p.stallMsMax.toFixed(0)} |`,
     );
   }
   return lines.join('\n');
