@@ -31,9 +31,13 @@
  * background work runs beside the reads. The fsync control runs just before, on the idle engine:
  * the same reads and pacing, the batches' bytes appended to two plain files and fdatasynced
  * (fsync-writer.ts) instead of committed — its p99/p50 is the machine's tail for a thread that
- * reads while those fsyncs complete, which the engine's paced reads cannot go below (measured
- * while adding it, 8 MB/s: 2.3–2.5, against 1.7 with no writes at all, and 1.9–2.0 with the
- * main thread pinned to one CPU and the process's other threads to the other).
+ * reads while those fsyncs complete, which the engine's paced reads cannot go below. Measured
+ * (8 MB/s, two runs of bench:kv, 10–100 % budgets): control 1.9–2.5, the engine's paced reads
+ * 2.0–2.6 beside it; with no writes at all the same reads give 1.7. An earlier version of the
+ * control appended to its files (each sync then also commits the new size): 2.3–3.2, and
+ * 1.9–2.0 with the main thread pinned to one CPU and the process's other threads to the other —
+ * part of the floor is this process's own threads (the libuv pool's fsync threads waking)
+ * landing on the reading thread's CPU, which Node cannot prevent (no thread affinity API).
  *
  * The served columns run the same budget a second time, as a server meets the load: the reads are
  * issued while each batch's commit waits for its fsync (READS_PER_TURN reads per event-loop turn,
