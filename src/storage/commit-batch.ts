@@ -14,7 +14,8 @@ import { COMMIT_GROUP_BYTES_MAX, type CommitGroupBuffer } from './commit-group.j
 import { LimitError } from './errors.js';
 import { KIND_TOMBSTONE, KIND_VALUE } from './internal-key.js';
 import type { ResolvedOptions } from './options.js';
-import { VLOG_HEADER_BYTES, type ValueLog } from './value-log.js';
+import type { ValueLog } from './value-log.js';
+import { VLOG_HEADER_BYTES } from './vlog-record.js';
 
 /** One write: `value === undefined` deletes the key. */
 export interface Write {

@@ -23,7 +23,7 @@ import { compareRanges, KIND_POINTER, KIND_TOMBSTONE, readTrailerTs, TRAILER_BYT
 import { MergingIterator } from './merging-iterator.js';
 import { TableBuilder, type TableBuilderOptions } from './table-builder.js';
 import { TableReader } from './table-reader.js';
-import { VLOG_HEADER_BYTES } from './value-log.js';
+import { VLOG_HEADER_BYTES } from './vlog-record.js';
 import { decodeValuePointer, encodeValuePointer } from './value-pointer.js';
 
 export interface GcRewrite {

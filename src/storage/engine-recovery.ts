@@ -22,7 +22,7 @@ import { readLogRecords } from './log-record.js';
 import { TailPointerCheck } from './recovery-tail-check.js';
 import { Manifest, manifestName } from './manifest.js';
 import { Memtable } from './memtable.js';
-import { gcVlogName, vlogName } from './value-log.js';
+import { gcVlogName, vlogName } from './vlog-record.js';
 import { joinPath, type Vfs } from './vfs.js';
 import { TRASH_SUFFIX } from './vfs-node.js';
 

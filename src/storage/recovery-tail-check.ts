@@ -18,7 +18,7 @@
 import type { CommitRecord } from './commit-record.js';
 import { CorruptionError } from './errors.js';
 import { KIND_POINTER } from './internal-key.js';
-import { vlogName, vlogRecordProblem } from './value-log.js';
+import { vlogName, vlogRecordProblem } from './vlog-record.js';
 import { decodeValuePointer } from './value-pointer.js';
 import { joinPath, type Vfs, type VfsFile } from './vfs.js';
 

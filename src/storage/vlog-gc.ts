@@ -26,7 +26,7 @@ import { addDiscards } from './compaction-job.js';
 import { releaseToCompactionWorker } from './compaction-worker-client.js';
 import { countPointer } from './flush-build.js';
 import type { ManifestEdit } from './manifest-edit.js';
-import { gcVlogName } from './value-log.js';
+import { gcVlogName } from './vlog-record.js';
 import type { TableHandle, VersionEdit } from './version.js';
 import { joinPath, removeQuietly } from './vfs.js';
 import { measureLiveness } from './vlog-liveness.js';

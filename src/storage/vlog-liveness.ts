@@ -14,7 +14,7 @@
  *   cached, so a fixed count of records per slice ran for tens of milliseconds on a cold cache.
  */
 import { KIND_POINTER, TS_MAX, type KeyVersion } from './internal-key.js';
-import { VLOG_HEADER_BYTES } from './value-log.js';
+import { VLOG_HEADER_BYTES } from './vlog-record.js';
 import { decodeValuePointer } from './value-pointer.js';
 
 const SLICE_MS_MAX = 2;

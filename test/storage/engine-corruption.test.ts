@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptionError, Engine, MemoryVfs } from '../../src/storage/index.js';
 import { readLogRecords } from '../../src/storage/log-record.js';
-import { vlogRecordsEnd } from '../../src/storage/value-log.js';
+import { vlogRecordsEnd } from '../../src/storage/vlog-record.js';
 import { enc, prng, randomInt, testSeed } from './storage-helpers.js';
 
 const OPTIONS = { valueThreshold: 64, memtableBytesMax: 1024 * 1024, blockBytes: 256, flushInWorker: false };

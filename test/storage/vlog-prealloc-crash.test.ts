@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { SyncHookVfs } from '../support/sync-hook-vfs.js';
 import { Engine, FaultVfs, MemoryVfs } from '../../src/storage/index.js';
-import { vlogRecordsEnd } from '../../src/storage/value-log.js';
+import { vlogRecordsEnd } from '../../src/storage/vlog-record.js';
 import { expectCommittersIntact, runCommitters, valueFor, type FailedBatches } from './crash-committers.js';
 import { enc, prng, testSeed } from './storage-helpers.js';
 

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { DelegatingVfs } from '../support/delegating-vfs.js';
 import { FaultVfs, MemoryVfs, type Vfs, type VfsFile } from '../../src/storage/index.js';
-import { FILL_GROUP_BYTES_MAX, ValueLog, vlogLogEnd, vlogName, vlogRecordsEnd, VLOG_HEADER_BYTES } from '../../src/storage/value-log.js';
+import { FILL_GROUP_BYTES_MAX, ValueLog } from '../../src/storage/value-log.js';
+import { vlogLogEnd, vlogName, vlogRecordsEnd, VLOG_HEADER_BYTES } from '../../src/storage/vlog-record.js';
 import type { ValuePointer } from '../../src/storage/value-pointer.js';
 import { measureLiveness } from '../../src/storage/vlog-liveness.js';
 import { KIND_POINTER } from '../../src/storage/internal-key.js';
