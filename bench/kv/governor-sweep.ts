@@ -29,9 +29,10 @@
  * rate limiter), reads issued all the time beside them (READS_PER_TURN per event-loop turn) —
  * read-while-writing.ts. With the offered load fixed, the budget alone decides how much
  * background work runs beside the reads. The fsync control runs just before, on the idle engine:
- * the same reads and pacing, the batches' bytes appended to two plain files and fdatasynced
- * (fsync-writer.ts) instead of committed — its p99/p50 is the machine's tail for a thread that
- * reads while those fsyncs complete, which the engine's paced reads cannot go below. Measured
+ * the same reads and pacing, the batches' bytes written into two zero-filled files and
+ * fdatasynced (fsync-writer.ts) instead of committed — its p99/p50 is the machine's tail for a
+ * thread that reads while those fsyncs complete: the floor to read the paced columns against,
+ * which no background budget can lower. Measured
  * (8 MB/s, two runs of bench:kv, 10–100 % budgets): control 1.9–2.5, the engine's paced reads
  * 2.0–2.6 beside it; with no writes at all the same reads give 1.7. An earlier version of the
  * control appended to its files (each sync then also commits the new size): 2.3–3.2, and
@@ -109,8 +110,8 @@ export const READS_PER_BATCH = 50;
 export const READS_PER_TURN = 10;
 /**
  * The paced phase's offered write rate (BENCH_SWEEP_WRITE_MBPS): about the update bytes of YCSB A
- * at this machine's ~12,000 operations per second (half of them ~1.1 KB updates), and a fifth of
- * the base budget — a rate the 25 % budget and above can keep compacted.
+ * at this machine's ~12,000 operations per second (half of them updates rewriting a ~1.1 KB row),
+ * and a fifth of the base budget.
  */
 export const PACED_WRITE_MBPS = Number(process.env.BENCH_SWEEP_WRITE_MBPS ?? 8);
 /** Budgets as fractions of the base rate (BENCH_SWEEP_PERCENTS, e.g. `100` or `10,100`, picks some). */
@@ -316,7 +317,7 @@ async function runBudget(fraction: number, baseMBps: number, seconds: number): P
   const paced: number[] = [];
   const pacedWriteMBps = await readWhileEngineWrites(engine, pool, seconds, pacing, paced);
   const pacedStats = engine.stats?.();
-  const before = engine.stats?.();
+  const before = pacedStats;
   const reads: number[] = [];
   const controls: number[] = [];
   let written = 0;
